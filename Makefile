@@ -1,0 +1,53 @@
+# hubfix: the two commands a newcomer needs are `make demo` and `make test`.
+# Everything they need (Rust crates, the Python emulator in .venv) is installed here.
+
+VENV        := .venv
+PYTHON      := $(VENV)/bin/python
+PIP         := $(VENV)/bin/pip
+SYSTEM_PY   ?= python3
+export CARGO_TARGET_DIR ?= $(CURDIR)/target
+export CARGO_TERM_COLOR ?= never
+
+.PHONY: test demo venv lint unit emulator-test integration generated clean
+
+## venv: the project-local virtualenv with the pinned AWS emulator (moto) and test tools.
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: tests/emulator/requirements.txt
+	$(SYSTEM_PY) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r tests/emulator/requirements.txt
+	touch $@
+
+## demo: hubfix's main job, locally: the emulator, a misconfigured account, the real
+## functions under the Lambda Runtime Interface Emulator, before and after.
+demo: venv
+	cargo build --locked -q -p auto-remediate -p custom-action -p hubfix-tests --bin demo
+	HUBFIX_FUNCTIONS_DIR=$(CARGO_TARGET_DIR)/debug $(CARGO_TARGET_DIR)/debug/demo
+
+## lint: formatting and clippy, warnings are errors.
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+## emulator-test: the emulator extension's own tests (real HTTP, boto3).
+emulator-test: venv
+	$(VENV)/bin/pytest -q tests/emulator
+
+## unit: the core library's unit tests.
+unit:
+	cargo test --locked -p hubfix
+
+## integration: everything against the emulator, through the real SDK clients.
+integration: venv
+	cargo test --locked --workspace
+
+## test: every test hubfix has. CI runs this.
+test: venv lint emulator-test integration
+
+## generated: regenerate what is generated from the rule registry (the README's
+## supported-controls table, the templates' IAM action lists).
+generated:
+	HUBFIX_UPDATE_GENERATED=1 cargo test --locked -p hubfix-tests --test integration -- readme template
+
+clean:
+	rm -rf $(VENV) target

@@ -1,0 +1,133 @@
+//! The auto-remediate binary as Lambda runs it: under the Runtime Interface Emulator,
+//! with sample events from `events/`, against the AWS emulator.
+
+use std::path::Path;
+
+use hubfix_tests::{event, finding_state, import, retarget, unique, Emulator, Rie};
+use serde_json::Value;
+
+const BOOTSTRAP: &str = env!("CARGO_BIN_EXE_auto-remediate");
+
+#[tokio::test]
+async fn fixes_a_public_bucket_from_an_imported_event() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let bucket = unique("rie");
+    clients
+        .s3
+        .create_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .unwrap();
+    let mut ev = event("s3-8-imported.json");
+    retarget(&mut ev, &format!("arn:aws:s3:::{bucket}"), &bucket);
+    import(&clients, &ev).await;
+
+    let function = Rie::start(Path::new(BOOTSTRAP), &emulator, &[]).await;
+    let response = function.invoke(&ev).await;
+    assert_eq!(response["summary"]["remediated"], 1, "{response}");
+    let pab = clients
+        .s3
+        .get_public_access_block()
+        .bucket(&bucket)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        pab.public_access_block_configuration()
+            .unwrap()
+            .block_public_policy(),
+        Some(true)
+    );
+    let id = ev["detail"]["findings"][0]["Id"].as_str().unwrap();
+    assert_eq!(finding_state(&clients, id).await.0, "RESOLVED");
+
+    // Security Hub echoes hubfix's own update as a new Imported event: it is ignored.
+    let mut echo = ev.clone();
+    echo["detail"]["findings"][0]["Workflow"]["Status"] = Value::from("RESOLVED");
+    let response = function.invoke(&echo).await;
+    assert_eq!(response["summary"]["ignored"], 1, "{response}");
+}
+
+#[tokio::test]
+async fn dry_run_from_the_environment_changes_nothing() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let bucket = unique("rie-dry");
+    clients
+        .s3
+        .create_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .unwrap();
+    let mut ev = event("s3-8-imported.json");
+    retarget(&mut ev, &format!("arn:aws:s3:::{bucket}"), &bucket);
+    import(&clients, &ev).await;
+    let function = Rie::start(
+        Path::new(BOOTSTRAP),
+        &emulator,
+        &[("HUBFIX_DRY_RUN", "true")],
+    )
+    .await;
+    let response = function.invoke(&ev).await;
+    assert_eq!(response["summary"]["dry_run"], 1, "{response}");
+    assert!(clients
+        .s3
+        .get_public_access_block()
+        .bucket(&bucket)
+        .send()
+        .await
+        .is_err());
+}
+
+#[tokio::test]
+async fn refuses_events_it_does_not_handle() {
+    let emulator = Emulator::start().await;
+    let function = Rie::start(Path::new(BOOTSTRAP), &emulator, &[]).await;
+    let response = function
+        .invoke(&event("custom-action-remediate.json"))
+        .await;
+    let message = response["errorMessage"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("this function handles Security Hub Findings - Imported events"),
+        "{response}"
+    );
+    let response = function
+        .invoke(&serde_json::json!({"source": "aws.ec2", "detail-type": "x"}))
+        .await;
+    assert!(
+        response["errorMessage"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("event source is `aws.ec2`"),
+        "{response}"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_configuration_stops_the_function_with_a_clear_error() {
+    let emulator = Emulator::start().await;
+    let function = Rie::start(
+        Path::new(BOOTSTRAP),
+        &emulator,
+        &[("HUBFIX_MODES", "S3.8=sometimes")],
+    )
+    .await;
+    let (status, _) = function.invoke_raw(&event("s3-8-imported.json")).await;
+    assert_ne!(
+        status, 200,
+        "the function must not start with a bad configuration"
+    );
+    let logs = function.logs();
+    let refusal = logs
+        .iter()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|l| l["level"] == "ERROR")
+        .unwrap_or_else(|| panic!("no structured error line in {logs:#?}"));
+    assert_eq!(
+        refusal["error"],
+        "invalid HUBFIX_MODES: S3.8: `sometimes` is not a mode (expected auto, approval or off)"
+    );
+}

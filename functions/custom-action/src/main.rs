@@ -1,0 +1,7 @@
+//! hubfix's custom-action function: `Security Hub Findings - Custom Action` events
+//! (`Remediate`, `DryRun`, `IsolateInstance`) chosen by an analyst in the console.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    hubfix::lambda::run(hubfix::lambda::Accepts::CustomAction).await
+}

@@ -1,0 +1,593 @@
+//! Control identity: which security control a finding is about.
+//!
+//! Consolidated findings carry `Compliance.SecurityControlId` (e.g. `S3.8`). Findings of
+//! accounts with consolidation off carry a standard-specific id (CIS `2.9`, PCI
+//! `PCI.S3.1`, FSBP `S3.1`) in `ProductFields` or the `GeneratorId`; [`STANDARD_CONTROLS`]
+//! maps those to security control ids, in one place.
+
+use std::fmt;
+
+use crate::finding::Finding;
+
+/// A security standard whose findings hubfix can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Standard {
+    /// CIS AWS Foundations Benchmark v1.2.0.
+    Cis120,
+    /// CIS AWS Foundations Benchmark v1.4.0.
+    Cis140,
+    /// CIS AWS Foundations Benchmark v3.0.0.
+    Cis300,
+    /// PCI DSS v3.2.1.
+    PciDss321,
+    /// AWS Foundational Security Best Practices v1.0.0 (ids equal security control ids).
+    Fsbp,
+    /// NIST SP 800-53 Rev. 5 (ids equal security control ids).
+    Nist80053,
+}
+
+impl Standard {
+    /// Every standard, in the order they are detected.
+    pub const ALL: [Standard; 6] = [
+        Standard::Cis120,
+        Standard::Cis140,
+        Standard::Cis300,
+        Standard::PciDss321,
+        Standard::Fsbp,
+        Standard::Nist80053,
+    ];
+
+    /// The path fragment that names this standard in ARNs and generator ids.
+    pub fn marker(self) -> &'static str {
+        match self {
+            Standard::Cis120 => "cis-aws-foundations-benchmark/v/1.2.0",
+            Standard::Cis140 => "cis-aws-foundations-benchmark/v/1.4.0",
+            Standard::Cis300 => "cis-aws-foundations-benchmark/v/3.0.0",
+            Standard::PciDss321 => "pci-dss/v/3.2.1",
+            Standard::Fsbp => "aws-foundational-security-best-practices/v/1.0.0",
+            Standard::Nist80053 => "nist-800-53/v/5.0.0",
+        }
+    }
+
+    /// Human name of the standard.
+    pub fn name(self) -> &'static str {
+        match self {
+            Standard::Cis120 => "CIS AWS Foundations Benchmark v1.2.0",
+            Standard::Cis140 => "CIS AWS Foundations Benchmark v1.4.0",
+            Standard::Cis300 => "CIS AWS Foundations Benchmark v3.0.0",
+            Standard::PciDss321 => "PCI DSS v3.2.1",
+            Standard::Fsbp => "AWS Foundational Security Best Practices v1.0.0",
+            Standard::Nist80053 => "NIST SP 800-53 Rev. 5",
+        }
+    }
+
+    /// Whether the standard's control ids are the security control ids themselves.
+    fn uses_security_control_ids(self) -> bool {
+        matches!(self, Standard::Fsbp | Standard::Nist80053)
+    }
+
+    fn detect(text: &str) -> Option<Standard> {
+        Standard::ALL
+            .into_iter()
+            .find(|s| text.contains(s.marker()))
+    }
+}
+
+impl fmt::Display for Standard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Standard-specific control id -> security control id, for the standards whose ids
+/// differ. Where one requirement covers several controls, the resource type decides
+/// (the third column names it; `None` means any).
+pub const STANDARD_CONTROLS: &[(Standard, &str, &str, Option<&str>)] = &[
+    // CIS AWS Foundations Benchmark v1.2.0 (ProductFields.RuleId).
+    (Standard::Cis120, "1.1", "CloudWatch.1", None),
+    (Standard::Cis120, "1.2", "IAM.5", None),
+    (Standard::Cis120, "1.3", "IAM.8", None),
+    (Standard::Cis120, "1.4", "IAM.3", None),
+    (Standard::Cis120, "1.5", "IAM.11", None),
+    (Standard::Cis120, "1.6", "IAM.12", None),
+    (Standard::Cis120, "1.7", "IAM.13", None),
+    (Standard::Cis120, "1.8", "IAM.14", None),
+    (Standard::Cis120, "1.9", "IAM.15", None),
+    (Standard::Cis120, "1.10", "IAM.16", None),
+    (Standard::Cis120, "1.11", "IAM.17", None),
+    (Standard::Cis120, "1.12", "IAM.4", None),
+    (Standard::Cis120, "1.13", "IAM.9", None),
+    (Standard::Cis120, "1.14", "IAM.6", None),
+    (Standard::Cis120, "1.16", "IAM.2", None),
+    (Standard::Cis120, "1.20", "IAM.18", None),
+    (Standard::Cis120, "1.22", "IAM.1", None),
+    (Standard::Cis120, "2.1", "CloudTrail.1", None),
+    (Standard::Cis120, "2.2", "CloudTrail.4", None),
+    (Standard::Cis120, "2.3", "CloudTrail.6", None),
+    (Standard::Cis120, "2.4", "CloudTrail.5", None),
+    (Standard::Cis120, "2.5", "Config.1", None),
+    (Standard::Cis120, "2.6", "CloudTrail.7", None),
+    (Standard::Cis120, "2.7", "CloudTrail.2", None),
+    (Standard::Cis120, "2.8", "KMS.4", None),
+    (Standard::Cis120, "2.9", "EC2.6", None),
+    (Standard::Cis120, "3.1", "CloudWatch.2", None),
+    (Standard::Cis120, "3.2", "CloudWatch.3", None),
+    (Standard::Cis120, "3.3", "CloudWatch.1", None),
+    (Standard::Cis120, "3.4", "CloudWatch.4", None),
+    (Standard::Cis120, "3.5", "CloudWatch.5", None),
+    (Standard::Cis120, "3.6", "CloudWatch.6", None),
+    (Standard::Cis120, "3.7", "CloudWatch.7", None),
+    (Standard::Cis120, "3.8", "CloudWatch.8", None),
+    (Standard::Cis120, "3.9", "CloudWatch.9", None),
+    (Standard::Cis120, "3.10", "CloudWatch.10", None),
+    (Standard::Cis120, "3.11", "CloudWatch.11", None),
+    (Standard::Cis120, "3.12", "CloudWatch.12", None),
+    (Standard::Cis120, "3.13", "CloudWatch.13", None),
+    (Standard::Cis120, "3.14", "CloudWatch.14", None),
+    (Standard::Cis120, "4.1", "EC2.13", None),
+    (Standard::Cis120, "4.2", "EC2.14", None),
+    (Standard::Cis120, "4.3", "EC2.2", None),
+    // CIS AWS Foundations Benchmark v1.4.0 (ProductFields.ControlId).
+    (Standard::Cis140, "1.4", "IAM.4", None),
+    (Standard::Cis140, "1.5", "IAM.9", None),
+    (Standard::Cis140, "1.6", "IAM.6", None),
+    (Standard::Cis140, "1.7", "CloudWatch.1", None),
+    (Standard::Cis140, "1.8", "IAM.15", None),
+    (Standard::Cis140, "1.9", "IAM.16", None),
+    (Standard::Cis140, "1.10", "IAM.5", None),
+    (Standard::Cis140, "1.12", "IAM.22", None),
+    (Standard::Cis140, "1.14", "IAM.3", None),
+    (Standard::Cis140, "1.16", "IAM.1", None),
+    (Standard::Cis140, "1.17", "IAM.18", None),
+    (Standard::Cis140, "2.1.2", "S3.5", None),
+    (Standard::Cis140, "2.1.5.1", "S3.1", None),
+    (Standard::Cis140, "2.1.5.2", "S3.8", None),
+    (Standard::Cis140, "2.2.1", "EC2.7", None),
+    (Standard::Cis140, "2.3.1", "RDS.3", None),
+    (Standard::Cis140, "3.1", "CloudTrail.1", None),
+    (Standard::Cis140, "3.2", "CloudTrail.4", None),
+    (Standard::Cis140, "3.3", "CloudTrail.6", None),
+    (Standard::Cis140, "3.4", "CloudTrail.5", None),
+    (Standard::Cis140, "3.5", "Config.1", None),
+    (Standard::Cis140, "3.6", "CloudTrail.7", None),
+    (Standard::Cis140, "3.7", "CloudTrail.2", None),
+    (Standard::Cis140, "3.8", "KMS.4", None),
+    (Standard::Cis140, "3.9", "EC2.6", None),
+    (Standard::Cis140, "4.3", "CloudWatch.1", None),
+    (Standard::Cis140, "4.4", "CloudWatch.4", None),
+    (Standard::Cis140, "4.5", "CloudWatch.5", None),
+    (Standard::Cis140, "4.6", "CloudWatch.6", None),
+    (Standard::Cis140, "4.7", "CloudWatch.7", None),
+    (Standard::Cis140, "4.8", "CloudWatch.8", None),
+    (Standard::Cis140, "4.9", "CloudWatch.9", None),
+    (Standard::Cis140, "4.10", "CloudWatch.10", None),
+    (Standard::Cis140, "4.11", "CloudWatch.11", None),
+    (Standard::Cis140, "4.12", "CloudWatch.12", None),
+    (Standard::Cis140, "4.13", "CloudWatch.13", None),
+    (Standard::Cis140, "4.14", "CloudWatch.14", None),
+    (Standard::Cis140, "5.1", "EC2.21", None),
+    (Standard::Cis140, "5.3", "EC2.2", None),
+    // CIS AWS Foundations Benchmark v3.0.0 (consolidated findings only, but the
+    // standard id can still arrive in ProductFields).
+    (Standard::Cis300, "1.4", "IAM.4", None),
+    (Standard::Cis300, "1.5", "IAM.9", None),
+    (Standard::Cis300, "1.6", "IAM.6", None),
+    (Standard::Cis300, "1.8", "IAM.15", None),
+    (Standard::Cis300, "1.9", "IAM.16", None),
+    (Standard::Cis300, "1.10", "IAM.5", None),
+    (Standard::Cis300, "1.12", "IAM.22", None),
+    (Standard::Cis300, "1.14", "IAM.3", None),
+    (Standard::Cis300, "1.15", "IAM.2", None),
+    (Standard::Cis300, "1.16", "IAM.1", None),
+    (Standard::Cis300, "1.17", "IAM.18", None),
+    (Standard::Cis300, "1.19", "IAM.26", None),
+    (Standard::Cis300, "1.20", "IAM.28", None),
+    (Standard::Cis300, "1.22", "IAM.27", None),
+    (Standard::Cis300, "2.1.1", "S3.5", None),
+    (Standard::Cis300, "2.1.2", "S3.20", None),
+    (Standard::Cis300, "2.1.4", "S3.1", Some("AwsAccount")),
+    (Standard::Cis300, "2.1.4", "S3.8", Some("AwsS3Bucket")),
+    (Standard::Cis300, "2.2.1", "EC2.7", None),
+    (Standard::Cis300, "2.3.1", "RDS.3", None),
+    (Standard::Cis300, "2.3.2", "RDS.13", None),
+    (Standard::Cis300, "2.3.3", "RDS.2", None),
+    (Standard::Cis300, "2.4.1", "EFS.1", None),
+    (Standard::Cis300, "3.1", "CloudTrail.1", None),
+    (Standard::Cis300, "3.2", "CloudTrail.4", None),
+    (Standard::Cis300, "3.3", "Config.1", None),
+    (Standard::Cis300, "3.4", "CloudTrail.7", None),
+    (Standard::Cis300, "3.5", "CloudTrail.2", None),
+    (Standard::Cis300, "3.6", "KMS.4", None),
+    (Standard::Cis300, "3.7", "EC2.6", None),
+    (Standard::Cis300, "3.8", "S3.22", None),
+    (Standard::Cis300, "3.9", "S3.23", None),
+    (Standard::Cis300, "5.1", "EC2.21", None),
+    (Standard::Cis300, "5.2", "EC2.53", None),
+    (Standard::Cis300, "5.3", "EC2.54", None),
+    (Standard::Cis300, "5.4", "EC2.2", None),
+    (Standard::Cis300, "5.6", "EC2.8", None),
+    // PCI DSS v3.2.1 (ProductFields.ControlId).
+    (
+        Standard::PciDss321,
+        "PCI.AutoScaling.1",
+        "AutoScaling.1",
+        None,
+    ),
+    (
+        Standard::PciDss321,
+        "PCI.CloudTrail.1",
+        "CloudTrail.2",
+        None,
+    ),
+    (
+        Standard::PciDss321,
+        "PCI.CloudTrail.2",
+        "CloudTrail.3",
+        None,
+    ),
+    (
+        Standard::PciDss321,
+        "PCI.CloudTrail.3",
+        "CloudTrail.4",
+        None,
+    ),
+    (
+        Standard::PciDss321,
+        "PCI.CloudTrail.4",
+        "CloudTrail.5",
+        None,
+    ),
+    (Standard::PciDss321, "PCI.CodeBuild.1", "CodeBuild.1", None),
+    (Standard::PciDss321, "PCI.CodeBuild.2", "CodeBuild.2", None),
+    (Standard::PciDss321, "PCI.Config.1", "Config.1", None),
+    (Standard::PciDss321, "PCI.CW.1", "CloudWatch.1", None),
+    (Standard::PciDss321, "PCI.DMS.1", "DMS.1", None),
+    (Standard::PciDss321, "PCI.EC2.1", "EC2.1", None),
+    (Standard::PciDss321, "PCI.EC2.2", "EC2.2", None),
+    (Standard::PciDss321, "PCI.EC2.4", "EC2.12", None),
+    (Standard::PciDss321, "PCI.EC2.5", "EC2.13", None),
+    (Standard::PciDss321, "PCI.EC2.6", "EC2.6", None),
+    (Standard::PciDss321, "PCI.ELBv2.1", "ELB.1", None),
+    (Standard::PciDss321, "PCI.ES.1", "ES.2", None),
+    (Standard::PciDss321, "PCI.ES.2", "ES.1", None),
+    (Standard::PciDss321, "PCI.GuardDuty.1", "GuardDuty.1", None),
+    (Standard::PciDss321, "PCI.IAM.1", "IAM.4", None),
+    (Standard::PciDss321, "PCI.IAM.2", "IAM.2", None),
+    (Standard::PciDss321, "PCI.IAM.3", "IAM.1", None),
+    (Standard::PciDss321, "PCI.IAM.4", "IAM.6", None),
+    (Standard::PciDss321, "PCI.IAM.5", "IAM.9", None),
+    (Standard::PciDss321, "PCI.IAM.6", "IAM.19", None),
+    (Standard::PciDss321, "PCI.IAM.7", "IAM.8", None),
+    (Standard::PciDss321, "PCI.IAM.8", "IAM.10", None),
+    (Standard::PciDss321, "PCI.KMS.1", "KMS.4", None),
+    (Standard::PciDss321, "PCI.Lambda.1", "Lambda.1", None),
+    (Standard::PciDss321, "PCI.Lambda.2", "Lambda.3", None),
+    (
+        Standard::PciDss321,
+        "PCI.Opensearch.1",
+        "Opensearch.2",
+        None,
+    ),
+    (
+        Standard::PciDss321,
+        "PCI.Opensearch.2",
+        "Opensearch.1",
+        None,
+    ),
+    (Standard::PciDss321, "PCI.RDS.1", "RDS.1", None),
+    (Standard::PciDss321, "PCI.RDS.2", "RDS.2", None),
+    (Standard::PciDss321, "PCI.Redshift.1", "Redshift.1", None),
+    (Standard::PciDss321, "PCI.S3.1", "S3.3", None),
+    (Standard::PciDss321, "PCI.S3.2", "S3.2", None),
+    (Standard::PciDss321, "PCI.S3.3", "S3.7", None),
+    (Standard::PciDss321, "PCI.S3.4", "S3.4", None),
+    (Standard::PciDss321, "PCI.S3.5", "S3.5", None),
+    (Standard::PciDss321, "PCI.S3.6", "S3.8", None),
+    (Standard::PciDss321, "PCI.SageMaker.1", "SageMaker.1", None),
+    (Standard::PciDss321, "PCI.SSM.1", "SSM.2", None),
+    (Standard::PciDss321, "PCI.SSM.2", "SSM.3", None),
+    (Standard::PciDss321, "PCI.SSM.3", "SSM.1", None),
+];
+
+/// How a finding's control was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// `Compliance.SecurityControlId` of a consolidated finding.
+    Consolidated,
+    /// A standard-specific id, mapped through [`STANDARD_CONTROLS`].
+    StandardSpecific {
+        /// The standard the finding belongs to.
+        standard: Standard,
+        /// The id within that standard, e.g. `2.9`.
+        standard_control_id: String,
+    },
+}
+
+/// The security control a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControlRef {
+    /// Security control id, e.g. `S3.8`.
+    pub control_id: String,
+    /// Where it came from.
+    pub resolution: Resolution,
+}
+
+/// Why a finding's control could not be determined.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResolveError {
+    /// Not a control finding at all (GuardDuty, Inspector, a third-party product...).
+    #[error("the finding names no security control (generator `{generator}`); hubfix fixes Security Hub control findings")]
+    NotAControlFinding {
+        /// The finding's generator id.
+        generator: String,
+    },
+    /// A standard hubfix recognises, but a control id its table does not map.
+    #[error("{standard} control `{id}` has no security control mapping")]
+    UnmappedStandardControl {
+        /// The standard.
+        standard: Standard,
+        /// The standard-specific id.
+        id: String,
+    },
+}
+
+/// Resolves the security control id of a finding.
+pub fn resolve(finding: &Finding) -> Result<ControlRef, ResolveError> {
+    if let Some(id) = finding
+        .compliance
+        .as_ref()
+        .and_then(|c| c.security_control_id.as_deref())
+        .filter(|id| !id.trim().is_empty())
+    {
+        return Ok(ControlRef {
+            control_id: id.trim().to_owned(),
+            resolution: Resolution::Consolidated,
+        });
+    }
+    let generator = finding.generator_id.clone().unwrap_or_default();
+    if let Some(id) = generator.strip_prefix("security-control/") {
+        return Ok(ControlRef {
+            control_id: id.to_owned(),
+            resolution: Resolution::Consolidated,
+        });
+    }
+    let field = |k: &str| finding.product_fields.get(k).map(String::as_str);
+    let standard = [
+        field("StandardsArn"),
+        field("StandardsGuideArn"),
+        field("StandardsControlArn"),
+        Some(generator.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(Standard::detect);
+    let Some(standard) = standard else {
+        return Err(ResolveError::NotAControlFinding { generator });
+    };
+    let standard_id = field("ControlId")
+        .or_else(|| field("RuleId"))
+        .map(str::to_owned)
+        .or_else(|| generator.rsplit('/').next().map(str::to_owned))
+        .unwrap_or_default();
+    let resource_type = finding.resources.first().map(|r| r.resource_type.as_str());
+    let control_id =
+        map_standard_control(standard, &standard_id, resource_type).ok_or_else(|| {
+            ResolveError::UnmappedStandardControl {
+                standard,
+                id: standard_id.clone(),
+            }
+        })?;
+    Ok(ControlRef {
+        control_id,
+        resolution: Resolution::StandardSpecific {
+            standard,
+            standard_control_id: standard_id,
+        },
+    })
+}
+
+/// Maps a standard-specific control id to its security control id.
+pub fn map_standard_control(
+    standard: Standard,
+    id: &str,
+    resource_type: Option<&str>,
+) -> Option<String> {
+    if standard.uses_security_control_ids() {
+        return looks_like_security_control_id(id).then(|| id.to_owned());
+    }
+    let mut candidates = STANDARD_CONTROLS
+        .iter()
+        .filter(|(s, sid, _, _)| *s == standard && *sid == id);
+    let first = candidates.clone().next()?;
+    candidates
+        .find(|(_, _, _, rt)| rt.is_some() && *rt == resource_type)
+        .or(Some(first))
+        .map(|(_, _, control, _)| (*control).to_owned())
+}
+
+/// `Service.N`, e.g. `S3.8`, `CloudTrail.1`.
+fn looks_like_security_control_id(id: &str) -> bool {
+    match id.split_once('.') {
+        Some((service, number)) => {
+            !service.is_empty()
+                && service.chars().all(|c| c.is_ascii_alphanumeric())
+                && !number.is_empty()
+                && number.chars().all(|c| c.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::parse_finding;
+    use serde_json::{json, Value};
+
+    fn finding(extra: Value) -> Finding {
+        let mut base = json!({
+            "SchemaVersion": "2018-10-08",
+            "Id": "f-1",
+            "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/securityhub",
+            "AwsAccountId": "123456789012",
+            "Resources": [{"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::b"}]
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            base[k] = v.clone();
+        }
+        parse_finding(0, &base).unwrap()
+    }
+
+    fn resolved(extra: Value) -> ControlRef {
+        resolve(&finding(extra)).unwrap()
+    }
+
+    #[test]
+    fn consolidated_finding_uses_security_control_id() {
+        let c = resolved(json!({
+            "GeneratorId": "security-control/S3.8",
+            "Compliance": {"Status": "FAILED", "SecurityControlId": "S3.8",
+                "AssociatedStandards": [{"StandardsId": "standards/aws-foundational-security-best-practices/v/1.0.0"}]},
+            "ProductFields": {"RelatedAWSResources:0/name": "securityhub-s3-bucket-level-public-access-prohibited-1a2b"}
+        }));
+        assert_eq!(c.control_id, "S3.8");
+        assert_eq!(c.resolution, Resolution::Consolidated);
+    }
+
+    #[test]
+    fn consolidated_generator_without_compliance_block() {
+        assert_eq!(
+            resolved(json!({"GeneratorId": "security-control/EC2.19"})).control_id,
+            "EC2.19"
+        );
+    }
+
+    #[test]
+    fn cis_1_2_0_uses_rule_id_and_guide_arn() {
+        let c = resolved(json!({
+            "GeneratorId": "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0/rule/2.9",
+            "Compliance": {"Status": "FAILED"},
+            "ProductFields": {
+                "StandardsGuideArn": "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0",
+                "StandardsGuideSubscriptionArn": "arn:aws:securityhub:us-east-1:123456789012:subscription/cis-aws-foundations-benchmark/v/1.2.0",
+                "RuleId": "2.9",
+                "RecommendationUrl": "https://docs.aws.amazon.com/console/securityhub/standards-cis-2.9/remediation"
+            }
+        }));
+        assert_eq!(c.control_id, "EC2.6");
+        assert_eq!(
+            c.resolution,
+            Resolution::StandardSpecific {
+                standard: Standard::Cis120,
+                standard_control_id: "2.9".into()
+            }
+        );
+        let ssh = resolved(json!({
+            "GeneratorId": "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0/rule/4.1",
+            "ProductFields": {"RuleId": "4.1"}
+        }));
+        assert_eq!(ssh.control_id, "EC2.13");
+    }
+
+    #[test]
+    fn cis_1_4_0_uses_control_id_and_standards_arn() {
+        let c = resolved(json!({
+            "GeneratorId": "cis-aws-foundations-benchmark/v/1.4.0/4.3",
+            "ProductFields": {
+                "StandardsArn": "arn:aws:securityhub:::standards/cis-aws-foundations-benchmark/v/1.4.0",
+                "StandardsSubscriptionArn": "arn:aws:securityhub:us-east-1:123456789012:subscription/cis-aws-foundations-benchmark/v/1.4.0",
+                "ControlId": "4.3",
+                "StandardsControlArn": "arn:aws:securityhub:us-east-1:123456789012:control/cis-aws-foundations-benchmark/v/1.4.0/4.3"
+            }
+        }));
+        assert_eq!(c.control_id, "CloudWatch.1");
+        let bucket = resolved(json!({
+            "GeneratorId": "cis-aws-foundations-benchmark/v/1.4.0/2.1.5.2",
+            "ProductFields": {"StandardsArn": "arn:aws:securityhub:::standards/cis-aws-foundations-benchmark/v/1.4.0",
+                "ControlId": "2.1.5.2"}
+        }));
+        assert_eq!(bucket.control_id, "S3.8");
+    }
+
+    #[test]
+    fn cis_3_0_0_requirement_shared_by_two_controls_uses_resource_type() {
+        let generator = json!("cis-aws-foundations-benchmark/v/3.0.0/2.1.4");
+        let bucket = resolved(json!({"GeneratorId": generator}));
+        assert_eq!(bucket.control_id, "S3.8");
+        let account = resolved(json!({
+            "GeneratorId": generator,
+            "Resources": [{"Type": "AwsAccount", "Id": "AWS::::Account:123456789012"}]
+        }));
+        assert_eq!(account.control_id, "S3.1");
+        let ssh = resolved(json!({"GeneratorId": "cis-aws-foundations-benchmark/v/3.0.0/5.2"}));
+        assert_eq!(ssh.control_id, "EC2.53");
+    }
+
+    #[test]
+    fn pci_dss_uses_control_id() {
+        let c = resolved(json!({
+            "GeneratorId": "pci-dss/v/3.2.1/PCI.S3.1",
+            "ProductFields": {
+                "StandardsArn": "arn:aws:securityhub:::standards/pci-dss/v/3.2.1",
+                "ControlId": "PCI.S3.1",
+                "StandardsControlArn": "arn:aws:securityhub:us-east-1:123456789012:control/pci-dss/v/3.2.1/PCI.S3.1"
+            }
+        }));
+        assert_eq!(c.control_id, "S3.3");
+        let ssh = resolved(json!({"GeneratorId": "pci-dss/v/3.2.1/PCI.EC2.5"}));
+        assert_eq!(ssh.control_id, "EC2.13");
+    }
+
+    #[test]
+    fn fsbp_ids_are_security_control_ids() {
+        let c = resolved(json!({
+            "GeneratorId": "aws-foundational-security-best-practices/v/1.0.0/EC2.19",
+            "ProductFields": {
+                "StandardsArn": "arn:aws:securityhub:::standards/aws-foundational-security-best-practices/v/1.0.0",
+                "ControlId": "EC2.19"
+            }
+        }));
+        assert_eq!(c.control_id, "EC2.19");
+        let from_generator = resolved(json!({
+            "GeneratorId": "aws-foundational-security-best-practices/v/1.0.0/S3.1"
+        }));
+        assert_eq!(from_generator.control_id, "S3.1");
+    }
+
+    #[test]
+    fn non_control_findings_and_unmapped_ids_are_clear_errors() {
+        let guardduty = finding(json!({
+            "GeneratorId": "arn:aws:guardduty:us-east-1:123456789012:detector/abc",
+            "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/guardduty"
+        }));
+        let err = resolve(&guardduty).unwrap_err();
+        assert!(matches!(err, ResolveError::NotAControlFinding { .. }));
+        assert!(err.to_string().contains("detector/abc"));
+        let unmapped = finding(json!({"GeneratorId": "pci-dss/v/3.2.1/PCI.Nope.9"}));
+        assert_eq!(
+            resolve(&unmapped).unwrap_err().to_string(),
+            "PCI DSS v3.2.1 control `PCI.Nope.9` has no security control mapping"
+        );
+        let garbage = finding(
+            json!({"GeneratorId": "aws-foundational-security-best-practices/v/1.0.0/../../etc"}),
+        );
+        assert!(resolve(&garbage).is_err());
+    }
+
+    #[test]
+    fn mapping_table_has_no_conflicting_rows() {
+        for (i, a) in STANDARD_CONTROLS.iter().enumerate() {
+            for b in &STANDARD_CONTROLS[i + 1..] {
+                if a.0 == b.0 && a.1 == b.1 {
+                    assert!(
+                        a.3.is_some() && b.3.is_some() && a.3 != b.3,
+                        "{:?} {} is mapped twice without a resource type to choose",
+                        a.0,
+                        a.1
+                    );
+                }
+            }
+            assert!(looks_like_security_control_id(a.2), "{}", a.2);
+        }
+    }
+}

@@ -1,0 +1,569 @@
+//! The engine: for each finding of an event, resolve -> policy gate -> plan -> apply ->
+//! verify -> outcome, then record the outcomes on the findings.
+//!
+//! Findings are processed concurrently up to the policy's bound, in four stages so that
+//! Security Hub calls are batched: plan every finding; mark the ones about to change
+//! NOTIFIED ("in progress") in one call, so hubfix's own updates never re-trigger the
+//! automatic path; apply and verify; record every outcome.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use futures_util::stream::{self, StreamExt};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::aws::{AwsContext, Clients};
+use crate::control;
+use crate::error::FixError;
+use crate::finding::{
+    ComplianceStatus, EventError, Finding, MalformedFinding, RecordState, SecurityHubEvent,
+    Trigger, WorkflowStatus,
+};
+use crate::metrics;
+use crate::outcome::{Outcome, OutcomeKind};
+use crate::policy::Policy;
+use crate::registry::{self, Remediation};
+use crate::remediate::{self, Plan, Target};
+use crate::securityhub::{self, FindingUpdate, UpdateFailure};
+
+/// Custom action that applies the registered fix, approval-only rules included.
+pub const ACTION_REMEDIATE: &str = "Remediate";
+/// Custom action that reports what `Remediate` would do and changes nothing.
+pub const ACTION_DRY_RUN: &str = "DryRun";
+/// Custom action that isolates the EC2 instance a finding names.
+pub const ACTION_ISOLATE_INSTANCE: &str = registry::ACTION_ISOLATE_INSTANCE;
+
+/// What the event asks hubfix to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Request {
+    /// An imported finding: fix it if its control is in automatic mode.
+    Automatic,
+    /// The `Remediate` custom action.
+    Remediate,
+    /// The `DryRun` custom action.
+    DryRun,
+    /// The `IsolateInstance` custom action.
+    IsolateInstance,
+}
+
+impl Request {
+    /// The request an event's trigger makes, or the unknown custom action's name.
+    pub fn of(trigger: &Trigger) -> Result<Request, String> {
+        match trigger {
+            Trigger::Imported => Ok(Request::Automatic),
+            Trigger::CustomAction { name, target_arn } => {
+                let id = target_arn
+                    .as_deref()
+                    .and_then(|arn| arn.rsplit('/').next())
+                    .unwrap_or_default();
+                let is = |action: &str| {
+                    name.eq_ignore_ascii_case(action) || id.eq_ignore_ascii_case(action)
+                };
+                if is(ACTION_REMEDIATE) {
+                    Ok(Request::Remediate)
+                } else if is(ACTION_DRY_RUN) {
+                    Ok(Request::DryRun)
+                } else if is(ACTION_ISOLATE_INSTANCE) {
+                    Ok(Request::IsolateInstance)
+                } else {
+                    Err(name.clone())
+                }
+            }
+        }
+    }
+}
+
+/// The result of handling one event.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// One outcome per finding, in event order.
+    pub outcomes: Vec<Outcome>,
+    /// Findings Security Hub did not accept an update for.
+    pub update_failures: Vec<UpdateFailure>,
+}
+
+impl Report {
+    /// How many outcomes of each kind.
+    pub fn summary(&self) -> BTreeMap<&'static str, usize> {
+        let mut counts = BTreeMap::new();
+        for o in &self.outcomes {
+            *counts.entry(o.kind.as_str()).or_insert(0) += 1;
+        }
+        counts
+    }
+}
+
+/// A finding whose plan is ready to apply.
+struct Pending {
+    outcome: Outcome,
+    /// The control id, or the custom action's name for action rules.
+    label: &'static str,
+    remediation: Remediation,
+    target: Target,
+    clients: Arc<Clients>,
+    plan: Plan,
+}
+
+enum Prepared {
+    Done(Box<Outcome>),
+    Ready(Box<Pending>),
+}
+
+/// The remediation engine.
+#[derive(Debug)]
+pub struct Engine {
+    policy: Policy,
+    aws: AwsContext,
+    emit_metrics: bool,
+}
+
+impl Engine {
+    /// An engine with a policy and AWS clients; metrics are off until asked for.
+    pub fn new(policy: Policy, aws: AwsContext) -> Self {
+        Engine {
+            policy,
+            aws,
+            emit_metrics: false,
+        }
+    }
+
+    /// Emit one CloudWatch EMF metric line per outcome (on in Lambda).
+    pub fn with_metrics(mut self, on: bool) -> Self {
+        self.emit_metrics = on;
+        self
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Parses and handles a raw EventBridge event.
+    pub async fn handle_json(&self, event: &Value) -> Result<Report, EventError> {
+        match SecurityHubEvent::parse(event) {
+            Ok(parsed) => Ok(Box::pin(self.handle(&parsed)).await),
+            Err(err) => {
+                tracing::error!(error = %err, "event refused");
+                Err(err)
+            }
+        }
+    }
+
+    /// Handles a parsed event: every finding ends with an outcome, and every outcome
+    /// that is not `ignored` is recorded on its finding.
+    pub async fn handle(&self, event: &SecurityHubEvent) -> Report {
+        let request = Request::of(&event.trigger);
+        let mut seen = HashSet::new();
+        let prepared: Vec<Prepared> = stream::iter(event.findings.iter())
+            .map(|item| {
+                let duplicate = item
+                    .as_ref()
+                    .is_ok_and(|f| !seen.insert((f.id.clone(), f.product_arn.clone())));
+                let request = request.clone();
+                async move {
+                    match item {
+                        Err(malformed) => Prepared::Done(Box::new(malformed_outcome(malformed))),
+                        Ok(f) if duplicate => Prepared::Done(Box::new(with_kind(
+                            base_outcome(f),
+                            OutcomeKind::Ignored,
+                            "the same finding appears earlier in this event".into(),
+                        ))),
+                        Ok(f) => Box::pin(self.prepare(f, request)).await,
+                    }
+                }
+            })
+            .buffered(self.policy.concurrency)
+            .collect()
+            .await;
+
+        let in_progress: Vec<FindingUpdate> = prepared
+            .iter()
+            .filter_map(|p| match p {
+                Prepared::Ready(p) => Some(FindingUpdate {
+                    id: p.outcome.finding_id.clone(),
+                    product_arn: p.outcome.product_arn.clone().unwrap_or_default(),
+                    status: WorkflowStatus::Notified,
+                    note: "hubfix: remediation in progress; the outcome follows in the next note."
+                        .into(),
+                }),
+                Prepared::Done(_) => None,
+            })
+            .collect();
+        let mut update_failures = Box::pin(securityhub::record(
+            &self.aws.home().securityhub,
+            &in_progress,
+        ))
+        .await;
+
+        let outcomes: Vec<Outcome> = stream::iter(prepared)
+            .map(|p| async move {
+                match p {
+                    Prepared::Done(o) => *o,
+                    Prepared::Ready(p) => Box::pin(finish(*p)).await,
+                }
+            })
+            .buffered(self.policy.concurrency)
+            .collect()
+            .await;
+
+        let updates: Vec<FindingUpdate> = outcomes
+            .iter()
+            .filter(|o| o.is_recorded())
+            .filter_map(|o| {
+                Some(FindingUpdate {
+                    id: o.finding_id.clone(),
+                    product_arn: o.product_arn.clone()?,
+                    status: o.kind.workflow()?,
+                    note: o.note.clone(),
+                })
+            })
+            .collect();
+        update_failures
+            .extend(Box::pin(securityhub::record(&self.aws.home().securityhub, &updates)).await);
+        for o in &outcomes {
+            log_outcome(o);
+            if self.emit_metrics {
+                metrics::emit(o);
+            }
+        }
+        Report {
+            outcomes,
+            update_failures,
+        }
+    }
+
+    /// Resolves, gates and plans one finding.
+    async fn prepare(&self, finding: &Finding, request: Result<Request, String>) -> Prepared {
+        let base = base_outcome(finding);
+        let done = |base: Outcome, kind, note: String| {
+            Prepared::Done(Box::new(with_kind(base, kind, note)))
+        };
+        let request = match request {
+            Ok(r) => r,
+            Err(name) => {
+                return done(
+                    base,
+                    OutcomeKind::Unsupported,
+                    format!(
+                        "hubfix does not know the custom action `{name}` (known: {ACTION_REMEDIATE}, {ACTION_DRY_RUN}, {ACTION_ISOLATE_INSTANCE}); nothing changed."
+                    ),
+                )
+            }
+        };
+        if request == Request::Automatic {
+            if let Some(reason) = not_for_automatic(finding) {
+                return done(base, OutcomeKind::Ignored, reason);
+            }
+        }
+        let mut base = base;
+        let rule = if request == Request::IsolateInstance {
+            base.control_id = control::resolve(finding).ok().map(|c| c.control_id);
+            &registry::action_rules()[0]
+        } else {
+            let control = match control::resolve(finding) {
+                Ok(c) => c,
+                Err(e) => {
+                    return done(
+                        base,
+                        OutcomeKind::Unsupported,
+                        format!("hubfix skipped this finding: {e}."),
+                    )
+                }
+            };
+            base.control_id = Some(control.control_id.clone());
+            let Some(rule) = registry::rule(&control.control_id) else {
+                return done(
+                    base,
+                    OutcomeKind::Unsupported,
+                    format!(
+                        "hubfix has no rule for control {}; nothing changed.",
+                        control.control_id
+                    ),
+                );
+            };
+            rule
+        };
+        if let Err(refusal) =
+            self.policy
+                .permit(rule, finding.account(), request != Request::Automatic)
+        {
+            return done(
+                base,
+                OutcomeKind::Refused,
+                format!("hubfix skipped {}: {refusal}.", rule.control_id),
+            );
+        }
+        let target = match remediate::target(finding, rule) {
+            Ok(t) => t,
+            Err(e) => {
+                return done(
+                    base,
+                    OutcomeKind::Failed,
+                    format!("hubfix could not fix {}: {e}.", rule.control_id),
+                )
+            }
+        };
+        base.resource = Some(target.resource_id.clone());
+        let subject = subject(rule.control_id, &target);
+        let finding_tags = finding
+            .resources
+            .iter()
+            .filter(|r| r.id == target.resource_id)
+            .flat_map(|r| r.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        if self.policy.is_exempt(finding_tags) {
+            return done(base, OutcomeKind::Exempt, self.exempt_note(&subject));
+        }
+        let clients = match self.aws.clients_for(&target.account, &target.region).await {
+            Ok(c) => c,
+            Err(e) => {
+                let kind = match e {
+                    FixError::Unreachable(_) => OutcomeKind::Refused,
+                    _ => OutcomeKind::Failed,
+                };
+                return done(base, kind, format!("hubfix could not fix {subject}: {e}."));
+            }
+        };
+        let inspection = match remediate::inspect(&clients, rule.remediation, &target, true).await {
+            Ok(i) => i,
+            Err(e) => {
+                return done(
+                    base,
+                    OutcomeKind::Failed,
+                    format!("hubfix could not fix {subject}: {e}."),
+                )
+            }
+        };
+        let live_tags = inspection
+            .tags
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.as_str(), v.as_str()));
+        if self.policy.is_exempt(live_tags) {
+            return done(base, OutcomeKind::Exempt, self.exempt_note(&subject));
+        }
+        base.before = Some(inspection.plan.before.clone());
+        if inspection.plan.is_compliant() {
+            return done(
+                base,
+                OutcomeKind::AlreadyCompliant,
+                format!("hubfix checked {subject}: already compliant, nothing changed."),
+            );
+        }
+        base.changes = inspection.plan.steps.iter().map(|s| s.describe()).collect();
+        if self.policy.dry_run || request == Request::DryRun {
+            return done(
+                base,
+                OutcomeKind::DryRun,
+                format!(
+                    "hubfix dry run for {subject}: would have {}; nothing changed.",
+                    inspection.plan.describe()
+                ),
+            );
+        }
+        Prepared::Ready(Box::new(Pending {
+            outcome: base,
+            label: rule.control_id,
+            remediation: rule.remediation,
+            target,
+            clients,
+            plan: inspection.plan,
+        }))
+    }
+
+    fn exempt_note(&self, subject: &str) -> String {
+        format!(
+            "hubfix skipped {subject}: the resource has the exemption tag `{}`; nothing changed.",
+            self.policy.exemption_tag
+        )
+    }
+}
+
+/// Applies a plan and verifies it by reading the resource back.
+async fn finish(p: Pending) -> Outcome {
+    let subject = subject(p.label, &p.target);
+    let changes = p.plan.describe();
+    if let Err(e) = remediate::apply(&p.clients, &p.plan).await {
+        return with_kind(
+            p.outcome,
+            OutcomeKind::Failed,
+            format!("hubfix could not fix {subject}: {e}. Planned: {changes}."),
+        );
+    }
+    match remediate::inspect(&p.clients, p.remediation, &p.target, false).await {
+        Ok(after) if after.plan.is_compliant() => with_kind(
+            p.outcome,
+            OutcomeKind::Remediated,
+            format!("hubfix fixed {subject}: {changes}; verified by reading it back."),
+        ),
+        Ok(after) => with_kind(
+            p.outcome,
+            OutcomeKind::Failed,
+            format!(
+                "hubfix changed {subject} ({changes}) but {}: still to do: {}.",
+                FixError::Verification("it is not compliant yet".into()),
+                after.plan.describe()
+            ),
+        ),
+        Err(e) => with_kind(
+            p.outcome,
+            OutcomeKind::Failed,
+            format!("hubfix changed {subject} ({changes}) but could not verify it: {e}."),
+        ),
+    }
+}
+
+/// Why the automatic path leaves a finding alone, if it does. hubfix's own updates
+/// (NOTIFIED, RESOLVED) come back as imported events and end here.
+fn not_for_automatic(f: &Finding) -> Option<String> {
+    if f.workflow_status() != WorkflowStatus::New {
+        return Some(format!(
+            "workflow status is {}; the automatic path acts on NEW findings only",
+            f.workflow_status().as_str()
+        ));
+    }
+    if f.record_state() != RecordState::Active {
+        return Some("the finding is archived".into());
+    }
+    match f.compliance_status() {
+        Some(ComplianceStatus::Failed) => None,
+        Some(other) => Some(format!(
+            "compliance status is {other:?}; the automatic path acts on FAILED findings only"
+        )),
+        None => Some("not a control finding (no compliance status)".into()),
+    }
+}
+
+fn subject(control: &str, target: &Target) -> String {
+    let mut s = format!("{control} on {}", target.resource_id);
+    if target.candidates > 1 {
+        s.push_str(&format!(
+            " (first of {} resources of that type in the finding)",
+            target.candidates
+        ));
+    }
+    s
+}
+
+fn base_outcome(f: &Finding) -> Outcome {
+    let mut o = Outcome::new(&f.id, OutcomeKind::Ignored, "");
+    o.product_arn = Some(f.product_arn.clone());
+    o.account = f.aws_account_id.clone();
+    o.region = f.region.clone();
+    o
+}
+
+fn with_kind(mut o: Outcome, kind: OutcomeKind, note: String) -> Outcome {
+    o.kind = kind;
+    o.note = note;
+    o
+}
+
+fn malformed_outcome(m: &MalformedFinding) -> Outcome {
+    let mut o = Outcome::new(
+        m.id.clone().unwrap_or_default(),
+        OutcomeKind::Unsupported,
+        format!("hubfix could not read this finding: {}.", m.error),
+    );
+    o.product_arn = m.product_arn.clone();
+    o
+}
+
+fn log_outcome(o: &Outcome) {
+    let before = o
+        .before
+        .as_ref()
+        .and_then(|b| serde_json::to_string(b).ok())
+        .unwrap_or_default();
+    let changes = o.changes.join("; ");
+    let fields = (
+        o.finding_id.as_str(),
+        o.control_id.as_deref().unwrap_or(""),
+        o.account.as_deref().unwrap_or(""),
+        o.resource.as_deref().unwrap_or(""),
+    );
+    match o.kind {
+        OutcomeKind::Failed | OutcomeKind::Unsupported => tracing::warn!(
+            finding_id = fields.0, control = fields.1, account = fields.2, resource = fields.3,
+            outcome = o.kind.as_str(), note = %o.note, changes, before, "finding outcome"
+        ),
+        _ => tracing::info!(
+            finding_id = fields.0, control = fields.1, account = fields.2, resource = fields.3,
+            outcome = o.kind.as_str(), note = %o.note, changes, before, "finding outcome"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::parse_finding;
+    use serde_json::json;
+
+    fn finding(workflow: &str, record: &str, compliance: Option<&str>) -> Finding {
+        let mut v = json!({
+            "Id": "f", "ProductArn": "p", "Workflow": {"Status": workflow}, "RecordState": record,
+            "Resources": [{"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::b"}]
+        });
+        if let Some(c) = compliance {
+            v["Compliance"] = json!({"Status": c, "SecurityControlId": "S3.8"});
+        }
+        parse_finding(0, &v).unwrap()
+    }
+
+    #[test]
+    fn automatic_path_acts_on_new_active_failed_findings_only() {
+        assert_eq!(
+            not_for_automatic(&finding("NEW", "ACTIVE", Some("FAILED"))),
+            None
+        );
+        for (w, r, c, why) in [
+            (
+                "NOTIFIED",
+                "ACTIVE",
+                Some("FAILED"),
+                "workflow status is NOTIFIED",
+            ),
+            (
+                "RESOLVED",
+                "ACTIVE",
+                Some("FAILED"),
+                "workflow status is RESOLVED",
+            ),
+            ("NEW", "ARCHIVED", Some("FAILED"), "archived"),
+            (
+                "NEW",
+                "ACTIVE",
+                Some("PASSED"),
+                "compliance status is Passed",
+            ),
+            ("NEW", "ACTIVE", None, "not a control finding"),
+        ] {
+            let reason = not_for_automatic(&finding(w, r, c)).unwrap();
+            assert!(reason.contains(why), "{reason}");
+        }
+    }
+
+    #[test]
+    fn requests_from_triggers() {
+        assert_eq!(Request::of(&Trigger::Imported), Ok(Request::Automatic));
+        let action = |name: &str, id: &str| Trigger::CustomAction {
+            name: name.into(),
+            target_arn: Some(format!(
+                "arn:aws:securityhub:us-east-1:123456789012:action/custom/{id}"
+            )),
+        };
+        assert_eq!(
+            Request::of(&action("Remediate", "Remediate")),
+            Ok(Request::Remediate)
+        );
+        assert_eq!(
+            Request::of(&action("Dry run", "DryRun")),
+            Ok(Request::DryRun)
+        );
+        assert_eq!(
+            Request::of(&action("Delete", "Delete")),
+            Err("Delete".into())
+        );
+    }
+}

@@ -1,0 +1,120 @@
+//! Errors of a remediation, classified so that every outcome has a clear note.
+
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+/// Why a fix could not be planned, applied or verified.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FixError {
+    /// The resource was deleted since the finding was generated.
+    #[error("{resource} no longer exists ({code}); nothing was changed")]
+    NotFound {
+        /// The resource.
+        resource: String,
+        /// The API's error code.
+        code: String,
+    },
+    /// hubfix's role lacks a permission.
+    #[error("access denied calling {operation} ({code}): grant hubfix's role this action or scope the control off")]
+    AccessDenied {
+        /// The API operation, e.g. `s3:PutBucketPublicAccessBlock`.
+        operation: &'static str,
+        /// The API's error code.
+        code: String,
+    },
+    /// The API kept throttling after the SDK's retries.
+    #[error("{operation} was throttled ({code}) and retries ran out; the finding will be retried on its next update")]
+    Throttled {
+        /// The API operation.
+        operation: &'static str,
+        /// The API's error code.
+        code: String,
+    },
+    /// Any other API error.
+    #[error("{operation} failed: {code}: {message}")]
+    Api {
+        /// The API operation.
+        operation: &'static str,
+        /// The API's error code, or the transport failure kind.
+        code: String,
+        /// The API's message.
+        message: String,
+    },
+    /// The finding does not name a resource the rule can act on.
+    #[error("{0}")]
+    Target(String),
+    /// The change was applied but reading the resource back shows it did not hold.
+    #[error("verification failed: {0}")]
+    Verification(String),
+    /// The finding belongs to an account hubfix cannot reach.
+    #[error("{0}")]
+    Unreachable(String),
+}
+
+const ACCESS_DENIED_CODES: &[&str] = &[
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "AuthFailure",
+    "Forbidden",
+    "InvalidClientTokenId",
+];
+const THROTTLING_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestLimitExceeded",
+    "SlowDown",
+    "TooManyRequestsException",
+    "RequestThrottled",
+];
+
+impl FixError {
+    /// Classifies an SDK error. `not_found` lists the codes that mean the resource is gone.
+    pub fn from_sdk<E, R>(
+        operation: &'static str,
+        resource: &str,
+        not_found: &[&str],
+        err: SdkError<E, R>,
+    ) -> FixError
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        let code = err.code().map(str::to_owned);
+        let message = err.message().map(str::to_owned);
+        match code {
+            Some(code) if not_found.contains(&code.as_str()) => FixError::NotFound {
+                resource: resource.to_owned(),
+                code,
+            },
+            Some(code) if ACCESS_DENIED_CODES.contains(&code.as_str()) => {
+                FixError::AccessDenied { operation, code }
+            }
+            Some(code) if THROTTLING_CODES.contains(&code.as_str()) => {
+                FixError::Throttled { operation, code }
+            }
+            Some(code) => FixError::Api {
+                operation,
+                code,
+                message: message.unwrap_or_default(),
+            },
+            None => FixError::Api {
+                operation,
+                code: transport_kind(&err).to_owned(),
+                message: DisplayErrorContext(&err).to_string(),
+            },
+        }
+    }
+}
+
+fn transport_kind<E, R>(err: &SdkError<E, R>) -> &'static str {
+    match err {
+        SdkError::TimeoutError(_) => "Timeout",
+        SdkError::DispatchFailure(_) => "ConnectionError",
+        SdkError::ResponseError(_) => "InvalidResponse",
+        SdkError::ConstructionFailure(_) => "InvalidRequest",
+        _ => "Unknown",
+    }
+}

@@ -1,0 +1,589 @@
+//! The subset of the AWS Security Finding Format (ASFF) that remediation needs, and the
+//! two EventBridge envelopes Security Hub delivers findings in.
+//!
+//! Unknown fields are tolerated everywhere: Security Hub adds fields over time and
+//! hubfix must keep working. A malformed event is a [`EventError`] naming what is wrong;
+//! a malformed finding inside a well-formed event is kept as a [`MalformedFinding`] so
+//! that it is reported rather than dropped.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The EventBridge `source` of every Security Hub event.
+pub const SECURITY_HUB_SOURCE: &str = "aws.securityhub";
+/// `detail-type` of the events Security Hub emits for new and updated findings.
+pub const DETAIL_TYPE_IMPORTED: &str = "Security Hub Findings - Imported";
+/// `detail-type` of the events Security Hub emits when an analyst runs a custom action.
+pub const DETAIL_TYPE_CUSTOM_ACTION: &str = "Security Hub Findings - Custom Action";
+
+/// One ASFF finding, as far as hubfix reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Finding {
+    /// ASFF schema version, `2018-10-08`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema_version: Option<String>,
+    /// The finding's unique id within its product.
+    pub id: String,
+    /// ARN of the product that generated the finding.
+    pub product_arn: String,
+    /// The rule or check that produced the finding (e.g. `security-control/S3.8`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generator_id: Option<String>,
+    /// The account the finding's resources live in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aws_account_id: Option<String>,
+    /// The region the finding was generated in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Finding type namespaces, e.g. `Software and Configuration Checks/...`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub types: Vec<String>,
+    /// When the finding was first created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// When the finding was last updated by its provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// Severity of the finding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    /// Short title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Longer description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Compliance details of control findings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compliance: Option<Compliance>,
+    /// Provider-specific key/value pairs (standard ids live here).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub product_fields: BTreeMap<String, String>,
+    /// The resources the finding is about (1 to 32).
+    #[serde(default)]
+    pub resources: Vec<Resource>,
+    /// Investigation status set by analysts and tools.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<Workflow>,
+    /// ACTIVE or ARCHIVED.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_state: Option<RecordState>,
+    /// The latest note on the finding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Note>,
+}
+
+/// ASFF `Severity`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Severity {
+    /// INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Deprecated 0-100 score, still sent by some providers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub normalized: Option<i64>,
+    /// The provider's own severity text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
+}
+
+/// ASFF `Compliance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Compliance {
+    /// The consolidated security control id, e.g. `S3.8`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_control_id: Option<String>,
+    /// PASSED, WARNING, FAILED or NOT_AVAILABLE.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ComplianceStatus>,
+    /// The standards the control belongs to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub associated_standards: Vec<AssociatedStandard>,
+    /// Requirements of other frameworks the control relates to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related_requirements: Vec<String>,
+}
+
+/// One entry of `Compliance.AssociatedStandards`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AssociatedStandard {
+    /// e.g. `standards/aws-foundational-security-best-practices/v/1.0.0`.
+    pub standards_id: String,
+}
+
+/// `Compliance.Status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ComplianceStatus {
+    /// The resource passed the check.
+    Passed,
+    /// The check could not fully decide; review needed.
+    Warning,
+    /// The resource failed the check.
+    Failed,
+    /// The check could not run.
+    NotAvailable,
+    /// A value this version of hubfix does not know.
+    #[serde(other)]
+    Unknown,
+}
+
+/// One entry of `Resources`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Resource {
+    /// ASFF resource type, e.g. `AwsS3Bucket`.
+    #[serde(rename = "Type")]
+    pub resource_type: String,
+    /// Usually the resource ARN.
+    pub id: String,
+    /// aws, aws-cn or aws-us-gov.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<String>,
+    /// Region of the resource, when it differs from the finding's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Tags Security Hub copied from the resource.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+    /// Type-specific details (`Details.<Type>`), kept as raw JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<Value>,
+}
+
+/// ASFF `Workflow`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Workflow {
+    /// The workflow status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<WorkflowStatus>,
+}
+
+/// `Workflow.Status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum WorkflowStatus {
+    /// Not reviewed yet.
+    New,
+    /// The resource owner was notified.
+    Notified,
+    /// The finding was reviewed and remediated.
+    Resolved,
+    /// Reviewed and deliberately not acted on.
+    Suppressed,
+    /// A value this version of hubfix does not know.
+    #[serde(other)]
+    Unknown,
+}
+
+impl WorkflowStatus {
+    /// The API spelling of the status.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkflowStatus::New => "NEW",
+            WorkflowStatus::Notified => "NOTIFIED",
+            WorkflowStatus::Resolved => "RESOLVED",
+            WorkflowStatus::Suppressed => "SUPPRESSED",
+            WorkflowStatus::Unknown => "UNKNOWN",
+        }
+    }
+}
+
+/// `RecordState`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RecordState {
+    /// The finding is current.
+    Active,
+    /// The resource is gone or the finding no longer applies.
+    Archived,
+    /// A value this version of hubfix does not know.
+    #[serde(other)]
+    Unknown,
+}
+
+/// ASFF `Note`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Note {
+    /// The note text (at most 512 characters).
+    pub text: String,
+    /// Who wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
+    /// When it was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+}
+
+impl Finding {
+    /// The finding's account, if the provider set it.
+    pub fn account(&self) -> Option<&str> {
+        self.aws_account_id.as_deref()
+    }
+
+    /// The workflow status, NEW when absent (as Security Hub defaults it).
+    pub fn workflow_status(&self) -> WorkflowStatus {
+        self.workflow
+            .as_ref()
+            .and_then(|w| w.status)
+            .unwrap_or(WorkflowStatus::New)
+    }
+
+    /// The record state, ACTIVE when absent.
+    pub fn record_state(&self) -> RecordState {
+        self.record_state.unwrap_or(RecordState::Active)
+    }
+
+    /// The compliance status of a control finding.
+    pub fn compliance_status(&self) -> Option<ComplianceStatus> {
+        self.compliance.as_ref().and_then(|c| c.status)
+    }
+}
+
+/// What delivered the findings: Security Hub's own import stream, or an analyst.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Trigger {
+    /// `Security Hub Findings - Imported`: automatic mode.
+    Imported,
+    /// `Security Hub Findings - Custom Action`: an analyst chose an action in the console.
+    CustomAction {
+        /// The action's name, e.g. `Remediate`.
+        name: String,
+        /// The action target ARN (`resources[0]` of the event), when present.
+        target_arn: Option<String>,
+    },
+}
+
+/// A finding inside an event that could not be read as ASFF.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MalformedFinding {
+    /// Position in `detail.findings`.
+    pub index: usize,
+    /// The finding's `Id`, when it could be read.
+    pub id: Option<String>,
+    /// The finding's `ProductArn`, when it could be read.
+    pub product_arn: Option<String>,
+    /// What is wrong, with the JSON path.
+    pub error: String,
+}
+
+/// A parsed Security Hub EventBridge event.
+#[derive(Debug, Clone)]
+pub struct SecurityHubEvent {
+    /// The EventBridge event id.
+    pub event_id: Option<String>,
+    /// The account the event was delivered in.
+    pub account: Option<String>,
+    /// The region the event was delivered in.
+    pub region: Option<String>,
+    /// Which of the two event kinds this is.
+    pub trigger: Trigger,
+    /// The findings, in event order; malformed ones are kept so they can be reported.
+    pub findings: Vec<Result<Finding, MalformedFinding>>,
+}
+
+/// Why an event could not be read at all.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EventError {
+    /// The payload is not a JSON object.
+    #[error("event is not a JSON object")]
+    NotAnObject,
+    /// A required envelope field is absent.
+    #[error("event has no `{0}`")]
+    Missing(&'static str),
+    /// An envelope field has the wrong JSON type.
+    #[error("event field `{field}` must be {expected}")]
+    WrongType {
+        /// The field's path.
+        field: &'static str,
+        /// What it should have been.
+        expected: &'static str,
+    },
+    /// The event did not come from Security Hub.
+    #[error("event source is `{0}`, expected `aws.securityhub`")]
+    WrongSource(String),
+    /// A detail type hubfix does not handle.
+    #[error("unsupported detail-type `{0}`")]
+    UnsupportedDetailType(String),
+    /// `detail.findings` is present but empty.
+    #[error("event has no findings in `detail.findings`")]
+    NoFindings,
+}
+
+/// Largest number of findings accepted in one event; Security Hub sends at most 100
+/// per custom action (console selection) and one per import event.
+pub const MAX_FINDINGS_PER_EVENT: usize = 100;
+
+impl SecurityHubEvent {
+    /// Parses an EventBridge event delivered by Security Hub.
+    pub fn parse(event: &Value) -> Result<Self, EventError> {
+        let obj = event.as_object().ok_or(EventError::NotAnObject)?;
+        let source = str_field(obj, "source")?.ok_or(EventError::Missing("source"))?;
+        if source != SECURITY_HUB_SOURCE {
+            return Err(EventError::WrongSource(source.to_owned()));
+        }
+        let detail_type =
+            str_field(obj, "detail-type")?.ok_or(EventError::Missing("detail-type"))?;
+        let detail = obj
+            .get("detail")
+            .ok_or(EventError::Missing("detail"))?
+            .as_object()
+            .ok_or(EventError::WrongType {
+                field: "detail",
+                expected: "an object",
+            })?;
+        let trigger = match detail_type {
+            DETAIL_TYPE_IMPORTED => Trigger::Imported,
+            DETAIL_TYPE_CUSTOM_ACTION => {
+                let name = str_field(detail, "actionName")?
+                    .ok_or(EventError::Missing("detail.actionName"))?;
+                let target_arn = match obj.get("resources") {
+                    None | Some(Value::Null) => None,
+                    Some(Value::Array(items)) => items
+                        .first()
+                        .map(|v| {
+                            v.as_str().map(str::to_owned).ok_or(EventError::WrongType {
+                                field: "resources[0]",
+                                expected: "a string",
+                            })
+                        })
+                        .transpose()?,
+                    Some(_) => {
+                        return Err(EventError::WrongType {
+                            field: "resources",
+                            expected: "an array",
+                        })
+                    }
+                };
+                Trigger::CustomAction {
+                    name: name.to_owned(),
+                    target_arn,
+                }
+            }
+            other => return Err(EventError::UnsupportedDetailType(other.to_owned())),
+        };
+        let raw_findings = detail
+            .get("findings")
+            .ok_or(EventError::Missing("detail.findings"))?
+            .as_array()
+            .ok_or(EventError::WrongType {
+                field: "detail.findings",
+                expected: "an array",
+            })?;
+        if raw_findings.is_empty() {
+            return Err(EventError::NoFindings);
+        }
+        if raw_findings.len() > MAX_FINDINGS_PER_EVENT {
+            return Err(EventError::WrongType {
+                field: "detail.findings",
+                expected: "an array of at most 100 findings",
+            });
+        }
+        let findings = raw_findings
+            .iter()
+            .enumerate()
+            .map(|(index, raw)| parse_finding(index, raw))
+            .collect();
+        Ok(SecurityHubEvent {
+            event_id: str_field(obj, "id")?.map(str::to_owned),
+            account: str_field(obj, "account")?.map(str::to_owned),
+            region: str_field(obj, "region")?.map(str::to_owned),
+            trigger,
+            findings,
+        })
+    }
+}
+
+/// Reads one finding, naming the JSON path of the first problem when it is malformed.
+pub fn parse_finding(index: usize, raw: &Value) -> Result<Finding, MalformedFinding> {
+    serde_path_to_error::deserialize::<_, Finding>(raw).map_err(|err| {
+        let path = err.path().to_string();
+        let id_of = |key: &str| raw.get(key).and_then(Value::as_str).map(str::to_owned);
+        MalformedFinding {
+            index,
+            id: id_of("Id"),
+            product_arn: id_of("ProductArn"),
+            error: if path == "." {
+                format!("detail.findings[{index}]: {}", err.inner())
+            } else {
+                format!("detail.findings[{index}].{path}: {}", err.inner())
+            },
+        }
+    })
+}
+
+fn str_field<'a>(
+    obj: &'a serde_json::Map<String, Value>,
+    field: &'static str,
+) -> Result<Option<&'a str>, EventError> {
+    match obj.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(EventError::WrongType {
+            field,
+            expected: "a string",
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn finding() -> Value {
+        json!({
+            "SchemaVersion": "2018-10-08",
+            "Id": "arn:aws:securityhub:us-east-1:123456789012:security-control/S3.8/finding/0b5b3a1c",
+            "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/securityhub",
+            "GeneratorId": "security-control/S3.8",
+            "AwsAccountId": "123456789012",
+            "Region": "us-east-1",
+            "Types": ["Software and Configuration Checks/Industry and Regulatory Standards"],
+            "Severity": {"Label": "HIGH", "Normalized": 70, "Original": "HIGH"},
+            "Title": "S3 general purpose buckets should block public access",
+            "Compliance": {"Status": "FAILED", "SecurityControlId": "S3.8",
+                "AssociatedStandards": [{"StandardsId": "standards/aws-foundational-security-best-practices/v/1.0.0"}]},
+            "Resources": [{"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::logs", "Partition": "aws",
+                "Region": "us-east-1", "Details": {"AwsS3Bucket": {"Name": "logs"}}}],
+            "Workflow": {"Status": "NEW"},
+            "RecordState": "ACTIVE",
+            "FindingProviderFields": {"Severity": {"Label": "HIGH"}},
+            "SomeFieldFromTheFuture": [1, 2, 3]
+        })
+    }
+
+    fn event(detail_type: &str, detail: Value) -> Value {
+        json!({
+            "version": "0", "id": "e-1", "detail-type": detail_type,
+            "source": "aws.securityhub", "account": "123456789012",
+            "time": "2026-11-23T06:00:00Z", "region": "us-east-1",
+            "resources": ["arn:aws:securityhub:us-east-1:123456789012:action/custom/Remediate"],
+            "detail": detail
+        })
+    }
+
+    #[test]
+    fn parses_imported_event_and_tolerates_unknown_fields() {
+        let ev = SecurityHubEvent::parse(&event(
+            DETAIL_TYPE_IMPORTED,
+            json!({"findings": [finding()]}),
+        ))
+        .unwrap();
+        assert_eq!(ev.trigger, Trigger::Imported);
+        let f = ev.findings[0].as_ref().unwrap();
+        assert_eq!(f.resources[0].resource_type, "AwsS3Bucket");
+        assert_eq!(f.compliance_status(), Some(ComplianceStatus::Failed));
+        assert_eq!(f.workflow_status(), WorkflowStatus::New);
+        assert_eq!(f.record_state(), RecordState::Active);
+    }
+
+    #[test]
+    fn parses_custom_action_with_target_arn() {
+        let ev = SecurityHubEvent::parse(&event(
+            DETAIL_TYPE_CUSTOM_ACTION,
+            json!({"actionName": "Remediate", "actionDescription": "Fix it", "findings": [finding()]}),
+        ))
+        .unwrap();
+        match ev.trigger {
+            Trigger::CustomAction { name, target_arn } => {
+                assert_eq!(name, "Remediate");
+                assert!(target_arn.unwrap().ends_with("action/custom/Remediate"));
+            }
+            other => panic!("unexpected trigger {other:?}"),
+        }
+    }
+
+    #[test]
+    fn rejects_events_not_from_security_hub() {
+        let mut ev = event(DETAIL_TYPE_IMPORTED, json!({"findings": [finding()]}));
+        ev["source"] = json!("aws.guardduty");
+        assert_eq!(
+            SecurityHubEvent::parse(&ev).unwrap_err(),
+            EventError::WrongSource("aws.guardduty".into())
+        );
+    }
+
+    #[test]
+    fn names_what_is_wrong_with_an_envelope() {
+        let cases = [
+            (json!([]), "not a JSON object"),
+            (json!({"source": "aws.securityhub"}), "no `detail-type`"),
+            (
+                event("Security Hub Insight Results", json!({})),
+                "unsupported detail-type `Security Hub Insight Results`",
+            ),
+            (
+                event(DETAIL_TYPE_IMPORTED, json!({"findings": {}})),
+                "`detail.findings` must be an array",
+            ),
+            (
+                event(DETAIL_TYPE_IMPORTED, json!({"findings": []})),
+                "no findings",
+            ),
+            (
+                event(DETAIL_TYPE_CUSTOM_ACTION, json!({"findings": [finding()]})),
+                "no `detail.actionName`",
+            ),
+            (
+                event(DETAIL_TYPE_IMPORTED, json!("text")),
+                "`detail` must be an object",
+            ),
+        ];
+        for (input, expected) in cases {
+            let err = SecurityHubEvent::parse(&input).unwrap_err().to_string();
+            assert!(
+                err.contains(expected),
+                "{err:?} should contain {expected:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn keeps_a_malformed_finding_with_its_path_and_identity() {
+        let mut bad = finding();
+        bad["Resources"] = json!([{"Type": "AwsS3Bucket", "Id": 42}]);
+        let ev = SecurityHubEvent::parse(&event(
+            DETAIL_TYPE_IMPORTED,
+            json!({"findings": [finding(), bad]}),
+        ))
+        .unwrap();
+        assert!(ev.findings[0].is_ok());
+        let err = ev.findings[1].as_ref().unwrap_err();
+        assert_eq!(err.index, 1);
+        assert!(err.id.as_deref().unwrap().contains("S3.8"));
+        assert!(
+            err.error
+                .starts_with("detail.findings[1].Resources[0].Id: invalid type"),
+            "{}",
+            err.error
+        );
+    }
+
+    #[test]
+    fn a_finding_without_id_is_malformed() {
+        let mut bad = finding();
+        bad.as_object_mut().unwrap().remove("Id");
+        let err = parse_finding(0, &bad).unwrap_err();
+        assert_eq!(err.id, None);
+        assert!(err.error.contains("missing field `Id`"), "{}", err.error);
+    }
+
+    #[test]
+    fn unknown_enum_values_do_not_break_parsing() {
+        let mut f = finding();
+        f["Workflow"]["Status"] = json!("IN_REVIEW");
+        f["Compliance"]["Status"] = json!("MAYBE");
+        let parsed = parse_finding(0, &f).unwrap();
+        assert_eq!(parsed.workflow_status(), WorkflowStatus::Unknown);
+        assert_eq!(parsed.compliance_status(), Some(ComplianceStatus::Unknown));
+    }
+}

@@ -1,0 +1,132 @@
+//! What the Lambda functions share: JSON logging, the engine built once per cold start
+//! from the environment, and the handler that checks the event is the function's kind.
+
+use serde_json::{json, Value};
+
+use crate::aws::{load_config, AwsContext};
+use crate::finding::{SecurityHubEvent, Trigger};
+use crate::policy::{ConfigError, Policy};
+use crate::Engine;
+
+/// Which event kind a function accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accepts {
+    /// `Security Hub Findings - Imported` (the auto-remediate function).
+    Imported,
+    /// `Security Hub Findings - Custom Action` (the custom-action function).
+    CustomAction,
+}
+
+/// Why an invocation was refused; the invocation fails, so EventBridge retries it and
+/// then sends it to the dead-letter queue, where it can be inspected.
+#[derive(Debug, thiserror::Error)]
+pub enum InvocationError {
+    /// The event is not a Security Hub event hubfix can read.
+    #[error("event refused: {0}")]
+    Malformed(#[from] crate::finding::EventError),
+    /// The event is of the other function's kind.
+    #[error("event refused: this function handles {expected} events, got {got}")]
+    WrongKind {
+        /// What the function handles.
+        expected: &'static str,
+        /// What arrived.
+        got: &'static str,
+    },
+}
+
+impl From<InvocationError> for lambda_runtime::Diagnostic {
+    fn from(err: InvocationError) -> Self {
+        let error_type = match err {
+            InvocationError::Malformed(_) => "hubfix.MalformedEvent",
+            InvocationError::WrongKind { .. } => "hubfix.WrongEventKind",
+        };
+        lambda_runtime::Diagnostic {
+            error_type: error_type.to_owned(),
+            error_message: err.to_string(),
+        }
+    }
+}
+
+/// JSON logs on stdout, one object per line, fields at the top level; `RUST_LOG`
+/// filters (default `info`).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .json()
+        .flatten_event(true)
+        .with_current_span(false)
+        .with_span_list(false)
+        .with_target(true)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .init();
+}
+
+/// The engine, configured from the environment; metrics on.
+pub async fn engine_from_env() -> Result<Engine, ConfigError> {
+    let policy = Policy::from_env()?;
+    tracing::info!(
+        dry_run = policy.dry_run,
+        concurrency = policy.concurrency,
+        exemption_tag = %policy.exemption_tag,
+        "hubfix configured"
+    );
+    Ok(Engine::new(policy, AwsContext::new(load_config().await)).with_metrics(true))
+}
+
+/// Runs a function: logging, the engine once per cold start, then the Lambda runtime
+/// loop handing each invocation to [`handle`].
+pub async fn run(accepts: Accepts) -> Result<(), lambda_runtime::Error> {
+    init_tracing();
+    let engine = match engine_from_env().await {
+        Ok(engine) => std::sync::Arc::new(engine),
+        Err(err) => {
+            tracing::error!(error = %err, "hubfix configuration refused; fix the function's environment");
+            return Err(err.into());
+        }
+    };
+    lambda_runtime::run(lambda_runtime::service_fn(
+        move |event: lambda_runtime::LambdaEvent<Value>| {
+            let engine = engine.clone();
+            async move { handle(&engine, accepts, event.payload).await }
+        },
+    ))
+    .await
+}
+
+/// Handles one invocation: the function's kind of event in, a summary of the outcomes out.
+pub async fn handle(
+    engine: &Engine,
+    accepts: Accepts,
+    payload: Value,
+) -> Result<Value, InvocationError> {
+    let event = SecurityHubEvent::parse(&payload).inspect_err(|e| {
+        tracing::error!(error = %e, "event refused");
+    })?;
+    let got = match event.trigger {
+        Trigger::Imported => Accepts::Imported,
+        Trigger::CustomAction { .. } => Accepts::CustomAction,
+    };
+    if got != accepts {
+        let err = InvocationError::WrongKind {
+            expected: kind_name(accepts),
+            got: kind_name(got),
+        };
+        tracing::error!(error = %err, "event refused");
+        return Err(err);
+    }
+    let report = engine.handle(&event).await;
+    Ok(json!({
+        "summary": report.summary(),
+        "outcomes": report.outcomes,
+        "updateFailures": report.update_failures,
+    }))
+}
+
+fn kind_name(kind: Accepts) -> &'static str {
+    match kind {
+        Accepts::Imported => crate::finding::DETAIL_TYPE_IMPORTED,
+        Accepts::CustomAction => crate::finding::DETAIL_TYPE_CUSTOM_ACTION,
+    }
+}

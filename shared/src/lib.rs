@@ -1,0 +1,28 @@
+//! hubfix: auto-remediation for AWS Security Hub findings.
+//!
+//! The core library the Lambda functions and the CLI are built on:
+//! - [`finding`]: the ASFF model and the EventBridge envelopes;
+//! - [`control`]: which security control a finding is about;
+//! - [`registry`]: the rules, one per supported control;
+//! - [`policy`]: what hubfix may do (modes, scope, exemptions, dry-run);
+//! - [`remediate`]: per-service plan/apply/verify with before-state;
+//! - [`engine`]: the flow from event to recorded outcomes;
+//! - [`aws`], [`securityhub`], [`metrics`]: the adapters.
+
+pub mod aws;
+pub mod control;
+pub mod engine;
+pub mod error;
+pub mod finding;
+pub mod lambda;
+pub mod metrics;
+pub mod outcome;
+pub mod policy;
+pub mod registry;
+pub mod remediate;
+pub mod securityhub;
+
+pub use engine::{Engine, Report, Request};
+pub use finding::{Finding, SecurityHubEvent};
+pub use outcome::{Outcome, OutcomeKind};
+pub use policy::Policy;

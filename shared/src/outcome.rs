@@ -1,0 +1,166 @@
+//! The outcome of one finding: what hubfix did and the note it leaves on the finding.
+
+use serde::Serialize;
+
+use crate::finding::WorkflowStatus;
+use crate::remediate::BeforeState;
+
+/// Longest note text `BatchUpdateFindings` accepts.
+pub const MAX_NOTE_CHARS: usize = 512;
+/// `Note.UpdatedBy` of every note hubfix writes.
+pub const UPDATED_BY: &str = "hubfix";
+
+/// What happened to a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    /// The resource was changed and the change verified.
+    Remediated,
+    /// The resource already satisfied the control; nothing changed.
+    AlreadyCompliant,
+    /// Dry run: the change that would have been made.
+    DryRun,
+    /// The policy does not allow the fix (mode, approval, account scope).
+    Refused,
+    /// The resource carries the exemption tag.
+    Exempt,
+    /// The fix could not be planned, applied or verified.
+    Failed,
+    /// hubfix has no rule for the finding, or the finding is malformed.
+    Unsupported,
+    /// Not for hubfix to act on (not NEW, not FAILED, archived, or a duplicate);
+    /// logged but not noted, so hubfix's own updates never re-trigger it.
+    Ignored,
+}
+
+impl OutcomeKind {
+    /// The workflow status the finding is given, `None` for ignored findings.
+    pub fn workflow(self) -> Option<WorkflowStatus> {
+        match self {
+            OutcomeKind::Remediated | OutcomeKind::AlreadyCompliant => {
+                Some(WorkflowStatus::Resolved)
+            }
+            OutcomeKind::Ignored => None,
+            _ => Some(WorkflowStatus::Notified),
+        }
+    }
+
+    /// The snake_case name used in logs and metrics.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeKind::Remediated => "remediated",
+            OutcomeKind::AlreadyCompliant => "already_compliant",
+            OutcomeKind::DryRun => "dry_run",
+            OutcomeKind::Refused => "refused",
+            OutcomeKind::Exempt => "exempt",
+            OutcomeKind::Failed => "failed",
+            OutcomeKind::Unsupported => "unsupported",
+            OutcomeKind::Ignored => "ignored",
+        }
+    }
+}
+
+/// The outcome of one finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    /// The finding's `Id` (empty when the finding had none).
+    pub finding_id: String,
+    /// The finding's `ProductArn`.
+    pub product_arn: Option<String>,
+    /// The finding's account.
+    pub account: Option<String>,
+    /// The finding's region.
+    pub region: Option<String>,
+    /// The security control, when resolved.
+    pub control_id: Option<String>,
+    /// The resource acted on.
+    pub resource: Option<String>,
+    /// What happened.
+    pub kind: OutcomeKind,
+    /// The note left on the finding (or, for ignored findings, the logged reason).
+    pub note: String,
+    /// The changes made (or, in a dry run, that would be made).
+    pub changes: Vec<String>,
+    /// The state before the change, for undo.
+    pub before: Option<BeforeState>,
+}
+
+impl Outcome {
+    /// A new outcome with no control, resource or changes.
+    pub fn new(finding_id: impl Into<String>, kind: OutcomeKind, note: impl Into<String>) -> Self {
+        Outcome {
+            finding_id: finding_id.into(),
+            product_arn: None,
+            account: None,
+            region: None,
+            control_id: None,
+            resource: None,
+            kind,
+            note: note.into(),
+            changes: Vec::new(),
+            before: None,
+        }
+    }
+
+    /// Whether the finding gets a note and workflow update.
+    pub fn is_recorded(&self) -> bool {
+        self.kind.workflow().is_some() && self.product_arn.is_some() && !self.finding_id.is_empty()
+    }
+}
+
+/// Cuts a note to the API's limit on a character boundary, marking the cut.
+pub fn fit_note(text: &str) -> String {
+    let clean: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if clean.chars().count() <= MAX_NOTE_CHARS {
+        return clean;
+    }
+    let mut cut: String = clean.chars().take(MAX_NOTE_CHARS - 1).collect();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_fit_the_api_limit_on_char_boundaries() {
+        let long = "é".repeat(600);
+        let fitted = fit_note(&long);
+        assert_eq!(fitted.chars().count(), MAX_NOTE_CHARS);
+        assert!(fitted.ends_with('…'));
+        assert_eq!(fit_note("short"), "short");
+        let exact = "x".repeat(MAX_NOTE_CHARS);
+        assert_eq!(fit_note(&exact), exact);
+    }
+
+    #[test]
+    fn control_characters_are_neutralised() {
+        assert_eq!(fit_note("a\nb\u{1b}[31mc"), "a b [31mc");
+    }
+
+    #[test]
+    fn workflow_of_each_kind() {
+        assert_eq!(
+            OutcomeKind::Remediated.workflow(),
+            Some(WorkflowStatus::Resolved)
+        );
+        assert_eq!(
+            OutcomeKind::AlreadyCompliant.workflow(),
+            Some(WorkflowStatus::Resolved)
+        );
+        for k in [
+            OutcomeKind::DryRun,
+            OutcomeKind::Refused,
+            OutcomeKind::Exempt,
+            OutcomeKind::Failed,
+            OutcomeKind::Unsupported,
+        ] {
+            assert_eq!(k.workflow(), Some(WorkflowStatus::Notified), "{k:?}");
+        }
+        assert_eq!(OutcomeKind::Ignored.workflow(), None);
+    }
+}

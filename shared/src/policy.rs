@@ -1,0 +1,431 @@
+//! What hubfix may do: dry-run, per-control modes, account scope, exemption tag,
+//! concurrency. Read from environment variables (the SAM template's parameters become
+//! the functions' environment), with a clear error for every bad value.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::str::FromStr;
+
+use crate::registry::{self, Rule};
+
+/// Default tag key that exempts a resource from hubfix.
+pub const DEFAULT_EXEMPTION_TAG: &str = "hubfix:exempt";
+/// Default number of findings of one event processed at once.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+/// Largest accepted concurrency.
+pub const MAX_CONCURRENCY: usize = 64;
+
+/// Environment variable: `true` makes hubfix plan and note, never change.
+pub const ENV_DRY_RUN: &str = "HUBFIX_DRY_RUN";
+/// Environment variable: per-control modes, `S3.8=auto,EC2.19=approval,S3.1=off`.
+pub const ENV_MODES: &str = "HUBFIX_MODES";
+/// Environment variable: the mode of controls not named in `HUBFIX_MODES`
+/// (unset: non-disruptive rules auto, disruptive ones approval).
+pub const ENV_DEFAULT_MODE: &str = "HUBFIX_DEFAULT_MODE";
+/// Environment variable: comma-separated account ids hubfix may act in (unset: all).
+pub const ENV_ACCOUNTS_ALLOW: &str = "HUBFIX_ACCOUNTS_ALLOW";
+/// Environment variable: comma-separated account ids hubfix never acts in.
+pub const ENV_ACCOUNTS_DENY: &str = "HUBFIX_ACCOUNTS_DENY";
+/// Environment variable: the exemption tag key.
+pub const ENV_EXEMPTION_TAG: &str = "HUBFIX_EXEMPTION_TAG";
+/// Environment variable: findings processed at once per event.
+pub const ENV_CONCURRENCY: &str = "HUBFIX_CONCURRENCY";
+
+/// When a rule may run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// On every imported FAILED finding, and on request.
+    Auto,
+    /// Only when an analyst asks, through the `Remediate` custom action.
+    Approval,
+    /// Never.
+    Off,
+}
+
+impl Mode {
+    /// The configuration spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Auto => "auto",
+            Mode::Approval => "approval",
+            Mode::Off => "off",
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Mode {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "auto" | "automatic" => Ok(Mode::Auto),
+            "approval" | "approval-only" | "manual" => Ok(Mode::Approval),
+            "off" | "disabled" => Ok(Mode::Off),
+            other => Err(format!(
+                "`{other}` is not a mode (expected auto, approval or off)"
+            )),
+        }
+    }
+}
+
+/// A configuration value hubfix cannot use.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {variable}: {reason}")]
+pub struct ConfigError {
+    /// The environment variable.
+    pub variable: &'static str,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl ConfigError {
+    fn new(variable: &'static str, reason: impl Into<String>) -> Self {
+        ConfigError {
+            variable,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Why the policy does not let a rule run on a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The control's mode is off.
+    ModeOff,
+    /// The control is approval-only and the finding came from the automatic stream.
+    ApprovalRequired,
+    /// The account is outside the allow list or on the deny list.
+    AccountOutOfScope(String),
+    /// The finding names no account.
+    NoAccount,
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::ModeOff => f.write_str("the control's mode is off"),
+            Refusal::ApprovalRequired => f.write_str(
+                "the control is approval-only; run the Remediate custom action to fix it",
+            ),
+            Refusal::AccountOutOfScope(account) => {
+                write!(f, "account {account} is outside hubfix's account scope")
+            }
+            Refusal::NoAccount => f.write_str("the finding names no AwsAccountId"),
+        }
+    }
+}
+
+/// hubfix's configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// Plan and note, never change.
+    pub dry_run: bool,
+    /// Explicit per-control modes.
+    pub modes: BTreeMap<String, Mode>,
+    /// Mode of controls not named in `modes`; `None` means the rule's safe default.
+    pub default_mode: Option<Mode>,
+    /// Accounts hubfix may act in; `None` means all.
+    pub accounts_allow: Option<BTreeSet<String>>,
+    /// Accounts hubfix never acts in.
+    pub accounts_deny: BTreeSet<String>,
+    /// Tag key that exempts a resource.
+    pub exemption_tag: String,
+    /// Findings of one event processed at once.
+    pub concurrency: usize,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            dry_run: false,
+            modes: BTreeMap::new(),
+            default_mode: None,
+            accounts_allow: None,
+            accounts_deny: BTreeSet::new(),
+            exemption_tag: DEFAULT_EXEMPTION_TAG.to_owned(),
+            concurrency: DEFAULT_CONCURRENCY,
+        }
+    }
+}
+
+impl Policy {
+    /// Reads the policy from the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the policy from any key/value source (tests use a map).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let mut policy = Policy::default();
+        if let Some(v) = get(ENV_DRY_RUN) {
+            policy.dry_run = parse_bool(&v).map_err(|r| ConfigError::new(ENV_DRY_RUN, r))?;
+        }
+        if let Some(v) = get(ENV_MODES) {
+            policy.modes = parse_modes(&v)?;
+        }
+        if let Some(v) = get(ENV_DEFAULT_MODE) {
+            policy.default_mode = Some(
+                v.parse()
+                    .map_err(|r| ConfigError::new(ENV_DEFAULT_MODE, r))?,
+            );
+        }
+        if let Some(v) = get(ENV_ACCOUNTS_ALLOW) {
+            policy.accounts_allow = Some(parse_accounts(ENV_ACCOUNTS_ALLOW, &v)?);
+        }
+        if let Some(v) = get(ENV_ACCOUNTS_DENY) {
+            policy.accounts_deny = parse_accounts(ENV_ACCOUNTS_DENY, &v)?;
+        }
+        if let Some(v) = get(ENV_EXEMPTION_TAG) {
+            let key = v.trim();
+            if key.len() > 128 || key.starts_with("aws:") {
+                return Err(ConfigError::new(
+                    ENV_EXEMPTION_TAG,
+                    format!("`{key}` is not a usable tag key (at most 128 characters, not starting with aws:)"),
+                ));
+            }
+            policy.exemption_tag = key.to_owned();
+        }
+        if let Some(v) = get(ENV_CONCURRENCY) {
+            policy.concurrency = v
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=MAX_CONCURRENCY).contains(n))
+                .ok_or_else(|| {
+                    ConfigError::new(
+                        ENV_CONCURRENCY,
+                        format!("`{v}` is not a whole number from 1 to {MAX_CONCURRENCY}"),
+                    )
+                })?;
+        }
+        Ok(policy)
+    }
+
+    /// The mode in force for a rule.
+    pub fn mode(&self, rule: &Rule) -> Mode {
+        if let Some(mode) = self.modes.get(rule.control_id) {
+            return *mode;
+        }
+        self.default_mode.unwrap_or(if rule.disruptive {
+            Mode::Approval
+        } else {
+            Mode::Auto
+        })
+    }
+
+    /// Whether hubfix may act in an account.
+    pub fn account_in_scope(&self, account: &str) -> bool {
+        !self.accounts_deny.contains(account)
+            && self
+                .accounts_allow
+                .as_ref()
+                .is_none_or(|allow| allow.contains(account))
+    }
+
+    /// Whether a rule may run on a finding of `account`; `approved` is true when an
+    /// analyst asked for it (the `Remediate` custom action).
+    pub fn permit(
+        &self,
+        rule: &Rule,
+        account: Option<&str>,
+        approved: bool,
+    ) -> Result<(), Refusal> {
+        let account = account.ok_or(Refusal::NoAccount)?;
+        if !self.account_in_scope(account) {
+            return Err(Refusal::AccountOutOfScope(account.to_owned()));
+        }
+        match (self.mode(rule), approved) {
+            (Mode::Off, _) => Err(Refusal::ModeOff),
+            (Mode::Approval, false) => Err(Refusal::ApprovalRequired),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether a resource's tags exempt it.
+    pub fn is_exempt<'a>(&self, mut tags: impl Iterator<Item = (&'a str, &'a str)>) -> bool {
+        tags.any(|(k, v)| k == self.exemption_tag && !v.trim().eq_ignore_ascii_case("false"))
+    }
+}
+
+fn parse_bool(v: &str) -> Result<bool, String> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        other => Err(format!(
+            "`{other}` is not a boolean (expected true or false)"
+        )),
+    }
+}
+
+fn parse_modes(v: &str) -> Result<BTreeMap<String, Mode>, ConfigError> {
+    let mut modes = BTreeMap::new();
+    for entry in v.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+        let (control, mode) = entry.split_once('=').ok_or_else(|| {
+            ConfigError::new(
+                ENV_MODES,
+                format!("`{entry}` is not CONTROL=MODE (e.g. S3.8=auto)"),
+            )
+        })?;
+        let control = control.trim();
+        if registry::rule(control).is_none() {
+            return Err(ConfigError::new(
+                ENV_MODES,
+                format!("`{control}` is not a control hubfix supports (see `hubfix rules`)"),
+            ));
+        }
+        let mode = mode
+            .parse()
+            .map_err(|r| ConfigError::new(ENV_MODES, format!("{control}: {r}")))?;
+        if modes.insert(control.to_owned(), mode).is_some() {
+            return Err(ConfigError::new(
+                ENV_MODES,
+                format!("`{control}` is given twice"),
+            ));
+        }
+    }
+    Ok(modes)
+}
+
+fn parse_accounts(variable: &'static str, v: &str) -> Result<BTreeSet<String>, ConfigError> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(|a| {
+            if a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()) {
+                Ok(a.to_owned())
+            } else {
+                Err(ConfigError::new(
+                    variable,
+                    format!("`{a}` is not a 12-digit AWS account id"),
+                ))
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn policy(vars: &[(&str, &str)]) -> Result<Policy, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Policy::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_are_safe() {
+        let p = policy(&[]).unwrap();
+        assert!(!p.dry_run);
+        assert_eq!(p.exemption_tag, "hubfix:exempt");
+        assert_eq!(p.mode(registry::rule("S3.8").unwrap()), Mode::Auto);
+        assert_eq!(p.mode(registry::rule("S3.1").unwrap()), Mode::Approval);
+        assert!(p.account_in_scope("123456789012"));
+    }
+
+    #[test]
+    fn reads_every_setting() {
+        let p = policy(&[
+            ("HUBFIX_DRY_RUN", "true"),
+            ("HUBFIX_MODES", "S3.8=off, S3.1=auto"),
+            ("HUBFIX_DEFAULT_MODE", "approval"),
+            ("HUBFIX_ACCOUNTS_ALLOW", "111111111111,222222222222"),
+            ("HUBFIX_ACCOUNTS_DENY", "222222222222"),
+            ("HUBFIX_EXEMPTION_TAG", "security:skip"),
+            ("HUBFIX_CONCURRENCY", "3"),
+        ])
+        .unwrap();
+        assert!(p.dry_run);
+        assert_eq!(p.mode(registry::rule("S3.8").unwrap()), Mode::Off);
+        assert_eq!(p.mode(registry::rule("S3.1").unwrap()), Mode::Auto);
+        assert_eq!(p.mode(registry::rule("EC2.19").unwrap()), Mode::Approval);
+        assert!(p.account_in_scope("111111111111"));
+        assert!(!p.account_in_scope("222222222222"));
+        assert!(!p.account_in_scope("333333333333"));
+        assert_eq!(p.exemption_tag, "security:skip");
+        assert_eq!(p.concurrency, 3);
+    }
+
+    #[test]
+    fn bad_values_are_clear_errors() {
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "HUBFIX_DRY_RUN",
+                "maybe",
+                "invalid HUBFIX_DRY_RUN: `maybe` is not a boolean",
+            ),
+            ("HUBFIX_MODES", "S3.8", "`S3.8` is not CONTROL=MODE"),
+            (
+                "HUBFIX_MODES",
+                "S3.99=auto",
+                "`S3.99` is not a control hubfix supports",
+            ),
+            (
+                "HUBFIX_MODES",
+                "S3.8=sometimes",
+                "S3.8: `sometimes` is not a mode",
+            ),
+            (
+                "HUBFIX_MODES",
+                "S3.8=auto,S3.8=off",
+                "`S3.8` is given twice",
+            ),
+            (
+                "HUBFIX_ACCOUNTS_ALLOW",
+                "12345",
+                "`12345` is not a 12-digit AWS account id",
+            ),
+            ("HUBFIX_ACCOUNTS_DENY", "abcdefghijkl", "not a 12-digit"),
+            ("HUBFIX_CONCURRENCY", "0", "not a whole number from 1 to 64"),
+            ("HUBFIX_CONCURRENCY", "many", "not a whole number"),
+            ("HUBFIX_EXEMPTION_TAG", "aws:exempt", "not a usable tag key"),
+            ("HUBFIX_DEFAULT_MODE", "yes", "invalid HUBFIX_DEFAULT_MODE"),
+        ];
+        for (var, value, expected) in cases {
+            let err = policy(&[(var, value)]).unwrap_err().to_string();
+            assert!(err.contains(expected), "{var}={value}: {err}");
+        }
+    }
+
+    #[test]
+    fn permit_follows_mode_scope_and_approval() {
+        let p = policy(&[("HUBFIX_ACCOUNTS_DENY", "999999999999")]).unwrap();
+        let s38 = registry::rule("S3.8").unwrap();
+        let s31 = registry::rule("S3.1").unwrap();
+        assert_eq!(p.permit(s38, Some("123456789012"), false), Ok(()));
+        assert_eq!(
+            p.permit(s31, Some("123456789012"), false),
+            Err(Refusal::ApprovalRequired)
+        );
+        assert_eq!(p.permit(s31, Some("123456789012"), true), Ok(()));
+        assert_eq!(
+            p.permit(s38, Some("999999999999"), true),
+            Err(Refusal::AccountOutOfScope("999999999999".into()))
+        );
+        assert_eq!(p.permit(s38, None, true), Err(Refusal::NoAccount));
+        let off = policy(&[("HUBFIX_MODES", "S3.8=off")]).unwrap();
+        assert_eq!(
+            off.permit(s38, Some("123456789012"), true),
+            Err(Refusal::ModeOff)
+        );
+    }
+
+    #[test]
+    fn exemption_tag_any_value_but_false() {
+        let p = Policy::default();
+        assert!(p.is_exempt([("hubfix:exempt", "true")].into_iter()));
+        assert!(p.is_exempt([("hubfix:exempt", "public website, ticket SEC-12")].into_iter()));
+        assert!(!p.is_exempt([("hubfix:exempt", "false")].into_iter()));
+        assert!(!p.is_exempt([("owner", "team-a")].into_iter()));
+    }
+}

@@ -1,0 +1,392 @@
+//! Security group ingress open to the world (`EC2.13`, `EC2.14`, `EC2.19`, `EC2.53`,
+//! `EC2.54`): revoke exactly the world-open entries that reach a forbidden port; every
+//! other rule, and every other CIDR of the same rule, stays.
+
+use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range};
+use serde::{Deserialize, Serialize};
+
+use super::{Arn, BeforeState, Inspection, Plan, Step};
+use crate::error::FixError;
+
+/// Remote server administration ports (SSH, RDP).
+pub const ADMIN_PORTS: &[u16] = &[22, 3389];
+
+/// The ports Security Hub's `EC2.19` treats as high risk.
+pub const HIGH_RISK_PORTS: &[u16] = &[
+    20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500,
+    5601, 8080, 8088, 8888, 9200, 9300,
+];
+
+const IPV4_WORLD: &str = "0.0.0.0/0";
+const IPV6_WORLD: &str = "::/0";
+const GROUP_NOT_FOUND: &[&str] = &["InvalidGroup.NotFound", "InvalidGroupId.NotFound"];
+
+/// Which world-open ingress a control forbids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IngressScope {
+    /// The forbidden ports.
+    pub ports: &'static [u16],
+    /// Whether `0.0.0.0/0` is forbidden.
+    pub ipv4: bool,
+    /// Whether `::/0` is forbidden.
+    pub ipv6: bool,
+}
+
+/// One ingress rule of a security group, as the decision logic sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngressRule {
+    /// `tcp`, `udp`, `icmp`, `-1` (all) or a protocol number.
+    pub protocol: String,
+    /// First port (`None` or -1: all).
+    pub from_port: Option<i32>,
+    /// Last port.
+    pub to_port: Option<i32>,
+    /// IPv4 CIDRs with their descriptions.
+    pub ipv4: Vec<(String, Option<String>)>,
+    /// IPv6 CIDRs with their descriptions.
+    pub ipv6: Vec<(String, Option<String>)>,
+}
+
+/// A world-open entry to revoke (and, on undo, to authorize again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenIngress {
+    /// The rule's protocol.
+    pub protocol: String,
+    /// The rule's first port.
+    pub from_port: Option<i32>,
+    /// The rule's last port.
+    pub to_port: Option<i32>,
+    /// `0.0.0.0/0` or `::/0`.
+    pub cidr: String,
+    /// The entry's description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+impl OpenIngress {
+    /// e.g. `tcp 22 from 0.0.0.0/0`.
+    pub fn describe(&self) -> String {
+        let ports = match (self.protocol.as_str(), self.from_port, self.to_port) {
+            ("-1", _, _) => "all traffic".to_owned(),
+            (p, Some(f), Some(t)) if f == t => format!("{p} {f}"),
+            (p, Some(f), Some(t)) if f >= 0 => format!("{p} {f}-{t}"),
+            (p, _, _) => format!("{p} all ports"),
+        };
+        format!("{ports} from {}", self.cidr)
+    }
+}
+
+impl IngressRule {
+    /// Whether the rule reaches any of `ports` (TCP, UDP or all protocols).
+    fn reaches_any(&self, ports: &[u16]) -> bool {
+        let (from, to) = match self.protocol.as_str() {
+            "-1" | "all" => return true,
+            "tcp" | "6" | "udp" | "17" => {
+                (self.from_port.unwrap_or(-1), self.to_port.unwrap_or(-1))
+            }
+            _ => return false,
+        };
+        if from < 0 || to < 0 {
+            return true;
+        }
+        ports.iter().any(|&p| (from..=to).contains(&i32::from(p)))
+    }
+}
+
+/// The world-open entries of `rules` that `scope` forbids.
+pub fn offending(scope: IngressScope, rules: &[IngressRule]) -> Vec<OpenIngress> {
+    let mut out = Vec::new();
+    for rule in rules.iter().filter(|r| r.reaches_any(scope.ports)) {
+        let v4 = rule.ipv4.iter().filter(|_| scope.ipv4);
+        let v6 = rule.ipv6.iter().filter(|_| scope.ipv6);
+        for (cidr, description) in v4.chain(v6) {
+            if cidr == IPV4_WORLD || cidr == IPV6_WORLD {
+                out.push(OpenIngress {
+                    protocol: rule.protocol.clone(),
+                    from_port: rule.from_port,
+                    to_port: rule.to_port,
+                    cidr: cidr.clone(),
+                    description: description.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The group id of an `AwsEc2SecurityGroup` resource id.
+pub fn security_group_id(resource_id: &str) -> Result<String, FixError> {
+    let id = match Arn::parse(resource_id) {
+        Some(arn) if arn.service == "ec2" => arn.resource.strip_prefix("security-group/"),
+        Some(_) => None,
+        None => Some(resource_id),
+    };
+    match id {
+        Some(id)
+            if id.len() > 3
+                && id.len() <= 40
+                && id.starts_with("sg-")
+                && id[3..].bytes().all(|b| b.is_ascii_hexdigit()) =>
+        {
+            Ok(id.to_owned())
+        }
+        _ => Err(FixError::Target(format!(
+            "`{resource_id}` is not a security group hubfix can act on"
+        ))),
+    }
+}
+
+/// Reads a security group (its tags and ingress) and plans the revocations.
+pub async fn inspect_group(
+    ec2: &aws_sdk_ec2::Client,
+    group_id: &str,
+    scope: IngressScope,
+) -> Result<Inspection, FixError> {
+    let out = ec2
+        .describe_security_groups()
+        .group_ids(group_id)
+        .send()
+        .await
+        .map_err(|e| {
+            FixError::from_sdk(
+                "ec2:DescribeSecurityGroups",
+                &format!("security group {group_id}"),
+                GROUP_NOT_FOUND,
+                e,
+            )
+        })?;
+    let group = out
+        .security_groups()
+        .iter()
+        .find(|g| g.group_id() == Some(group_id))
+        .ok_or_else(|| FixError::NotFound {
+            resource: format!("security group {group_id}"),
+            code: "InvalidGroup.NotFound".into(),
+        })?;
+    let tags = group
+        .tags()
+        .iter()
+        .map(|t| {
+            (
+                t.key().unwrap_or_default().to_owned(),
+                t.value().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let rules: Vec<IngressRule> = group.ip_permissions().iter().map(to_rule).collect();
+    let open = offending(scope, &rules);
+    let steps = open
+        .iter()
+        .map(|entry| Step::RevokeIngress {
+            group_id: group_id.to_owned(),
+            entry: entry.clone(),
+        })
+        .collect();
+    Ok(Inspection {
+        tags: Some(tags),
+        plan: Plan {
+            before: BeforeState::SecurityGroupIngress {
+                group_id: group_id.to_owned(),
+                open,
+            },
+            steps,
+        },
+    })
+}
+
+/// Revokes one world-open entry. An entry already gone is not an error: at-least-once
+/// delivery may run the same fix twice, and the verify step reads the result back.
+pub async fn revoke(
+    ec2: &aws_sdk_ec2::Client,
+    group_id: &str,
+    entry: &OpenIngress,
+) -> Result<(), FixError> {
+    let result = ec2
+        .revoke_security_group_ingress()
+        .group_id(group_id)
+        .ip_permissions(to_permission(entry))
+        .send()
+        .await;
+    match result {
+        Ok(_) => Ok(()),
+        Err(e)
+            if e.as_service_error().and_then(|s| s.meta().code())
+                == Some("InvalidPermission.NotFound") =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(FixError::from_sdk(
+            "ec2:RevokeSecurityGroupIngress",
+            &format!("security group {group_id}"),
+            GROUP_NOT_FOUND,
+            e,
+        )),
+    }
+}
+
+fn to_rule(p: &IpPermission) -> IngressRule {
+    IngressRule {
+        protocol: p.ip_protocol().unwrap_or("-1").to_owned(),
+        from_port: p.from_port(),
+        to_port: p.to_port(),
+        ipv4: p
+            .ip_ranges()
+            .iter()
+            .filter_map(|r| Some((r.cidr_ip()?.to_owned(), r.description().map(str::to_owned))))
+            .collect(),
+        ipv6: p
+            .ipv6_ranges()
+            .iter()
+            .filter_map(|r| {
+                Some((
+                    r.cidr_ipv6()?.to_owned(),
+                    r.description().map(str::to_owned),
+                ))
+            })
+            .collect(),
+    }
+}
+
+/// The SDK permission that names exactly one entry (used to revoke and to restore it).
+pub fn to_permission(entry: &OpenIngress) -> IpPermission {
+    let mut p = IpPermission::builder().ip_protocol(&entry.protocol);
+    if entry.protocol != "-1" {
+        p = p.set_from_port(entry.from_port).set_to_port(entry.to_port);
+    }
+    if entry.cidr.contains(':') {
+        p.ipv6_ranges(
+            Ipv6Range::builder()
+                .cidr_ipv6(&entry.cidr)
+                .set_description(entry.description.clone())
+                .build(),
+        )
+        .build()
+    } else {
+        p.ip_ranges(
+            IpRange::builder()
+                .cidr_ip(&entry.cidr)
+                .set_description(entry.description.clone())
+                .build(),
+        )
+        .build()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(protocol: &str, from: i32, to: i32, v4: &[&str], v6: &[&str]) -> IngressRule {
+        IngressRule {
+            protocol: protocol.into(),
+            from_port: Some(from),
+            to_port: Some(to),
+            ipv4: v4.iter().map(|c| (c.to_string(), None)).collect(),
+            ipv6: v6.iter().map(|c| (c.to_string(), None)).collect(),
+        }
+    }
+
+    const SSH_BOTH: IngressScope = IngressScope {
+        ports: &[22],
+        ipv4: true,
+        ipv6: true,
+    };
+
+    #[test]
+    fn revokes_only_world_cidrs_on_forbidden_ports() {
+        let rules = vec![
+            rule("tcp", 22, 22, &["0.0.0.0/0", "10.0.0.0/8"], &["::/0"]),
+            rule("tcp", 443, 443, &["0.0.0.0/0"], &[]),
+            rule("tcp", 22, 22, &["192.168.0.0/16"], &[]),
+        ];
+        let open = offending(SSH_BOTH, &rules);
+        let described: Vec<_> = open.iter().map(OpenIngress::describe).collect();
+        assert_eq!(described, ["tcp 22 from 0.0.0.0/0", "tcp 22 from ::/0"]);
+    }
+
+    #[test]
+    fn ranges_and_all_traffic_reach_the_port() {
+        let rules = vec![
+            rule("tcp", 0, 65535, &["0.0.0.0/0"], &[]),
+            rule("-1", -1, -1, &["0.0.0.0/0"], &[]),
+            rule("udp", 20, 25, &["0.0.0.0/0"], &[]),
+            rule("icmp", -1, -1, &["0.0.0.0/0"], &[]),
+            rule("tcp", 23, 3388, &["0.0.0.0/0"], &[]),
+        ];
+        let open = offending(SSH_BOTH, &rules);
+        let described: Vec<_> = open.iter().map(OpenIngress::describe).collect();
+        assert_eq!(
+            described,
+            [
+                "tcp 0-65535 from 0.0.0.0/0",
+                "all traffic from 0.0.0.0/0",
+                "udp 20-25 from 0.0.0.0/0"
+            ]
+        );
+    }
+
+    #[test]
+    fn address_family_follows_the_control() {
+        let rules = vec![rule("tcp", 3389, 3389, &["0.0.0.0/0"], &["::/0"])];
+        let v4_only = IngressScope {
+            ports: ADMIN_PORTS,
+            ipv4: true,
+            ipv6: false,
+        };
+        let v6_only = IngressScope {
+            ports: ADMIN_PORTS,
+            ipv4: false,
+            ipv6: true,
+        };
+        assert_eq!(offending(v4_only, &rules)[0].cidr, "0.0.0.0/0");
+        assert_eq!(offending(v4_only, &rules).len(), 1);
+        assert_eq!(offending(v6_only, &rules)[0].cidr, "::/0");
+        assert_eq!(offending(v6_only, &rules).len(), 1);
+    }
+
+    #[test]
+    fn high_risk_ports_cover_databases() {
+        let rules = vec![rule("tcp", 5432, 5432, &["0.0.0.0/0"], &[])];
+        let scope = IngressScope {
+            ports: HIGH_RISK_PORTS,
+            ipv4: true,
+            ipv6: true,
+        };
+        assert_eq!(offending(scope, &rules).len(), 1);
+        assert!(offending(SSH_BOTH, &rules).is_empty());
+    }
+
+    #[test]
+    fn security_group_ids_from_arns() {
+        assert_eq!(
+            security_group_id("arn:aws:ec2:us-east-1:123456789012:security-group/sg-0abc123")
+                .unwrap(),
+            "sg-0abc123"
+        );
+        assert_eq!(security_group_id("sg-0abc123").unwrap(), "sg-0abc123");
+        for bad in [
+            "arn:aws:ec2:us-east-1:123456789012:instance/i-1",
+            "sg-",
+            "sg-xyz",
+            "arn:aws:s3:::sg-0abc",
+            "sg-0abc; DROP TABLE",
+        ] {
+            assert!(security_group_id(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn permission_for_one_entry() {
+        let entry = OpenIngress {
+            protocol: "tcp".into(),
+            from_port: Some(22),
+            to_port: Some(22),
+            cidr: "::/0".into(),
+            description: Some("ssh".into()),
+        };
+        let p = to_permission(&entry);
+        assert_eq!(p.ipv6_ranges()[0].cidr_ipv6(), Some("::/0"));
+        assert!(p.ip_ranges().is_empty());
+        assert_eq!(p.from_port(), Some(22));
+    }
+}

@@ -1,0 +1,321 @@
+//! The `IsolateInstance` custom action: move an EC2 instance into an isolation
+//! security group of its VPC that has no rules (created once, reused), keep its original
+//! groups in a tag, snapshot its volumes for forensics, and tag it as isolated.
+
+use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
+use serde::{Deserialize, Serialize};
+
+use super::{Arn, BeforeState, Inspection, Plan, Step};
+use crate::error::FixError;
+
+/// Name of the isolation security group hubfix keeps in each VPC.
+pub const ISOLATION_GROUP_NAME: &str = "hubfix-isolation";
+/// Tag on the instance holding its security groups before isolation.
+pub const ORIGINAL_GROUPS_TAG: &str = "hubfix:original-security-groups";
+/// Tag on the instance marking it isolated.
+pub const ISOLATED_TAG: &str = "hubfix:isolated";
+/// Tag on each forensic snapshot naming the instance it came from.
+pub const SNAPSHOT_SOURCE_TAG: &str = "hubfix:forensics-of";
+
+const INSTANCE_NOT_FOUND: &[&str] = &["InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed"];
+
+/// An instance as the isolation plan needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstanceState {
+    /// The instance.
+    pub instance_id: String,
+    /// Its VPC.
+    pub vpc_id: String,
+    /// Its security groups now.
+    pub group_ids: Vec<String>,
+    /// Its EBS volumes.
+    pub volume_ids: Vec<String>,
+}
+
+/// The instance id of an `AwsEc2Instance` resource id.
+pub fn instance_id(resource_id: &str) -> Result<String, FixError> {
+    let id = match Arn::parse(resource_id) {
+        Some(arn) if arn.service == "ec2" => arn.resource.strip_prefix("instance/"),
+        Some(_) => None,
+        None => Some(resource_id),
+    };
+    match id {
+        Some(id)
+            if id.len() > 2
+                && id.len() <= 40
+                && id.starts_with("i-")
+                && id[2..].bytes().all(|b| b.is_ascii_hexdigit()) =>
+        {
+            Ok(id.to_owned())
+        }
+        _ => Err(FixError::Target(format!(
+            "`{resource_id}` is not an EC2 instance hubfix can act on"
+        ))),
+    }
+}
+
+/// Plans isolation: nothing to do when the instance's only group is the isolation group.
+pub fn plan(state: InstanceState, isolation_group: Option<&str>) -> Plan {
+    let isolated = matches!(
+        (isolation_group, state.group_ids.as_slice()),
+        (Some(iso), [only]) if only == iso
+    );
+    let steps = if isolated {
+        Vec::new()
+    } else {
+        vec![Step::IsolateInstance {
+            state: state.clone(),
+        }]
+    };
+    Plan {
+        before: BeforeState::InstanceSecurityGroups {
+            instance_id: state.instance_id,
+            group_ids: state.group_ids,
+        },
+        steps,
+    }
+}
+
+/// Reads an instance (its tags, VPC, groups, volumes) and plans its isolation.
+pub async fn inspect_instance(
+    ec2: &aws_sdk_ec2::Client,
+    instance_id: &str,
+) -> Result<Inspection, FixError> {
+    let resource = format!("instance {instance_id}");
+    let out = ec2
+        .describe_instances()
+        .instance_ids(instance_id)
+        .send()
+        .await
+        .map_err(|e| {
+            FixError::from_sdk("ec2:DescribeInstances", &resource, INSTANCE_NOT_FOUND, e)
+        })?;
+    let instance = out
+        .reservations()
+        .iter()
+        .flat_map(|r| r.instances())
+        .find(|i| i.instance_id() == Some(instance_id))
+        .ok_or_else(|| FixError::NotFound {
+            resource: resource.clone(),
+            code: "InvalidInstanceID.NotFound".into(),
+        })?;
+    if instance.state().and_then(|s| s.name()).map(|n| n.as_str()) == Some("terminated") {
+        return Err(FixError::NotFound {
+            resource,
+            code: "terminated".into(),
+        });
+    }
+    let vpc_id = instance
+        .vpc_id()
+        .ok_or_else(|| FixError::Target(format!("{resource} is not in a VPC")))?
+        .to_owned();
+    let state = InstanceState {
+        instance_id: instance_id.to_owned(),
+        vpc_id: vpc_id.clone(),
+        group_ids: instance
+            .security_groups()
+            .iter()
+            .filter_map(|g| g.group_id().map(str::to_owned))
+            .collect(),
+        volume_ids: instance
+            .block_device_mappings()
+            .iter()
+            .filter_map(|b| b.ebs().and_then(|e| e.volume_id()).map(str::to_owned))
+            .collect(),
+    };
+    let tags = instance
+        .tags()
+        .iter()
+        .map(|t| {
+            (
+                t.key().unwrap_or_default().to_owned(),
+                t.value().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let isolation_group = find_isolation_group(ec2, &vpc_id).await?;
+    Ok(Inspection {
+        tags: Some(tags),
+        plan: plan(state, isolation_group.as_deref()),
+    })
+}
+
+/// Isolates the instance: records its groups, swaps them for the isolation group,
+/// snapshots its volumes, and tags it.
+pub async fn isolate(ec2: &aws_sdk_ec2::Client, state: &InstanceState) -> Result<(), FixError> {
+    let resource = format!("instance {}", state.instance_id);
+    let isolation_group = match find_isolation_group(ec2, &state.vpc_id).await? {
+        Some(id) => id,
+        None => create_isolation_group(ec2, &state.vpc_id).await?,
+    };
+    ec2.create_tags()
+        .resources(&state.instance_id)
+        .tags(tag(ORIGINAL_GROUPS_TAG, &state.group_ids.join(",")))
+        .send()
+        .await
+        .map_err(|e| FixError::from_sdk("ec2:CreateTags", &resource, INSTANCE_NOT_FOUND, e))?;
+    ec2.modify_instance_attribute()
+        .instance_id(&state.instance_id)
+        .groups(&isolation_group)
+        .send()
+        .await
+        .map_err(|e| {
+            FixError::from_sdk(
+                "ec2:ModifyInstanceAttribute",
+                &resource,
+                INSTANCE_NOT_FOUND,
+                e,
+            )
+        })?;
+    for volume in &state.volume_ids {
+        ec2.create_snapshot()
+            .volume_id(volume)
+            .description(format!(
+                "hubfix forensic snapshot of {volume} from {}",
+                state.instance_id
+            ))
+            .tag_specifications(
+                TagSpecification::builder()
+                    .resource_type(ResourceType::Snapshot)
+                    .tags(tag(SNAPSHOT_SOURCE_TAG, &state.instance_id))
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| {
+                FixError::from_sdk("ec2:CreateSnapshot", &format!("volume {volume}"), &[], e)
+            })?;
+    }
+    ec2.create_tags()
+        .resources(&state.instance_id)
+        .tags(tag(ISOLATED_TAG, "true"))
+        .send()
+        .await
+        .map_err(|e| FixError::from_sdk("ec2:CreateTags", &resource, INSTANCE_NOT_FOUND, e))?;
+    Ok(())
+}
+
+async fn find_isolation_group(
+    ec2: &aws_sdk_ec2::Client,
+    vpc_id: &str,
+) -> Result<Option<String>, FixError> {
+    let out = ec2
+        .describe_security_groups()
+        .filters(Filter::builder().name("vpc-id").values(vpc_id).build())
+        .filters(
+            Filter::builder()
+                .name("group-name")
+                .values(ISOLATION_GROUP_NAME)
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(|e| {
+            FixError::from_sdk(
+                "ec2:DescribeSecurityGroups",
+                &format!("vpc {vpc_id}"),
+                &[],
+                e,
+            )
+        })?;
+    Ok(out
+        .security_groups()
+        .iter()
+        .find(|g| g.group_name() == Some(ISOLATION_GROUP_NAME) && g.vpc_id() == Some(vpc_id))
+        .and_then(|g| g.group_id().map(str::to_owned)))
+}
+
+/// Creates the VPC's isolation group and removes the default allow-all egress rule, so
+/// the group has no rules at all.
+async fn create_isolation_group(
+    ec2: &aws_sdk_ec2::Client,
+    vpc_id: &str,
+) -> Result<String, FixError> {
+    let resource = format!("vpc {vpc_id}");
+    let out = ec2
+        .create_security_group()
+        .group_name(ISOLATION_GROUP_NAME)
+        .description("hubfix isolation: no inbound or outbound traffic")
+        .vpc_id(vpc_id)
+        .tag_specifications(
+            TagSpecification::builder()
+                .resource_type(ResourceType::SecurityGroup)
+                .tags(tag("hubfix:purpose", "isolation"))
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(|e| FixError::from_sdk("ec2:CreateSecurityGroup", &resource, &[], e))?;
+    let group_id = out
+        .group_id()
+        .ok_or_else(|| FixError::Verification("CreateSecurityGroup returned no group id".into()))?
+        .to_owned();
+    let described = ec2
+        .describe_security_groups()
+        .group_ids(&group_id)
+        .send()
+        .await
+        .map_err(|e| FixError::from_sdk("ec2:DescribeSecurityGroups", &resource, &[], e))?;
+    let egress: Vec<_> = described
+        .security_groups()
+        .iter()
+        .flat_map(|g| g.ip_permissions_egress().iter().cloned())
+        .collect();
+    if !egress.is_empty() {
+        ec2.revoke_security_group_egress()
+            .group_id(&group_id)
+            .set_ip_permissions(Some(egress))
+            .send()
+            .await
+            .map_err(|e| FixError::from_sdk("ec2:RevokeSecurityGroupEgress", &resource, &[], e))?;
+    }
+    Ok(group_id)
+}
+
+fn tag(key: &str, value: &str) -> Tag {
+    Tag::builder().key(key).value(value).build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(groups: &[&str]) -> InstanceState {
+        InstanceState {
+            instance_id: "i-0abc".into(),
+            vpc_id: "vpc-1".into(),
+            group_ids: groups.iter().map(|g| g.to_string()).collect(),
+            volume_ids: vec!["vol-1".into()],
+        }
+    }
+
+    #[test]
+    fn an_instance_in_the_isolation_group_alone_is_already_isolated() {
+        assert!(plan(state(&["sg-iso"]), Some("sg-iso")).is_compliant());
+        assert!(!plan(state(&["sg-iso", "sg-web"]), Some("sg-iso")).is_compliant());
+        assert!(!plan(state(&["sg-web"]), None).is_compliant());
+        match plan(state(&["sg-web"]), None).before {
+            BeforeState::InstanceSecurityGroups { group_ids, .. } => {
+                assert_eq!(group_ids, ["sg-web"])
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn instance_ids_from_arns() {
+        assert_eq!(
+            instance_id("arn:aws:ec2:us-east-1:123456789012:instance/i-0123abcd").unwrap(),
+            "i-0123abcd"
+        );
+        assert_eq!(instance_id("i-0123abcd").unwrap(), "i-0123abcd");
+        for bad in [
+            "i-",
+            "i-xyz",
+            "arn:aws:ec2:us-east-1:1:volume/vol-1",
+            "i-01; reboot",
+        ] {
+            assert!(instance_id(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! S3 Block Public Access, for buckets (`S3.8`) and for the account (`S3.1`).
+
+use aws_sdk_s3::types::PublicAccessBlockConfiguration as BucketPab;
+use aws_sdk_s3control::types::PublicAccessBlockConfiguration as AccountPab;
+use serde::{Deserialize, Serialize};
+
+use super::{Arn, BeforeState, Inspection, Plan, Step};
+use crate::error::FixError;
+
+const NO_SUCH_BUCKET: &[&str] = &["NoSuchBucket"];
+const NO_PAB: &str = "NoSuchPublicAccessBlockConfiguration";
+
+/// The four Block Public Access settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PublicAccessBlock {
+    /// Reject requests that add public ACLs.
+    pub block_public_acls: bool,
+    /// Ignore existing public ACLs.
+    pub ignore_public_acls: bool,
+    /// Reject bucket policies that grant public access.
+    pub block_public_policy: bool,
+    /// Restrict access to buckets with public policies to AWS principals of the account.
+    pub restrict_public_buckets: bool,
+}
+
+impl PublicAccessBlock {
+    /// The names of the settings that are off.
+    pub fn settings_off(config: Option<&PublicAccessBlock>) -> Vec<&'static str> {
+        let c = config.copied().unwrap_or(PublicAccessBlock {
+            block_public_acls: false,
+            ignore_public_acls: false,
+            block_public_policy: false,
+            restrict_public_buckets: false,
+        });
+        [
+            ("BlockPublicAcls", c.block_public_acls),
+            ("IgnorePublicAcls", c.ignore_public_acls),
+            ("BlockPublicPolicy", c.block_public_policy),
+            ("RestrictPublicBuckets", c.restrict_public_buckets),
+        ]
+        .into_iter()
+        .filter(|(_, on)| !on)
+        .map(|(name, _)| name)
+        .collect()
+    }
+}
+
+/// The bucket name of an `AwsS3Bucket` resource id (`arn:aws:s3:::name`).
+pub fn bucket_name(resource_id: &str) -> Result<String, FixError> {
+    let name = match Arn::parse(resource_id) {
+        Some(arn) if arn.service == "s3" && arn.region.is_empty() && arn.account.is_empty() => {
+            arn.resource
+        }
+        Some(_) => "",
+        None if !resource_id.starts_with("arn:") => resource_id,
+        None => "",
+    };
+    let valid = (3..=63).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+        && name.as_bytes()[0].is_ascii_alphanumeric();
+    if valid {
+        Ok(name.to_owned())
+    } else {
+        Err(FixError::Target(format!(
+            "`{resource_id}` is not an S3 bucket ARN hubfix can act on"
+        )))
+    }
+}
+
+/// Reads a bucket's tags (when asked) and Block Public Access, and plans the fix.
+pub async fn inspect_bucket(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    with_tags: bool,
+) -> Result<Inspection, FixError> {
+    let resource = format!("bucket {bucket}");
+    let tags = async {
+        if !with_tags {
+            return Ok(None);
+        }
+        match s3.get_bucket_tagging().bucket(bucket).send().await {
+            Ok(out) => Ok(Some(
+                out.tag_set()
+                    .iter()
+                    .map(|t| (t.key().to_owned(), t.value().to_owned()))
+                    .collect(),
+            )),
+            Err(e)
+                if e.as_service_error().and_then(|s| s.meta().code()) == Some("NoSuchTagSet") =>
+            {
+                Ok(Some(Vec::new()))
+            }
+            Err(e) => Err(FixError::from_sdk(
+                "s3:GetBucketTagging",
+                &resource,
+                NO_SUCH_BUCKET,
+                e,
+            )),
+        }
+    };
+    let config = async {
+        match s3.get_public_access_block().bucket(bucket).send().await {
+            Ok(out) => Ok(out.public_access_block_configuration().map(from_bucket_pab)),
+            Err(e) if e.as_service_error().and_then(|s| s.meta().code()) == Some(NO_PAB) => {
+                Ok(None)
+            }
+            Err(e) => Err(FixError::from_sdk(
+                "s3:GetBucketPublicAccessBlock",
+                &resource,
+                NO_SUCH_BUCKET,
+                e,
+            )),
+        }
+    };
+    let (tags, config) = tokio::join!(tags, config);
+    let config = config?;
+    let turning_on = PublicAccessBlock::settings_off(config.as_ref());
+    let steps = if turning_on.is_empty() {
+        Vec::new()
+    } else {
+        vec![Step::PutBucketPublicAccessBlock {
+            bucket: bucket.to_owned(),
+            turning_on,
+        }]
+    };
+    Ok(Inspection {
+        tags: tags?,
+        plan: Plan {
+            before: BeforeState::BucketPublicAccessBlock {
+                bucket: bucket.to_owned(),
+                config,
+            },
+            steps,
+        },
+    })
+}
+
+/// Reads the account's Block Public Access and plans the fix.
+pub async fn inspect_account(
+    s3control: &aws_sdk_s3control::Client,
+    account_id: &str,
+) -> Result<Inspection, FixError> {
+    let config = match s3control
+        .get_public_access_block()
+        .account_id(account_id)
+        .send()
+        .await
+    {
+        Ok(out) => out
+            .public_access_block_configuration()
+            .map(from_account_pab),
+        Err(e) if e.as_service_error().and_then(|s| s.meta().code()) == Some(NO_PAB) => None,
+        Err(e) => {
+            return Err(FixError::from_sdk(
+                "s3:GetAccountPublicAccessBlock",
+                &format!("account {account_id}"),
+                &[],
+                e,
+            ))
+        }
+    };
+    let turning_on = PublicAccessBlock::settings_off(config.as_ref());
+    let steps = if turning_on.is_empty() {
+        Vec::new()
+    } else {
+        vec![Step::PutAccountPublicAccessBlock {
+            account_id: account_id.to_owned(),
+            turning_on,
+        }]
+    };
+    Ok(Inspection {
+        tags: None,
+        plan: Plan {
+            before: BeforeState::AccountPublicAccessBlock {
+                account_id: account_id.to_owned(),
+                config,
+            },
+            steps,
+        },
+    })
+}
+
+/// Turns on all four Block Public Access settings of a bucket.
+pub async fn block_bucket_public_access(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+) -> Result<(), FixError> {
+    let all_on = BucketPab::builder()
+        .block_public_acls(true)
+        .ignore_public_acls(true)
+        .block_public_policy(true)
+        .restrict_public_buckets(true)
+        .build();
+    s3.put_public_access_block()
+        .bucket(bucket)
+        .public_access_block_configuration(all_on)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            FixError::from_sdk(
+                "s3:PutBucketPublicAccessBlock",
+                &format!("bucket {bucket}"),
+                NO_SUCH_BUCKET,
+                e,
+            )
+        })
+}
+
+/// Turns on all four Block Public Access settings of the account.
+pub async fn block_account_public_access(
+    s3control: &aws_sdk_s3control::Client,
+    account_id: &str,
+) -> Result<(), FixError> {
+    let all_on = AccountPab::builder()
+        .block_public_acls(true)
+        .ignore_public_acls(true)
+        .block_public_policy(true)
+        .restrict_public_buckets(true)
+        .build();
+    s3control
+        .put_public_access_block()
+        .account_id(account_id)
+        .public_access_block_configuration(all_on)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            FixError::from_sdk(
+                "s3:PutAccountPublicAccessBlock",
+                &format!("account {account_id}"),
+                &[],
+                e,
+            )
+        })
+}
+
+fn from_bucket_pab(c: &BucketPab) -> PublicAccessBlock {
+    PublicAccessBlock {
+        block_public_acls: c.block_public_acls().unwrap_or(false),
+        ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
+        block_public_policy: c.block_public_policy().unwrap_or(false),
+        restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
+    }
+}
+
+fn from_account_pab(c: &AccountPab) -> PublicAccessBlock {
+    PublicAccessBlock {
+        block_public_acls: c.block_public_acls().unwrap_or(false),
+        ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
+        block_public_policy: c.block_public_policy().unwrap_or(false),
+        restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_off_lists_what_is_missing() {
+        assert_eq!(PublicAccessBlock::settings_off(None).len(), 4);
+        let partly = PublicAccessBlock {
+            block_public_acls: true,
+            ignore_public_acls: false,
+            block_public_policy: true,
+            restrict_public_buckets: false,
+        };
+        assert_eq!(
+            PublicAccessBlock::settings_off(Some(&partly)),
+            vec!["IgnorePublicAcls", "RestrictPublicBuckets"]
+        );
+    }
+
+    #[test]
+    fn bucket_names_from_arns() {
+        assert_eq!(
+            bucket_name("arn:aws:s3:::my.bucket-1").unwrap(),
+            "my.bucket-1"
+        );
+        assert_eq!(
+            bucket_name("arn:aws-us-gov:s3:::gov-bucket").unwrap(),
+            "gov-bucket"
+        );
+        assert_eq!(bucket_name("plain-bucket").unwrap(), "plain-bucket");
+        for bad in [
+            "arn:aws:s3:::Upper",
+            "arn:aws:s3:::a",
+            "arn:aws:s3:us-east-1:123456789012:accesspoint/ap",
+            "arn:aws:ec2:::bucket",
+            "arn:aws:s3:::bucket/key",
+            "-leading-dash",
+        ] {
+            assert!(bucket_name(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! EC2.13, EC2.14, EC2.19, EC2.53, EC2.54: world-open ingress revoked, and only that.
+
+use std::collections::BTreeSet;
+
+use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range, Tag};
+use hubfix::{OutcomeKind, Policy};
+use hubfix_tests::{event, finding_state, import, retarget, unique, Emulator, ACCOUNT, REGION};
+
+/// `(protocol, from, to, cidr)`.
+type Entry = (String, i32, i32, String);
+
+/// The group every test starts from: world-open SSH and RDP over both address
+/// families, SSH from a private range in the same rule, open HTTPS and PostgreSQL,
+/// and a private 8443.
+const START: &[(&str, i32, &str)] = &[
+    ("tcp", 22, "0.0.0.0/0"),
+    ("tcp", 22, "10.0.0.0/8"),
+    ("tcp", 22, "::/0"),
+    ("tcp", 3389, "0.0.0.0/0"),
+    ("tcp", 3389, "::/0"),
+    ("tcp", 443, "0.0.0.0/0"),
+    ("tcp", 5432, "0.0.0.0/0"),
+    ("tcp", 8443, "192.168.0.0/16"),
+];
+
+fn entries(list: &[(&str, i32, &str)]) -> BTreeSet<Entry> {
+    list.iter()
+        .map(|(p, port, cidr)| (p.to_string(), *port, *port, cidr.to_string()))
+        .collect()
+}
+
+async fn open_group(clients: &hubfix::aws::Clients, tags: &[(&str, &str)]) -> String {
+    let name = unique("open");
+    let mut create = clients
+        .ec2
+        .create_security_group()
+        .group_name(&name)
+        .description("hubfix test group");
+    if !tags.is_empty() {
+        let mut spec = aws_sdk_ec2::types::TagSpecification::builder()
+            .resource_type(aws_sdk_ec2::types::ResourceType::SecurityGroup);
+        for (k, v) in tags {
+            spec = spec.tags(Tag::builder().key(*k).value(*v).build());
+        }
+        create = create.tag_specifications(spec.build());
+    }
+    let group_id = create.send().await.unwrap().group_id().unwrap().to_owned();
+    // One permission per port, with every CIDR of that port, as the console makes them.
+    let mut ports: Vec<i32> = START.iter().map(|(_, p, _)| *p).collect();
+    ports.dedup();
+    let permissions: Vec<IpPermission> = ports
+        .iter()
+        .map(|port| {
+            let mut p = IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(*port)
+                .to_port(*port);
+            for (_, _, cidr) in START.iter().filter(|(_, p, _)| p == port) {
+                p = if cidr.contains(':') {
+                    p.ipv6_ranges(Ipv6Range::builder().cidr_ipv6(*cidr).build())
+                } else {
+                    p.ip_ranges(
+                        IpRange::builder()
+                            .cidr_ip(*cidr)
+                            .description("kept as is")
+                            .build(),
+                    )
+                };
+            }
+            p.build()
+        })
+        .collect();
+    clients
+        .ec2
+        .authorize_security_group_ingress()
+        .group_id(&group_id)
+        .set_ip_permissions(Some(permissions))
+        .send()
+        .await
+        .unwrap();
+    group_id
+}
+
+async fn ingress(clients: &hubfix::aws::Clients, group_id: &str) -> BTreeSet<Entry> {
+    let out = clients
+        .ec2
+        .describe_security_groups()
+        .group_ids(group_id)
+        .send()
+        .await
+        .unwrap();
+    let mut set = BTreeSet::new();
+    for p in out.security_groups()[0].ip_permissions() {
+        let key = |cidr: &str| {
+            (
+                p.ip_protocol().unwrap().to_owned(),
+                p.from_port().unwrap(),
+                p.to_port().unwrap(),
+                cidr.to_owned(),
+            )
+        };
+        for r in p.ip_ranges() {
+            set.insert(key(r.cidr_ip().unwrap()));
+        }
+        for r in p.ipv6_ranges() {
+            set.insert(key(r.cidr_ipv6().unwrap()));
+        }
+    }
+    set
+}
+
+fn group_arn(group_id: &str) -> String {
+    format!("arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/{group_id}")
+}
+
+/// Runs a control's sample event against a fresh open group and checks that exactly
+/// `revoked` went away and the finding was resolved with a note naming them.
+async fn fixes_exactly(event_file: &str, revoked: &[(&str, i32, &str)]) {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let group_id = open_group(&clients, &[]).await;
+    assert_eq!(ingress(&clients, &group_id).await, entries(START));
+
+    let mut ev = event(event_file);
+    retarget(&mut ev, &group_arn(&group_id), &group_id);
+    import(&clients, &ev).await;
+    let report = emulator
+        .engine(Policy::default())
+        .await
+        .handle_json(&ev)
+        .await
+        .unwrap();
+    let outcome = &report.outcomes[0];
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{}", outcome.note);
+
+    let expected: BTreeSet<Entry> = entries(START)
+        .difference(&entries(revoked))
+        .cloned()
+        .collect();
+    assert_eq!(ingress(&clients, &group_id).await, expected, "{event_file}");
+    let (status, note) = finding_state(
+        &clients,
+        ev["detail"]["findings"][0]["Id"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(status, "RESOLVED");
+    let note = note.unwrap();
+    for (_, port, cidr) in revoked {
+        assert!(
+            note.contains(&format!("revoked tcp {port} from {cidr}")),
+            "{note}"
+        );
+    }
+    assert_eq!(outcome.changes.len(), revoked.len());
+}
+
+#[tokio::test]
+async fn ec2_13_revokes_world_open_ssh_only() {
+    fixes_exactly(
+        "ec2-13-imported.json",
+        &[("tcp", 22, "0.0.0.0/0"), ("tcp", 22, "::/0")],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn ec2_14_revokes_world_open_rdp_only() {
+    fixes_exactly(
+        "ec2-14-imported.json",
+        &[("tcp", 3389, "0.0.0.0/0"), ("tcp", 3389, "::/0")],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn ec2_19_revokes_world_open_high_risk_ports_only() {
+    fixes_exactly(
+        "ec2-19-imported.json",
+        &[
+            ("tcp", 22, "0.0.0.0/0"),
+            ("tcp", 22, "::/0"),
+            ("tcp", 3389, "0.0.0.0/0"),
+            ("tcp", 3389, "::/0"),
+            ("tcp", 5432, "0.0.0.0/0"),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn ec2_53_revokes_ipv4_admin_ports_only() {
+    fixes_exactly(
+        "ec2-53-imported.json",
+        &[("tcp", 22, "0.0.0.0/0"), ("tcp", 3389, "0.0.0.0/0")],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn ec2_54_revokes_ipv6_admin_ports_only() {
+    fixes_exactly(
+        "ec2-54-imported.json",
+        &[("tcp", 22, "::/0"), ("tcp", 3389, "::/0")],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn exempt_and_deleted_groups_are_noted_and_untouched() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let engine = emulator.engine(Policy::default()).await;
+
+    let exempt = open_group(&clients, &[("hubfix:exempt", "bastion, SEC-7")]).await;
+    let mut ev = event("ec2-13-imported.json");
+    retarget(&mut ev, &group_arn(&exempt), &exempt);
+    import(&clients, &ev).await;
+    let report = engine.handle_json(&ev).await.unwrap();
+    assert_eq!(report.outcomes[0].kind, OutcomeKind::Exempt);
+    assert_eq!(ingress(&clients, &exempt).await, entries(START));
+    let (status, note) = finding_state(
+        &clients,
+        ev["detail"]["findings"][0]["Id"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(status, "NOTIFIED");
+    assert!(note.unwrap().contains("exemption tag"));
+
+    let gone = open_group(&clients, &[]).await;
+    clients
+        .ec2
+        .delete_security_group()
+        .group_id(&gone)
+        .send()
+        .await
+        .unwrap();
+    let mut ev = event("ec2-19-imported.json");
+    retarget(&mut ev, &group_arn(&gone), &gone);
+    import(&clients, &ev).await;
+    let report = engine.handle_json(&ev).await.unwrap();
+    assert_eq!(report.outcomes[0].kind, OutcomeKind::Failed);
+    let (status, note) = finding_state(
+        &clients,
+        ev["detail"]["findings"][0]["Id"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(status, "NOTIFIED");
+    let note = note.unwrap();
+    assert!(
+        note.contains(&format!("security group {gone} no longer exists")),
+        "{note}"
+    );
+}

@@ -1,0 +1,66 @@
+//! Every sample event parses and resolves to a registered rule (or custom action), and
+//! every rule and custom action has one.
+
+use hubfix::control::resolve;
+use hubfix::finding::Trigger;
+use hubfix::registry::{self, Rule};
+use hubfix::{Request, SecurityHubEvent};
+use hubfix_tests::all_events;
+
+/// The rule an event's findings are handled by, as the engine picks it.
+fn rule_of(event: &SecurityHubEvent, finding: &hubfix::Finding) -> &'static Rule {
+    if Request::of(&event.trigger) == Ok(Request::IsolateInstance) {
+        return &registry::action_rules()[0];
+    }
+    let control = resolve(finding).unwrap_or_else(|e| panic!("{e}"));
+    registry::rule(&control.control_id)
+        .unwrap_or_else(|| panic!("no rule for {}", control.control_id))
+}
+
+#[test]
+fn every_sample_event_parses_and_resolves_to_its_rule() {
+    let events = all_events();
+    assert!(!events.is_empty());
+    for (name, raw) in &events {
+        let event = SecurityHubEvent::parse(raw).unwrap_or_else(|e| panic!("{name}: {e}"));
+        for f in &event.findings {
+            let f = f.as_ref().unwrap_or_else(|e| panic!("{name}: {}", e.error));
+            let rule = rule_of(&event, f);
+            if let Trigger::CustomAction { name: action, .. } = &event.trigger {
+                assert!(
+                    Request::of(&event.trigger).is_ok(),
+                    "{name}: unknown action {action}"
+                );
+            }
+            assert!(
+                f.resources
+                    .iter()
+                    .any(|r| r.resource_type == rule.resource_type),
+                "{name}: no {} resource",
+                rule.resource_type
+            );
+        }
+    }
+}
+
+#[test]
+fn every_rule_has_a_sample_event() {
+    let covered: Vec<&str> = all_events()
+        .iter()
+        .flat_map(|(_, raw)| {
+            let event = SecurityHubEvent::parse(raw).unwrap();
+            event
+                .findings
+                .iter()
+                .map(|f| rule_of(&event, f.as_ref().unwrap()).control_id)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for rule in registry::rules().iter().chain(registry::action_rules()) {
+        assert!(
+            covered.contains(&rule.control_id),
+            "no sample event in events/ for {}",
+            rule.control_id
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the engine against the local AWS emulator, through the real SDK
+//! clients over HTTP. Each test starts its own emulator, so tests are independent.
+
+mod ec2_ingress;
+mod engine_edges;
+mod events;
+mod isolate;
+mod readme;
+mod s3_account;
+mod s3_bucket;
+mod template;

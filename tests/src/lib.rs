@@ -1,0 +1,401 @@
+//! Test harness: starts the local AWS emulator (moto in server mode plus hubfix's
+//! extension, `tests/emulator/server.py`) on a free loopback port, builds real SDK
+//! clients against it, and loads the sample events of `events/` as fixtures.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use aws_config::{Region, SdkConfig};
+use aws_sdk_s3::config::Credentials;
+use hubfix::aws::{AwsContext, Clients};
+use hubfix::{Engine, Finding, Policy};
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, ChildStdin, Command};
+
+/// The account moto gives requests signed with unknown credentials.
+pub const ACCOUNT: &str = "123456789012";
+/// The region every test runs in.
+pub const REGION: &str = "us-east-1";
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// The Python interpreter of the project's virtualenv (`HUBFIX_PYTHON` overrides it).
+fn python() -> PathBuf {
+    if let Some(p) = std::env::var_os("HUBFIX_PYTHON") {
+        return PathBuf::from(p);
+    }
+    let venv = workspace().join(".venv/bin/python");
+    assert!(
+        venv.exists(),
+        "{} is missing: run `make test` (it installs the emulator into .venv)",
+        venv.display()
+    );
+    venv
+}
+
+/// A running emulator; stopped when dropped (and, should the test process die, when
+/// the server sees its stdin close).
+pub struct Emulator {
+    /// `http://127.0.0.1:<port>`.
+    pub endpoint: String,
+    _child: Child,
+    _stdin: ChildStdin,
+}
+
+impl Emulator {
+    /// Starts an emulator on a free loopback port and waits until it answers.
+    pub async fn start() -> Emulator {
+        let mut child = Command::new(python())
+            .arg(workspace().join("tests/emulator/server.py"))
+            .args(["--host", "127.0.0.1", "--port", "0"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start the emulator");
+        let stdin = child.stdin.take().expect("piped stdin");
+        let mut lines = BufReader::new(child.stdout.take().expect("piped stdout")).lines();
+        let endpoint = tokio::time::timeout(Duration::from_secs(90), async {
+            while let Some(line) = lines.next_line().await.expect("read emulator output") {
+                if let Some(url) = line.strip_prefix("HUBFIX_EMULATOR_READY ") {
+                    return url.trim().to_owned();
+                }
+            }
+            panic!("the emulator exited before it was ready");
+        })
+        .await
+        .expect("the emulator did not start within 90 s");
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Emulator {
+            endpoint,
+            _child: child,
+            _stdin: stdin,
+        }
+    }
+
+    /// SDK configuration for the emulator: the default account's credentials.
+    pub async fn config(&self) -> SdkConfig {
+        self.config_with(Credentials::new(
+            "testing",
+            "testing",
+            None,
+            None,
+            "hubfix-tests",
+        ))
+        .await
+    }
+
+    /// SDK configuration for the emulator with the given credentials.
+    pub async fn config_with(&self, credentials: Credentials) -> SdkConfig {
+        hubfix::aws::config_loader()
+            .region(Region::new(REGION))
+            .credentials_provider(credentials)
+            .endpoint_url(&self.endpoint)
+            .load()
+            .await
+    }
+
+    /// Clients for setting up and checking resources, as a user would with the CLI.
+    pub async fn clients(&self) -> Clients {
+        Clients::new(&self.config().await)
+    }
+
+    /// An engine against the emulator with the given policy.
+    pub async fn engine(&self, policy: Policy) -> Engine {
+        Engine::new(policy, AwsContext::new(self.config().await))
+    }
+}
+
+/// Loads a sample event from `events/`.
+pub fn event(name: &str) -> Value {
+    let path = workspace().join("events").join(name);
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("parse {}: {e}", path.display()))
+}
+
+/// Every sample event, by file name.
+pub fn all_events() -> Vec<(String, Value)> {
+    let mut names: Vec<_> = std::fs::read_dir(workspace().join("events"))
+        .expect("events/ exists")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    names.sort();
+    names.into_iter().map(|n| (n.clone(), event(&n))).collect()
+}
+
+/// Points every finding of an event at another resource (keeping the shape of its
+/// ARN) and gives the finding an id unique to `tag`, so tests never share findings.
+pub fn retarget(event: &mut Value, resource_id: &str, tag: &str) {
+    let findings = event["detail"]["findings"]
+        .as_array_mut()
+        .expect("detail.findings");
+    for f in findings {
+        let id = f["Id"].as_str().expect("Id").to_owned();
+        f["Id"] = Value::String(format!("{id}-{tag}"));
+        f["Resources"][0]["Id"] = Value::String(resource_id.to_owned());
+        if let Some(details) = f["Resources"][0].get_mut("Details") {
+            *details = Value::Null;
+            f["Resources"][0]
+                .as_object_mut()
+                .expect("resource object")
+                .remove("Details");
+        }
+    }
+}
+
+/// The findings of an event, parsed.
+pub fn findings_of(event: &Value) -> Vec<Finding> {
+    event["detail"]["findings"]
+        .as_array()
+        .expect("detail.findings")
+        .iter()
+        .enumerate()
+        .map(|(i, f)| hubfix::finding::parse_finding(i, f).expect("well-formed finding"))
+        .collect()
+}
+
+/// Imports an event's findings into the emulator's Security Hub.
+pub async fn import(clients: &Clients, event: &Value) {
+    let failures = hubfix::securityhub::import(&clients.securityhub, &findings_of(event)).await;
+    assert!(failures.is_empty(), "import failed: {failures:?}");
+}
+
+/// A finding as Security Hub holds it now: `(workflow status, note text)`.
+pub async fn finding_state(clients: &Clients, id: &str) -> (String, Option<String>) {
+    use aws_sdk_securityhub::types::{
+        AwsSecurityFindingFilters, StringFilter, StringFilterComparison,
+    };
+    let out = clients
+        .securityhub
+        .get_findings()
+        .filters(
+            AwsSecurityFindingFilters::builder()
+                .id(StringFilter::builder()
+                    .value(id)
+                    .comparison(StringFilterComparison::Equals)
+                    .build())
+                .build(),
+        )
+        .send()
+        .await
+        .expect("GetFindings");
+    let findings = out.findings();
+    assert_eq!(findings.len(), 1, "exactly one finding with id {id}");
+    let f = &findings[0];
+    (
+        f.workflow()
+            .and_then(|w| w.status())
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default(),
+        f.note().map(|n| n.text().unwrap_or_default().to_owned()),
+    )
+}
+
+/// A name unique within this test process, for buckets and groups.
+pub fn unique(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "{prefix}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// The text between two marker lines of a file, and the file's text.
+pub fn between<'a>(text: &'a str, start: &str, end: &str) -> (usize, usize, &'a str) {
+    let from = text
+        .find(start)
+        .unwrap_or_else(|| panic!("marker {start:?} missing"))
+        + start.len();
+    let to = from
+        + text[from..]
+            .find(end)
+            .unwrap_or_else(|| panic!("marker {end:?} missing"));
+    (from, to, &text[from..to])
+}
+
+/// Checks that the text between two markers of a generated section equals `expected`;
+/// with `HUBFIX_UPDATE_GENERATED` set, rewrites it instead (`make generated`).
+pub fn check_generated(path: &Path, start: &str, end: &str, expected: &str) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let (from, to, current) = between(&text, start, end);
+    if std::env::var_os("HUBFIX_UPDATE_GENERATED").is_some() {
+        if current != expected {
+            let updated = format!("{}{}{}", &text[..from], expected, &text[to..]);
+            std::fs::write(path, updated).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        }
+        return;
+    }
+    assert_eq!(
+        current,
+        expected,
+        "{} is stale: run `make generated`",
+        path.display()
+    );
+}
+
+/// The AWS Lambda Runtime Interface Emulator shipped in the `aws-sam-cli` wheel.
+pub fn rie_binary() -> PathBuf {
+    let arch = match std::env::consts::ARCH {
+        "aarch64" => "arm64",
+        other => other,
+    };
+    let lib = workspace().join(".venv/lib");
+    let found = std::fs::read_dir(&lib).ok().and_then(|dirs| {
+        dirs.filter_map(|d| d.ok())
+            .map(|d| {
+                d.path()
+                    .join("site-packages/samcli/local/rapid")
+                    .join(format!("aws-lambda-rie-{arch}"))
+            })
+            .find(|p| p.exists())
+    });
+    found.unwrap_or_else(|| {
+        panic!(
+            "aws-lambda-rie-{arch} not found under {}: run `make test` (it installs aws-sam-cli into .venv)",
+            lib.display()
+        )
+    })
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// A function binary running under the Runtime Interface Emulator, as Lambda runs it.
+pub struct Rie {
+    port: u16,
+    logs: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    _child: Child,
+}
+
+impl Rie {
+    /// Starts `bootstrap` under the RIE with only the given environment (plus what a
+    /// Lambda sandbox has), against the emulator.
+    pub async fn start(bootstrap: &Path, emulator: &Emulator, env: &[(&str, &str)]) -> Rie {
+        let port = free_port();
+        let api_port = free_port();
+        let mut command = Command::new(rie_binary());
+        command
+            .arg("--runtime-interface-emulator-address")
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("--runtime-api-address")
+            .arg(format!("127.0.0.1:{api_port}"))
+            .arg(bootstrap)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("AWS_REGION", REGION)
+            .env("AWS_DEFAULT_REGION", REGION)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_ENDPOINT_URL", &emulator.endpoint)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_LAMBDA_FUNCTION_NAME", "hubfix-test")
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        let mut child = command
+            .spawn()
+            .expect("start the Runtime Interface Emulator");
+        let logs = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        for stream in [
+            child
+                .stdout
+                .take()
+                .map(|s| Box::new(s) as Box<dyn tokio::io::AsyncRead + Unpin + Send>),
+            child
+                .stderr
+                .take()
+                .map(|s| Box::new(s) as Box<dyn tokio::io::AsyncRead + Unpin + Send>),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let logs = logs.clone();
+            tokio::spawn(async move {
+                let mut lines = BufReader::new(stream).lines();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if std::env::var_os("HUBFIX_TEST_LOGS").is_some() {
+                        eprintln!("[lambda] {line}");
+                    }
+                    logs.lock().unwrap_or_else(|p| p.into_inner()).push(line);
+                }
+            });
+        }
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the RIE did not listen within 30 s"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Rie {
+            port,
+            logs,
+            _child: child,
+        }
+    }
+
+    /// The lines the function and the RIE logged so far.
+    pub fn logs(&self) -> Vec<String> {
+        self.logs.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Invokes the function with an event; returns the response body as JSON (for a
+    /// failed invocation, Lambda's `{"errorType", "errorMessage"}`).
+    pub async fn invoke(&self, event: &Value) -> Value {
+        let (status, body) = self.invoke_raw(event).await;
+        assert_eq!(status, 200, "RIE answered {status}: {body}");
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("response is not JSON ({e}): {body}"))
+    }
+
+    /// Invokes the function; returns the HTTP status and body as the RIE gave them.
+    pub async fn invoke_raw(&self, event: &Value) -> (u16, String) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let body = serde_json::to_vec(event).expect("serialise event");
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+            .await
+            .expect("connect to the RIE");
+        let head = format!(
+            "POST /2015-03-31/functions/function/invocations HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).await.expect("send");
+        stream.write_all(&body).await.expect("send");
+        let mut response = Vec::new();
+        tokio::time::timeout(Duration::from_secs(120), stream.read_to_end(&mut response))
+            .await
+            .expect("the function answered within 120 s")
+            .expect("read the response");
+        let text = String::from_utf8_lossy(&response);
+        let (head, body) = text.split_once("\r\n\r\n").expect("an HTTP response");
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no status in {head}"));
+        (status, body.to_owned())
+    }
+}
