@@ -8,14 +8,14 @@ SYSTEM_PY   ?= python3
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: test demo venv lint unit emulator-test integration generated clean
+.PHONY: test demo venv lint templates unit emulator-test integration generated clean
 
 ## venv: the project-local virtualenv with the pinned AWS emulator (moto) and test tools.
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: tests/emulator/requirements.txt
+$(VENV)/.installed: requirements.txt tests/emulator/requirements.txt
 	$(SYSTEM_PY) -m venv $(VENV)
-	$(PIP) install --quiet --disable-pip-version-check -r tests/emulator/requirements.txt
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
 ## demo: hubfix's main job, locally: the emulator, a misconfigured account, the real
@@ -28,6 +28,11 @@ demo: venv
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+## templates: the SAM templates validate and lint clean (offline).
+templates: venv
+	SAM_CLI_TELEMETRY=0 $(VENV)/bin/sam validate --lint --template template.yaml
+	$(VENV)/bin/cfn-lint template.yaml templates/member-role.yaml
 
 ## emulator-test: the emulator extension's own tests (real HTTP, boto3).
 emulator-test: venv
@@ -42,7 +47,7 @@ integration: venv
 	cargo test --locked --workspace
 
 ## test: every test hubfix has. CI runs this.
-test: venv lint emulator-test integration
+test: venv lint templates emulator-test integration
 
 ## generated: regenerate what is generated from the rule registry (the README's
 ## supported-controls table, the templates' IAM action lists).

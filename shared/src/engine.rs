@@ -23,7 +23,7 @@ use crate::finding::{
 use crate::metrics;
 use crate::outcome::{Outcome, OutcomeKind};
 use crate::policy::Policy;
-use crate::registry::{self, Remediation};
+use crate::registry::{self, Rule};
 use crate::remediate::{self, Plan, Target};
 use crate::securityhub::{self, FindingUpdate, UpdateFailure};
 
@@ -97,9 +97,7 @@ impl Report {
 /// A finding whose plan is ready to apply.
 struct Pending {
     outcome: Outcome,
-    /// The control id, or the custom action's name for action rules.
-    label: &'static str,
-    remediation: Remediation,
+    rule: &'static Rule,
     target: Target,
     clients: Arc<Clients>,
     plan: Plan,
@@ -324,7 +322,7 @@ impl Engine {
                 return done(base, kind, format!("hubfix could not fix {subject}: {e}."));
             }
         };
-        let inspection = match remediate::inspect(&clients, rule.remediation, &target, true).await {
+        let inspection = match rule.remediation.inspect(&clients, &target, true).await {
             Ok(i) => i,
             Err(e) => {
                 return done(
@@ -350,7 +348,12 @@ impl Engine {
                 format!("hubfix checked {subject}: already compliant, nothing changed."),
             );
         }
-        base.changes = inspection.plan.steps.iter().map(|s| s.describe()).collect();
+        base.changes = inspection
+            .plan
+            .changes
+            .iter()
+            .map(|c| c.description.clone())
+            .collect();
         if self.policy.dry_run || request == Request::DryRun {
             return done(
                 base,
@@ -363,8 +366,7 @@ impl Engine {
         }
         Prepared::Ready(Box::new(Pending {
             outcome: base,
-            label: rule.control_id,
-            remediation: rule.remediation,
+            rule,
             target,
             clients,
             plan: inspection.plan,
@@ -381,16 +383,21 @@ impl Engine {
 
 /// Applies a plan and verifies it by reading the resource back.
 async fn finish(p: Pending) -> Outcome {
-    let subject = subject(p.label, &p.target);
+    let subject = subject(p.rule.control_id, &p.target);
     let changes = p.plan.describe();
-    if let Err(e) = remediate::apply(&p.clients, &p.plan).await {
+    if let Err(e) = remediate::apply(p.rule.remediation, &p.clients, &p.target, &p.plan).await {
         return with_kind(
             p.outcome,
             OutcomeKind::Failed,
             format!("hubfix could not fix {subject}: {e}. Planned: {changes}."),
         );
     }
-    match remediate::inspect(&p.clients, p.remediation, &p.target, false).await {
+    match p
+        .rule
+        .remediation
+        .inspect(&p.clients, &p.target, false)
+        .await
+    {
         Ok(after) if after.plan.is_compliant() => with_kind(
             p.outcome,
             OutcomeKind::Remediated,

@@ -3,23 +3,13 @@
 //! Everything else reads control metadata from here: the engine, the policy defaults,
 //! the IAM policy check of the SAM template and the README's supported-controls table.
 
-use crate::remediate::ec2::{IngressScope, ADMIN_PORTS, HIGH_RISK_PORTS};
-
-/// How a rule fixes its control; the engine dispatches on this.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Remediation {
-    /// Turn on all four Block Public Access settings of a bucket.
-    BucketBlockPublicAccess,
-    /// Turn on all four Block Public Access settings of the account (S3 Control).
-    AccountBlockPublicAccess,
-    /// Revoke the ingress rules that open the given ports to the world.
-    RevokeOpenIngress(IngressScope),
-    /// Move an instance into an isolation group and snapshot its volumes.
-    IsolateInstance,
-}
+use crate::remediate::ec2::{IngressScope, RevokeOpenIngress, ADMIN_PORTS, HIGH_RISK_PORTS};
+use crate::remediate::isolate::IsolateInstance;
+use crate::remediate::s3::{AccountBlockPublicAccess, BucketBlockPublicAccess};
+use crate::remediate::Remediation;
 
 /// One supported control.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Rule {
     /// Security control id, e.g. `S3.8`.
     pub control_id: &'static str,
@@ -34,7 +24,7 @@ pub struct Rule {
     /// Whether the fix can break a workload; disruptive rules default to approval-only.
     pub disruptive: bool,
     /// The remediation.
-    pub remediation: Remediation,
+    pub remediation: &'static dyn Remediation,
 }
 
 const BUCKET_PAB_ACTIONS: &[&str] = &[
@@ -60,7 +50,7 @@ static RULES: [Rule; 7] = [
         fix: "Turns on all four account-level S3 Block Public Access settings.",
         iam_actions: ACCOUNT_PAB_ACTIONS,
         disruptive: true,
-        remediation: Remediation::AccountBlockPublicAccess,
+        remediation: &AccountBlockPublicAccess,
     },
     Rule {
         control_id: "S3.8",
@@ -69,7 +59,7 @@ static RULES: [Rule; 7] = [
         fix: "Turns on all four Block Public Access settings of the bucket.",
         iam_actions: BUCKET_PAB_ACTIONS,
         disruptive: false,
-        remediation: Remediation::BucketBlockPublicAccess,
+        remediation: &BucketBlockPublicAccess,
     },
     Rule {
         control_id: "EC2.13",
@@ -78,7 +68,7 @@ static RULES: [Rule; 7] = [
         fix: "Revokes the ingress rules that open port 22 to 0.0.0.0/0 or ::/0; other rules stay.",
         iam_actions: INGRESS_ACTIONS,
         disruptive: false,
-        remediation: Remediation::RevokeOpenIngress(IngressScope {
+        remediation: &RevokeOpenIngress(IngressScope {
             ports: &[22],
             ipv4: true,
             ipv6: true,
@@ -91,7 +81,7 @@ static RULES: [Rule; 7] = [
         fix: "Revokes the ingress rules that open port 3389 to 0.0.0.0/0 or ::/0; other rules stay.",
         iam_actions: INGRESS_ACTIONS,
         disruptive: false,
-        remediation: Remediation::RevokeOpenIngress(IngressScope {
+        remediation: &RevokeOpenIngress(IngressScope {
             ports: &[3389],
             ipv4: true,
             ipv6: true,
@@ -104,7 +94,7 @@ static RULES: [Rule; 7] = [
         fix: "Revokes the ingress rules that open a high-risk port to 0.0.0.0/0 or ::/0; other rules stay.",
         iam_actions: INGRESS_ACTIONS,
         disruptive: false,
-        remediation: Remediation::RevokeOpenIngress(IngressScope {
+        remediation: &RevokeOpenIngress(IngressScope {
             ports: HIGH_RISK_PORTS,
             ipv4: true,
             ipv6: true,
@@ -117,7 +107,7 @@ static RULES: [Rule; 7] = [
         fix: "Revokes the ingress rules that open port 22 or 3389 to 0.0.0.0/0; other rules stay.",
         iam_actions: INGRESS_ACTIONS,
         disruptive: false,
-        remediation: Remediation::RevokeOpenIngress(IngressScope {
+        remediation: &RevokeOpenIngress(IngressScope {
             ports: ADMIN_PORTS,
             ipv4: true,
             ipv6: false,
@@ -130,7 +120,7 @@ static RULES: [Rule; 7] = [
         fix: "Revokes the ingress rules that open port 22 or 3389 to ::/0; other rules stay.",
         iam_actions: INGRESS_ACTIONS,
         disruptive: false,
-        remediation: Remediation::RevokeOpenIngress(IngressScope {
+        remediation: &RevokeOpenIngress(IngressScope {
             ports: ADMIN_PORTS,
             ipv4: false,
             ipv6: true,
@@ -158,7 +148,7 @@ static ACTION_RULES: [Rule; 1] = [Rule {
         "ec2:CreateTags",
     ],
     disruptive: true,
-    remediation: Remediation::IsolateInstance,
+    remediation: &IsolateInstance,
 }];
 
 /// The custom actions that are rules of their own (see [`ACTION_RULES`]).

@@ -1,7 +1,7 @@
 //! S3.8: bucket-level Block Public Access.
 
 use aws_sdk_s3::types::{PublicAccessBlockConfiguration, Tag, Tagging};
-use hubfix::remediate::BeforeState;
+use hubfix::remediate::s3::BlockBefore;
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::{event, finding_state, import, retarget, unique, Emulator};
 use serde_json::Value;
@@ -120,14 +120,10 @@ async fn fixes_a_public_bucket_and_resolves_the_finding() {
         tags(&case).await,
         [("team".to_owned(), "payments".to_owned())]
     );
-    match outcome.before.as_ref().unwrap() {
-        BeforeState::BucketPublicAccessBlock { bucket, config } => {
-            assert_eq!(bucket, &case.bucket);
-            let c = config.unwrap();
-            assert!(c.block_public_acls && !c.ignore_public_acls);
-        }
-        other => panic!("unexpected before-state {other:?}"),
-    }
+    let before = outcome.before.as_ref().unwrap();
+    assert_eq!(before.resource, format!("bucket {}", case.bucket));
+    let config = before.state_as::<BlockBefore>().unwrap().config.unwrap();
+    assert!(config.block_public_acls && !config.ignore_public_acls);
     let (status, note) = finding_state(&case.clients, &case.finding_id).await;
     assert_eq!(status, "RESOLVED");
     let note = note.unwrap();

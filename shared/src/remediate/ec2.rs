@@ -5,7 +5,8 @@
 use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range};
 use serde::{Deserialize, Serialize};
 
-use super::{Arn, BeforeState, Inspection, Plan, Step};
+use super::{Arn, BeforeState, Change, FixFuture, Inspection, Plan, Remediation, Target};
+use crate::aws::Clients;
 use crate::error::FixError;
 
 /// Remote server administration ports (SSH, RDP).
@@ -30,6 +31,42 @@ pub struct IngressScope {
     pub ipv4: bool,
     /// Whether `::/0` is forbidden.
     pub ipv6: bool,
+}
+
+/// Revoke the world-open ingress a control forbids (`EC2.13`, `EC2.14`, `EC2.19`,
+/// `EC2.53`, `EC2.54`, each with its scope).
+#[derive(Debug)]
+pub struct RevokeOpenIngress(pub IngressScope);
+
+/// The before-state: the world-open entries the group had that the control forbids.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngressBefore {
+    /// The entries (revoked by the fix, authorized again by an undo).
+    pub open: Vec<OpenIngress>,
+}
+
+impl Remediation for RevokeOpenIngress {
+    fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
+        security_group_id(resource_id)
+    }
+
+    fn inspect<'a>(
+        &'a self,
+        clients: &'a Clients,
+        target: &'a Target,
+        _with_tags: bool,
+    ) -> FixFuture<'a, Inspection> {
+        Box::pin(inspect_group(&clients.ec2, &target.name, self.0))
+    }
+
+    fn apply<'a>(
+        &'a self,
+        clients: &'a Clients,
+        target: &'a Target,
+        change: &'a Change,
+    ) -> FixFuture<'a, ()> {
+        Box::pin(async move { revoke(&clients.ec2, &target.name, &change.detail()?).await })
+    }
 }
 
 /// One ingress rule of a security group, as the decision logic sees it.
@@ -137,7 +174,7 @@ pub fn security_group_id(resource_id: &str) -> Result<String, FixError> {
 }
 
 /// Reads a security group (its tags and ingress) and plans the revocations.
-pub async fn inspect_group(
+async fn inspect_group(
     ec2: &aws_sdk_ec2::Client,
     group_id: &str,
     scope: IngressScope,
@@ -175,28 +212,25 @@ pub async fn inspect_group(
         .collect();
     let rules: Vec<IngressRule> = group.ip_permissions().iter().map(to_rule).collect();
     let open = offending(scope, &rules);
-    let steps = open
+    let changes = open
         .iter()
-        .map(|entry| Step::RevokeIngress {
-            group_id: group_id.to_owned(),
-            entry: entry.clone(),
-        })
+        .map(|entry| Change::new(format!("revoked {}", entry.describe()), entry))
         .collect();
     Ok(Inspection {
         tags: Some(tags),
         plan: Plan {
-            before: BeforeState::SecurityGroupIngress {
-                group_id: group_id.to_owned(),
-                open,
-            },
-            steps,
+            before: BeforeState::new(
+                format!("security group {group_id}"),
+                &IngressBefore { open },
+            ),
+            changes,
         },
     })
 }
 
 /// Revokes one world-open entry. An entry already gone is not an error: at-least-once
 /// delivery may run the same fix twice, and the verify step reads the result back.
-pub async fn revoke(
+async fn revoke(
     ec2: &aws_sdk_ec2::Client,
     group_id: &str,
     entry: &OpenIngress,

@@ -5,7 +5,8 @@
 use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
 use serde::{Deserialize, Serialize};
 
-use super::{Arn, BeforeState, Inspection, Plan, Step};
+use super::{Arn, BeforeState, Change, FixFuture, Inspection, Plan, Remediation, Target};
+use crate::aws::Clients;
 use crate::error::FixError;
 
 /// Name of the isolation security group hubfix keeps in each VPC.
@@ -18,6 +19,41 @@ pub const ISOLATED_TAG: &str = "hubfix:isolated";
 pub const SNAPSHOT_SOURCE_TAG: &str = "hubfix:forensics-of";
 
 const INSTANCE_NOT_FOUND: &[&str] = &["InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed"];
+
+/// The `IsolateInstance` custom action.
+#[derive(Debug)]
+pub struct IsolateInstance;
+
+/// The before-state: the instance's security groups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstanceBefore {
+    /// The groups before isolation.
+    pub group_ids: Vec<String>,
+}
+
+impl Remediation for IsolateInstance {
+    fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
+        instance_id(resource_id)
+    }
+
+    fn inspect<'a>(
+        &'a self,
+        clients: &'a Clients,
+        target: &'a Target,
+        _with_tags: bool,
+    ) -> FixFuture<'a, Inspection> {
+        Box::pin(inspect_instance(&clients.ec2, &target.name))
+    }
+
+    fn apply<'a>(
+        &'a self,
+        clients: &'a Clients,
+        _target: &'a Target,
+        change: &'a Change,
+    ) -> FixFuture<'a, ()> {
+        Box::pin(async move { isolate(&clients.ec2, &change.detail()?).await })
+    }
+}
 
 /// An instance as the isolation plan needs it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,24 +96,32 @@ pub fn plan(state: InstanceState, isolation_group: Option<&str>) -> Plan {
         (isolation_group, state.group_ids.as_slice()),
         (Some(iso), [only]) if only == iso
     );
-    let steps = if isolated {
+    let changes = if isolated {
         Vec::new()
     } else {
-        vec![Step::IsolateInstance {
-            state: state.clone(),
-        }]
+        vec![Change::new(
+            format!(
+                "moved {} from {} to the isolation group {ISOLATION_GROUP_NAME} (original groups kept in tag {ORIGINAL_GROUPS_TAG}) and snapshotted {} volume(s)",
+                state.instance_id,
+                state.group_ids.join(", "),
+                state.volume_ids.len()
+            ),
+            &state,
+        )]
     };
     Plan {
-        before: BeforeState::InstanceSecurityGroups {
-            instance_id: state.instance_id,
-            group_ids: state.group_ids,
-        },
-        steps,
+        before: BeforeState::new(
+            format!("instance {}", state.instance_id),
+            &InstanceBefore {
+                group_ids: state.group_ids,
+            },
+        ),
+        changes,
     }
 }
 
 /// Reads an instance (its tags, VPC, groups, volumes) and plans its isolation.
-pub async fn inspect_instance(
+async fn inspect_instance(
     ec2: &aws_sdk_ec2::Client,
     instance_id: &str,
 ) -> Result<Inspection, FixError> {
@@ -142,7 +186,7 @@ pub async fn inspect_instance(
 
 /// Isolates the instance: records its groups, swaps them for the isolation group,
 /// snapshots its volumes, and tags it.
-pub async fn isolate(ec2: &aws_sdk_ec2::Client, state: &InstanceState) -> Result<(), FixError> {
+async fn isolate(ec2: &aws_sdk_ec2::Client, state: &InstanceState) -> Result<(), FixError> {
     let resource = format!("instance {}", state.instance_id);
     let isolation_group = match find_isolation_group(ec2, &state.vpc_id).await? {
         Some(id) => id,
@@ -294,12 +338,8 @@ mod tests {
         assert!(plan(state(&["sg-iso"]), Some("sg-iso")).is_compliant());
         assert!(!plan(state(&["sg-iso", "sg-web"]), Some("sg-iso")).is_compliant());
         assert!(!plan(state(&["sg-web"]), None).is_compliant());
-        match plan(state(&["sg-web"]), None).before {
-            BeforeState::InstanceSecurityGroups { group_ids, .. } => {
-                assert_eq!(group_ids, ["sg-web"])
-            }
-            other => panic!("{other:?}"),
-        }
+        let before: InstanceBefore = plan(state(&["sg-web"]), None).before.state_as().unwrap();
+        assert_eq!(before.group_ids, ["sg-web"]);
     }
 
     #[test]

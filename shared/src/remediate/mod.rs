@@ -6,12 +6,45 @@ pub mod ec2;
 pub mod isolate;
 pub mod s3;
 
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::aws::Clients;
 use crate::error::FixError;
 use crate::finding::Finding;
-use crate::registry::{Remediation, Rule};
+use crate::registry::Rule;
+
+/// The future a remediation step returns.
+pub type FixFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, FixError>> + Send + 'a>>;
+
+/// How a rule fixes its control. Implemented once per rule family, in the module of its
+/// AWS service; the registry points each rule at one.
+pub trait Remediation: fmt::Debug + Send + Sync {
+    /// The name the API needs (bucket name, security group id, ...) from the id of the
+    /// finding's resource, checked so that hostile ids never reach an API call.
+    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError>;
+
+    /// Reads the resource (and its tags, when `with_tags`) and plans the fix.
+    fn inspect<'a>(
+        &'a self,
+        clients: &'a Clients,
+        target: &'a Target,
+        with_tags: bool,
+    ) -> FixFuture<'a, Inspection>;
+
+    /// Applies one change of a plan `inspect` made.
+    fn apply<'a>(
+        &'a self,
+        clients: &'a Clients,
+        target: &'a Target,
+        change: &'a Change,
+    ) -> FixFuture<'a, ()>;
+}
 
 /// The resource a rule acts on, resolved from a finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,119 +61,87 @@ pub struct Target {
     pub candidates: usize,
 }
 
-/// What the resource looked like before hubfix changed it: enough to undo the change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum BeforeState {
-    /// A bucket's Block Public Access configuration (`None`: there was none).
-    BucketPublicAccessBlock {
-        /// The bucket.
-        bucket: String,
-        /// The configuration before the fix.
-        config: Option<s3::PublicAccessBlock>,
-    },
-    /// The account's Block Public Access configuration (`None`: there was none).
-    AccountPublicAccessBlock {
-        /// The account.
-        account_id: String,
-        /// The configuration before the fix.
-        config: Option<s3::PublicAccessBlock>,
-    },
-    /// The ingress rules hubfix revoked from a security group.
-    SecurityGroupIngress {
-        /// The group.
-        group_id: String,
-        /// The world-open entries the group had that the control forbids.
-        open: Vec<ec2::OpenIngress>,
-    },
-    /// An instance's security groups before isolation.
-    InstanceSecurityGroups {
-        /// The instance.
-        instance_id: String,
-        /// Its groups.
-        group_ids: Vec<String>,
-    },
+/// One change of a plan: a description for notes and logs, and the remediation's own
+/// record of what to do (serialisable, so plans can be shown, logged and audited).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// e.g. `revoked tcp 22 from 0.0.0.0/0`.
+    pub description: String,
+    /// The remediation's record of the change.
+    pub detail: Value,
 }
 
-/// One change to make.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
-    /// Turn on all four bucket Block Public Access settings.
-    PutBucketPublicAccessBlock {
-        /// The bucket.
-        bucket: String,
-        /// The settings that are off now.
-        turning_on: Vec<&'static str>,
-    },
-    /// Turn on all four account Block Public Access settings.
-    PutAccountPublicAccessBlock {
-        /// The account.
-        account_id: String,
-        /// The settings that are off now.
-        turning_on: Vec<&'static str>,
-    },
-    /// Revoke one world-open ingress entry.
-    RevokeIngress {
-        /// The group.
-        group_id: String,
-        /// The entry.
-        entry: ec2::OpenIngress,
-    },
-    /// Isolate an instance (see [`isolate`]).
-    IsolateInstance {
-        /// The instance as read.
-        state: isolate::InstanceState,
-    },
-}
-
-impl Step {
-    /// A short human description, used in notes and logs.
-    pub fn describe(&self) -> String {
-        match self {
-            Step::PutBucketPublicAccessBlock { turning_on, .. }
-            | Step::PutAccountPublicAccessBlock { turning_on, .. } => {
-                format!("turned on {}", turning_on.join(", "))
-            }
-            Step::RevokeIngress { entry, .. } => format!("revoked {}", entry.describe()),
-            Step::IsolateInstance { state } => format!(
-                "moved {} from {} to the isolation group {} (original groups kept in tag {}) and snapshotted {} volume(s)",
-                state.instance_id,
-                state.group_ids.join(", "),
-                isolate::ISOLATION_GROUP_NAME,
-                isolate::ORIGINAL_GROUPS_TAG,
-                state.volume_ids.len()
-            ),
+impl Change {
+    /// A change with its description and the remediation's record of it.
+    pub fn new(description: impl Into<String>, detail: &impl Serialize) -> Self {
+        Change {
+            description: description.into(),
+            detail: serde_json::to_value(detail).unwrap_or(Value::Null),
         }
+    }
+
+    /// The remediation's record, read back as its own type.
+    pub fn detail<T: DeserializeOwned>(&self) -> Result<T, FixError> {
+        serde_json::from_value(self.detail.clone()).map_err(|e| {
+            FixError::Target(format!(
+                "the plan for `{}` is unreadable: {e}",
+                self.description
+            ))
+        })
+    }
+}
+
+/// What the resource looked like before hubfix changed it: enough to undo the change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BeforeState {
+    /// The resource.
+    pub resource: String,
+    /// The remediation's record of the state (e.g. a Block Public Access configuration).
+    pub state: Value,
+}
+
+impl BeforeState {
+    /// The before-state of `resource`.
+    pub fn new(resource: impl Into<String>, state: &impl Serialize) -> Self {
+        BeforeState {
+            resource: resource.into(),
+            state: serde_json::to_value(state).unwrap_or(Value::Null),
+        }
+    }
+
+    /// The state read back as the remediation's own type.
+    pub fn state_as<T: DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_value(self.state.clone()).ok()
     }
 }
 
 /// The current state of a resource and what it takes to make it compliant.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     /// State before any change.
     pub before: BeforeState,
     /// The changes; empty when the resource is already compliant.
-    pub steps: Vec<Step>,
+    pub changes: Vec<Change>,
 }
 
 impl Plan {
     /// Whether the resource already satisfies the control.
     pub fn is_compliant(&self) -> bool {
-        self.steps.is_empty()
+        self.changes.is_empty()
     }
 
-    /// The steps, described and joined for a note.
+    /// The changes, described and joined for a note.
     pub fn describe(&self) -> String {
-        self.steps
+        self.changes
             .iter()
-            .map(Step::describe)
+            .map(|c| c.description.as_str())
             .collect::<Vec<_>>()
             .join("; ")
     }
 }
 
 /// A resource as read: its tags (when the resource type has tags) and its plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Inspection {
     /// The resource's tags, `None` for resources without tags (an account).
     pub tags: Option<Vec<(String, String)>>,
@@ -172,66 +173,24 @@ pub fn target(finding: &Finding, rule: &Rule) -> Result<Target, FixError> {
         .or(finding.region.as_deref())
         .filter(|r| is_region(r))
         .ok_or_else(|| FixError::Target("the finding names no valid region".into()))?;
-    let name = match rule.remediation {
-        Remediation::BucketBlockPublicAccess => s3::bucket_name(&resource.id)?,
-        Remediation::AccountBlockPublicAccess => {
-            let id = resource.id.rsplit(':').next().unwrap_or_default();
-            if id != account {
-                return Err(FixError::Target(format!(
-                    "account resource `{}` does not match the finding's account {account}",
-                    resource.id
-                )));
-            }
-            account.to_owned()
-        }
-        Remediation::RevokeOpenIngress(_) => ec2::security_group_id(&resource.id)?,
-        Remediation::IsolateInstance => isolate::instance_id(&resource.id)?,
-    };
     Ok(Target {
         account: account.to_owned(),
         region: region.to_owned(),
         resource_id: resource.id.clone(),
-        name,
+        name: rule.remediation.resource_name(&resource.id, account)?,
         candidates: matching.len(),
     })
 }
 
-/// Reads the resource (and its tags when `with_tags`) and plans the fix.
-pub async fn inspect(
+/// Applies a plan's changes, in order.
+pub async fn apply(
+    remediation: &dyn Remediation,
     clients: &Clients,
-    remediation: Remediation,
     target: &Target,
-    with_tags: bool,
-) -> Result<Inspection, FixError> {
-    match remediation {
-        Remediation::BucketBlockPublicAccess => {
-            s3::inspect_bucket(&clients.s3, &target.name, with_tags).await
-        }
-        Remediation::AccountBlockPublicAccess => {
-            s3::inspect_account(&clients.s3control, &target.name).await
-        }
-        Remediation::RevokeOpenIngress(scope) => {
-            ec2::inspect_group(&clients.ec2, &target.name, scope).await
-        }
-        Remediation::IsolateInstance => isolate::inspect_instance(&clients.ec2, &target.name).await,
-    }
-}
-
-/// Applies a plan's steps, in order.
-pub async fn apply(clients: &Clients, plan: &Plan) -> Result<(), FixError> {
-    for step in &plan.steps {
-        match step {
-            Step::PutBucketPublicAccessBlock { bucket, .. } => {
-                s3::block_bucket_public_access(&clients.s3, bucket).await?
-            }
-            Step::PutAccountPublicAccessBlock { account_id, .. } => {
-                s3::block_account_public_access(&clients.s3control, account_id).await?
-            }
-            Step::RevokeIngress { group_id, entry } => {
-                ec2::revoke(&clients.ec2, group_id, entry).await?
-            }
-            Step::IsolateInstance { state } => isolate::isolate(&clients.ec2, state).await?,
-        }
+    plan: &Plan,
+) -> Result<(), FixError> {
+    for change in &plan.changes {
+        remediation.apply(clients, target, change).await?;
     }
     Ok(())
 }
@@ -364,16 +323,22 @@ mod tests {
     }
 
     #[test]
-    fn before_state_round_trips_as_json() {
-        let b = BeforeState::BucketPublicAccessBlock {
-            bucket: "b".into(),
-            config: None,
-        };
-        let text = serde_json::to_string(&b).unwrap();
+    fn changes_and_before_states_keep_the_remediations_records() {
+        let change = Change::new("revoked tcp 22 from 0.0.0.0/0", &("tcp", 22));
         assert_eq!(
-            text,
-            r#"{"kind":"bucket_public_access_block","bucket":"b","config":null}"#
+            change.detail::<(String, u16)>().unwrap(),
+            ("tcp".into(), 22)
         );
-        assert_eq!(serde_json::from_str::<BeforeState>(&text).unwrap(), b);
+        assert!(change
+            .detail::<Vec<bool>>()
+            .unwrap_err()
+            .to_string()
+            .contains("unreadable"));
+        let before = BeforeState::new("bucket b", &Option::<u8>::None);
+        assert_eq!(
+            serde_json::to_string(&before).unwrap(),
+            r#"{"resource":"bucket b","state":null}"#
+        );
+        assert_eq!(before.state_as::<Option<u8>>(), Some(None));
     }
 }

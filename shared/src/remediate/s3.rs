@@ -4,7 +4,8 @@ use aws_sdk_s3::types::PublicAccessBlockConfiguration as BucketPab;
 use aws_sdk_s3control::types::PublicAccessBlockConfiguration as AccountPab;
 use serde::{Deserialize, Serialize};
 
-use super::{Arn, BeforeState, Inspection, Plan, Step};
+use super::{Arn, BeforeState, Change, FixFuture, Inspection, Plan, Remediation, Target};
+use crate::aws::Clients;
 use crate::error::FixError;
 
 const NO_SUCH_BUCKET: &[&str] = &["NoSuchBucket"];
@@ -46,6 +47,105 @@ impl PublicAccessBlock {
     }
 }
 
+/// `S3.8`: all four Block Public Access settings of a bucket.
+#[derive(Debug)]
+pub struct BucketBlockPublicAccess;
+
+/// `S3.1`: all four Block Public Access settings of the account (S3 Control).
+#[derive(Debug)]
+pub struct AccountBlockPublicAccess;
+
+/// The before-state of both: the configuration, `None` when there was none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockBefore {
+    /// The configuration before the fix.
+    pub config: Option<PublicAccessBlock>,
+}
+
+/// The change both make: the settings that were off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TurnOn {
+    /// The settings turned on.
+    pub settings: Vec<String>,
+}
+
+impl Remediation for BucketBlockPublicAccess {
+    fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
+        bucket_name(resource_id)
+    }
+
+    fn inspect<'a>(
+        &'a self,
+        clients: &'a Clients,
+        target: &'a Target,
+        with_tags: bool,
+    ) -> FixFuture<'a, Inspection> {
+        Box::pin(inspect_bucket(&clients.s3, &target.name, with_tags))
+    }
+
+    fn apply<'a>(
+        &'a self,
+        clients: &'a Clients,
+        target: &'a Target,
+        _change: &'a Change,
+    ) -> FixFuture<'a, ()> {
+        Box::pin(block_bucket_public_access(&clients.s3, &target.name))
+    }
+}
+
+impl Remediation for AccountBlockPublicAccess {
+    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
+        let id = resource_id.rsplit(':').next().unwrap_or_default();
+        if id == account {
+            Ok(account.to_owned())
+        } else {
+            Err(FixError::Target(format!(
+                "account resource `{resource_id}` does not match the finding's account {account}"
+            )))
+        }
+    }
+
+    fn inspect<'a>(
+        &'a self,
+        clients: &'a Clients,
+        target: &'a Target,
+        _with_tags: bool,
+    ) -> FixFuture<'a, Inspection> {
+        Box::pin(inspect_account(&clients.s3control, &target.name))
+    }
+
+    fn apply<'a>(
+        &'a self,
+        clients: &'a Clients,
+        target: &'a Target,
+        _change: &'a Change,
+    ) -> FixFuture<'a, ()> {
+        Box::pin(block_account_public_access(
+            &clients.s3control,
+            &target.name,
+        ))
+    }
+}
+
+/// The plan for a Block Public Access configuration: turn on what is off.
+fn block_plan(resource: String, config: Option<PublicAccessBlock>) -> Plan {
+    let off = PublicAccessBlock::settings_off(config.as_ref());
+    let changes = if off.is_empty() {
+        Vec::new()
+    } else {
+        vec![Change::new(
+            format!("turned on {}", off.join(", ")),
+            &TurnOn {
+                settings: off.iter().map(|s| (*s).to_owned()).collect(),
+            },
+        )]
+    };
+    Plan {
+        before: BeforeState::new(resource, &BlockBefore { config }),
+        changes,
+    }
+}
+
 /// The bucket name of an `AwsS3Bucket` resource id (`arn:aws:s3:::name`).
 pub fn bucket_name(resource_id: &str) -> Result<String, FixError> {
     let name = match Arn::parse(resource_id) {
@@ -71,7 +171,7 @@ pub fn bucket_name(resource_id: &str) -> Result<String, FixError> {
 }
 
 /// Reads a bucket's tags (when asked) and Block Public Access, and plans the fix.
-pub async fn inspect_bucket(
+async fn inspect_bucket(
     s3: &aws_sdk_s3::Client,
     bucket: &str,
     with_tags: bool,
@@ -117,29 +217,14 @@ pub async fn inspect_bucket(
     };
     let (tags, config) = tokio::join!(tags, config);
     let config = config?;
-    let turning_on = PublicAccessBlock::settings_off(config.as_ref());
-    let steps = if turning_on.is_empty() {
-        Vec::new()
-    } else {
-        vec![Step::PutBucketPublicAccessBlock {
-            bucket: bucket.to_owned(),
-            turning_on,
-        }]
-    };
     Ok(Inspection {
         tags: tags?,
-        plan: Plan {
-            before: BeforeState::BucketPublicAccessBlock {
-                bucket: bucket.to_owned(),
-                config,
-            },
-            steps,
-        },
+        plan: block_plan(resource, config),
     })
 }
 
 /// Reads the account's Block Public Access and plans the fix.
-pub async fn inspect_account(
+async fn inspect_account(
     s3control: &aws_sdk_s3control::Client,
     account_id: &str,
 ) -> Result<Inspection, FixError> {
@@ -162,32 +247,14 @@ pub async fn inspect_account(
             ))
         }
     };
-    let turning_on = PublicAccessBlock::settings_off(config.as_ref());
-    let steps = if turning_on.is_empty() {
-        Vec::new()
-    } else {
-        vec![Step::PutAccountPublicAccessBlock {
-            account_id: account_id.to_owned(),
-            turning_on,
-        }]
-    };
     Ok(Inspection {
         tags: None,
-        plan: Plan {
-            before: BeforeState::AccountPublicAccessBlock {
-                account_id: account_id.to_owned(),
-                config,
-            },
-            steps,
-        },
+        plan: block_plan(format!("account {account_id}"), config),
     })
 }
 
 /// Turns on all four Block Public Access settings of a bucket.
-pub async fn block_bucket_public_access(
-    s3: &aws_sdk_s3::Client,
-    bucket: &str,
-) -> Result<(), FixError> {
+async fn block_bucket_public_access(s3: &aws_sdk_s3::Client, bucket: &str) -> Result<(), FixError> {
     let all_on = BucketPab::builder()
         .block_public_acls(true)
         .ignore_public_acls(true)
@@ -211,7 +278,7 @@ pub async fn block_bucket_public_access(
 }
 
 /// Turns on all four Block Public Access settings of the account.
-pub async fn block_account_public_access(
+async fn block_account_public_access(
     s3control: &aws_sdk_s3control::Client,
     account_id: &str,
 ) -> Result<(), FixError> {
