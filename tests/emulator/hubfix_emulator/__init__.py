@@ -1,0 +1,8 @@
+"""hubfix's extension of moto: the AWS APIs moto lacks and hubfix needs."""
+
+from . import securityhub
+
+
+def install() -> None:
+    """Installs every extension; call before the moto server app is built."""
+    securityhub.install()
