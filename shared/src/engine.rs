@@ -24,7 +24,7 @@ use crate::metrics;
 use crate::outcome::{Outcome, OutcomeKind};
 use crate::policy::Policy;
 use crate::registry::{self, Rule};
-use crate::remediate::{self, Plan, Target};
+use crate::remediate::{self, Fix, Plan, Target};
 use crate::securityhub::{self, FindingUpdate, UpdateFailure};
 
 /// Custom action that applies the registered fix, approval-only rules included.
@@ -198,7 +198,7 @@ impl Engine {
             .map(|p| async move {
                 match p {
                     Prepared::Done(o) => *o,
-                    Prepared::Ready(p) => Box::pin(finish(*p)).await,
+                    Prepared::Ready(p) => Box::pin(self.finish(*p)).await,
                 }
             })
             .buffered(self.policy.concurrency)
@@ -322,8 +322,27 @@ impl Engine {
                 return done(base, kind, format!("hubfix could not fix {subject}: {e}."));
             }
         };
-        let inspection = match rule.remediation.inspect(&clients, &target, true).await {
+        let fix = Fix {
+            clients: &clients,
+            target: &target,
+            settings: &self.policy.settings,
+        };
+        let inspection = match rule.remediation.inspect(fix, true).await {
             Ok(i) => i,
+            Err(FixError::Manual(steps)) => {
+                return done(
+                    base,
+                    OutcomeKind::Manual,
+                    format!("hubfix cannot fix {subject} safely by API; by hand: {steps}"),
+                )
+            }
+            Err(e @ FixError::Unconfigured(_)) => {
+                return done(
+                    base,
+                    OutcomeKind::Refused,
+                    format!("hubfix skipped {subject}: {e}."),
+                )
+            }
             Err(e) => {
                 return done(
                     base,
@@ -373,50 +392,50 @@ impl Engine {
         }))
     }
 
+    /// Applies a plan and verifies it by reading the resource back.
+    async fn finish(&self, p: Pending) -> Outcome {
+        let subject = subject(p.rule.control_id, &p.target);
+        let changes = p.plan.describe();
+        let fix = Fix {
+            clients: &p.clients,
+            target: &p.target,
+            settings: &self.policy.settings,
+        };
+        if let Err(e) = remediate::apply(p.rule.remediation, fix, &p.plan).await {
+            return with_kind(
+                p.outcome,
+                OutcomeKind::Failed,
+                format!("hubfix could not fix {subject}: {e}. Planned: {changes}."),
+            );
+        }
+        match p.rule.remediation.inspect(fix, false).await {
+            Ok(after) if after.plan.is_compliant() => with_kind(
+                p.outcome,
+                OutcomeKind::Remediated,
+                format!("hubfix fixed {subject}: {changes}; verified by reading it back."),
+            ),
+            Ok(after) => with_kind(
+                p.outcome,
+                OutcomeKind::Failed,
+                format!(
+                    "hubfix changed {subject} ({changes}) but {}: still to do: {}.",
+                    FixError::Verification("it is not compliant yet".into()),
+                    after.plan.describe()
+                ),
+            ),
+            Err(e) => with_kind(
+                p.outcome,
+                OutcomeKind::Failed,
+                format!("hubfix changed {subject} ({changes}) but could not verify it: {e}."),
+            ),
+        }
+    }
+
     fn exempt_note(&self, subject: &str) -> String {
         format!(
             "hubfix skipped {subject}: the resource has the exemption tag `{}`; nothing changed.",
             self.policy.exemption_tag
         )
-    }
-}
-
-/// Applies a plan and verifies it by reading the resource back.
-async fn finish(p: Pending) -> Outcome {
-    let subject = subject(p.rule.control_id, &p.target);
-    let changes = p.plan.describe();
-    if let Err(e) = remediate::apply(p.rule.remediation, &p.clients, &p.target, &p.plan).await {
-        return with_kind(
-            p.outcome,
-            OutcomeKind::Failed,
-            format!("hubfix could not fix {subject}: {e}. Planned: {changes}."),
-        );
-    }
-    match p
-        .rule
-        .remediation
-        .inspect(&p.clients, &p.target, false)
-        .await
-    {
-        Ok(after) if after.plan.is_compliant() => with_kind(
-            p.outcome,
-            OutcomeKind::Remediated,
-            format!("hubfix fixed {subject}: {changes}; verified by reading it back."),
-        ),
-        Ok(after) => with_kind(
-            p.outcome,
-            OutcomeKind::Failed,
-            format!(
-                "hubfix changed {subject} ({changes}) but {}: still to do: {}.",
-                FixError::Verification("it is not compliant yet".into()),
-                after.plan.describe()
-            ),
-        ),
-        Err(e) => with_kind(
-            p.outcome,
-            OutcomeKind::Failed,
-            format!("hubfix changed {subject} ({changes}) but could not verify it: {e}."),
-        ),
     }
 }
 

@@ -50,6 +50,12 @@ pub enum FixError {
     /// The finding belongs to an account hubfix cannot reach.
     #[error("{0}")]
     Unreachable(String),
+    /// The fix needs a setting that is not configured.
+    #[error("{0}")]
+    Unconfigured(String),
+    /// The control cannot be fixed safely by API; the text says what to do by hand.
+    #[error("{0}")]
+    Manual(String),
 }
 
 const ACCESS_DENIED_CODES: &[&str] = &[

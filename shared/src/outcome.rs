@@ -26,6 +26,8 @@ pub enum OutcomeKind {
     Exempt,
     /// The fix could not be planned, applied or verified.
     Failed,
+    /// The control cannot be fixed safely by API; the note gives the manual steps.
+    Manual,
     /// hubfix has no rule for the finding, or the finding is malformed.
     Unsupported,
     /// Not for hubfix to act on (not NEW, not FAILED, archived, or a duplicate);
@@ -54,6 +56,7 @@ impl OutcomeKind {
             OutcomeKind::Refused => "refused",
             OutcomeKind::Exempt => "exempt",
             OutcomeKind::Failed => "failed",
+            OutcomeKind::Manual => "manual",
             OutcomeKind::Unsupported => "unsupported",
             OutcomeKind::Ignored => "ignored",
         }
@@ -157,6 +160,7 @@ mod tests {
             OutcomeKind::Refused,
             OutcomeKind::Exempt,
             OutcomeKind::Failed,
+            OutcomeKind::Manual,
             OutcomeKind::Unsupported,
         ] {
             assert_eq!(k.workflow(), Some(WorkflowStatus::Notified), "{k:?}");

@@ -30,6 +30,39 @@ pub const ENV_ACCOUNTS_DENY: &str = "HUBFIX_ACCOUNTS_DENY";
 pub const ENV_EXEMPTION_TAG: &str = "HUBFIX_EXEMPTION_TAG";
 /// Environment variable: findings processed at once per event.
 pub const ENV_CONCURRENCY: &str = "HUBFIX_CONCURRENCY";
+/// Environment variable: the bucket S3 server access logs go to (`S3.9`).
+pub const ENV_S3_ACCESS_LOG_BUCKET: &str = "HUBFIX_S3_ACCESS_LOG_BUCKET";
+/// Environment variable: the KMS key for S3 default encryption (`S3.4`, `S3.17`).
+pub const ENV_S3_KMS_KEY: &str = "HUBFIX_S3_KMS_KEY";
+/// Environment variable: days after which noncurrent object versions expire (`S3.13`).
+pub const ENV_S3_NONCURRENT_DAYS: &str = "HUBFIX_S3_NONCURRENT_VERSION_DAYS";
+/// Environment variable: days after which incomplete multipart uploads are aborted (`S3.13`).
+pub const ENV_S3_ABORT_MULTIPART_DAYS: &str = "HUBFIX_S3_ABORT_MULTIPART_DAYS";
+
+/// Settings some fixes need: where logs go, which key encrypts, how long to keep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixSettings {
+    /// Target bucket of S3 server access logging; `S3.9` needs it.
+    pub s3_access_log_bucket: Option<String>,
+    /// KMS key id, alias or ARN for S3 default encryption; `None`: SSE-S3 for `S3.4`,
+    /// the AWS-managed `aws/s3` key for `S3.17`.
+    pub s3_kms_key: Option<String>,
+    /// Noncurrent versions expire after this many days (lifecycle rule of `S3.13`).
+    pub s3_noncurrent_version_days: i32,
+    /// Incomplete multipart uploads are aborted after this many days (`S3.13`).
+    pub s3_abort_multipart_days: i32,
+}
+
+impl Default for FixSettings {
+    fn default() -> Self {
+        FixSettings {
+            s3_access_log_bucket: None,
+            s3_kms_key: None,
+            s3_noncurrent_version_days: 365,
+            s3_abort_multipart_days: 7,
+        }
+    }
+}
 
 /// When a rule may run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +171,8 @@ pub struct Policy {
     pub exemption_tag: String,
     /// Findings of one event processed at once.
     pub concurrency: usize,
+    /// Settings of individual fixes.
+    pub settings: FixSettings,
 }
 
 impl Default for Policy {
@@ -150,6 +185,7 @@ impl Default for Policy {
             accounts_deny: BTreeSet::new(),
             exemption_tag: DEFAULT_EXEMPTION_TAG.to_owned(),
             concurrency: DEFAULT_CONCURRENCY,
+            settings: FixSettings::default(),
         }
     }
 }
@@ -205,6 +241,32 @@ impl Policy {
                     )
                 })?;
         }
+        if let Some(v) = get(ENV_S3_ACCESS_LOG_BUCKET) {
+            let bucket = v.trim();
+            crate::remediate::s3::bucket_name(bucket).map_err(|_| {
+                ConfigError::new(
+                    ENV_S3_ACCESS_LOG_BUCKET,
+                    format!("`{bucket}` is not a bucket name"),
+                )
+            })?;
+            policy.settings.s3_access_log_bucket = Some(bucket.to_owned());
+        }
+        if let Some(v) = get(ENV_S3_KMS_KEY) {
+            let key = v.trim();
+            if key.contains(char::is_whitespace) || key.len() > 2048 {
+                return Err(ConfigError::new(
+                    ENV_S3_KMS_KEY,
+                    format!("`{key}` is not a KMS key id, alias or ARN"),
+                ));
+            }
+            policy.settings.s3_kms_key = Some(key.to_owned());
+        }
+        if let Some(v) = get(ENV_S3_NONCURRENT_DAYS) {
+            policy.settings.s3_noncurrent_version_days = parse_days(ENV_S3_NONCURRENT_DAYS, &v)?;
+        }
+        if let Some(v) = get(ENV_S3_ABORT_MULTIPART_DAYS) {
+            policy.settings.s3_abort_multipart_days = parse_days(ENV_S3_ABORT_MULTIPART_DAYS, &v)?;
+        }
         Ok(policy)
     }
 
@@ -252,6 +314,19 @@ impl Policy {
     pub fn is_exempt<'a>(&self, mut tags: impl Iterator<Item = (&'a str, &'a str)>) -> bool {
         tags.any(|(k, v)| k == self.exemption_tag && !v.trim().eq_ignore_ascii_case("false"))
     }
+}
+
+fn parse_days(variable: &'static str, v: &str) -> Result<i32, ConfigError> {
+    v.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|d| (1..=36_500).contains(d))
+        .ok_or_else(|| {
+            ConfigError::new(
+                variable,
+                format!("`{v}` is not a number of days from 1 to 36500"),
+            )
+        })
 }
 
 fn parse_bool(v: &str) -> Result<bool, String> {
@@ -343,8 +418,19 @@ mod tests {
             ("HUBFIX_ACCOUNTS_DENY", "222222222222"),
             ("HUBFIX_EXEMPTION_TAG", "security:skip"),
             ("HUBFIX_CONCURRENCY", "3"),
+            ("HUBFIX_S3_ACCESS_LOG_BUCKET", "central-logs"),
+            ("HUBFIX_S3_KMS_KEY", "alias/s3-default"),
+            ("HUBFIX_S3_NONCURRENT_VERSION_DAYS", "90"),
+            ("HUBFIX_S3_ABORT_MULTIPART_DAYS", "3"),
         ])
         .unwrap();
+        assert_eq!(
+            p.settings.s3_access_log_bucket.as_deref(),
+            Some("central-logs")
+        );
+        assert_eq!(p.settings.s3_kms_key.as_deref(), Some("alias/s3-default"));
+        assert_eq!(p.settings.s3_noncurrent_version_days, 90);
+        assert_eq!(p.settings.s3_abort_multipart_days, 3);
         assert!(p.dry_run);
         assert_eq!(p.mode(registry::rule("S3.8").unwrap()), Mode::Off);
         assert_eq!(p.mode(registry::rule("S3.1").unwrap()), Mode::Auto);
@@ -390,6 +476,14 @@ mod tests {
             ("HUBFIX_CONCURRENCY", "many", "not a whole number"),
             ("HUBFIX_EXEMPTION_TAG", "aws:exempt", "not a usable tag key"),
             ("HUBFIX_DEFAULT_MODE", "yes", "invalid HUBFIX_DEFAULT_MODE"),
+            (
+                "HUBFIX_S3_ACCESS_LOG_BUCKET",
+                "Not A Bucket",
+                "is not a bucket name",
+            ),
+            ("HUBFIX_S3_KMS_KEY", "alias/my key", "is not a KMS key id"),
+            ("HUBFIX_S3_NONCURRENT_VERSION_DAYS", "0", "from 1 to 36500"),
+            ("HUBFIX_S3_ABORT_MULTIPART_DAYS", "week", "from 1 to 36500"),
         ];
         for (var, value, expected) in cases {
             let err = policy(&[(var, value)]).unwrap_err().to_string();

@@ -5,7 +5,12 @@
 
 use crate::remediate::ec2::{IngressScope, RevokeOpenIngress, ADMIN_PORTS, HIGH_RISK_PORTS};
 use crate::remediate::isolate::IsolateInstance;
+use crate::remediate::manual::Manual;
 use crate::remediate::s3::{AccountBlockPublicAccess, BucketBlockPublicAccess};
+use crate::remediate::s3_bucket::{
+    AccessLogging, BlockPublicReadWrite, DefaultEncryption, Lifecycle, Versioning,
+};
+use crate::remediate::s3_policy::{DenyInsecureTransport, RestrictCrossAccountGrants};
 use crate::remediate::Remediation;
 
 /// One supported control.
@@ -36,13 +41,25 @@ const ACCOUNT_PAB_ACTIONS: &[&str] = &[
     "s3:GetAccountPublicAccessBlock",
     "s3:PutAccountPublicAccessBlock",
 ];
+const PUBLIC_READ_WRITE_ACTIONS: &[&str] = &[
+    "s3:GetBucketPublicAccessBlock",
+    "s3:PutBucketPublicAccessBlock",
+    "s3:GetBucketAcl",
+    "s3:PutBucketAcl",
+    "s3:GetBucketTagging",
+];
+const ENCRYPTION_ACTIONS: &[&str] = &[
+    "s3:GetEncryptionConfiguration",
+    "s3:PutEncryptionConfiguration",
+    "s3:GetBucketTagging",
+];
 const INGRESS_ACTIONS: &[&str] = &[
     "ec2:DescribeSecurityGroups",
     "ec2:RevokeSecurityGroupIngress",
     "ec2:AuthorizeSecurityGroupIngress",
 ];
 
-static RULES: [Rule; 7] = [
+static RULES: &[Rule] = &[
     Rule {
         control_id: "S3.1",
         title: "S3 general purpose buckets should have block public access settings enabled",
@@ -53,6 +70,56 @@ static RULES: [Rule; 7] = [
         remediation: &AccountBlockPublicAccess,
     },
     Rule {
+        control_id: "S3.2",
+        title: "S3 general purpose buckets should block public read access",
+        resource_type: "AwsS3Bucket",
+        fix: "Turns on the bucket's Block Public Access settings and removes ACL grants to AllUsers and AuthenticatedUsers.",
+        iam_actions: PUBLIC_READ_WRITE_ACTIONS,
+        disruptive: false,
+        remediation: &BlockPublicReadWrite,
+    },
+    Rule {
+        control_id: "S3.3",
+        title: "S3 general purpose buckets should block public write access",
+        resource_type: "AwsS3Bucket",
+        fix: "Turns on the bucket's Block Public Access settings and removes ACL grants to AllUsers and AuthenticatedUsers.",
+        iam_actions: PUBLIC_READ_WRITE_ACTIONS,
+        disruptive: false,
+        remediation: &BlockPublicReadWrite,
+    },
+    Rule {
+        control_id: "S3.4",
+        title: "S3 general purpose buckets should have server-side encryption enabled",
+        resource_type: "AwsS3Bucket",
+        fix: "Sets default encryption: the configured KMS key (HUBFIX_S3_KMS_KEY), else SSE-S3.",
+        iam_actions: ENCRYPTION_ACTIONS,
+        disruptive: false,
+        remediation: &DefaultEncryption { require_kms: false },
+    },
+    Rule {
+        control_id: "S3.5",
+        title: "S3 general purpose buckets should require requests to use SSL",
+        resource_type: "AwsS3Bucket",
+        fix: "Adds a statement denying requests without TLS to the bucket policy, keeping every existing statement.",
+        iam_actions: &["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:GetBucketTagging"],
+        disruptive: false,
+        remediation: &DenyInsecureTransport,
+    },
+    Rule {
+        control_id: "S3.6",
+        title: "S3 general purpose bucket policies should restrict access to other AWS accounts",
+        resource_type: "AwsS3Bucket",
+        fix: "Removes the grants of DeleteBucketPolicy, PutBucketAcl, PutBucketPolicy, PutEncryptionConfiguration and PutObjectAcl to other accounts from the bucket policy (the actions, or the statement when it only grants those or a wildcard).",
+        iam_actions: &[
+            "s3:GetBucketPolicy",
+            "s3:PutBucketPolicy",
+            "s3:DeleteBucketPolicy",
+            "s3:GetBucketTagging",
+        ],
+        disruptive: true,
+        remediation: &RestrictCrossAccountGrants,
+    },
+    Rule {
         control_id: "S3.8",
         title: "S3 general purpose buckets should block public access",
         resource_type: "AwsS3Bucket",
@@ -60,6 +127,57 @@ static RULES: [Rule; 7] = [
         iam_actions: BUCKET_PAB_ACTIONS,
         disruptive: false,
         remediation: &BucketBlockPublicAccess,
+    },
+    Rule {
+        control_id: "S3.9",
+        title: "S3 general purpose buckets should have server access logging enabled",
+        resource_type: "AwsS3Bucket",
+        fix: "Turns on server access logging to the configured log bucket (HUBFIX_S3_ACCESS_LOG_BUCKET), prefix `<bucket>/`.",
+        iam_actions: &["s3:GetBucketLogging", "s3:PutBucketLogging", "s3:GetBucketTagging"],
+        disruptive: false,
+        remediation: &AccessLogging,
+    },
+    Rule {
+        control_id: "S3.13",
+        title: "S3 general purpose buckets should have Lifecycle configurations",
+        resource_type: "AwsS3Bucket",
+        fix: "Adds a lifecycle rule that touches no current object: noncurrent versions expire and incomplete multipart uploads are aborted after configurable days.",
+        iam_actions: &[
+            "s3:GetLifecycleConfiguration",
+            "s3:PutLifecycleConfiguration",
+            "s3:GetBucketTagging",
+        ],
+        disruptive: true,
+        remediation: &Lifecycle,
+    },
+    Rule {
+        control_id: "S3.14",
+        title: "S3 general purpose buckets should have versioning enabled",
+        resource_type: "AwsS3Bucket",
+        fix: "Enables versioning.",
+        iam_actions: &["s3:GetBucketVersioning", "s3:PutBucketVersioning", "s3:GetBucketTagging"],
+        disruptive: false,
+        remediation: &Versioning,
+    },
+    Rule {
+        control_id: "S3.17",
+        title: "S3 general purpose buckets should be encrypted at rest with AWS KMS keys",
+        resource_type: "AwsS3Bucket",
+        fix: "Sets default encryption to SSE-KMS with the configured key (HUBFIX_S3_KMS_KEY), else the AWS-managed key aws/s3, with an S3 Bucket Key.",
+        iam_actions: ENCRYPTION_ACTIONS,
+        disruptive: true,
+        remediation: &DefaultEncryption { require_kms: true },
+    },
+    Rule {
+        control_id: "S3.19",
+        title: "S3 access points should have block public access settings enabled",
+        resource_type: "AwsS3AccessPoint",
+        fix: "Manual: an access point's Block Public Access settings are fixed at creation; the note gives the steps.",
+        iam_actions: &[],
+        disruptive: false,
+        remediation: &Manual {
+            steps: "an access point's Block Public Access settings cannot be changed after creation. Create a replacement access point with all four settings on, move its clients and policy to it, then delete this one.",
+        },
     },
     Rule {
         control_id: "EC2.13",
@@ -158,7 +276,7 @@ pub fn action_rules() -> &'static [Rule] {
 
 /// Every rule hubfix knows, ordered by control id.
 pub fn rules() -> &'static [Rule] {
-    &RULES
+    RULES
 }
 
 /// The rule for a security control id, if hubfix supports it.
@@ -210,7 +328,6 @@ mod tests {
     #[test]
     fn every_rule_declares_iam_actions_without_wildcards() {
         for r in rules().iter().chain(action_rules()) {
-            assert!(!r.iam_actions.is_empty(), "{}", r.control_id);
             for a in r.iam_actions {
                 let (service, action) = a.split_once(':').unwrap();
                 assert!(!service.is_empty() && !action.is_empty(), "{a}");

@@ -8,4 +8,5 @@ mod isolate;
 mod readme;
 mod s3_account;
 mod s3_bucket;
+mod s3_catalogue;
 mod template;

@@ -5,8 +5,7 @@
 use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range};
 use serde::{Deserialize, Serialize};
 
-use super::{Arn, BeforeState, Change, FixFuture, Inspection, Plan, Remediation, Target};
-use crate::aws::Clients;
+use super::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 use crate::error::FixError;
 
 /// Remote server administration ports (SSH, RDP).
@@ -50,22 +49,12 @@ impl Remediation for RevokeOpenIngress {
         security_group_id(resource_id)
     }
 
-    fn inspect<'a>(
-        &'a self,
-        clients: &'a Clients,
-        target: &'a Target,
-        _with_tags: bool,
-    ) -> FixFuture<'a, Inspection> {
-        Box::pin(inspect_group(&clients.ec2, &target.name, self.0))
+    fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
+        Box::pin(inspect_group(&fix.clients.ec2, &fix.target.name, self.0))
     }
 
-    fn apply<'a>(
-        &'a self,
-        clients: &'a Clients,
-        target: &'a Target,
-        change: &'a Change,
-    ) -> FixFuture<'a, ()> {
-        Box::pin(async move { revoke(&clients.ec2, &target.name, &change.detail()?).await })
+    fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()> {
+        Box::pin(async move { revoke(&fix.clients.ec2, &fix.target.name, &change.detail()?).await })
     }
 }
 

@@ -5,8 +5,7 @@
 use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
 use serde::{Deserialize, Serialize};
 
-use super::{Arn, BeforeState, Change, FixFuture, Inspection, Plan, Remediation, Target};
-use crate::aws::Clients;
+use super::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 use crate::error::FixError;
 
 /// Name of the isolation security group hubfix keeps in each VPC.
@@ -36,22 +35,12 @@ impl Remediation for IsolateInstance {
         instance_id(resource_id)
     }
 
-    fn inspect<'a>(
-        &'a self,
-        clients: &'a Clients,
-        target: &'a Target,
-        _with_tags: bool,
-    ) -> FixFuture<'a, Inspection> {
-        Box::pin(inspect_instance(&clients.ec2, &target.name))
+    fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
+        Box::pin(inspect_instance(&fix.clients.ec2, &fix.target.name))
     }
 
-    fn apply<'a>(
-        &'a self,
-        clients: &'a Clients,
-        _target: &'a Target,
-        change: &'a Change,
-    ) -> FixFuture<'a, ()> {
-        Box::pin(async move { isolate(&clients.ec2, &change.detail()?).await })
+    fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()> {
+        Box::pin(async move { isolate(&fix.clients.ec2, &change.detail()?).await })
     }
 }
 

@@ -4,7 +4,10 @@
 
 pub mod ec2;
 pub mod isolate;
+pub mod manual;
 pub mod s3;
+pub mod s3_bucket;
+pub mod s3_policy;
 
 use std::fmt;
 use std::future::Future;
@@ -17,6 +20,7 @@ use serde_json::Value;
 use crate::aws::Clients;
 use crate::error::FixError;
 use crate::finding::Finding;
+use crate::policy::FixSettings;
 use crate::registry::Rule;
 
 /// The future a remediation step returns.
@@ -30,20 +34,22 @@ pub trait Remediation: fmt::Debug + Send + Sync {
     fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError>;
 
     /// Reads the resource (and its tags, when `with_tags`) and plans the fix.
-    fn inspect<'a>(
-        &'a self,
-        clients: &'a Clients,
-        target: &'a Target,
-        with_tags: bool,
-    ) -> FixFuture<'a, Inspection>;
+    fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection>;
 
     /// Applies one change of a plan `inspect` made.
-    fn apply<'a>(
-        &'a self,
-        clients: &'a Clients,
-        target: &'a Target,
-        change: &'a Change,
-    ) -> FixFuture<'a, ()>;
+    fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()>;
+}
+
+/// What a remediation works with: the clients of the resource's account and region,
+/// the resource, and the fix settings.
+#[derive(Debug, Clone, Copy)]
+pub struct Fix<'a> {
+    /// The clients.
+    pub clients: &'a Clients,
+    /// The resource.
+    pub target: &'a Target,
+    /// The settings of individual fixes.
+    pub settings: &'a FixSettings,
 }
 
 /// The resource a rule acts on, resolved from a finding.
@@ -185,12 +191,11 @@ pub fn target(finding: &Finding, rule: &Rule) -> Result<Target, FixError> {
 /// Applies a plan's changes, in order.
 pub async fn apply(
     remediation: &dyn Remediation,
-    clients: &Clients,
-    target: &Target,
+    fix: Fix<'_>,
     plan: &Plan,
 ) -> Result<(), FixError> {
     for change in &plan.changes {
-        remediation.apply(clients, target, change).await?;
+        remediation.apply(fix, change).await?;
     }
     Ok(())
 }

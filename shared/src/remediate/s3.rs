@@ -4,11 +4,10 @@ use aws_sdk_s3::types::PublicAccessBlockConfiguration as BucketPab;
 use aws_sdk_s3control::types::PublicAccessBlockConfiguration as AccountPab;
 use serde::{Deserialize, Serialize};
 
-use super::{Arn, BeforeState, Change, FixFuture, Inspection, Plan, Remediation, Target};
-use crate::aws::Clients;
+use super::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 use crate::error::FixError;
 
-const NO_SUCH_BUCKET: &[&str] = &["NoSuchBucket"];
+pub(crate) const NO_SUCH_BUCKET: &[&str] = &["NoSuchBucket"];
 const NO_PAB: &str = "NoSuchPublicAccessBlockConfiguration";
 
 /// The four Block Public Access settings.
@@ -74,22 +73,15 @@ impl Remediation for BucketBlockPublicAccess {
         bucket_name(resource_id)
     }
 
-    fn inspect<'a>(
-        &'a self,
-        clients: &'a Clients,
-        target: &'a Target,
-        with_tags: bool,
-    ) -> FixFuture<'a, Inspection> {
-        Box::pin(inspect_bucket(&clients.s3, &target.name, with_tags))
+    fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
+        Box::pin(inspect_bucket(&fix.clients.s3, &fix.target.name, with_tags))
     }
 
-    fn apply<'a>(
-        &'a self,
-        clients: &'a Clients,
-        target: &'a Target,
-        _change: &'a Change,
-    ) -> FixFuture<'a, ()> {
-        Box::pin(block_bucket_public_access(&clients.s3, &target.name))
+    fn apply<'a>(&'a self, fix: Fix<'a>, _change: &'a Change) -> FixFuture<'a, ()> {
+        Box::pin(block_bucket_public_access(
+            &fix.clients.s3,
+            &fix.target.name,
+        ))
     }
 }
 
@@ -105,30 +97,20 @@ impl Remediation for AccountBlockPublicAccess {
         }
     }
 
-    fn inspect<'a>(
-        &'a self,
-        clients: &'a Clients,
-        target: &'a Target,
-        _with_tags: bool,
-    ) -> FixFuture<'a, Inspection> {
-        Box::pin(inspect_account(&clients.s3control, &target.name))
+    fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
+        Box::pin(inspect_account(&fix.clients.s3control, &fix.target.name))
     }
 
-    fn apply<'a>(
-        &'a self,
-        clients: &'a Clients,
-        target: &'a Target,
-        _change: &'a Change,
-    ) -> FixFuture<'a, ()> {
+    fn apply<'a>(&'a self, fix: Fix<'a>, _change: &'a Change) -> FixFuture<'a, ()> {
         Box::pin(block_account_public_access(
-            &clients.s3control,
-            &target.name,
+            &fix.clients.s3control,
+            &fix.target.name,
         ))
     }
 }
 
 /// The plan for a Block Public Access configuration: turn on what is off.
-fn block_plan(resource: String, config: Option<PublicAccessBlock>) -> Plan {
+pub(crate) fn block_plan(resource: String, config: Option<PublicAccessBlock>) -> Plan {
     let off = PublicAccessBlock::settings_off(config.as_ref());
     let changes = if off.is_empty() {
         Vec::new()
@@ -170,43 +152,54 @@ pub fn bucket_name(resource_id: &str) -> Result<String, FixError> {
     }
 }
 
+/// A bucket's tags, when asked for (`None` otherwise); a bucket without tags has none.
+pub(crate) async fn bucket_tags(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    with_tags: bool,
+) -> Result<Option<Vec<(String, String)>>, FixError> {
+    if !with_tags {
+        return Ok(None);
+    }
+    match s3.get_bucket_tagging().bucket(bucket).send().await {
+        Ok(out) => Ok(Some(
+            out.tag_set()
+                .iter()
+                .map(|t| (t.key().to_owned(), t.value().to_owned()))
+                .collect(),
+        )),
+        Err(e) if service_code(&e) == Some("NoSuchTagSet") => Ok(Some(Vec::new())),
+        Err(e) => Err(FixError::from_sdk(
+            "s3:GetBucketTagging",
+            &format!("bucket {bucket}"),
+            NO_SUCH_BUCKET,
+            e,
+        )),
+    }
+}
+
+/// The error code of a service error.
+pub(crate) fn service_code<E, R>(
+    err: &aws_smithy_runtime_api::client::result::SdkError<E, R>,
+) -> Option<&str>
+where
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata,
+{
+    err.as_service_error().and_then(|e| e.code())
+}
+
 /// Reads a bucket's tags (when asked) and Block Public Access, and plans the fix.
-async fn inspect_bucket(
+pub(crate) async fn inspect_bucket(
     s3: &aws_sdk_s3::Client,
     bucket: &str,
     with_tags: bool,
 ) -> Result<Inspection, FixError> {
     let resource = format!("bucket {bucket}");
-    let tags = async {
-        if !with_tags {
-            return Ok(None);
-        }
-        match s3.get_bucket_tagging().bucket(bucket).send().await {
-            Ok(out) => Ok(Some(
-                out.tag_set()
-                    .iter()
-                    .map(|t| (t.key().to_owned(), t.value().to_owned()))
-                    .collect(),
-            )),
-            Err(e)
-                if e.as_service_error().and_then(|s| s.meta().code()) == Some("NoSuchTagSet") =>
-            {
-                Ok(Some(Vec::new()))
-            }
-            Err(e) => Err(FixError::from_sdk(
-                "s3:GetBucketTagging",
-                &resource,
-                NO_SUCH_BUCKET,
-                e,
-            )),
-        }
-    };
+    let tags = bucket_tags(s3, bucket, with_tags);
     let config = async {
         match s3.get_public_access_block().bucket(bucket).send().await {
             Ok(out) => Ok(out.public_access_block_configuration().map(from_bucket_pab)),
-            Err(e) if e.as_service_error().and_then(|s| s.meta().code()) == Some(NO_PAB) => {
-                Ok(None)
-            }
+            Err(e) if service_code(&e) == Some(NO_PAB) => Ok(None),
             Err(e) => Err(FixError::from_sdk(
                 "s3:GetBucketPublicAccessBlock",
                 &resource,
@@ -237,7 +230,7 @@ async fn inspect_account(
         Ok(out) => out
             .public_access_block_configuration()
             .map(from_account_pab),
-        Err(e) if e.as_service_error().and_then(|s| s.meta().code()) == Some(NO_PAB) => None,
+        Err(e) if service_code(&e) == Some(NO_PAB) => None,
         Err(e) => {
             return Err(FixError::from_sdk(
                 "s3:GetAccountPublicAccessBlock",
@@ -254,7 +247,10 @@ async fn inspect_account(
 }
 
 /// Turns on all four Block Public Access settings of a bucket.
-async fn block_bucket_public_access(s3: &aws_sdk_s3::Client, bucket: &str) -> Result<(), FixError> {
+pub(crate) async fn block_bucket_public_access(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+) -> Result<(), FixError> {
     let all_on = BucketPab::builder()
         .block_public_acls(true)
         .ignore_public_acls(true)
