@@ -39,6 +39,14 @@ pub const ENV_S3_NONCURRENT_DAYS: &str = "HUBFIX_S3_NONCURRENT_VERSION_DAYS";
 /// Environment variable: days after which incomplete multipart uploads are aborted (`S3.13`).
 pub const ENV_S3_ABORT_MULTIPART_DAYS: &str = "HUBFIX_S3_ABORT_MULTIPART_DAYS";
 
+/// Environment variable: where VPC flow logs go (`EC2.6`): an S3 bucket ARN or a
+/// CloudWatch Logs log group ARN.
+pub const ENV_FLOW_LOG_DESTINATION: &str = "HUBFIX_FLOW_LOG_DESTINATION";
+/// Environment variable: the role VPC flow logs use to write to CloudWatch Logs.
+pub const ENV_FLOW_LOG_ROLE: &str = "HUBFIX_FLOW_LOG_ROLE_ARN";
+/// Environment variable: TCP ports that may stay open to the world (`EC2.18`).
+pub const ENV_PUBLIC_PORTS: &str = "HUBFIX_EC2_PUBLIC_PORTS";
+
 /// Settings some fixes need: where logs go, which key encrypts, how long to keep.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FixSettings {
@@ -51,6 +59,12 @@ pub struct FixSettings {
     pub s3_noncurrent_version_days: i32,
     /// Incomplete multipart uploads are aborted after this many days (`S3.13`).
     pub s3_abort_multipart_days: i32,
+    /// Where VPC flow logs go (`EC2.6`): an S3 bucket or CloudWatch Logs group ARN.
+    pub flow_log_destination: Option<String>,
+    /// The role flow logs use to deliver to CloudWatch Logs.
+    pub flow_log_role_arn: Option<String>,
+    /// Ports that may be open to the world (`EC2.18`); Security Hub's default is 80, 443.
+    pub public_ports: Vec<u16>,
 }
 
 impl Default for FixSettings {
@@ -60,6 +74,9 @@ impl Default for FixSettings {
             s3_kms_key: None,
             s3_noncurrent_version_days: 365,
             s3_abort_multipart_days: 7,
+            flow_log_destination: None,
+            flow_log_role_arn: None,
+            public_ports: vec![80, 443],
         }
     }
 }
@@ -267,19 +284,68 @@ impl Policy {
         if let Some(v) = get(ENV_S3_ABORT_MULTIPART_DAYS) {
             policy.settings.s3_abort_multipart_days = parse_days(ENV_S3_ABORT_MULTIPART_DAYS, &v)?;
         }
+        if let Some(v) = get(ENV_FLOW_LOG_DESTINATION) {
+            let arn = v.trim();
+            let usable = crate::remediate::Arn::parse(arn).is_some_and(|a| {
+                a.service == "s3" || (a.service == "logs" && a.resource.starts_with("log-group:"))
+            });
+            if !usable {
+                return Err(ConfigError::new(
+                    ENV_FLOW_LOG_DESTINATION,
+                    format!("`{arn}` is not an S3 bucket ARN or a CloudWatch Logs log group ARN"),
+                ));
+            }
+            policy.settings.flow_log_destination = Some(arn.to_owned());
+        }
+        if let Some(v) = get(ENV_FLOW_LOG_ROLE) {
+            let arn = v.trim();
+            if crate::remediate::Arn::parse(arn).is_none_or(|a| a.service != "iam") {
+                return Err(ConfigError::new(
+                    ENV_FLOW_LOG_ROLE,
+                    format!("`{arn}` is not an IAM role ARN"),
+                ));
+            }
+            policy.settings.flow_log_role_arn = Some(arn.to_owned());
+        }
+        if let Some(v) = get(ENV_PUBLIC_PORTS) {
+            policy.settings.public_ports = v
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    p.parse::<u16>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                        ConfigError::new(ENV_PUBLIC_PORTS, format!("`{p}` is not a port number"))
+                    })
+                })
+                .collect::<Result<_, _>>()?;
+        }
+        for (control, mode) in &policy.modes {
+            if *mode == Mode::Auto && registry::NEVER_AUTOMATIC.contains(&control.as_str()) {
+                return Err(ConfigError::new(
+                    ENV_MODES,
+                    format!(
+                        "{control} is never automatic (it deletes resources); use approval or off"
+                    ),
+                ));
+            }
+        }
         Ok(policy)
     }
 
     /// The mode in force for a rule.
     pub fn mode(&self, rule: &Rule) -> Mode {
-        if let Some(mode) = self.modes.get(rule.control_id) {
-            return *mode;
-        }
-        self.default_mode.unwrap_or(if rule.disruptive {
+        let mode = self.modes.get(rule.control_id).copied().unwrap_or_else(|| {
+            self.default_mode.unwrap_or(if rule.disruptive {
+                Mode::Approval
+            } else {
+                Mode::Auto
+            })
+        });
+        if mode == Mode::Auto && registry::NEVER_AUTOMATIC.contains(&rule.control_id) {
             Mode::Approval
         } else {
-            Mode::Auto
-        })
+            mode
+        }
     }
 
     /// Whether hubfix may act in an account.
@@ -431,6 +497,22 @@ mod tests {
         assert_eq!(p.settings.s3_kms_key.as_deref(), Some("alias/s3-default"));
         assert_eq!(p.settings.s3_noncurrent_version_days, 90);
         assert_eq!(p.settings.s3_abort_multipart_days, 3);
+        let ec2 = policy(&[
+            ("HUBFIX_FLOW_LOG_DESTINATION", "arn:aws:s3:::flow-logs"),
+            ("HUBFIX_EC2_PUBLIC_PORTS", "443, 8443"),
+            ("HUBFIX_DEFAULT_MODE", "auto"),
+        ])
+        .unwrap();
+        assert_eq!(
+            ec2.settings.flow_log_destination.as_deref(),
+            Some("arn:aws:s3:::flow-logs")
+        );
+        assert_eq!(ec2.settings.public_ports, [443, 8443]);
+        assert_eq!(
+            ec2.mode(registry::rule("EC2.4").unwrap()),
+            Mode::Approval,
+            "never automatic"
+        );
         assert!(p.dry_run);
         assert_eq!(p.mode(registry::rule("S3.8").unwrap()), Mode::Off);
         assert_eq!(p.mode(registry::rule("S3.1").unwrap()), Mode::Auto);
@@ -484,6 +566,22 @@ mod tests {
             ("HUBFIX_S3_KMS_KEY", "alias/my key", "is not a KMS key id"),
             ("HUBFIX_S3_NONCURRENT_VERSION_DAYS", "0", "from 1 to 36500"),
             ("HUBFIX_S3_ABORT_MULTIPART_DAYS", "week", "from 1 to 36500"),
+            (
+                "HUBFIX_FLOW_LOG_DESTINATION",
+                "my-bucket",
+                "not an S3 bucket ARN or a CloudWatch Logs",
+            ),
+            (
+                "HUBFIX_FLOW_LOG_ROLE_ARN",
+                "arn:aws:s3:::x",
+                "not an IAM role ARN",
+            ),
+            (
+                "HUBFIX_EC2_PUBLIC_PORTS",
+                "80,https",
+                "`https` is not a port number",
+            ),
+            ("HUBFIX_MODES", "EC2.4=auto", "EC2.4 is never automatic"),
         ];
         for (var, value, expected) in cases {
             let err = policy(&[(var, value)]).unwrap_err().to_string();

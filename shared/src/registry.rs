@@ -3,7 +3,13 @@
 //! Everything else reads control metadata from here: the engine, the policy defaults,
 //! the IAM policy check of the SAM template and the README's supported-controls table.
 
-use crate::remediate::ec2::{IngressScope, RevokeOpenIngress, ADMIN_PORTS, HIGH_RISK_PORTS};
+use crate::remediate::ec2::{
+    IngressScope, Ports, RestrictDefaultGroup, RevokeOpenIngress, ADMIN_PORTS, HIGH_RISK_PORTS,
+};
+use crate::remediate::ec2_config::{
+    EbsEncryptionByDefault, NaclAdminPorts, NoPublicIpOnLaunch, PrivateSnapshots, RequireImdsV2,
+    TerminateStoppedInstance, VpcFlowLogs,
+};
 use crate::remediate::isolate::IsolateInstance;
 use crate::remediate::manual::Manual;
 use crate::remediate::s3::{AccountBlockPublicAccess, BucketBlockPublicAccess};
@@ -180,6 +186,75 @@ static RULES: &[Rule] = &[
         },
     },
     Rule {
+        control_id: "EC2.1",
+        title: "Amazon EBS snapshots should not be publicly restorable",
+        resource_type: "AwsAccount",
+        fix: "Removes the public (`all`) create-volume permission from every snapshot the account owns in the region.",
+        iam_actions: &["ec2:DescribeSnapshots", "ec2:ModifySnapshotAttribute"],
+        disruptive: false,
+        remediation: &PrivateSnapshots,
+    },
+    Rule {
+        control_id: "EC2.2",
+        title: "VPC default security groups should not allow inbound or outbound traffic",
+        resource_type: "AwsEc2SecurityGroup",
+        fix: "Revokes every inbound and outbound rule of the VPC's default security group.",
+        iam_actions: &[
+            "ec2:DescribeSecurityGroups",
+            "ec2:RevokeSecurityGroupIngress",
+            "ec2:RevokeSecurityGroupEgress",
+        ],
+        disruptive: true,
+        remediation: &RestrictDefaultGroup,
+    },
+    Rule {
+        control_id: "EC2.4",
+        title: "Stopped EC2 instances should be removed after a specified time period",
+        resource_type: "AwsEc2Instance",
+        fix: "On approval only, never automatically: snapshots the instance's volumes, then terminates it.",
+        iam_actions: &[
+            "ec2:DescribeInstances",
+            "ec2:CreateSnapshot",
+            "ec2:CreateTags",
+            "ec2:TerminateInstances",
+        ],
+        disruptive: true,
+        remediation: &TerminateStoppedInstance,
+    },
+    Rule {
+        control_id: "EC2.6",
+        title: "VPC flow logging should be enabled in all VPCs",
+        resource_type: "AwsEc2Vpc",
+        fix: "Creates a flow log of rejected traffic to the configured destination (HUBFIX_FLOW_LOG_DESTINATION: S3 bucket or CloudWatch Logs group).",
+        iam_actions: &[
+            "ec2:DescribeVpcs",
+            "ec2:DescribeFlowLogs",
+            "ec2:CreateFlowLogs",
+            "logs:CreateLogDelivery",
+            "iam:PassRole",
+        ],
+        disruptive: false,
+        remediation: &VpcFlowLogs,
+    },
+    Rule {
+        control_id: "EC2.7",
+        title: "EBS default encryption should be enabled",
+        resource_type: "AwsAccount",
+        fix: "Turns on EBS encryption by default in the region.",
+        iam_actions: &["ec2:GetEbsEncryptionByDefault", "ec2:EnableEbsEncryptionByDefault"],
+        disruptive: false,
+        remediation: &EbsEncryptionByDefault,
+    },
+    Rule {
+        control_id: "EC2.8",
+        title: "EC2 instances should use Instance Metadata Service Version 2 (IMDSv2)",
+        resource_type: "AwsEc2Instance",
+        fix: "Requires IMDSv2 session tokens on the instance (software still on IMDSv1 loses metadata access).",
+        iam_actions: &["ec2:DescribeInstances", "ec2:ModifyInstanceMetadataOptions"],
+        disruptive: true,
+        remediation: &RequireImdsV2,
+    },
+    Rule {
         control_id: "EC2.13",
         title: "Security groups should not allow ingress from 0.0.0.0/0 or ::/0 to port 22",
         resource_type: "AwsEc2SecurityGroup",
@@ -187,7 +262,7 @@ static RULES: &[Rule] = &[
         iam_actions: INGRESS_ACTIONS,
         disruptive: false,
         remediation: &RevokeOpenIngress(IngressScope {
-            ports: &[22],
+            ports: Ports::Only(&[22]),
             ipv4: true,
             ipv6: true,
         }),
@@ -200,7 +275,29 @@ static RULES: &[Rule] = &[
         iam_actions: INGRESS_ACTIONS,
         disruptive: false,
         remediation: &RevokeOpenIngress(IngressScope {
-            ports: &[3389],
+            ports: Ports::Only(&[3389]),
+            ipv4: true,
+            ipv6: true,
+        }),
+    },
+    Rule {
+        control_id: "EC2.15",
+        title: "Amazon EC2 subnets should not automatically assign public IP addresses",
+        resource_type: "AwsEc2Subnet",
+        fix: "Turns off auto-assign public IPv4 on launch for the subnet (running instances keep theirs).",
+        iam_actions: &["ec2:DescribeSubnets", "ec2:ModifySubnetAttribute"],
+        disruptive: false,
+        remediation: &NoPublicIpOnLaunch,
+    },
+    Rule {
+        control_id: "EC2.18",
+        title: "Security groups should only allow unrestricted incoming traffic for authorized ports",
+        resource_type: "AwsEc2SecurityGroup",
+        fix: "Revokes the ingress rules that open ports other than the configured public ones (HUBFIX_EC2_PUBLIC_PORTS, default 80,443) to 0.0.0.0/0 or ::/0.",
+        iam_actions: INGRESS_ACTIONS,
+        disruptive: false,
+        remediation: &RevokeOpenIngress(IngressScope {
+            ports: Ports::AllButPublic,
             ipv4: true,
             ipv6: true,
         }),
@@ -213,10 +310,19 @@ static RULES: &[Rule] = &[
         iam_actions: INGRESS_ACTIONS,
         disruptive: false,
         remediation: &RevokeOpenIngress(IngressScope {
-            ports: HIGH_RISK_PORTS,
+            ports: Ports::Only(HIGH_RISK_PORTS),
             ipv4: true,
             ipv6: true,
         }),
+    },
+    Rule {
+        control_id: "EC2.21",
+        title: "Network ACLs should not allow ingress from 0.0.0.0/0 to port 22 or port 3389",
+        resource_type: "AwsEc2NetworkAcl",
+        fix: "Deletes the inbound allow entries that open port 22 or 3389 to 0.0.0.0/0 or ::/0; other entries stay.",
+        iam_actions: &["ec2:DescribeNetworkAcls", "ec2:DeleteNetworkAclEntry"],
+        disruptive: false,
+        remediation: &NaclAdminPorts,
     },
     Rule {
         control_id: "EC2.53",
@@ -226,7 +332,7 @@ static RULES: &[Rule] = &[
         iam_actions: INGRESS_ACTIONS,
         disruptive: false,
         remediation: &RevokeOpenIngress(IngressScope {
-            ports: ADMIN_PORTS,
+            ports: Ports::Only(ADMIN_PORTS),
             ipv4: true,
             ipv6: false,
         }),
@@ -239,12 +345,15 @@ static RULES: &[Rule] = &[
         iam_actions: INGRESS_ACTIONS,
         disruptive: false,
         remediation: &RevokeOpenIngress(IngressScope {
-            ports: ADMIN_PORTS,
+            ports: Ports::Only(ADMIN_PORTS),
             ipv4: false,
             ipv6: true,
         }),
     },
 ];
+
+/// Controls whose fix deletes resources: never automatic, whatever the configuration.
+pub const NEVER_AUTOMATIC: &[&str] = &["EC2.4"];
 
 /// Name of the custom action that isolates an EC2 instance.
 pub const ACTION_ISOLATE_INSTANCE: &str = "IsolateInstance";

@@ -2,7 +2,7 @@
 //! `EC2.54`): revoke exactly the world-open entries that reach a forbidden port; every
 //! other rule, and every other CIDR of the same rule, stays.
 
-use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range};
+use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range, SecurityGroup};
 use serde::{Deserialize, Serialize};
 
 use super::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
@@ -21,11 +21,20 @@ const IPV4_WORLD: &str = "0.0.0.0/0";
 const IPV6_WORLD: &str = "::/0";
 const GROUP_NOT_FOUND: &[&str] = &["InvalidGroup.NotFound", "InvalidGroupId.NotFound"];
 
+/// The ports a control forbids opening to the world.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ports {
+    /// These ports.
+    Only(&'static [u16]),
+    /// Every port but the configured public ones (`EC2.18`, `HUBFIX_EC2_PUBLIC_PORTS`).
+    AllButPublic,
+}
+
 /// Which world-open ingress a control forbids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IngressScope {
     /// The forbidden ports.
-    pub ports: &'static [u16],
+    pub ports: Ports,
     /// Whether `0.0.0.0/0` is forbidden.
     pub ipv4: bool,
     /// Whether `::/0` is forbidden.
@@ -50,7 +59,12 @@ impl Remediation for RevokeOpenIngress {
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
-        Box::pin(inspect_group(&fix.clients.ec2, &fix.target.name, self.0))
+        Box::pin(inspect_group(
+            &fix.clients.ec2,
+            &fix.target.name,
+            self.0,
+            &fix.settings.public_ports,
+        ))
     }
 
     fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()> {
@@ -103,8 +117,8 @@ impl OpenIngress {
 }
 
 impl IngressRule {
-    /// Whether the rule reaches any of `ports` (TCP, UDP or all protocols).
-    fn reaches_any(&self, ports: &[u16]) -> bool {
+    /// Whether the rule opens a port the scope forbids (TCP, UDP or all protocols).
+    fn reaches_forbidden(&self, ports: Ports, public: &[u16]) -> bool {
         let (from, to) = match self.protocol.as_str() {
             "-1" | "all" => return true,
             "tcp" | "6" | "udp" | "17" => {
@@ -115,14 +129,21 @@ impl IngressRule {
         if from < 0 || to < 0 {
             return true;
         }
-        ports.iter().any(|&p| (from..=to).contains(&i32::from(p)))
+        match ports {
+            Ports::Only(list) => list.iter().any(|&p| (from..=to).contains(&i32::from(p))),
+            Ports::AllButPublic => (from..=to).any(|p| !public.iter().any(|&o| i32::from(o) == p)),
+        }
     }
 }
 
-/// The world-open entries of `rules` that `scope` forbids.
-pub fn offending(scope: IngressScope, rules: &[IngressRule]) -> Vec<OpenIngress> {
+/// The world-open entries of `rules` that `scope` forbids; `public` lists the ports
+/// that may stay open (used by [`Ports::AllButPublic`]).
+pub fn offending(scope: IngressScope, public: &[u16], rules: &[IngressRule]) -> Vec<OpenIngress> {
     let mut out = Vec::new();
-    for rule in rules.iter().filter(|r| r.reaches_any(scope.ports)) {
+    for rule in rules
+        .iter()
+        .filter(|r| r.reaches_forbidden(scope.ports, public))
+    {
         let v4 = rule.ipv4.iter().filter(|_| scope.ipv4);
         let v6 = rule.ipv6.iter().filter(|_| scope.ipv6);
         for (cidr, description) in v4.chain(v6) {
@@ -167,40 +188,12 @@ async fn inspect_group(
     ec2: &aws_sdk_ec2::Client,
     group_id: &str,
     scope: IngressScope,
+    public: &[u16],
 ) -> Result<Inspection, FixError> {
-    let out = ec2
-        .describe_security_groups()
-        .group_ids(group_id)
-        .send()
-        .await
-        .map_err(|e| {
-            FixError::from_sdk(
-                "ec2:DescribeSecurityGroups",
-                &format!("security group {group_id}"),
-                GROUP_NOT_FOUND,
-                e,
-            )
-        })?;
-    let group = out
-        .security_groups()
-        .iter()
-        .find(|g| g.group_id() == Some(group_id))
-        .ok_or_else(|| FixError::NotFound {
-            resource: format!("security group {group_id}"),
-            code: "InvalidGroup.NotFound".into(),
-        })?;
-    let tags = group
-        .tags()
-        .iter()
-        .map(|t| {
-            (
-                t.key().unwrap_or_default().to_owned(),
-                t.value().unwrap_or_default().to_owned(),
-            )
-        })
-        .collect();
+    let group = describe_group(ec2, group_id).await?;
+    let tags = group_tags(&group);
     let rules: Vec<IngressRule> = group.ip_permissions().iter().map(to_rule).collect();
-    let open = offending(scope, &rules);
+    let open = offending(scope, public, &rules);
     let changes = open
         .iter()
         .map(|entry| Change::new(format!("revoked {}", entry.describe()), entry))
@@ -215,6 +208,208 @@ async fn inspect_group(
             changes,
         },
     })
+}
+
+/// Reads one security group.
+pub(crate) async fn describe_group(
+    ec2: &aws_sdk_ec2::Client,
+    group_id: &str,
+) -> Result<SecurityGroup, FixError> {
+    let out = ec2
+        .describe_security_groups()
+        .group_ids(group_id)
+        .send()
+        .await
+        .map_err(|e| {
+            FixError::from_sdk(
+                "ec2:DescribeSecurityGroups",
+                &format!("security group {group_id}"),
+                GROUP_NOT_FOUND,
+                e,
+            )
+        })?;
+    out.security_groups()
+        .iter()
+        .find(|g| g.group_id() == Some(group_id))
+        .cloned()
+        .ok_or_else(|| FixError::NotFound {
+            resource: format!("security group {group_id}"),
+            code: "InvalidGroup.NotFound".into(),
+        })
+}
+
+fn group_tags(group: &SecurityGroup) -> Vec<(String, String)> {
+    group
+        .tags()
+        .iter()
+        .map(|t| {
+            (
+                t.key().unwrap_or_default().to_owned(),
+                t.value().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// `EC2.2`: a VPC's default security group has no rules (resources that need traffic
+/// get groups of their own). Approval-only: members of the default group lose traffic.
+#[derive(Debug)]
+pub struct RestrictDefaultGroup;
+
+/// Inbound or outbound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Ingress rules.
+    Inbound,
+    /// Egress rules.
+    Outbound,
+}
+
+/// A rule of the default group, as kept in the before-state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleSummary {
+    /// Inbound or outbound.
+    pub direction: Direction,
+    /// The protocol.
+    pub protocol: String,
+    /// First port.
+    pub from_port: Option<i32>,
+    /// Last port.
+    pub to_port: Option<i32>,
+    /// CIDRs, prefix lists and groups the rule names.
+    pub peers: Vec<String>,
+}
+
+/// The before-state of `EC2.2`: every rule the default group had.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DefaultGroupBefore {
+    /// The rules.
+    pub rules: Vec<RuleSummary>,
+}
+
+fn summarise(direction: Direction, p: &IpPermission) -> RuleSummary {
+    let peers = p
+        .ip_ranges()
+        .iter()
+        .filter_map(|r| r.cidr_ip().map(str::to_owned))
+        .chain(
+            p.ipv6_ranges()
+                .iter()
+                .filter_map(|r| r.cidr_ipv6().map(str::to_owned)),
+        )
+        .chain(
+            p.prefix_list_ids()
+                .iter()
+                .filter_map(|r| r.prefix_list_id().map(str::to_owned)),
+        )
+        .chain(
+            p.user_id_group_pairs()
+                .iter()
+                .filter_map(|r| r.group_id().map(str::to_owned)),
+        )
+        .collect();
+    RuleSummary {
+        direction,
+        protocol: p.ip_protocol().unwrap_or("-1").to_owned(),
+        from_port: p.from_port(),
+        to_port: p.to_port(),
+        peers,
+    }
+}
+
+impl Remediation for RestrictDefaultGroup {
+    fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
+        security_group_id(resource_id)
+    }
+
+    fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
+        Box::pin(async move {
+            let group = describe_group(&fix.clients.ec2, &fix.target.name).await?;
+            if group.group_name() != Some("default") {
+                return Err(FixError::Target(format!(
+                    "security group {} is `{}`, not a VPC's default group",
+                    fix.target.name,
+                    group.group_name().unwrap_or_default()
+                )));
+            }
+            let rules: Vec<RuleSummary> = group
+                .ip_permissions()
+                .iter()
+                .map(|p| summarise(Direction::Inbound, p))
+                .chain(
+                    group
+                        .ip_permissions_egress()
+                        .iter()
+                        .map(|p| summarise(Direction::Outbound, p)),
+                )
+                .collect();
+            let changes = [Direction::Inbound, Direction::Outbound]
+                .into_iter()
+                .filter_map(|d| {
+                    let n = rules.iter().filter(|r| r.direction == d).count();
+                    let word = if d == Direction::Inbound {
+                        "inbound"
+                    } else {
+                        "outbound"
+                    };
+                    (n > 0).then(|| Change::new(format!("revoked all {n} {word} rule(s)"), &d))
+                })
+                .collect();
+            Ok(Inspection {
+                tags: Some(group_tags(&group)),
+                plan: Plan {
+                    before: BeforeState::new(
+                        format!("security group {}", fix.target.name),
+                        &DefaultGroupBefore { rules },
+                    ),
+                    changes,
+                },
+            })
+        })
+    }
+
+    fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()> {
+        Box::pin(async move {
+            let ec2 = &fix.clients.ec2;
+            let group_id = &fix.target.name;
+            let group = describe_group(ec2, group_id).await?;
+            let resource = format!("security group {group_id}");
+            match change.detail::<Direction>()? {
+                Direction::Inbound if !group.ip_permissions().is_empty() => ec2
+                    .revoke_security_group_ingress()
+                    .group_id(group_id)
+                    .set_ip_permissions(Some(group.ip_permissions().to_vec()))
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| {
+                        FixError::from_sdk(
+                            "ec2:RevokeSecurityGroupIngress",
+                            &resource,
+                            GROUP_NOT_FOUND,
+                            e,
+                        )
+                    }),
+                Direction::Outbound if !group.ip_permissions_egress().is_empty() => ec2
+                    .revoke_security_group_egress()
+                    .group_id(group_id)
+                    .set_ip_permissions(Some(group.ip_permissions_egress().to_vec()))
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| {
+                        FixError::from_sdk(
+                            "ec2:RevokeSecurityGroupEgress",
+                            &resource,
+                            GROUP_NOT_FOUND,
+                            e,
+                        )
+                    }),
+                _ => Ok(()),
+            }
+        })
+    }
 }
 
 /// Revokes one world-open entry. An entry already gone is not an error: at-least-once
@@ -310,7 +505,7 @@ mod tests {
     }
 
     const SSH_BOTH: IngressScope = IngressScope {
-        ports: &[22],
+        ports: Ports::Only(&[22]),
         ipv4: true,
         ipv6: true,
     };
@@ -322,7 +517,7 @@ mod tests {
             rule("tcp", 443, 443, &["0.0.0.0/0"], &[]),
             rule("tcp", 22, 22, &["192.168.0.0/16"], &[]),
         ];
-        let open = offending(SSH_BOTH, &rules);
+        let open = offending(SSH_BOTH, &[], &rules);
         let described: Vec<_> = open.iter().map(OpenIngress::describe).collect();
         assert_eq!(described, ["tcp 22 from 0.0.0.0/0", "tcp 22 from ::/0"]);
     }
@@ -336,7 +531,7 @@ mod tests {
             rule("icmp", -1, -1, &["0.0.0.0/0"], &[]),
             rule("tcp", 23, 3388, &["0.0.0.0/0"], &[]),
         ];
-        let open = offending(SSH_BOTH, &rules);
+        let open = offending(SSH_BOTH, &[], &rules);
         let described: Vec<_> = open.iter().map(OpenIngress::describe).collect();
         assert_eq!(
             described,
@@ -352,31 +547,55 @@ mod tests {
     fn address_family_follows_the_control() {
         let rules = vec![rule("tcp", 3389, 3389, &["0.0.0.0/0"], &["::/0"])];
         let v4_only = IngressScope {
-            ports: ADMIN_PORTS,
+            ports: Ports::Only(ADMIN_PORTS),
             ipv4: true,
             ipv6: false,
         };
         let v6_only = IngressScope {
-            ports: ADMIN_PORTS,
+            ports: Ports::Only(ADMIN_PORTS),
             ipv4: false,
             ipv6: true,
         };
-        assert_eq!(offending(v4_only, &rules)[0].cidr, "0.0.0.0/0");
-        assert_eq!(offending(v4_only, &rules).len(), 1);
-        assert_eq!(offending(v6_only, &rules)[0].cidr, "::/0");
-        assert_eq!(offending(v6_only, &rules).len(), 1);
+        assert_eq!(offending(v4_only, &[], &rules)[0].cidr, "0.0.0.0/0");
+        assert_eq!(offending(v4_only, &[], &rules).len(), 1);
+        assert_eq!(offending(v6_only, &[], &rules)[0].cidr, "::/0");
+        assert_eq!(offending(v6_only, &[], &rules).len(), 1);
     }
 
     #[test]
     fn high_risk_ports_cover_databases() {
         let rules = vec![rule("tcp", 5432, 5432, &["0.0.0.0/0"], &[])];
         let scope = IngressScope {
-            ports: HIGH_RISK_PORTS,
+            ports: Ports::Only(HIGH_RISK_PORTS),
             ipv4: true,
             ipv6: true,
         };
-        assert_eq!(offending(scope, &rules).len(), 1);
-        assert!(offending(SSH_BOTH, &rules).is_empty());
+        assert_eq!(offending(scope, &[], &rules).len(), 1);
+        assert!(offending(SSH_BOTH, &[], &rules).is_empty());
+    }
+
+    #[test]
+    fn all_but_public_ports_keeps_only_the_configured_ones_open() {
+        let rules = vec![
+            rule("tcp", 443, 443, &["0.0.0.0/0"], &[]),
+            rule("tcp", 80, 80, &["::/0"], &[]),
+            rule("tcp", 8080, 8080, &["0.0.0.0/0"], &[]),
+            rule("tcp", 80, 443, &["0.0.0.0/0"], &[]),
+            rule("udp", 53, 53, &["10.0.0.0/8"], &[]),
+        ];
+        let scope = IngressScope {
+            ports: Ports::AllButPublic,
+            ipv4: true,
+            ipv6: true,
+        };
+        let described: Vec<_> = offending(scope, &[80, 443], &rules)
+            .iter()
+            .map(OpenIngress::describe)
+            .collect();
+        assert_eq!(
+            described,
+            ["tcp 8080 from 0.0.0.0/0", "tcp 80-443 from 0.0.0.0/0"]
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! SDK calls so they can be unit-tested.
 
 pub mod ec2;
+pub mod ec2_config;
 pub mod isolate;
 pub mod manual;
 pub mod s3;

@@ -1,0 +1,620 @@
+//! The EC2 and VPC catalogue (EC2.1-EC2.21): each fix against the emulator, that it
+//! changes only what the control is about, and that the finding is updated.
+
+use aws_sdk_ec2::types::{
+    AttributeBooleanValue, Filter, IpPermission, IpRange, PortRange, RuleAction,
+};
+use hubfix::aws::Clients;
+use hubfix::policy::{FixSettings, Mode};
+use hubfix::{Outcome, OutcomeKind, Policy};
+use hubfix_tests::{event, finding_state, import, retarget, unique, Emulator, ACCOUNT, REGION};
+use serde_json::json;
+
+fn auto(settings: FixSettings) -> Policy {
+    Policy {
+        settings,
+        default_mode: Some(Mode::Auto),
+        ..Policy::default()
+    }
+}
+
+async fn run(
+    emulator: &Emulator,
+    clients: &Clients,
+    file: &str,
+    resource: &str,
+    policy: Policy,
+) -> (Outcome, String, String) {
+    let mut ev = event(file);
+    retarget(&mut ev, resource, &unique("f"));
+    import(clients, &ev).await;
+    let report = emulator
+        .engine(policy)
+        .await
+        .handle_json(&ev)
+        .await
+        .unwrap();
+    let outcome = report.outcomes[0].clone();
+    let (status, note) = finding_state(clients, &outcome.finding_id).await;
+    (outcome, status, note.unwrap_or_default())
+}
+
+fn arn(kind: &str, id: &str) -> String {
+    format!("arn:aws:ec2:{REGION}:{ACCOUNT}:{kind}/{id}")
+}
+
+async fn default_vpc(clients: &Clients) -> String {
+    let out = clients
+        .ec2
+        .describe_vpcs()
+        .filters(Filter::builder().name("isDefault").values("true").build())
+        .send()
+        .await
+        .unwrap();
+    out.vpcs()[0].vpc_id().unwrap().to_owned()
+}
+
+async fn instance(clients: &Clients) -> String {
+    let image = clients
+        .ec2
+        .describe_images()
+        .owners("amazon")
+        .send()
+        .await
+        .unwrap()
+        .images()[0]
+        .image_id()
+        .unwrap()
+        .to_owned();
+    clients
+        .ec2
+        .run_instances()
+        .image_id(image)
+        .min_count(1)
+        .max_count(1)
+        .send()
+        .await
+        .unwrap()
+        .instances()[0]
+        .instance_id()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn ec2_1_makes_public_snapshots_private_and_leaves_private_ones() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let volume = clients
+        .ec2
+        .create_volume()
+        .availability_zone(format!("{REGION}a"))
+        .size(8)
+        .send()
+        .await
+        .unwrap()
+        .volume_id()
+        .unwrap()
+        .to_owned();
+    let mut snapshots = Vec::new();
+    for _ in 0..2 {
+        let s = clients
+            .ec2
+            .create_snapshot()
+            .volume_id(&volume)
+            .send()
+            .await
+            .unwrap();
+        snapshots.push(s.snapshot_id().unwrap().to_owned());
+    }
+    clients
+        .ec2
+        .modify_snapshot_attribute()
+        .snapshot_id(&snapshots[0])
+        .attribute(aws_sdk_ec2::types::SnapshotAttributeName::CreateVolumePermission)
+        .operation_type(aws_sdk_ec2::types::OperationType::Add)
+        .group_names("all")
+        .send()
+        .await
+        .unwrap();
+    let (outcome, status, note) = run(
+        &emulator,
+        &clients,
+        "ec2-1-imported.json",
+        &format!("AWS::::Account:{ACCOUNT}"),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(
+        note.contains(&format!("made snapshot {} private", snapshots[0])),
+        "{note}"
+    );
+    assert!(!note.contains(&snapshots[1]), "{note}");
+    for snapshot in &snapshots {
+        let attr = clients
+            .ec2
+            .describe_snapshot_attribute()
+            .snapshot_id(snapshot)
+            .attribute(aws_sdk_ec2::types::SnapshotAttributeName::CreateVolumePermission)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            attr.create_volume_permissions().is_empty(),
+            "{snapshot} is private"
+        );
+    }
+}
+
+#[tokio::test]
+async fn ec2_2_empties_the_default_group_on_approval() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let vpc = default_vpc(&clients).await;
+    let group = clients
+        .ec2
+        .describe_security_groups()
+        .filters(Filter::builder().name("vpc-id").values(&vpc).build())
+        .filters(
+            Filter::builder()
+                .name("group-name")
+                .values("default")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .security_groups()[0]
+        .group_id()
+        .unwrap()
+        .to_owned();
+    clients
+        .ec2
+        .authorize_security_group_ingress()
+        .group_id(&group)
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(22)
+                .to_port(22)
+                .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let (outcome, status, _) = run(
+        &emulator,
+        &clients,
+        "ec2-2-imported.json",
+        &arn("security-group", &group),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(
+        outcome.kind,
+        OutcomeKind::Refused,
+        "approval-only by default"
+    );
+    assert_eq!(status, "NOTIFIED");
+
+    let (outcome, status, note) = run(
+        &emulator,
+        &clients,
+        "ec2-2-imported.json",
+        &arn("security-group", &group),
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    let after = clients
+        .ec2
+        .describe_security_groups()
+        .group_ids(&group)
+        .send()
+        .await
+        .unwrap();
+    assert!(after.security_groups()[0].ip_permissions().is_empty());
+    assert!(after.security_groups()[0]
+        .ip_permissions_egress()
+        .is_empty());
+    let before = outcome.before.unwrap().state;
+    assert!(before["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["from_port"] == 22));
+
+    let other = clients
+        .ec2
+        .create_security_group()
+        .group_name(unique("app"))
+        .description("app")
+        .send()
+        .await
+        .unwrap();
+    let (outcome, _, note) = run(
+        &emulator,
+        &clients,
+        "ec2-2-imported.json",
+        &arn("security-group", other.group_id().unwrap()),
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Failed);
+    assert!(note.contains("not a VPC's default group"), "{note}");
+}
+
+#[tokio::test]
+async fn ec2_4_terminates_a_stopped_instance_only_on_approval_after_snapshots() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let id = instance(&clients).await;
+    clients
+        .ec2
+        .stop_instances()
+        .instance_ids(&id)
+        .send()
+        .await
+        .unwrap();
+
+    let (outcome, status, note) = run(
+        &emulator,
+        &clients,
+        "ec2-4-imported.json",
+        &arn("instance", &id),
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(
+        outcome.kind,
+        OutcomeKind::Refused,
+        "never automatic, even with default mode auto: {note}"
+    );
+    assert_eq!(status, "NOTIFIED");
+
+    let mut action = event("ec2-4-imported.json");
+    action["detail-type"] = "Security Hub Findings - Custom Action".into();
+    action["detail"]["actionName"] = "Remediate".into();
+    action["resources"] = json!([format!(
+        "arn:aws:securityhub:{REGION}:{ACCOUNT}:action/custom/Remediate"
+    )]);
+    retarget(&mut action, &arn("instance", &id), &unique("approved"));
+    import(&clients, &action).await;
+    let report = emulator
+        .engine(Policy::default())
+        .await
+        .handle_json(&action)
+        .await
+        .unwrap();
+    assert_eq!(
+        report.outcomes[0].kind,
+        OutcomeKind::Remediated,
+        "{}",
+        report.outcomes[0].note
+    );
+    let state = clients
+        .ec2
+        .describe_instances()
+        .instance_ids(&id)
+        .send()
+        .await
+        .unwrap()
+        .reservations()[0]
+        .instances()[0]
+        .state()
+        .unwrap()
+        .name()
+        .unwrap()
+        .as_str()
+        .to_owned();
+    assert!(state == "terminated" || state == "shutting-down", "{state}");
+    let snapshots = clients
+        .ec2
+        .describe_snapshots()
+        .filters(
+            Filter::builder()
+                .name("tag:hubfix:final-snapshot-of")
+                .values(&id)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !snapshots.snapshots().is_empty(),
+        "volumes snapshotted before termination"
+    );
+
+    let running = instance(&clients).await;
+    let (outcome, _, _) = run(
+        &emulator,
+        &clients,
+        "ec2-4-imported.json",
+        &arn("instance", &running),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Refused);
+}
+
+#[tokio::test]
+async fn ec2_6_creates_a_flow_log_to_the_configured_destination() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let vpc = default_vpc(&clients).await;
+    let (outcome, status, note) = run(
+        &emulator,
+        &clients,
+        "ec2-6-imported.json",
+        &arn("vpc", &vpc),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Refused, "{note}");
+    assert_eq!(status, "NOTIFIED");
+    assert!(note.contains("set HUBFIX_FLOW_LOG_DESTINATION"), "{note}");
+
+    let bucket = unique("flow-logs");
+    clients
+        .s3
+        .create_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .unwrap();
+    let settings = FixSettings {
+        flow_log_destination: Some(format!("arn:aws:s3:::{bucket}")),
+        ..FixSettings::default()
+    };
+    let (outcome, status, note) = run(
+        &emulator,
+        &clients,
+        "ec2-6-imported.json",
+        &arn("vpc", &vpc),
+        auto(settings),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    let logs = clients
+        .ec2
+        .describe_flow_logs()
+        .filter(Filter::builder().name("resource-id").values(&vpc).build())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logs.flow_logs().len(), 1);
+    assert_eq!(
+        logs.flow_logs()[0].log_destination(),
+        Some(format!("arn:aws:s3:::{bucket}").as_str())
+    );
+}
+
+#[tokio::test]
+async fn ec2_7_turns_on_ebs_encryption_by_default() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let (outcome, status, note) = run(
+        &emulator,
+        &clients,
+        "ec2-7-imported.json",
+        &format!("AWS::::Account:{ACCOUNT}"),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    let on = clients
+        .ec2
+        .get_ebs_encryption_by_default()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(on.ebs_encryption_by_default(), Some(true));
+}
+
+#[tokio::test]
+async fn ec2_8_requires_imdsv2() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let id = instance(&clients).await;
+    let (outcome, status, note) = run(
+        &emulator,
+        &clients,
+        "ec2-8-imported.json",
+        &arn("instance", &id),
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    let out = clients
+        .ec2
+        .describe_instances()
+        .instance_ids(&id)
+        .send()
+        .await
+        .unwrap();
+    let options = out.reservations()[0].instances()[0]
+        .metadata_options()
+        .unwrap();
+    assert_eq!(options.http_tokens().map(|t| t.as_str()), Some("required"));
+}
+
+#[tokio::test]
+async fn ec2_15_turns_off_public_ips_on_launch() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let vpc = default_vpc(&clients).await;
+    let subnet = clients
+        .ec2
+        .create_subnet()
+        .vpc_id(&vpc)
+        .cidr_block("172.31.200.0/24")
+        .send()
+        .await
+        .unwrap()
+        .subnet()
+        .unwrap()
+        .subnet_id()
+        .unwrap()
+        .to_owned();
+    clients
+        .ec2
+        .modify_subnet_attribute()
+        .subnet_id(&subnet)
+        .map_public_ip_on_launch(AttributeBooleanValue::builder().value(true).build())
+        .send()
+        .await
+        .unwrap();
+    let (outcome, status, note) = run(
+        &emulator,
+        &clients,
+        "ec2-15-imported.json",
+        &arn("subnet", &subnet),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    let out = clients
+        .ec2
+        .describe_subnets()
+        .subnet_ids(&subnet)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.subnets()[0].map_public_ip_on_launch(), Some(false));
+    assert_eq!(out.subnets()[0].cidr_block(), Some("172.31.200.0/24"));
+}
+
+#[tokio::test]
+async fn ec2_18_keeps_only_the_public_ports_open() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let group = clients
+        .ec2
+        .create_security_group()
+        .group_name(unique("web"))
+        .description("web")
+        .send()
+        .await
+        .unwrap();
+    let group = group.group_id().unwrap().to_owned();
+    let open = |port: i32, cidr: &str| {
+        IpPermission::builder()
+            .ip_protocol("tcp")
+            .from_port(port)
+            .to_port(port)
+            .ip_ranges(IpRange::builder().cidr_ip(cidr).build())
+            .build()
+    };
+    clients
+        .ec2
+        .authorize_security_group_ingress()
+        .group_id(&group)
+        .ip_permissions(open(443, "0.0.0.0/0"))
+        .ip_permissions(open(8080, "0.0.0.0/0"))
+        .ip_permissions(open(22, "10.0.0.0/8"))
+        .send()
+        .await
+        .unwrap();
+    let (outcome, status, note) = run(
+        &emulator,
+        &clients,
+        "ec2-18-imported.json",
+        &arn("security-group", &group),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(note.contains("revoked tcp 8080 from 0.0.0.0/0"), "{note}");
+    let after = clients
+        .ec2
+        .describe_security_groups()
+        .group_ids(&group)
+        .send()
+        .await
+        .unwrap();
+    let mut ports: Vec<_> = after.security_groups()[0]
+        .ip_permissions()
+        .iter()
+        .filter_map(|p| p.from_port())
+        .collect();
+    ports.sort();
+    assert_eq!(ports, [22, 443]);
+}
+
+#[tokio::test]
+async fn ec2_21_removes_world_open_admin_entries_from_a_network_acl() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let vpc = default_vpc(&clients).await;
+    let acl = clients
+        .ec2
+        .create_network_acl()
+        .vpc_id(&vpc)
+        .send()
+        .await
+        .unwrap();
+    let acl = acl
+        .network_acl()
+        .unwrap()
+        .network_acl_id()
+        .unwrap()
+        .to_owned();
+    for (rule, port, cidr) in [
+        (100, 22, "0.0.0.0/0"),
+        (110, 443, "0.0.0.0/0"),
+        (120, 3389, "10.0.0.0/8"),
+    ] {
+        clients
+            .ec2
+            .create_network_acl_entry()
+            .network_acl_id(&acl)
+            .rule_number(rule)
+            .protocol("6")
+            .rule_action(RuleAction::Allow)
+            .egress(false)
+            .cidr_block(cidr)
+            .port_range(PortRange::builder().from(port).to(port).build())
+            .send()
+            .await
+            .unwrap();
+    }
+    let (outcome, status, note) = run(
+        &emulator,
+        &clients,
+        "ec2-21-imported.json",
+        &arn("network-acl", &acl),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(
+        note.contains("removed inbound rule 100 allowing TCP from 0.0.0.0/0"),
+        "{note}"
+    );
+    let out = clients
+        .ec2
+        .describe_network_acls()
+        .network_acl_ids(&acl)
+        .send()
+        .await
+        .unwrap();
+    let mut rules: Vec<_> = out.network_acls()[0]
+        .entries()
+        .iter()
+        .filter(|e| e.egress() == Some(false))
+        .filter_map(|e| e.rule_number())
+        .filter(|n| *n != 32767)
+        .collect();
+    rules.sort();
+    assert_eq!(rules, [110, 120]);
+}
