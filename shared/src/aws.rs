@@ -42,6 +42,8 @@ pub struct Clients {
     pub s3control: aws_sdk_s3control::Client,
     /// EC2 and VPC.
     pub ec2: aws_sdk_ec2::Client,
+    /// IAM.
+    pub iam: aws_sdk_iam::Client,
     /// STS.
     pub sts: aws_sdk_sts::Client,
 }
@@ -61,6 +63,7 @@ impl Clients {
             s3: aws_sdk_s3::Client::from_conf(s3.build()),
             s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
             ec2: aws_sdk_ec2::Client::new(config),
+            iam: aws_sdk_iam::Client::new(config),
             sts: aws_sdk_sts::Client::new(config),
         }
     }

@@ -46,6 +46,12 @@ pub const ENV_FLOW_LOG_DESTINATION: &str = "HUBFIX_FLOW_LOG_DESTINATION";
 pub const ENV_FLOW_LOG_ROLE: &str = "HUBFIX_FLOW_LOG_ROLE_ARN";
 /// Environment variable: TCP ports that may stay open to the world (`EC2.18`).
 pub const ENV_PUBLIC_PORTS: &str = "HUBFIX_EC2_PUBLIC_PORTS";
+/// Environment variable: minimum password length of the account password policy.
+pub const ENV_PASSWORD_MIN_LENGTH: &str = "HUBFIX_PASSWORD_MIN_LENGTH";
+/// Environment variable: days after which passwords expire.
+pub const ENV_PASSWORD_MAX_AGE: &str = "HUBFIX_PASSWORD_MAX_AGE_DAYS";
+/// Environment variable: previous passwords that cannot be reused.
+pub const ENV_PASSWORD_REUSE: &str = "HUBFIX_PASSWORD_REUSE_PREVENTION";
 
 /// Settings some fixes need: where logs go, which key encrypts, how long to keep.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +71,41 @@ pub struct FixSettings {
     pub flow_log_role_arn: Option<String>,
     /// Ports that may be open to the world (`EC2.18`); Security Hub's default is 80, 443.
     pub public_ports: Vec<u16>,
+    /// The account password policy hubfix sets (`IAM.7`, `IAM.10`-`IAM.17`); existing
+    /// stronger settings are kept.
+    pub password: PasswordSettings,
+    /// The time age-based rules measure against; `None` is the system clock (tests fix
+    /// it, because the emulator cannot backdate credentials).
+    pub now: Option<std::time::SystemTime>,
+}
+
+/// The password policy hubfix asks for; the defaults satisfy IAM.7 and IAM.10 to IAM.17
+/// (CIS: length 14, all character classes, 24 remembered, 90 days).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordSettings {
+    /// Minimum length (at least 14).
+    pub min_length: i32,
+    /// Passwords expire after this many days (at most 90).
+    pub max_age_days: i32,
+    /// Previous passwords that cannot be reused (1 to 24).
+    pub reuse_prevention: i32,
+}
+
+impl Default for PasswordSettings {
+    fn default() -> Self {
+        PasswordSettings {
+            min_length: 14,
+            max_age_days: 90,
+            reuse_prevention: 24,
+        }
+    }
+}
+
+impl FixSettings {
+    /// The time age-based rules measure against.
+    pub fn now(&self) -> std::time::SystemTime {
+        self.now.unwrap_or_else(std::time::SystemTime::now)
+    }
 }
 
 impl Default for FixSettings {
@@ -77,6 +118,8 @@ impl Default for FixSettings {
             flow_log_destination: None,
             flow_log_role_arn: None,
             public_ports: vec![80, 443],
+            password: PasswordSettings::default(),
+            now: None,
         }
     }
 }
@@ -318,6 +361,39 @@ impl Policy {
                     })
                 })
                 .collect::<Result<_, _>>()?;
+        }
+        let ranged =
+            |variable: &'static str, v: &str, range: std::ops::RangeInclusive<i32>, why: &str| {
+                v.trim()
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|n| range.contains(n))
+                    .ok_or_else(|| {
+                        ConfigError::new(
+                            variable,
+                            format!(
+                                "`{v}` must be a number from {} to {} ({why})",
+                                range.start(),
+                                range.end()
+                            ),
+                        )
+                    })
+            };
+        if let Some(v) = get(ENV_PASSWORD_MIN_LENGTH) {
+            policy.settings.password.min_length = ranged(
+                ENV_PASSWORD_MIN_LENGTH,
+                &v,
+                14..=128,
+                "IAM.15 needs at least 14",
+            )?;
+        }
+        if let Some(v) = get(ENV_PASSWORD_MAX_AGE) {
+            policy.settings.password.max_age_days =
+                ranged(ENV_PASSWORD_MAX_AGE, &v, 1..=90, "IAM.17 needs at most 90")?;
+        }
+        if let Some(v) = get(ENV_PASSWORD_REUSE) {
+            policy.settings.password.reuse_prevention =
+                ranged(ENV_PASSWORD_REUSE, &v, 1..=24, "the API's range")?;
         }
         for (control, mode) in &policy.modes {
             if *mode == Mode::Auto && registry::NEVER_AUTOMATIC.contains(&control.as_str()) {
@@ -582,6 +658,17 @@ mod tests {
                 "`https` is not a port number",
             ),
             ("HUBFIX_MODES", "EC2.4=auto", "EC2.4 is never automatic"),
+            (
+                "HUBFIX_PASSWORD_MIN_LENGTH",
+                "8",
+                "IAM.15 needs at least 14",
+            ),
+            (
+                "HUBFIX_PASSWORD_MAX_AGE_DAYS",
+                "365",
+                "IAM.17 needs at most 90",
+            ),
+            ("HUBFIX_PASSWORD_REUSE_PREVENTION", "30", "from 1 to 24"),
         ];
         for (var, value, expected) in cases {
             let err = policy(&[(var, value)]).unwrap_err().to_string();

@@ -10,6 +10,10 @@ use crate::remediate::ec2_config::{
     EbsEncryptionByDefault, NaclAdminPorts, NoPublicIpOnLaunch, PrivateSnapshots, RequireImdsV2,
     TerminateStoppedInstance, VpcFlowLogs,
 };
+use crate::remediate::iam::{
+    AccountPasswordPolicy, CredentialRule, Credentials, ExpiredServerCertificates,
+    PoliciesThroughGroups, SupportRole,
+};
 use crate::remediate::isolate::IsolateInstance;
 use crate::remediate::manual::Manual;
 use crate::remediate::s3::{AccountBlockPublicAccess, BucketBlockPublicAccess};
@@ -59,6 +63,74 @@ const ENCRYPTION_ACTIONS: &[&str] = &[
     "s3:PutEncryptionConfiguration",
     "s3:GetBucketTagging",
 ];
+const PASSWORD_ACTIONS: &[&str] = &[
+    "iam:GetAccountPasswordPolicy",
+    "iam:UpdateAccountPasswordPolicy",
+];
+const KEY_ACTIONS: &[&str] = &[
+    "iam:ListUserTags",
+    "iam:ListAccessKeys",
+    "iam:UpdateAccessKey",
+];
+const UNUSED_ACTIONS: &[&str] = &[
+    "iam:ListUserTags",
+    "iam:ListAccessKeys",
+    "iam:GetAccessKeyLastUsed",
+    "iam:UpdateAccessKey",
+    "iam:GetUser",
+    "iam:GetLoginProfile",
+    "iam:DeleteLoginProfile",
+];
+const GROUP_ACTIONS: &[&str] = &[
+    "iam:ListUserTags",
+    "iam:ListAttachedUserPolicies",
+    "iam:ListUserPolicies",
+    "iam:GetUserPolicy",
+    "iam:CreateGroup",
+    "iam:AttachGroupPolicy",
+    "iam:PutGroupPolicy",
+    "iam:AddUserToGroup",
+    "iam:DetachUserPolicy",
+    "iam:DeleteUserPolicy",
+];
+const PASSWORD_FIX: &str = "Sets one account password policy that satisfies IAM.7 and IAM.10 to IAM.17 (length 14, all character classes, 24 remembered, 90 days; configurable), keeping any stronger setting.";
+
+/// The password-policy controls share one fix.
+const fn password_rule(control_id: &'static str, title: &'static str) -> Rule {
+    Rule {
+        control_id,
+        title,
+        resource_type: "AwsAccount",
+        fix: PASSWORD_FIX,
+        iam_actions: PASSWORD_ACTIONS,
+        disruptive: false,
+        remediation: &AccountPasswordPolicy,
+    }
+}
+
+/// Root-user controls cannot be fixed by API.
+const fn root_rule(control_id: &'static str, title: &'static str, steps: &'static Manual) -> Rule {
+    Rule {
+        control_id,
+        title,
+        resource_type: "AwsAccount",
+        fix: "Manual: the root user's credentials cannot be changed by API; the note gives the steps.",
+        iam_actions: &[],
+        disruptive: false,
+        remediation: steps,
+    }
+}
+
+static ROOT_ACCESS_KEYS: Manual = Manual {
+    steps: "sign in as the root user, open Security credentials, and delete every access key under Access keys. Use IAM roles or users for programmatic access.",
+};
+static ROOT_HARDWARE_MFA: Manual = Manual {
+    steps: "sign in as the root user, open Security credentials, and assign a hardware MFA device (or a passkey/security key) under Multi-factor authentication.",
+};
+static ROOT_MFA: Manual = Manual {
+    steps: "sign in as the root user, open Security credentials, and assign an MFA device under Multi-factor authentication.",
+};
+
 const INGRESS_ACTIONS: &[&str] = &[
     "ec2:DescribeSecurityGroups",
     "ec2:RevokeSecurityGroupIngress",
@@ -66,6 +138,90 @@ const INGRESS_ACTIONS: &[&str] = &[
 ];
 
 static RULES: &[Rule] = &[
+    Rule {
+        control_id: "IAM.2",
+        title: "IAM users should not have IAM policies attached",
+        resource_type: "AwsIamUser",
+        fix: "Moves the user's managed and inline policies to a group of its own (`hubfix-<user>`) and adds the user to it: same permissions, now through a group.",
+        iam_actions: GROUP_ACTIONS,
+        disruptive: true,
+        remediation: &PoliciesThroughGroups,
+    },
+    Rule {
+        control_id: "IAM.3",
+        title: "IAM users' access keys should be rotated every 90 days or less",
+        resource_type: "AwsIamUser",
+        fix: "Deactivates the user's active access keys older than 90 days (reversible: reactivate after rotating).",
+        iam_actions: KEY_ACTIONS,
+        disruptive: true,
+        remediation: &Credentials(CredentialRule::KeysOlderThan(90)),
+    },
+    root_rule("IAM.4", "IAM root user access key should not exist", &ROOT_ACCESS_KEYS),
+    root_rule("IAM.6", "Hardware MFA should be enabled for the root user", &ROOT_HARDWARE_MFA),
+    password_rule("IAM.7", "Password policies for IAM users should have strong configurations"),
+    Rule {
+        control_id: "IAM.8",
+        title: "Unused IAM user credentials should be removed",
+        resource_type: "AwsIamUser",
+        fix: "Deactivates access keys unused for 90 days and deletes a console password unused for 90 days.",
+        iam_actions: UNUSED_ACTIONS,
+        disruptive: true,
+        remediation: &Credentials(CredentialRule::UnusedFor(90)),
+    },
+    root_rule("IAM.9", "MFA should be enabled for the root user", &ROOT_MFA),
+    password_rule("IAM.10", "Password policies for IAM users should have strong AWS Configurations"),
+    password_rule("IAM.11", "Ensure IAM password policy requires at least one uppercase letter"),
+    password_rule("IAM.12", "Ensure IAM password policy requires at least one lowercase letter"),
+    password_rule("IAM.13", "Ensure IAM password policy requires at least one symbol"),
+    password_rule("IAM.14", "Ensure IAM password policy requires at least one number"),
+    password_rule("IAM.15", "Ensure IAM password policy requires minimum password length of 14 or greater"),
+    password_rule("IAM.16", "Ensure IAM password policy prevents password reuse"),
+    password_rule("IAM.17", "Ensure IAM password policy expires passwords within 90 days or less"),
+    Rule {
+        control_id: "IAM.18",
+        title: "Ensure a support role has been created to manage incidents with AWS Support",
+        resource_type: "AwsAccount",
+        fix: "Creates the role `hubfix-aws-support` with AWSSupportAccess, assumable by the account's principals, when no role has that policy.",
+        iam_actions: &["iam:ListEntitiesForPolicy", "iam:CreateRole", "iam:AttachRolePolicy"],
+        disruptive: false,
+        remediation: &SupportRole,
+    },
+    Rule {
+        control_id: "IAM.22",
+        title: "IAM user credentials unused for 45 days should be removed",
+        resource_type: "AwsIamUser",
+        fix: "Deactivates access keys unused for 45 days and deletes a console password unused for 45 days.",
+        iam_actions: UNUSED_ACTIONS,
+        disruptive: true,
+        remediation: &Credentials(CredentialRule::UnusedFor(45)),
+    },
+    Rule {
+        control_id: "IAM.26",
+        title: "Expired SSL/TLS certificates managed in IAM should be removed",
+        resource_type: "AwsAccount",
+        fix: "Deletes the server certificates in IAM that have expired.",
+        iam_actions: &["iam:ListServerCertificates", "iam:DeleteServerCertificate"],
+        disruptive: true,
+        remediation: &ExpiredServerCertificates,
+    },
+    Rule {
+        control_id: "CIS.1.13",
+        title: "Ensure there is only one active access key available for any single IAM user (CIS 1.4.0 1.13)",
+        resource_type: "AwsIamUser",
+        fix: "Deactivates every active access key of the user but the newest.",
+        iam_actions: KEY_ACTIONS,
+        disruptive: true,
+        remediation: &Credentials(CredentialRule::OneActiveKey),
+    },
+    Rule {
+        control_id: "CIS.1.15",
+        title: "Ensure IAM users receive permissions only through groups (CIS 1.4.0 1.15)",
+        resource_type: "AwsIamUser",
+        fix: "Moves the user's managed and inline policies to a group of its own (`hubfix-<user>`) and adds the user to it: same permissions, now through a group.",
+        iam_actions: GROUP_ACTIONS,
+        disruptive: true,
+        remediation: &PoliciesThroughGroups,
+    },
     Rule {
         control_id: "S3.1",
         title: "S3 general purpose buckets should have block public access settings enabled",

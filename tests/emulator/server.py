@@ -42,6 +42,8 @@ def watch_stdin(stop: threading.Event) -> None:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
+    # Real accounts have AWS managed policies (AWSSupportAccess, ...); moto loads them on request.
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     hubfix_emulator.install()
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer

@@ -5,6 +5,7 @@ mod ec2_catalogue;
 mod ec2_ingress;
 mod engine_edges;
 mod events;
+mod iam_catalogue;
 mod isolate;
 mod readme;
 mod s3_account;

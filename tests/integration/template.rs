@@ -3,7 +3,7 @@
 
 use hubfix::policy::{Mode, Policy};
 use hubfix::registry::{all_iam_actions, rules};
-use hubfix_tests::{between, check_generated, workspace};
+use hubfix_tests::{check_generated, workspace};
 
 const START: &str = "# hubfix:iam-actions:start\n";
 const END: &str = "# hubfix:iam-actions:end";
@@ -55,18 +55,20 @@ fn templates_have_no_wildcard_actions() {
 
 #[test]
 fn auto_controls_default_is_the_controls_in_automatic_mode() {
-    let text = std::fs::read_to_string(workspace().join("template.yaml")).unwrap();
-    let (_, _, param) = between(&text, "  AutoControls:\n", "    Description:");
-    let default = param
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("Default: "))
-        .expect("AutoControls has a default")
-        .trim_matches('"');
     let policy = Policy::default();
     let auto: Vec<_> = rules()
         .iter()
         .filter(|r| policy.mode(r) == Mode::Auto)
         .map(|r| r.control_id)
         .collect();
-    assert_eq!(default.split(',').collect::<Vec<_>>(), auto);
+    let path = workspace().join("template.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let indent = "    ";
+    assert!(text.contains("# hubfix:auto-controls:start"));
+    check_generated(
+        &path,
+        "# hubfix:auto-controls:start\n",
+        "# hubfix:auto-controls:end",
+        &format!("{indent}Default: \"{}\"\n{indent}", auto.join(",")),
+    );
 }

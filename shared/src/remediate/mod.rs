@@ -4,6 +4,7 @@
 
 pub mod ec2;
 pub mod ec2_config;
+pub mod iam;
 pub mod isolate;
 pub mod manual;
 pub mod s3;
@@ -60,6 +61,8 @@ pub struct Target {
     pub account: String,
     /// The region the resource lives in.
     pub region: String,
+    /// The partition (`aws`, `aws-cn`, `aws-us-gov`, ...).
+    pub partition: String,
     /// The resource's id in the finding (usually its ARN).
     pub resource_id: String,
     /// The name the API needs: bucket name, security group id, account id.
@@ -180,9 +183,16 @@ pub fn target(finding: &Finding, rule: &Rule) -> Result<Target, FixError> {
         .or(finding.region.as_deref())
         .filter(|r| is_region(r))
         .ok_or_else(|| FixError::Target("the finding names no valid region".into()))?;
+    let partition = resource
+        .partition
+        .as_deref()
+        .or_else(|| Arn::parse(&resource.id).map(|a| a.partition))
+        .filter(|p| PARTITIONS.contains(p))
+        .unwrap_or("aws");
     Ok(Target {
         account: account.to_owned(),
         region: region.to_owned(),
+        partition: partition.to_owned(),
         resource_id: resource.id.clone(),
         name: rule.remediation.resource_name(&resource.id, account)?,
         candidates: matching.len(),

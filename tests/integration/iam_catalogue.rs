@@ -1,0 +1,478 @@
+//! The IAM catalogue against the emulator. The emulator cannot backdate credentials,
+//! so the age-based rules run with hubfix's clock moved forward (`FixSettings::now`).
+
+use std::time::{Duration, SystemTime};
+
+use hubfix::aws::Clients;
+use hubfix::policy::{FixSettings, Mode};
+use hubfix::{Outcome, OutcomeKind, Policy};
+use hubfix_tests::{event, finding_state, import, retarget, unique, Emulator, ACCOUNT};
+use serde_json::json;
+
+const DAY: u64 = 86_400;
+
+fn auto_in(days_from_now: u64) -> Policy {
+    Policy {
+        settings: FixSettings {
+            now: Some(SystemTime::now() + Duration::from_secs(days_from_now * DAY)),
+            ..FixSettings::default()
+        },
+        default_mode: Some(Mode::Auto),
+        ..Policy::default()
+    }
+}
+
+async fn run(
+    emulator: &Emulator,
+    clients: &Clients,
+    file: &str,
+    resource: &str,
+    policy: Policy,
+) -> (Outcome, String, String) {
+    let mut ev = event(file);
+    retarget(&mut ev, resource, &unique("f"));
+    import(clients, &ev).await;
+    let report = emulator
+        .engine(policy)
+        .await
+        .handle_json(&ev)
+        .await
+        .unwrap();
+    let outcome = report.outcomes[0].clone();
+    let (status, note) = finding_state(clients, &outcome.finding_id).await;
+    (outcome, status, note.unwrap_or_default())
+}
+
+fn account() -> String {
+    format!("AWS::::Account:{ACCOUNT}")
+}
+
+fn user_arn(name: &str) -> String {
+    format!("arn:aws:iam::{ACCOUNT}:user/{name}")
+}
+
+async fn user_with_keys(clients: &Clients, keys: usize) -> (String, Vec<String>) {
+    let name = unique("user");
+    clients
+        .iam
+        .create_user()
+        .user_name(&name)
+        .send()
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for _ in 0..keys {
+        let key = clients
+            .iam
+            .create_access_key()
+            .user_name(&name)
+            .send()
+            .await
+            .unwrap();
+        ids.push(key.access_key().unwrap().access_key_id().to_owned());
+    }
+    (name, ids)
+}
+
+async fn key_statuses(clients: &Clients, user: &str) -> Vec<(String, String)> {
+    let out = clients
+        .iam
+        .list_access_keys()
+        .user_name(user)
+        .send()
+        .await
+        .unwrap();
+    out.access_key_metadata()
+        .iter()
+        .map(|k| {
+            (
+                k.access_key_id().unwrap().to_owned(),
+                k.status().unwrap().as_str().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn password_policy_controls_share_one_strong_policy() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    clients
+        .iam
+        .update_account_password_policy()
+        .minimum_password_length(20)
+        .require_symbols(true)
+        .send()
+        .await
+        .unwrap();
+    let (outcome, status, note) = run(
+        &emulator,
+        &clients,
+        "iam-15-imported.json",
+        &account(),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    let policy = clients
+        .iam
+        .get_account_password_policy()
+        .send()
+        .await
+        .unwrap();
+    let p = policy.password_policy().unwrap();
+    assert_eq!(
+        p.minimum_password_length(),
+        Some(20),
+        "a stronger setting is kept"
+    );
+    assert!(
+        p.require_uppercase_characters() && p.require_lowercase_characters() && p.require_numbers()
+    );
+    assert_eq!(p.max_password_age(), Some(90));
+    assert_eq!(p.password_reuse_prevention(), Some(24));
+    for file in [
+        "iam-7-imported.json",
+        "iam-11-imported.json",
+        "iam-17-imported.json",
+    ] {
+        let (outcome, status, _) =
+            run(&emulator, &clients, file, &account(), Policy::default()).await;
+        assert_eq!(outcome.kind, OutcomeKind::AlreadyCompliant, "{file}");
+        assert_eq!(status, "RESOLVED");
+    }
+}
+
+#[tokio::test]
+async fn iam_3_deactivates_keys_older_than_90_days_only() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let (user, keys) = user_with_keys(&clients, 1).await;
+    let (outcome, _, _) = run(
+        &emulator,
+        &clients,
+        "iam-3-imported.json",
+        &user_arn(&user),
+        auto_in(30),
+    )
+    .await;
+    assert_eq!(
+        outcome.kind,
+        OutcomeKind::AlreadyCompliant,
+        "30 days old is fine"
+    );
+    let (outcome, status, note) = run(
+        &emulator,
+        &clients,
+        "iam-3-imported.json",
+        &user_arn(&user),
+        auto_in(100),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(
+        note.contains(&format!("deactivated access key {}", keys[0])),
+        "{note}"
+    );
+    assert_eq!(
+        key_statuses(&clients, &user).await,
+        [(keys[0].clone(), "Inactive".to_owned())]
+    );
+}
+
+#[tokio::test]
+async fn unused_credentials_follow_their_control_s_age() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let (user, _) = user_with_keys(&clients, 1).await;
+    clients
+        .iam
+        .create_login_profile()
+        .user_name(&user)
+        .password("Sup3r-Secret-Passw0rd!")
+        .send()
+        .await
+        .unwrap();
+    let (outcome, _, note) = run(
+        &emulator,
+        &clients,
+        "iam-8-imported.json",
+        &user_arn(&user),
+        auto_in(50),
+    )
+    .await;
+    assert_eq!(
+        outcome.kind,
+        OutcomeKind::AlreadyCompliant,
+        "IAM.8 waits 90 days: {note}"
+    );
+    let (outcome, status, note) = run(
+        &emulator,
+        &clients,
+        "iam-22-imported.json",
+        &user_arn(&user),
+        auto_in(50),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(note.contains("deleted the console password"), "{note}");
+    assert!(key_statuses(&clients, &user)
+        .await
+        .iter()
+        .all(|(_, s)| s == "Inactive"));
+    assert!(clients
+        .iam
+        .get_login_profile()
+        .user_name(&user)
+        .send()
+        .await
+        .is_err());
+    let before = outcome.before.unwrap().state;
+    assert_eq!(before["console_password"], true);
+}
+
+#[tokio::test]
+async fn cis_1_13_keeps_one_active_key_on_approval() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let (user, _) = user_with_keys(&clients, 2).await;
+    let (outcome, status, _) = run(
+        &emulator,
+        &clients,
+        "cis-1-13-imported.json",
+        &user_arn(&user),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(
+        outcome.kind,
+        OutcomeKind::Refused,
+        "approval-only by default"
+    );
+    assert_eq!(status, "NOTIFIED");
+    let (outcome, status, note) = run(
+        &emulator,
+        &clients,
+        "cis-1-13-imported.json",
+        &user_arn(&user),
+        auto_in(0),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    let active = key_statuses(&clients, &user)
+        .await
+        .into_iter()
+        .filter(|(_, s)| s == "Active")
+        .count();
+    assert_eq!(active, 1);
+}
+
+#[tokio::test]
+async fn user_policies_move_to_a_group_with_the_same_permissions() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let (user, _) = user_with_keys(&clients, 0).await;
+    let document = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]});
+    let managed = clients
+        .iam
+        .create_policy()
+        .policy_name(unique("list"))
+        .policy_document(document.to_string())
+        .send()
+        .await
+        .unwrap()
+        .policy()
+        .unwrap()
+        .arn()
+        .unwrap()
+        .to_owned();
+    clients
+        .iam
+        .attach_user_policy()
+        .user_name(&user)
+        .policy_arn(&managed)
+        .send()
+        .await
+        .unwrap();
+    clients
+        .iam
+        .put_user_policy()
+        .user_name(&user)
+        .policy_name("inline-read")
+        .policy_document(document.to_string())
+        .send()
+        .await
+        .unwrap();
+
+    let (outcome, status, note) = run(
+        &emulator,
+        &clients,
+        "iam-2-imported.json",
+        &user_arn(&user),
+        auto_in(0),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    let group = format!("hubfix-{user}");
+    assert!(clients
+        .iam
+        .list_attached_user_policies()
+        .user_name(&user)
+        .send()
+        .await
+        .unwrap()
+        .attached_policies()
+        .is_empty());
+    assert!(clients
+        .iam
+        .list_user_policies()
+        .user_name(&user)
+        .send()
+        .await
+        .unwrap()
+        .policy_names()
+        .is_empty());
+    let attached = clients
+        .iam
+        .list_attached_group_policies()
+        .group_name(&group)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        attached.attached_policies()[0].policy_arn(),
+        Some(managed.as_str())
+    );
+    let inline = clients
+        .iam
+        .get_group_policy()
+        .group_name(&group)
+        .policy_name("inline-read")
+        .send()
+        .await
+        .unwrap();
+    assert!(inline.policy_document().contains("ListAllMyBuckets"));
+    let groups = clients
+        .iam
+        .list_groups_for_user()
+        .user_name(&user)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(groups.groups()[0].group_name(), group);
+
+    let (again, _, _) = run(
+        &emulator,
+        &clients,
+        "cis-1-15-imported.json",
+        &user_arn(&user),
+        auto_in(0),
+    )
+    .await;
+    assert_eq!(again.kind, OutcomeKind::AlreadyCompliant);
+}
+
+#[tokio::test]
+async fn iam_18_creates_the_support_role_once() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let (outcome, status, note) = run(
+        &emulator,
+        &clients,
+        "iam-18-imported.json",
+        &account(),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    let attached = clients
+        .iam
+        .list_attached_role_policies()
+        .role_name("hubfix-aws-support")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        attached.attached_policies()[0].policy_name(),
+        Some("AWSSupportAccess")
+    );
+    let (again, _, _) = run(
+        &emulator,
+        &clients,
+        "iam-18-imported.json",
+        &account(),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(again.kind, OutcomeKind::AlreadyCompliant);
+}
+
+/// The emulator reports every server certificate as expired (moto fixes the expiry in
+/// 2012), so this checks the deletion path; `iam::tests::only_expired_certificates_are_selected`
+/// checks that valid certificates are kept.
+#[tokio::test]
+async fn iam_26_deletes_expired_certificates_on_approval() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    clients
+        .iam
+        .upload_server_certificate()
+        .server_certificate_name("old-site")
+        .certificate_body("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----")
+        .private_key("-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----")
+        .send()
+        .await
+        .unwrap();
+    let (outcome, _, _) = run(
+        &emulator,
+        &clients,
+        "iam-26-imported.json",
+        &account(),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(
+        outcome.kind,
+        OutcomeKind::Refused,
+        "approval-only by default"
+    );
+    let (outcome, status, note) = run(
+        &emulator,
+        &clients,
+        "iam-26-imported.json",
+        &account(),
+        auto_in(0),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(
+        note.contains("deleted server certificate old-site"),
+        "{note}"
+    );
+    let left = clients.iam.list_server_certificates().send().await.unwrap();
+    assert!(left.server_certificate_metadata_list().is_empty());
+}
+
+#[tokio::test]
+async fn root_user_controls_are_manual_with_steps() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    for (file, words) in [
+        ("iam-4-imported.json", "delete every access key"),
+        ("iam-6-imported.json", "hardware MFA device"),
+        ("iam-9-imported.json", "assign an MFA device"),
+    ] {
+        let (outcome, status, note) =
+            run(&emulator, &clients, file, &account(), Policy::default()).await;
+        assert_eq!(outcome.kind, OutcomeKind::Manual, "{file}");
+        assert_eq!(status, "NOTIFIED");
+        assert!(note.contains(words), "{note}");
+    }
+}
