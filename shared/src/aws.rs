@@ -44,6 +44,8 @@ pub struct Clients {
     pub ec2: aws_sdk_ec2::Client,
     /// IAM.
     pub iam: aws_sdk_iam::Client,
+    /// IAM Access Analyzer.
+    pub accessanalyzer: aws_sdk_accessanalyzer::Client,
     /// STS.
     pub sts: aws_sdk_sts::Client,
 }
@@ -64,6 +66,7 @@ impl Clients {
             s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
             ec2: aws_sdk_ec2::Client::new(config),
             iam: aws_sdk_iam::Client::new(config),
+            accessanalyzer: aws_sdk_accessanalyzer::Client::new(config),
             sts: aws_sdk_sts::Client::new(config),
         }
     }

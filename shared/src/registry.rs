@@ -12,7 +12,7 @@ use crate::remediate::ec2_config::{
 };
 use crate::remediate::iam::{
     AccountPasswordPolicy, CredentialRule, Credentials, ExpiredServerCertificates,
-    PoliciesThroughGroups, SupportRole,
+    ExternalAccessAnalyzer, PoliciesThroughGroups, SupportRole,
 };
 use crate::remediate::isolate::IsolateInstance;
 use crate::remediate::manual::Manual;
@@ -203,6 +203,19 @@ static RULES: &[Rule] = &[
         iam_actions: &["iam:ListServerCertificates", "iam:DeleteServerCertificate"],
         disruptive: true,
         remediation: &ExpiredServerCertificates,
+    },
+    Rule {
+        control_id: "IAM.28",
+        title: "IAM Access Analyzer external access analyzer should be enabled",
+        resource_type: "AwsAccount",
+        fix: "Creates an account external access analyzer (`hubfix-account-analyzer`) in the region when none is active.",
+        iam_actions: &[
+            "access-analyzer:ListAnalyzers",
+            "access-analyzer:CreateAnalyzer",
+            "iam:CreateServiceLinkedRole",
+        ],
+        disruptive: false,
+        remediation: &ExternalAccessAnalyzer,
     },
     Rule {
         control_id: "CIS.1.13",

@@ -29,7 +29,7 @@ class Emulator:
         assert line.startswith(READY), f"unexpected first line {line!r}"
         self.endpoint = line[len(READY):].strip()
 
-    def client(self, service: str, validate: bool = True, **credentials: str):
+    def client(self, service: str, validate: bool = True, region: str = "us-east-1", **credentials: str):
         """A boto3 client for the emulator (default account unless credentials given);
         `validate=False` turns botocore's own parameter checks off, so requests reach
         the server's validation."""
@@ -37,7 +37,7 @@ class Emulator:
             service,
             config=botocore.config.Config(parameter_validation=validate),
             endpoint_url=self.endpoint,
-            region_name="us-east-1",
+            region_name=region,
             aws_access_key_id=credentials.get("key", "testing"),
             aws_secret_access_key=credentials.get("secret", "testing"),
             aws_session_token=credentials.get("token"),

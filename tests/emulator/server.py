@@ -46,11 +46,17 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     hubfix_emulator.install()
-    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from werkzeug.serving import make_server
 
-    server = ThreadedMotoServer(ip_address=args.host, port=args.port, verbose=False)
-    server.start()
-    _, port = server.get_host_and_port()
+    app = hubfix_emulator.wsgi(DomainDispatcherApplication(create_backend_app))
+    server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    port = server.server_port
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

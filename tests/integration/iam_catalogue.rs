@@ -413,6 +413,39 @@ async fn iam_18_creates_the_support_role_once() {
     assert_eq!(again.kind, OutcomeKind::AlreadyCompliant);
 }
 
+#[tokio::test]
+async fn iam_28_creates_an_account_analyzer_per_region_once() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let (outcome, status, note) = run(
+        &emulator,
+        &clients,
+        "iam-28-imported.json",
+        &account(),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    let analyzers = clients
+        .accessanalyzer
+        .list_analyzers()
+        .send()
+        .await
+        .unwrap();
+    let names: Vec<_> = analyzers.analyzers().iter().map(|a| a.name()).collect();
+    assert_eq!(names, ["hubfix-account-analyzer"]);
+    let (again, _, _) = run(
+        &emulator,
+        &clients,
+        "iam-28-imported.json",
+        &account(),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(again.kind, OutcomeKind::AlreadyCompliant);
+}
+
 /// The emulator reports every server certificate as expired (moto fixes the expiry in
 /// 2012), so this checks the deletion path; `iam::tests::only_expired_certificates_are_selected`
 /// checks that valid certificates are kept.

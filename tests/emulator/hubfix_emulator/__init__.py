@@ -1,6 +1,8 @@
 """hubfix's extension of moto: the AWS APIs moto lacks and hubfix needs."""
 
-from . import ec2, s3, securityhub
+from typing import Callable
+
+from . import accessanalyzer, ec2, s3, securityhub
 
 
 def install() -> None:
@@ -8,3 +10,8 @@ def install() -> None:
     securityhub.install()
     s3.install()
     ec2.install()
+
+
+def wsgi(moto_app: Callable) -> Callable:
+    """The server app: moto, behind the services the extension adds whole."""
+    return accessanalyzer.middleware(moto_app)
