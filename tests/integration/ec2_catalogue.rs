@@ -6,8 +6,8 @@ use aws_sdk_ec2::types::{
 };
 use hubfix::aws::Clients;
 use hubfix::policy::{FixSettings, Mode};
-use hubfix::{Outcome, OutcomeKind, Policy};
-use hubfix_tests::{event, finding_state, import, retarget, unique, Emulator, ACCOUNT, REGION};
+use hubfix::{OutcomeKind, Policy};
+use hubfix_tests::{event, import, retarget, run_event, unique, Emulator, ACCOUNT, REGION};
 use serde_json::json;
 
 fn auto(settings: FixSettings) -> Policy {
@@ -16,27 +16,6 @@ fn auto(settings: FixSettings) -> Policy {
         default_mode: Some(Mode::Auto),
         ..Policy::default()
     }
-}
-
-async fn run(
-    emulator: &Emulator,
-    clients: &Clients,
-    file: &str,
-    resource: &str,
-    policy: Policy,
-) -> (Outcome, String, String) {
-    let mut ev = event(file);
-    retarget(&mut ev, resource, &unique("f"));
-    import(clients, &ev).await;
-    let report = emulator
-        .engine(policy)
-        .await
-        .handle_json(&ev)
-        .await
-        .unwrap();
-    let outcome = report.outcomes[0].clone();
-    let (status, note) = finding_state(clients, &outcome.finding_id).await;
-    (outcome, status, note.unwrap_or_default())
 }
 
 fn arn(kind: &str, id: &str) -> String {
@@ -117,7 +96,7 @@ async fn ec2_1_makes_public_snapshots_private_and_leaves_private_ones() {
         .send()
         .await
         .unwrap();
-    let (outcome, status, note) = run(
+    let (outcome, status, note) = run_event(
         &emulator,
         &clients,
         "ec2-1-imported.json",
@@ -185,7 +164,7 @@ async fn ec2_2_empties_the_default_group_on_approval() {
         .send()
         .await
         .unwrap();
-    let (outcome, status, _) = run(
+    let (outcome, status, _) = run_event(
         &emulator,
         &clients,
         "ec2-2-imported.json",
@@ -200,7 +179,7 @@ async fn ec2_2_empties_the_default_group_on_approval() {
     );
     assert_eq!(status, "NOTIFIED");
 
-    let (outcome, status, note) = run(
+    let (outcome, status, note) = run_event(
         &emulator,
         &clients,
         "ec2-2-imported.json",
@@ -236,7 +215,7 @@ async fn ec2_2_empties_the_default_group_on_approval() {
         .send()
         .await
         .unwrap();
-    let (outcome, _, note) = run(
+    let (outcome, _, note) = run_event(
         &emulator,
         &clients,
         "ec2-2-imported.json",
@@ -261,7 +240,7 @@ async fn ec2_4_terminates_a_stopped_instance_only_on_approval_after_snapshots() 
         .await
         .unwrap();
 
-    let (outcome, status, note) = run(
+    let (outcome, status, note) = run_event(
         &emulator,
         &clients,
         "ec2-4-imported.json",
@@ -330,7 +309,7 @@ async fn ec2_4_terminates_a_stopped_instance_only_on_approval_after_snapshots() 
     );
 
     let running = instance(&clients).await;
-    let (outcome, _, _) = run(
+    let (outcome, _, _) = run_event(
         &emulator,
         &clients,
         "ec2-4-imported.json",
@@ -346,7 +325,7 @@ async fn ec2_6_creates_a_flow_log_to_the_configured_destination() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
     let vpc = default_vpc(&clients).await;
-    let (outcome, status, note) = run(
+    let (outcome, status, note) = run_event(
         &emulator,
         &clients,
         "ec2-6-imported.json",
@@ -370,7 +349,7 @@ async fn ec2_6_creates_a_flow_log_to_the_configured_destination() {
         flow_log_destination: Some(format!("arn:aws:s3:::{bucket}")),
         ..FixSettings::default()
     };
-    let (outcome, status, note) = run(
+    let (outcome, status, note) = run_event(
         &emulator,
         &clients,
         "ec2-6-imported.json",
@@ -398,7 +377,7 @@ async fn ec2_6_creates_a_flow_log_to_the_configured_destination() {
 async fn ec2_7_turns_on_ebs_encryption_by_default() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let (outcome, status, note) = run(
+    let (outcome, status, note) = run_event(
         &emulator,
         &clients,
         "ec2-7-imported.json",
@@ -422,7 +401,7 @@ async fn ec2_8_requires_imdsv2() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
     let id = instance(&clients).await;
-    let (outcome, status, note) = run(
+    let (outcome, status, note) = run_event(
         &emulator,
         &clients,
         "ec2-8-imported.json",
@@ -471,7 +450,7 @@ async fn ec2_15_turns_off_public_ips_on_launch() {
         .send()
         .await
         .unwrap();
-    let (outcome, status, note) = run(
+    let (outcome, status, note) = run_event(
         &emulator,
         &clients,
         "ec2-15-imported.json",
@@ -523,7 +502,7 @@ async fn ec2_18_keeps_only_the_public_ports_open() {
         .send()
         .await
         .unwrap();
-    let (outcome, status, note) = run(
+    let (outcome, status, note) = run_event(
         &emulator,
         &clients,
         "ec2-18-imported.json",
@@ -587,7 +566,7 @@ async fn ec2_21_removes_world_open_admin_entries_from_a_network_acl() {
             .await
             .unwrap();
     }
-    let (outcome, status, note) = run(
+    let (outcome, status, note) = run_event(
         &emulator,
         &clients,
         "ec2-21-imported.json",

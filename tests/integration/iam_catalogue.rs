@@ -5,8 +5,8 @@ use std::time::{Duration, SystemTime};
 
 use hubfix::aws::Clients;
 use hubfix::policy::{FixSettings, Mode};
-use hubfix::{Outcome, OutcomeKind, Policy};
-use hubfix_tests::{event, finding_state, import, retarget, unique, Emulator, ACCOUNT};
+use hubfix::{OutcomeKind, Policy};
+use hubfix_tests::{run_event, unique, Emulator, ACCOUNT};
 use serde_json::json;
 
 const DAY: u64 = 86_400;
@@ -20,27 +20,6 @@ fn auto_in(days_from_now: u64) -> Policy {
         default_mode: Some(Mode::Auto),
         ..Policy::default()
     }
-}
-
-async fn run(
-    emulator: &Emulator,
-    clients: &Clients,
-    file: &str,
-    resource: &str,
-    policy: Policy,
-) -> (Outcome, String, String) {
-    let mut ev = event(file);
-    retarget(&mut ev, resource, &unique("f"));
-    import(clients, &ev).await;
-    let report = emulator
-        .engine(policy)
-        .await
-        .handle_json(&ev)
-        .await
-        .unwrap();
-    let outcome = report.outcomes[0].clone();
-    let (status, note) = finding_state(clients, &outcome.finding_id).await;
-    (outcome, status, note.unwrap_or_default())
 }
 
 fn account() -> String {
@@ -105,7 +84,7 @@ async fn password_policy_controls_share_one_strong_policy() {
         .send()
         .await
         .unwrap();
-    let (outcome, status, note) = run(
+    let (outcome, status, note) = run_event(
         &emulator,
         &clients,
         "iam-15-imported.json",
@@ -138,7 +117,7 @@ async fn password_policy_controls_share_one_strong_policy() {
         "iam-17-imported.json",
     ] {
         let (outcome, status, _) =
-            run(&emulator, &clients, file, &account(), Policy::default()).await;
+            run_event(&emulator, &clients, file, &account(), Policy::default()).await;
         assert_eq!(outcome.kind, OutcomeKind::AlreadyCompliant, "{file}");
         assert_eq!(status, "RESOLVED");
     }
@@ -149,7 +128,7 @@ async fn iam_3_deactivates_keys_older_than_90_days_only() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
     let (user, keys) = user_with_keys(&clients, 1).await;
-    let (outcome, _, _) = run(
+    let (outcome, _, _) = run_event(
         &emulator,
         &clients,
         "iam-3-imported.json",
@@ -162,7 +141,7 @@ async fn iam_3_deactivates_keys_older_than_90_days_only() {
         OutcomeKind::AlreadyCompliant,
         "30 days old is fine"
     );
-    let (outcome, status, note) = run(
+    let (outcome, status, note) = run_event(
         &emulator,
         &clients,
         "iam-3-imported.json",
@@ -195,7 +174,7 @@ async fn unused_credentials_follow_their_control_s_age() {
         .send()
         .await
         .unwrap();
-    let (outcome, _, note) = run(
+    let (outcome, _, note) = run_event(
         &emulator,
         &clients,
         "iam-8-imported.json",
@@ -208,7 +187,7 @@ async fn unused_credentials_follow_their_control_s_age() {
         OutcomeKind::AlreadyCompliant,
         "IAM.8 waits 90 days: {note}"
     );
-    let (outcome, status, note) = run(
+    let (outcome, status, note) = run_event(
         &emulator,
         &clients,
         "iam-22-imported.json",
@@ -239,7 +218,7 @@ async fn cis_1_13_keeps_one_active_key_on_approval() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
     let (user, _) = user_with_keys(&clients, 2).await;
-    let (outcome, status, _) = run(
+    let (outcome, status, _) = run_event(
         &emulator,
         &clients,
         "cis-1-13-imported.json",
@@ -253,7 +232,7 @@ async fn cis_1_13_keeps_one_active_key_on_approval() {
         "approval-only by default"
     );
     assert_eq!(status, "NOTIFIED");
-    let (outcome, status, note) = run(
+    let (outcome, status, note) = run_event(
         &emulator,
         &clients,
         "cis-1-13-imported.json",
@@ -308,7 +287,7 @@ async fn user_policies_move_to_a_group_with_the_same_permissions() {
         .await
         .unwrap();
 
-    let (outcome, status, note) = run(
+    let (outcome, status, note) = run_event(
         &emulator,
         &clients,
         "iam-2-imported.json",
@@ -366,7 +345,7 @@ async fn user_policies_move_to_a_group_with_the_same_permissions() {
         .unwrap();
     assert_eq!(groups.groups()[0].group_name(), group);
 
-    let (again, _, _) = run(
+    let (again, _, _) = run_event(
         &emulator,
         &clients,
         "cis-1-15-imported.json",
@@ -381,7 +360,7 @@ async fn user_policies_move_to_a_group_with_the_same_permissions() {
 async fn iam_18_creates_the_support_role_once() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let (outcome, status, note) = run(
+    let (outcome, status, note) = run_event(
         &emulator,
         &clients,
         "iam-18-imported.json",
@@ -402,7 +381,7 @@ async fn iam_18_creates_the_support_role_once() {
         attached.attached_policies()[0].policy_name(),
         Some("AWSSupportAccess")
     );
-    let (again, _, _) = run(
+    let (again, _, _) = run_event(
         &emulator,
         &clients,
         "iam-18-imported.json",
@@ -417,7 +396,7 @@ async fn iam_18_creates_the_support_role_once() {
 async fn iam_28_creates_an_account_analyzer_per_region_once() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let (outcome, status, note) = run(
+    let (outcome, status, note) = run_event(
         &emulator,
         &clients,
         "iam-28-imported.json",
@@ -435,7 +414,7 @@ async fn iam_28_creates_an_account_analyzer_per_region_once() {
         .unwrap();
     let names: Vec<_> = analyzers.analyzers().iter().map(|a| a.name()).collect();
     assert_eq!(names, ["hubfix-account-analyzer"]);
-    let (again, _, _) = run(
+    let (again, _, _) = run_event(
         &emulator,
         &clients,
         "iam-28-imported.json",
@@ -462,7 +441,7 @@ async fn iam_26_deletes_expired_certificates_on_approval() {
         .send()
         .await
         .unwrap();
-    let (outcome, _, _) = run(
+    let (outcome, _, _) = run_event(
         &emulator,
         &clients,
         "iam-26-imported.json",
@@ -475,7 +454,7 @@ async fn iam_26_deletes_expired_certificates_on_approval() {
         OutcomeKind::Refused,
         "approval-only by default"
     );
-    let (outcome, status, note) = run(
+    let (outcome, status, note) = run_event(
         &emulator,
         &clients,
         "iam-26-imported.json",
@@ -503,7 +482,7 @@ async fn root_user_controls_are_manual_with_steps() {
         ("iam-9-imported.json", "assign an MFA device"),
     ] {
         let (outcome, status, note) =
-            run(&emulator, &clients, file, &account(), Policy::default()).await;
+            run_event(&emulator, &clients, file, &account(), Policy::default()).await;
         assert_eq!(outcome.kind, OutcomeKind::Manual, "{file}");
         assert_eq!(status, "NOTIFIED");
         assert!(note.contains(words), "{note}");

@@ -9,7 +9,7 @@ use aws_sdk_s3::types::{
 use hubfix::aws::Clients;
 use hubfix::policy::{FixSettings, Mode};
 use hubfix::{Outcome, OutcomeKind, Policy};
-use hubfix_tests::{event, finding_state, import, retarget, unique, Emulator};
+use hubfix_tests::{event, import, retarget, run_event, unique, Emulator};
 use serde_json::{json, Value};
 
 /// A fresh emulator and a bucket tagged `team=payments`.
@@ -47,6 +47,8 @@ async fn bucket() -> (Emulator, Clients, String) {
 
 /// Runs a control's sample event on the bucket; returns the outcome and the finding's
 /// (workflow status, note).
+/// Runs a control's sample event. These tests are about each fix, not the policy:
+/// every control runs in auto mode but S3.6, whose default (approval-only) a test checks.
 async fn run(
     emulator: &Emulator,
     clients: &Clients,
@@ -54,11 +56,6 @@ async fn run(
     resource: &str,
     settings: FixSettings,
 ) -> (Outcome, String, String) {
-    let mut ev = event(event_file);
-    retarget(&mut ev, resource, &unique("f"));
-    import(clients, &ev).await;
-    // These tests are about each fix, not the policy: every control runs in auto mode,
-    // but for S3.6, whose default (approval-only) one test checks.
     let mut policy = Policy {
         settings,
         ..Policy::default()
@@ -66,15 +63,7 @@ async fn run(
     if !event_file.starts_with("s3-6") {
         policy.default_mode = Some(Mode::Auto);
     }
-    let report = emulator
-        .engine(policy)
-        .await
-        .handle_json(&ev)
-        .await
-        .unwrap();
-    let outcome = report.outcomes[0].clone();
-    let (status, note) = finding_state(clients, &outcome.finding_id).await;
-    (outcome, status, note.unwrap_or_default())
+    run_event(emulator, clients, event_file, resource, policy).await
 }
 
 async fn run_bucket(

@@ -203,6 +203,29 @@ pub async fn finding_state(clients: &Clients, id: &str) -> (String, Option<Strin
     )
 }
 
+/// Imports a control's sample event retargeted at `resource`, runs the engine on it
+/// with `policy`, and returns the outcome and the finding's (workflow status, note).
+pub async fn run_event(
+    emulator: &Emulator,
+    clients: &Clients,
+    event_file: &str,
+    resource: &str,
+    policy: Policy,
+) -> (hubfix::Outcome, String, String) {
+    let mut ev = event(event_file);
+    retarget(&mut ev, resource, &unique("f"));
+    import(clients, &ev).await;
+    let report = emulator
+        .engine(policy)
+        .await
+        .handle_json(&ev)
+        .await
+        .expect("a well-formed event");
+    let outcome = report.outcomes[0].clone();
+    let (status, note) = finding_state(clients, &outcome.finding_id).await;
+    (outcome, status, note.unwrap_or_default())
+}
+
 /// A name unique within this test process, for buckets and groups.
 pub fn unique(prefix: &str) -> String {
     use std::sync::atomic::{AtomicUsize, Ordering};

@@ -17,16 +17,6 @@ use crate::error::FixError;
 
 const INSTANCE_NOT_FOUND: &[&str] = &["InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed"];
 
-fn account_name(resource_id: &str, account: &str) -> Result<String, FixError> {
-    if resource_id.rsplit(':').next() == Some(account) {
-        Ok(account.to_owned())
-    } else {
-        Err(FixError::Target(format!(
-            "account resource `{resource_id}` does not match the finding's account {account}"
-        )))
-    }
-}
-
 fn id_from(resource_id: &str, kind: &str, prefix: &str) -> Result<String, FixError> {
     let id = match Arn::parse(resource_id) {
         Some(arn) if arn.service == "ec2" => arn.resource.strip_prefix(&format!("{kind}/")),
@@ -101,7 +91,7 @@ async fn public_snapshots(ec2: &aws_sdk_ec2::Client) -> Result<Vec<String>, FixE
 
 impl Remediation for PrivateSnapshots {
     fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        account_name(resource_id, account)
+        super::account_resource_name(resource_id, account)
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
@@ -162,7 +152,7 @@ pub struct EbsEncryptionBefore {
 
 impl Remediation for EbsEncryptionByDefault {
     fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        account_name(resource_id, account)
+        super::account_resource_name(resource_id, account)
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
@@ -858,7 +848,15 @@ mod tests {
         assert_eq!(id_from("acl-0f", "network-acl", "acl-").unwrap(), "acl-0f");
         assert!(id_from("arn:aws:ec2:us-east-1:1:vpc/vpc-zz", "vpc", "vpc-").is_err());
         assert!(id_from("subnet-1;x", "subnet", "subnet-").is_err());
-        assert!(account_name("AWS::::Account:123456789012", "123456789012").is_ok());
-        assert!(account_name("AWS::::Account:999999999999", "123456789012").is_err());
+        assert!(crate::remediate::account_resource_name(
+            "AWS::::Account:123456789012",
+            "123456789012"
+        )
+        .is_ok());
+        assert!(crate::remediate::account_resource_name(
+            "AWS::::Account:999999999999",
+            "123456789012"
+        )
+        .is_err());
     }
 }

@@ -20,16 +20,6 @@ pub const SUPPORT_POLICY: &str = "AWSSupportAccess";
 /// The role hubfix creates for `IAM.18`.
 pub const SUPPORT_ROLE: &str = "hubfix-aws-support";
 
-fn account_name(resource_id: &str, account: &str) -> Result<String, FixError> {
-    if resource_id.rsplit(':').next() == Some(account) {
-        Ok(account.to_owned())
-    } else {
-        Err(FixError::Target(format!(
-            "account resource `{resource_id}` does not match the finding's account {account}"
-        )))
-    }
-}
-
 /// The user name of an `AwsIamUser` resource id (its ARN, paths allowed).
 pub fn user_name(resource_id: &str) -> Result<String, FixError> {
     let name = match Arn::parse(resource_id) {
@@ -235,7 +225,7 @@ async fn password_policy(fix: &Fix<'_>) -> Result<Option<PasswordPolicy>, FixErr
 
 impl Remediation for AccountPasswordPolicy {
     fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        account_name(resource_id, account)
+        super::account_resource_name(resource_id, account)
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
@@ -731,7 +721,7 @@ fn support_policy_arn(partition: &str) -> String {
 
 impl Remediation for SupportRole {
     fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        account_name(resource_id, account)
+        super::account_resource_name(resource_id, account)
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
@@ -820,7 +810,7 @@ pub struct AnalyzerBefore {
 
 impl Remediation for ExternalAccessAnalyzer {
     fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        account_name(resource_id, account)
+        super::account_resource_name(resource_id, account)
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
@@ -935,7 +925,7 @@ pub fn expired_certificates(
 
 impl Remediation for ExpiredServerCertificates {
     fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        account_name(resource_id, account)
+        super::account_resource_name(resource_id, account)
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {

@@ -211,6 +211,18 @@ pub async fn apply(
     Ok(())
 }
 
+/// The account id of an `AwsAccount` resource (`AWS::::Account:<id>`), which must be
+/// the finding's own account.
+pub fn account_resource_name(resource_id: &str, account: &str) -> Result<String, FixError> {
+    if resource_id.rsplit(':').next() == Some(account) {
+        Ok(account.to_owned())
+    } else {
+        Err(FixError::Target(format!(
+            "account resource `{resource_id}` does not match the finding's account {account}"
+        )))
+    }
+}
+
 /// A 12-digit AWS account id.
 pub fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())

@@ -87,14 +87,7 @@ impl Remediation for BucketBlockPublicAccess {
 
 impl Remediation for AccountBlockPublicAccess {
     fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        let id = resource_id.rsplit(':').next().unwrap_or_default();
-        if id == account {
-            Ok(account.to_owned())
-        } else {
-            Err(FixError::Target(format!(
-                "account resource `{resource_id}` does not match the finding's account {account}"
-            )))
-        }
+        super::account_resource_name(resource_id, account)
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
