@@ -14,6 +14,7 @@ use aws_smithy_types::config_bag::ConfigBag;
 use tokio::sync::OnceCell;
 
 use crate::error::FixError;
+use crate::policy::MemberRole;
 use crate::remediate::is_account_id;
 
 /// Attempts per API call, throttling included (the SDK backs off with jitter).
@@ -123,25 +124,49 @@ fn authority_of(url: &str) -> &str {
     rest.split('/').next().unwrap_or(rest)
 }
 
-/// Clients per region of the home account (the one hubfix's own credentials belong
-/// to), created once and shared.
+/// Clients per account and region, created once and shared: the home account's (the
+/// one hubfix's own credentials belong to) directly, member accounts' through the
+/// member role, whose sessions the SDK caches and renews before they expire.
 #[derive(Debug)]
 pub struct AwsContext {
     base: SdkConfig,
     home: Arc<Clients>,
     home_account: OnceCell<String>,
-    regional: Mutex<HashMap<String, Arc<Clients>>>,
+    member_role: Option<MemberRole>,
+    clients: Mutex<HashMap<(String, String), Arc<Clients>>>,
+}
+
+/// The partition of a region.
+pub fn partition_of(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else {
+        "aws"
+    }
 }
 
 impl AwsContext {
-    /// From a loaded configuration.
+    /// From a loaded configuration; findings of other accounts are refused.
     pub fn new(base: SdkConfig) -> Self {
         AwsContext {
             home: Arc::new(Clients::new(&base)),
             base,
             home_account: OnceCell::new(),
-            regional: Mutex::new(HashMap::new()),
+            member_role: None,
+            clients: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Fix resources of other accounts through this role.
+    pub fn with_member_role(mut self, role: Option<MemberRole>) -> Self {
+        self.member_role = role;
+        self
     }
 
     /// The clients of hubfix's own account and region (Security Hub updates go here).
@@ -176,24 +201,77 @@ impl AwsContext {
     /// The clients to fix a resource in `account` and `region`.
     pub async fn clients_for(&self, account: &str, region: &str) -> Result<Arc<Clients>, FixError> {
         let home = self.home_account().await?;
-        if account != home {
-            return Err(FixError::Unreachable(format!(
-                "the resource is in account {account}, and hubfix runs in {home}; cross-account remediation needs a member role (not configured)"
-            )));
-        }
-        if self.home_region() == Some(region) {
+        if account == home && self.home_region() == Some(region) {
             return Ok(self.home.clone());
         }
-        let mut cache = self.regional.lock().unwrap_or_else(|p| p.into_inner());
-        let clients = cache.entry(region.to_owned()).or_insert_with(|| {
-            let config = self
-                .base
+        let key = (account.to_owned(), region.to_owned());
+        if let Some(clients) = self.cached(&key) {
+            return Ok(clients);
+        }
+        let config = if account == home {
+            self.base
                 .to_builder()
                 .region(Region::new(region.to_owned()))
-                .build();
-            Arc::new(Clients::new(&config))
-        });
-        Ok(clients.clone())
+                .build()
+        } else {
+            self.member_config(home, account, region).await?
+        };
+        let clients = Arc::new(Clients::new(&config));
+        self.clients
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key, clients.clone());
+        Ok(clients)
+    }
+
+    fn cached(&self, key: &(String, String)) -> Option<Arc<Clients>> {
+        self.clients
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(key)
+            .cloned()
+    }
+
+    /// Configuration for a member account: the member role's credentials, checked now
+    /// so that a refused `AssumeRole` is a clear note rather than a failure later.
+    async fn member_config(
+        &self,
+        home: &str,
+        account: &str,
+        region: &str,
+    ) -> Result<SdkConfig, FixError> {
+        let role = self.member_role.as_ref().ok_or_else(|| {
+            FixError::Unreachable(format!(
+                "the resource is in account {account}, and hubfix runs in {home}; cross-account remediation needs a member role (set HUBFIX_MEMBER_ROLE_NAME)"
+            ))
+        })?;
+        let arn = format!(
+            "arn:{}:iam::{account}:role/{}",
+            partition_of(region),
+            role.name
+        );
+        let mut builder = aws_config::sts::AssumeRoleProvider::builder(&arn)
+            .session_name(format!("hubfix-{home}"))
+            .configure(&self.base);
+        if let Some(id) = &role.external_id {
+            builder = builder.external_id(id);
+        }
+        let provider = builder.build().await;
+        use aws_credential_types::provider::ProvideCredentials;
+        provider.provide_credentials().await.map_err(|e| {
+            FixError::Unreachable(format!(
+                "could not assume {arn}: {}",
+                aws_smithy_types::error::display::DisplayErrorContext(&e)
+            ))
+        })?;
+        Ok(self
+            .base
+            .to_builder()
+            .region(Region::new(region.to_owned()))
+            .credentials_provider(
+                aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+            )
+            .build())
     }
 }
 
@@ -217,6 +295,13 @@ mod tests {
             None
         );
         assert_eq!(fix.rewrite("http://evil.127.0.0.1:4566/"), None);
+    }
+
+    #[test]
+    fn partitions_of_regions() {
+        assert_eq!(partition_of("eu-west-1"), "aws");
+        assert_eq!(partition_of("cn-north-1"), "aws-cn");
+        assert_eq!(partition_of("us-gov-west-1"), "aws-us-gov");
     }
 
     #[test]

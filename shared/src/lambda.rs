@@ -72,7 +72,8 @@ pub async fn engine_from_env() -> Result<Engine, ConfigError> {
         exemption_tag = %policy.exemption_tag,
         "hubfix configured"
     );
-    Ok(Engine::new(policy, AwsContext::new(load_config().await)).with_metrics(true))
+    let aws = AwsContext::new(load_config().await).with_member_role(policy.member_role.clone());
+    Ok(Engine::new(policy, aws).with_metrics(true))
 }
 
 /// Runs a function: logging, the engine once per cold start, then the Lambda runtime

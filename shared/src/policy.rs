@@ -44,6 +44,11 @@ pub const ENV_S3_ABORT_MULTIPART_DAYS: &str = "HUBFIX_S3_ABORT_MULTIPART_DAYS";
 pub const ENV_FLOW_LOG_DESTINATION: &str = "HUBFIX_FLOW_LOG_DESTINATION";
 /// Environment variable: the role VPC flow logs use to write to CloudWatch Logs.
 pub const ENV_FLOW_LOG_ROLE: &str = "HUBFIX_FLOW_LOG_ROLE_ARN";
+/// Environment variable: the role hubfix assumes in member accounts
+/// (`templates/member-role.yaml`); unset: findings of other accounts are refused.
+pub const ENV_MEMBER_ROLE: &str = "HUBFIX_MEMBER_ROLE_NAME";
+/// Environment variable: the external id hubfix passes when it assumes the member role.
+pub const ENV_MEMBER_EXTERNAL_ID: &str = "HUBFIX_MEMBER_ROLE_EXTERNAL_ID";
 /// Environment variable: TCP ports that may stay open to the world (`EC2.18`).
 pub const ENV_PUBLIC_PORTS: &str = "HUBFIX_EC2_PUBLIC_PORTS";
 /// Environment variable: minimum password length of the account password policy.
@@ -233,6 +238,17 @@ pub struct Policy {
     pub concurrency: usize,
     /// Settings of individual fixes.
     pub settings: FixSettings,
+    /// The role hubfix assumes in member accounts, if any.
+    pub member_role: Option<MemberRole>,
+}
+
+/// The role hubfix assumes to fix resources in another account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRole {
+    /// The role name (the same in every member account).
+    pub name: String,
+    /// The external id the role's trust policy requires.
+    pub external_id: Option<String>,
 }
 
 impl Default for Policy {
@@ -246,6 +262,7 @@ impl Default for Policy {
             exemption_tag: DEFAULT_EXEMPTION_TAG.to_owned(),
             concurrency: DEFAULT_CONCURRENCY,
             settings: FixSettings::default(),
+            member_role: None,
         }
     }
 }
@@ -326,6 +343,33 @@ impl Policy {
         }
         if let Some(v) = get(ENV_S3_ABORT_MULTIPART_DAYS) {
             policy.settings.s3_abort_multipart_days = parse_days(ENV_S3_ABORT_MULTIPART_DAYS, &v)?;
+        }
+        if let Some(v) = get(ENV_MEMBER_ROLE) {
+            let name = v.trim();
+            let valid = (1..=64).contains(&name.len())
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b));
+            if !valid {
+                return Err(ConfigError::new(
+                    ENV_MEMBER_ROLE,
+                    format!("`{name}` is not an IAM role name"),
+                ));
+            }
+            let external_id = get(ENV_MEMBER_EXTERNAL_ID).map(|e| e.trim().to_owned());
+            if external_id
+                .as_ref()
+                .is_some_and(|e| e.len() < 2 || e.len() > 1224)
+            {
+                return Err(ConfigError::new(
+                    ENV_MEMBER_EXTERNAL_ID,
+                    "must be 2 to 1224 characters",
+                ));
+            }
+            policy.member_role = Some(MemberRole {
+                name: name.to_owned(),
+                external_id,
+            });
         }
         if let Some(v) = get(ENV_FLOW_LOG_DESTINATION) {
             let arn = v.trim();
@@ -584,6 +628,15 @@ mod tests {
             Some("arn:aws:s3:::flow-logs")
         );
         assert_eq!(ec2.settings.public_ports, [443, 8443]);
+        let member = policy(&[
+            ("HUBFIX_MEMBER_ROLE_NAME", "hubfix-remediation"),
+            ("HUBFIX_MEMBER_ROLE_EXTERNAL_ID", "s3cr3t-external-id"),
+        ])
+        .unwrap()
+        .member_role
+        .unwrap();
+        assert_eq!(member.name, "hubfix-remediation");
+        assert_eq!(member.external_id.as_deref(), Some("s3cr3t-external-id"));
         assert_eq!(
             ec2.mode(registry::rule("EC2.4").unwrap()),
             Mode::Approval,

@@ -111,9 +111,16 @@ async fn password_policy_controls_share_one_strong_policy() {
     );
     assert_eq!(p.max_password_age(), Some(90));
     assert_eq!(p.password_reuse_prevention(), Some(24));
+    // Every password control's finding now finds the one policy compliant.
     for file in [
         "iam-7-imported.json",
+        "iam-10-imported.json",
         "iam-11-imported.json",
+        "iam-12-imported.json",
+        "iam-13-imported.json",
+        "iam-14-imported.json",
+        "iam-15-imported.json",
+        "iam-16-imported.json",
         "iam-17-imported.json",
     ] {
         let (outcome, status, _) =

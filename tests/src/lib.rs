@@ -111,7 +111,31 @@ impl Emulator {
 
     /// An engine against the emulator with the given policy.
     pub async fn engine(&self, policy: Policy) -> Engine {
-        Engine::new(policy, AwsContext::new(self.config().await))
+        let aws = AwsContext::new(self.config().await).with_member_role(policy.member_role.clone());
+        Engine::new(policy, aws)
+    }
+
+    /// Clients acting in another account, through a role assumed there (the emulator
+    /// isolates accounts by the credentials' account).
+    pub async fn clients_in(&self, account: &str, role: &str) -> Clients {
+        let home = self.clients().await;
+        let out = home
+            .sts
+            .assume_role()
+            .role_arn(format!("arn:aws:iam::{account}:role/{role}"))
+            .role_session_name("hubfix-tests")
+            .send()
+            .await
+            .expect("AssumeRole");
+        let c = out.credentials().expect("credentials");
+        let credentials = Credentials::new(
+            c.access_key_id(),
+            c.secret_access_key(),
+            Some(c.session_token().to_owned()),
+            None,
+            "assumed-role",
+        );
+        Clients::new(&self.config_with(credentials).await)
     }
 }
 
