@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from typing import Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import boto3
 import botocore.config
@@ -13,29 +14,50 @@ import pytest
 
 SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "server.py")
 READY = "HUBFIX_EMULATOR_READY "
+REGION = "us-east-1"
+DEFAULT_ACCOUNT = "123456789012"
+
+
+def start_server(*args: str) -> subprocess.Popen:
+    """Starts server.py as the Rust harness does: stdin and stdout piped."""
+    return subprocess.Popen(
+        [sys.executable, SERVER, *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    """Closes the server's stdin (its signal to exit) and reaps it; kills it if it lingers."""
+    if process.poll() is None:
+        process.stdin.close()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    process.stdout.close()
 
 
 class Emulator:
-    """A running emulator subprocess."""
+    """A running emulator subprocess and boto3 clients for it."""
 
     def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, SERVER, "--port", "0"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+        self.process = start_server("--port", "0")
         line = self.process.stdout.readline()
-        assert line.startswith(READY), f"unexpected first line {line!r}"
+        if not line.startswith(READY):
+            stop_server(self.process)
+            raise AssertionError(f"unexpected first line {line!r}")
         self.endpoint = line[len(READY):].strip()
 
-    def client(self, service: str, validate: bool = True, region: str = "us-east-1", **credentials: str):
-        """A boto3 client for the emulator (default account unless credentials given);
-        `validate=False` turns botocore's own parameter checks off, so requests reach
-        the server's validation."""
+    def client(self, service: str, validate: bool = True, region: str = REGION, **credentials: str) -> Any:
+        """A boto3 client for the emulator (the default account unless credentials are
+        given); `validate=False` turns botocore's own parameter checks off, so requests
+        reach the server's validation."""
         return boto3.client(
             service,
-            config=botocore.config.Config(parameter_validation=validate),
+            config=botocore.config.Config(parameter_validation=validate, retries={"max_attempts": 1}),
             endpoint_url=self.endpoint,
             region_name=region,
             aws_access_key_id=credentials.get("key", "testing"),
@@ -43,28 +65,35 @@ class Emulator:
             aws_session_token=credentials.get("token"),
         )
 
+    def client_in(self, service: str, account: str, validate: bool = True) -> Any:
+        """A client acting in `account`, through a role assumed there (moto does not
+        require the role to exist: the account comes from the role ARN)."""
+        creds = self.client("sts").assume_role(
+            RoleArn=f"arn:aws:iam::{account}:role/hubfix-tests", RoleSessionName="hubfix-tests"
+        )["Credentials"]
+        return self.client(service, validate=validate, key=creds["AccessKeyId"],
+                           secret=creds["SecretAccessKey"], token=creds["SessionToken"])
+
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.stdin.close()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        """Stops the emulator."""
+        stop_server(self.process)
 
 
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[Emulator]:
+    """One emulator per test module."""
     server = Emulator()
     yield server
     server.stop()
 
 
-@pytest.fixture
-def securityhub(emulator: Emulator):
+@pytest.fixture(scope="module")
+def securityhub(emulator: Emulator) -> Any:
+    """A Security Hub client in the default account."""
     return emulator.client("securityhub")
 
 
-@pytest.fixture
-def unvalidated(emulator: Emulator):
+@pytest.fixture(scope="module")
+def unvalidated(emulator: Emulator) -> Any:
     """A Security Hub client that sends what it is given, checked only by the server."""
     return emulator.client("securityhub", validate=False)
