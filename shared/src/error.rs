@@ -115,6 +115,14 @@ impl FixError {
     }
 }
 
+/// The error code of a service error (`None` for transport failures).
+pub fn service_code<E, R>(err: &SdkError<E, R>) -> Option<&str>
+where
+    E: ProvideErrorMetadata,
+{
+    err.as_service_error().and_then(|e| e.code())
+}
+
 fn transport_kind<E, R>(err: &SdkError<E, R>) -> &'static str {
     match err {
         SdkError::TimeoutError(_) => "Timeout",

@@ -2,11 +2,11 @@
 //! `EC2.54`): revoke exactly the world-open entries that reach a forbidden port; every
 //! other rule, and every other CIDR of the same rule, stays.
 
-use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range, SecurityGroup};
+use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range, SecurityGroup, Tag};
 use serde::{Deserialize, Serialize};
 
 use super::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
-use crate::error::FixError;
+use crate::error::{service_code, FixError};
 
 /// Remote server administration ports (SSH, RDP).
 pub const ADMIN_PORTS: &[u16] = &[22, 3389];
@@ -161,26 +161,53 @@ pub fn offending(scope: IngressScope, public: &[u16], rules: &[IngressRule]) -> 
     out
 }
 
-/// The group id of an `AwsEc2SecurityGroup` resource id.
-pub fn security_group_id(resource_id: &str) -> Result<String, FixError> {
+/// The id of an EC2 resource from its ARN (`arn:…:ec2:…:<arn_kind>/<id>`) or bare id:
+/// `prefix` followed by hex digits, at most 40 characters, so hostile ids never reach
+/// an API call. `what` names the resource in the error.
+pub fn ec2_resource_id(
+    resource_id: &str,
+    arn_kind: &str,
+    prefix: &str,
+    what: &str,
+) -> Result<String, FixError> {
     let id = match Arn::parse(resource_id) {
-        Some(arn) if arn.service == "ec2" => arn.resource.strip_prefix("security-group/"),
+        Some(arn) if arn.service == "ec2" => arn
+            .resource
+            .strip_prefix(arn_kind)
+            .and_then(|r| r.strip_prefix('/')),
         Some(_) => None,
         None => Some(resource_id),
     };
     match id {
         Some(id)
-            if id.len() > 3
+            if id.len() > prefix.len()
                 && id.len() <= 40
-                && id.starts_with("sg-")
-                && id[3..].bytes().all(|b| b.is_ascii_hexdigit()) =>
+                && id.starts_with(prefix)
+                && id[prefix.len()..].bytes().all(|b| b.is_ascii_hexdigit()) =>
         {
             Ok(id.to_owned())
         }
         _ => Err(FixError::Target(format!(
-            "`{resource_id}` is not a security group hubfix can act on"
+            "`{resource_id}` is not {what} hubfix can act on"
         ))),
     }
+}
+
+/// The group id of an `AwsEc2SecurityGroup` resource id.
+pub fn security_group_id(resource_id: &str) -> Result<String, FixError> {
+    ec2_resource_id(resource_id, "security-group", "sg-", "a security group")
+}
+
+/// EC2 tags as key/value pairs.
+pub(crate) fn ec2_tags(tags: &[Tag]) -> Vec<(String, String)> {
+    tags.iter()
+        .map(|t| {
+            (
+                t.key().unwrap_or_default().to_owned(),
+                t.value().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
 }
 
 /// Reads a security group (its tags and ingress) and plans the revocations.
@@ -191,7 +218,7 @@ async fn inspect_group(
     public: &[u16],
 ) -> Result<Inspection, FixError> {
     let group = describe_group(ec2, group_id).await?;
-    let tags = group_tags(&group);
+    let tags = ec2_tags(group.tags());
     let rules: Vec<IngressRule> = group.ip_permissions().iter().map(to_rule).collect();
     let open = offending(scope, public, &rules);
     let changes = open
@@ -236,19 +263,6 @@ pub(crate) async fn describe_group(
             resource: format!("security group {group_id}"),
             code: "InvalidGroup.NotFound".into(),
         })
-}
-
-fn group_tags(group: &SecurityGroup) -> Vec<(String, String)> {
-    group
-        .tags()
-        .iter()
-        .map(|t| {
-            (
-                t.key().unwrap_or_default().to_owned(),
-                t.value().unwrap_or_default().to_owned(),
-            )
-        })
-        .collect()
 }
 
 /// `EC2.2`: a VPC's default security group has no rules (resources that need traffic
@@ -357,7 +371,7 @@ impl Remediation for RestrictDefaultGroup {
                 })
                 .collect();
             Ok(Inspection {
-                tags: Some(group_tags(&group)),
+                tags: Some(ec2_tags(group.tags())),
                 plan: Plan {
                     before: BeforeState::new(
                         format!("security group {}", fix.target.name),
@@ -427,12 +441,7 @@ async fn revoke(
         .await;
     match result {
         Ok(_) => Ok(()),
-        Err(e)
-            if e.as_service_error().and_then(|s| s.meta().code())
-                == Some("InvalidPermission.NotFound") =>
-        {
-            Ok(())
-        }
+        Err(e) if service_code(&e) == Some("InvalidPermission.NotFound") => Ok(()),
         Err(e) => Err(FixError::from_sdk(
             "ec2:RevokeSecurityGroupIngress",
             &format!("security group {group_id}"),

@@ -10,50 +10,16 @@ use aws_sdk_ec2::types::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::ec2::ADMIN_PORTS;
-use super::isolate::instance_id;
+use super::ec2::{ec2_resource_id, ec2_tags, ADMIN_PORTS};
+use super::isolate::{describe_instance, instance_id, INSTANCE_NOT_FOUND};
 use super::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
-use crate::error::FixError;
-
-const INSTANCE_NOT_FOUND: &[&str] = &["InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed"];
-
-fn id_from(resource_id: &str, kind: &str, prefix: &str) -> Result<String, FixError> {
-    let id = match Arn::parse(resource_id) {
-        Some(arn) if arn.service == "ec2" => arn.resource.strip_prefix(&format!("{kind}/")),
-        Some(_) => None,
-        None => Some(resource_id),
-    };
-    match id {
-        Some(id)
-            if id.len() > prefix.len()
-                && id.len() <= 64
-                && id.starts_with(prefix)
-                && id[prefix.len()..].bytes().all(|b| b.is_ascii_hexdigit()) =>
-        {
-            Ok(id.to_owned())
-        }
-        _ => Err(FixError::Target(format!(
-            "`{resource_id}` is not a {kind} hubfix can act on"
-        ))),
-    }
-}
+use crate::error::{service_code, FixError};
 
 fn plan<T: Serialize>(resource: String, before: &T, changes: Vec<Change>) -> Plan {
     Plan {
         before: BeforeState::new(resource, before),
         changes,
     }
-}
-
-fn ec2_tags(tags: &[Tag]) -> Vec<(String, String)> {
-    tags.iter()
-        .map(|t| {
-            (
-                t.key().unwrap_or_default().to_owned(),
-                t.value().unwrap_or_default().to_owned(),
-            )
-        })
-        .collect()
 }
 
 // ------------------------------------------------------------------------ EC2.1
@@ -220,24 +186,7 @@ pub struct InstanceFacts {
 }
 
 async fn instance_facts(ec2: &aws_sdk_ec2::Client, id: &str) -> Result<InstanceFacts, FixError> {
-    let resource = format!("instance {id}");
-    let out = ec2
-        .describe_instances()
-        .instance_ids(id)
-        .send()
-        .await
-        .map_err(|e| {
-            FixError::from_sdk("ec2:DescribeInstances", &resource, INSTANCE_NOT_FOUND, e)
-        })?;
-    let instance = out
-        .reservations()
-        .iter()
-        .flat_map(|r| r.instances())
-        .find(|i| i.instance_id() == Some(id))
-        .ok_or_else(|| FixError::NotFound {
-            resource,
-            code: "InvalidInstanceID.NotFound".into(),
-        })?;
+    let instance = describe_instance(ec2, id).await?;
     Ok(InstanceFacts {
         state: instance
             .state()
@@ -429,7 +378,7 @@ pub struct SubnetBefore {
 
 impl Remediation for NoPublicIpOnLaunch {
     fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        id_from(resource_id, "subnet", "subnet-")
+        ec2_resource_id(resource_id, "subnet", "subnet-", "a subnet")
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
@@ -522,7 +471,7 @@ pub struct FlowLogsBefore {
 
 impl Remediation for VpcFlowLogs {
     fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        id_from(resource_id, "vpc", "vpc-")
+        ec2_resource_id(resource_id, "vpc", "vpc-", "a VPC")
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
@@ -681,7 +630,7 @@ pub fn nacl_entry_open_to_admin(entry: &NaclEntry) -> bool {
 
 impl Remediation for NaclAdminPorts {
     fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        id_from(resource_id, "network-acl", "acl-")
+        ec2_resource_id(resource_id, "network-acl", "acl-", "a network ACL")
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
@@ -765,11 +714,7 @@ impl Remediation for NaclAdminPorts {
                 .await;
             match result {
                 Ok(_) => Ok(()),
-                Err(e)
-                    if super::s3::service_code(&e) == Some("InvalidNetworkAclEntry.NotFound") =>
-                {
-                    Ok(())
-                }
+                Err(e) if service_code(&e) == Some("InvalidNetworkAclEntry.NotFound") => Ok(()),
                 Err(e) => Err(FixError::from_sdk(
                     "ec2:DeleteNetworkAclEntry",
                     &format!("network ACL {}", fix.target.name),
@@ -833,21 +778,27 @@ mod tests {
     #[test]
     fn resource_ids() {
         assert_eq!(
-            id_from(
+            ec2_resource_id(
                 "arn:aws:ec2:us-east-1:1:subnet/subnet-0abc",
                 "subnet",
-                "subnet-"
+                "subnet-",
+                "a subnet"
             )
             .unwrap(),
             "subnet-0abc"
         );
         assert_eq!(
-            id_from("arn:aws:ec2:us-east-1:1:vpc/vpc-12", "vpc", "vpc-").unwrap(),
+            ec2_resource_id("arn:aws:ec2:us-east-1:1:vpc/vpc-12", "vpc", "vpc-", "a VPC").unwrap(),
             "vpc-12"
         );
-        assert_eq!(id_from("acl-0f", "network-acl", "acl-").unwrap(), "acl-0f");
-        assert!(id_from("arn:aws:ec2:us-east-1:1:vpc/vpc-zz", "vpc", "vpc-").is_err());
-        assert!(id_from("subnet-1;x", "subnet", "subnet-").is_err());
+        assert_eq!(
+            ec2_resource_id("acl-0f", "network-acl", "acl-", "a network ACL").unwrap(),
+            "acl-0f"
+        );
+        assert!(
+            ec2_resource_id("arn:aws:ec2:us-east-1:1:vpc/vpc-zz", "vpc", "vpc-", "a VPC").is_err()
+        );
+        assert!(ec2_resource_id("subnet-1;x", "subnet", "subnet-", "a subnet").is_err());
         assert!(crate::remediate::account_resource_name(
             "AWS::::Account:123456789012",
             "123456789012"

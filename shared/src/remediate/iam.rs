@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
-use crate::error::FixError;
+use crate::error::{service_code, FixError};
 use crate::policy::PasswordSettings;
 
 const NO_SUCH_ENTITY: &[&str] = &["NoSuchEntity"];
@@ -213,7 +213,7 @@ async fn password_policy(fix: &Fix<'_>) -> Result<Option<PasswordPolicy>, FixErr
             reuse_prevention: p.password_reuse_prevention().filter(|r| *r > 0),
             hard_expiry: p.hard_expiry().unwrap_or(false),
         })),
-        Err(e) if super::s3::service_code(&e) == Some("NoSuchEntity") => Ok(None),
+        Err(e) if service_code(&e) == Some("NoSuchEntity") => Ok(None),
         Err(e) => Err(FixError::from_sdk(
             "iam:GetAccountPasswordPolicy",
             "account",
@@ -433,7 +433,7 @@ async fn console_password_idle_days(fix: &Fix<'_>) -> Result<Option<u64>, FixErr
         .await
     {
         Ok(out) => out.login_profile().cloned(),
-        Err(e) if super::s3::service_code(&e) == Some("NoSuchEntity") => None,
+        Err(e) if service_code(&e) == Some("NoSuchEntity") => None,
         Err(e) => return Err(iam_err("iam:GetLoginProfile", &resource)(e)),
     };
     let Some(profile) = profile else {
@@ -524,7 +524,7 @@ impl Remediation for Credentials {
                         .await
                     {
                         Ok(_) => Ok(()),
-                        Err(e) if super::s3::service_code(&e) == Some("NoSuchEntity") => Ok(()),
+                        Err(e) if service_code(&e) == Some("NoSuchEntity") => Ok(()),
                         Err(e) => Err(iam_err("iam:DeleteLoginProfile", &resource)(e)),
                     }
                 }
@@ -654,7 +654,7 @@ impl Remediation for PoliciesThroughGroups {
             let policies = user_policies(&fix).await?;
             match iam.create_group().group_name(&group).send().await {
                 Ok(_) => {}
-                Err(e) if super::s3::service_code(&e) == Some("EntityAlreadyExists") => {}
+                Err(e) if service_code(&e) == Some("EntityAlreadyExists") => {}
                 Err(e) => return Err(iam_err("iam:CreateGroup", &resource)(e)),
             }
             for arn in &policies.managed {
@@ -777,7 +777,7 @@ impl Remediation for SupportRole {
                 .await
             {
                 Ok(_) => {}
-                Err(e) if super::s3::service_code(&e) == Some("EntityAlreadyExists") => {}
+                Err(e) if service_code(&e) == Some("EntityAlreadyExists") => {}
                 Err(e) => return Err(FixError::from_sdk("iam:CreateRole", SUPPORT_ROLE, &[], e)),
             }
             iam.attach_role_policy()
@@ -871,7 +871,7 @@ impl Remediation for ExternalAccessAnalyzer {
                 .await
             {
                 Ok(_) => Ok(()),
-                Err(e) if super::s3::service_code(&e) == Some("ConflictException") => Ok(()),
+                Err(e) if service_code(&e) == Some("ConflictException") => Ok(()),
                 Err(e) => Err(FixError::from_sdk(
                     "access-analyzer:CreateAnalyzer",
                     ANALYZER_NAME,
@@ -983,7 +983,7 @@ impl Remediation for ExpiredServerCertificates {
                 .await
             {
                 Ok(_) => Ok(()),
-                Err(e) if super::s3::service_code(&e) == Some("NoSuchEntity") => Ok(()),
+                Err(e) if service_code(&e) == Some("NoSuchEntity") => Ok(()),
                 Err(e) => Err(FixError::from_sdk(
                     "iam:DeleteServerCertificate",
                     &format!("certificate {name}"),

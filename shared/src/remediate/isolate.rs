@@ -2,10 +2,10 @@
 //! security group of its VPC that has no rules (created once, reused), keep its original
 //! groups in a tag, snapshot its volumes for forensics, and tag it as isolated.
 
-use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
+use aws_sdk_ec2::types::{Filter, Instance, ResourceType, Tag, TagSpecification};
 use serde::{Deserialize, Serialize};
 
-use super::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
+use super::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 use crate::error::FixError;
 
 /// Name of the isolation security group hubfix keeps in each VPC.
@@ -17,7 +17,8 @@ pub const ISOLATED_TAG: &str = "hubfix:isolated";
 /// Tag on each forensic snapshot naming the instance it came from.
 pub const SNAPSHOT_SOURCE_TAG: &str = "hubfix:forensics-of";
 
-const INSTANCE_NOT_FOUND: &[&str] = &["InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed"];
+pub(crate) const INSTANCE_NOT_FOUND: &[&str] =
+    &["InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed"];
 
 /// The `IsolateInstance` custom action.
 #[derive(Debug)]
@@ -59,24 +60,32 @@ pub struct InstanceState {
 
 /// The instance id of an `AwsEc2Instance` resource id.
 pub fn instance_id(resource_id: &str) -> Result<String, FixError> {
-    let id = match Arn::parse(resource_id) {
-        Some(arn) if arn.service == "ec2" => arn.resource.strip_prefix("instance/"),
-        Some(_) => None,
-        None => Some(resource_id),
-    };
-    match id {
-        Some(id)
-            if id.len() > 2
-                && id.len() <= 40
-                && id.starts_with("i-")
-                && id[2..].bytes().all(|b| b.is_ascii_hexdigit()) =>
-        {
-            Ok(id.to_owned())
-        }
-        _ => Err(FixError::Target(format!(
-            "`{resource_id}` is not an EC2 instance hubfix can act on"
-        ))),
-    }
+    super::ec2::ec2_resource_id(resource_id, "instance", "i-", "an EC2 instance")
+}
+
+/// Reads one instance.
+pub(crate) async fn describe_instance(
+    ec2: &aws_sdk_ec2::Client,
+    instance_id: &str,
+) -> Result<Instance, FixError> {
+    let resource = format!("instance {instance_id}");
+    let out = ec2
+        .describe_instances()
+        .instance_ids(instance_id)
+        .send()
+        .await
+        .map_err(|e| {
+            FixError::from_sdk("ec2:DescribeInstances", &resource, INSTANCE_NOT_FOUND, e)
+        })?;
+    out.reservations()
+        .iter()
+        .flat_map(|r| r.instances())
+        .find(|i| i.instance_id() == Some(instance_id))
+        .cloned()
+        .ok_or_else(|| FixError::NotFound {
+            resource,
+            code: "InvalidInstanceID.NotFound".into(),
+        })
 }
 
 /// Plans isolation: nothing to do when the instance's only group is the isolation group.
@@ -115,23 +124,7 @@ async fn inspect_instance(
     instance_id: &str,
 ) -> Result<Inspection, FixError> {
     let resource = format!("instance {instance_id}");
-    let out = ec2
-        .describe_instances()
-        .instance_ids(instance_id)
-        .send()
-        .await
-        .map_err(|e| {
-            FixError::from_sdk("ec2:DescribeInstances", &resource, INSTANCE_NOT_FOUND, e)
-        })?;
-    let instance = out
-        .reservations()
-        .iter()
-        .flat_map(|r| r.instances())
-        .find(|i| i.instance_id() == Some(instance_id))
-        .ok_or_else(|| FixError::NotFound {
-            resource: resource.clone(),
-            code: "InvalidInstanceID.NotFound".into(),
-        })?;
+    let instance = describe_instance(ec2, instance_id).await?;
     if instance.state().and_then(|s| s.name()).map(|n| n.as_str()) == Some("terminated") {
         return Err(FixError::NotFound {
             resource,
@@ -156,16 +149,7 @@ async fn inspect_instance(
             .filter_map(|b| b.ebs().and_then(|e| e.volume_id()).map(str::to_owned))
             .collect(),
     };
-    let tags = instance
-        .tags()
-        .iter()
-        .map(|t| {
-            (
-                t.key().unwrap_or_default().to_owned(),
-                t.value().unwrap_or_default().to_owned(),
-            )
-        })
-        .collect();
+    let tags = super::ec2::ec2_tags(instance.tags());
     let isolation_group = find_isolation_group(ec2, &vpc_id).await?;
     Ok(Inspection {
         tags: Some(tags),

@@ -5,7 +5,7 @@ use aws_sdk_s3control::types::PublicAccessBlockConfiguration as AccountPab;
 use serde::{Deserialize, Serialize};
 
 use super::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
-use crate::error::FixError;
+use crate::error::{service_code, FixError};
 
 pub(crate) const NO_SUCH_BUCKET: &[&str] = &["NoSuchBucket"];
 const NO_PAB: &str = "NoSuchPublicAccessBlockConfiguration";
@@ -169,16 +169,6 @@ pub(crate) async fn bucket_tags(
             e,
         )),
     }
-}
-
-/// The error code of a service error.
-pub(crate) fn service_code<E, R>(
-    err: &aws_smithy_runtime_api::client::result::SdkError<E, R>,
-) -> Option<&str>
-where
-    E: aws_smithy_types::error::metadata::ProvideErrorMetadata,
-{
-    err.as_service_error().and_then(|e| e.code())
 }
 
 /// Reads a bucket's tags (when asked) and Block Public Access, and plans the fix.

@@ -11,9 +11,9 @@ use aws_sdk_s3::types::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::s3::{bucket_name, bucket_tags, inspect_bucket, service_code, NO_SUCH_BUCKET};
+use super::s3::{bucket_name, bucket_tags, inspect_bucket, NO_SUCH_BUCKET};
 use super::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
-use crate::error::FixError;
+use crate::error::{service_code, FixError};
 
 /// Grantee URIs that make an ACL grant public.
 pub const PUBLIC_GRANTEES: &[&str] = &[

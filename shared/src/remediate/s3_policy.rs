@@ -5,9 +5,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::s3::{bucket_tags, service_code, NO_SUCH_BUCKET};
+use super::s3::{bucket_tags, NO_SUCH_BUCKET};
 use super::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
-use crate::error::FixError;
+use crate::error::{service_code, FixError};
 
 /// Sid of the statement hubfix adds for `S3.5`.
 pub const TLS_SID: &str = "HubfixDenyInsecureTransport";
