@@ -13,6 +13,7 @@ use futures_util::stream::{self, StreamExt};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::audit::{AuditRecord, AuditTrail, Stage};
 use crate::aws::{AwsContext, Clients};
 use crate::control;
 use crate::error::FixError;
@@ -81,6 +82,8 @@ pub struct Report {
     pub outcomes: Vec<Outcome>,
     /// Findings Security Hub did not accept an update for.
     pub update_failures: Vec<UpdateFailure>,
+    /// Decisions that could not be written to the audit trail (they are in the logs).
+    pub audit_failures: Vec<String>,
 }
 
 impl Report {
@@ -108,12 +111,26 @@ enum Prepared {
     Ready(Box<Pending>),
 }
 
+/// Called with each outcome as it is reached (a CLI's progress bar).
+#[derive(Clone)]
+pub struct Progress(pub Arc<dyn Fn(&Outcome) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
 /// The remediation engine.
 #[derive(Debug)]
 pub struct Engine {
     policy: Policy,
     aws: AwsContext,
     emit_metrics: bool,
+    audit: Option<AuditTrail>,
+    actor: String,
+    notes: bool,
+    progress: Option<Progress>,
 }
 
 impl Engine {
@@ -123,7 +140,47 @@ impl Engine {
             policy,
             aws,
             emit_metrics: false,
+            audit: None,
+            actor: "hubfix".into(),
+            notes: true,
+            progress: None,
         }
+    }
+
+    /// Reports each outcome as it is reached.
+    pub fn with_progress(mut self, progress: Progress) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
+    /// Keep every decision in an audit trail; a fix is applied only once its
+    /// before-state is stored there.
+    pub fn with_audit(mut self, trail: Option<AuditTrail>) -> Self {
+        self.audit = trail;
+        self
+    }
+
+    /// Who or what drives this engine, for the audit trail (a function, a CLI user).
+    pub fn with_actor(mut self, actor: impl Into<String>) -> Self {
+        self.actor = actor.into();
+        self
+    }
+
+    /// Whether outcomes are recorded on the findings (on by default; `hubfix plan`
+    /// turns it off so that a preview changes nothing, notes included).
+    pub fn with_notes(mut self, on: bool) -> Self {
+        self.notes = on;
+        self
+    }
+
+    /// The AWS clients and sessions.
+    pub fn aws(&self) -> &AwsContext {
+        &self.aws
+    }
+
+    /// The audit trail, when configured.
+    pub fn audit(&self) -> Option<&AuditTrail> {
+        self.audit.as_ref()
     }
 
     /// Emit one CloudWatch EMF metric line per outcome (on in Lambda).
@@ -177,6 +234,7 @@ impl Engine {
 
         let in_progress: Vec<FindingUpdate> = prepared
             .iter()
+            .filter(|_| self.notes)
             .filter_map(|p| match p {
                 Prepared::Ready(p) => Some(FindingUpdate {
                     id: p.outcome.finding_id.clone(),
@@ -194,11 +252,19 @@ impl Engine {
         ))
         .await;
 
+        let actor = self.actor_of(&request);
         let outcomes: Vec<Outcome> = stream::iter(prepared)
-            .map(|p| async move {
-                match p {
-                    Prepared::Done(o) => *o,
-                    Prepared::Ready(p) => Box::pin(self.finish(*p)).await,
+            .map(|p| {
+                let actor = &actor;
+                async move {
+                    let outcome = match p {
+                        Prepared::Done(o) => *o,
+                        Prepared::Ready(p) => Box::pin(self.finish(*p, actor)).await,
+                    };
+                    if let Some(Progress(report)) = &self.progress {
+                        report(&outcome);
+                    }
+                    outcome
                 }
             })
             .buffered(self.policy.concurrency)
@@ -207,7 +273,7 @@ impl Engine {
 
         let updates: Vec<FindingUpdate> = outcomes
             .iter()
-            .filter(|o| o.is_recorded())
+            .filter(|o| self.notes && o.is_recorded())
             .filter_map(|o| {
                 Some(FindingUpdate {
                     id: o.finding_id.clone(),
@@ -225,10 +291,51 @@ impl Engine {
                 metrics::emit(o);
             }
         }
+        let audit_failures = Box::pin(self.audit_decisions(&outcomes, &request)).await;
         Report {
             outcomes,
             update_failures,
+            audit_failures,
         }
+    }
+
+    /// Writes one `decided` record per outcome that is not ignored; returns the failures.
+    async fn audit_decisions(
+        &self,
+        outcomes: &[Outcome],
+        request: &Result<Request, String>,
+    ) -> Vec<String> {
+        let Some(trail) = &self.audit else {
+            return Vec::new();
+        };
+        let actor = self.actor_of(request);
+        let now = std::time::SystemTime::now();
+        stream::iter(outcomes.iter().filter(|o| o.kind != OutcomeKind::Ignored))
+            .map(|o| {
+                let record = AuditRecord::of(o, Stage::Decided, &actor, now);
+                async move {
+                    trail.write(&record).await.err().map(|e| {
+                        tracing::warn!(finding_id = %record.finding_id, error = %e, "audit record not written");
+                        format!("{}: {e}", record.finding_id)
+                    })
+                }
+            })
+            .buffer_unordered(self.policy.concurrency)
+            .filter_map(|failure| async move { failure })
+            .collect()
+            .await
+    }
+
+    /// The actor of the audit records: the engine's driver and the request.
+    fn actor_of(&self, request: &Result<Request, String>) -> String {
+        let what = match request {
+            Ok(Request::Automatic) => "automatic (imported finding)".to_owned(),
+            Ok(Request::Remediate) => format!("custom action {ACTION_REMEDIATE}"),
+            Ok(Request::DryRun) => format!("custom action {ACTION_DRY_RUN}"),
+            Ok(Request::IsolateInstance) => format!("custom action {ACTION_ISOLATE_INSTANCE}"),
+            Err(name) => format!("unknown custom action {name}"),
+        };
+        format!("{}: {what}", self.actor)
     }
 
     /// Resolves, gates and plans one finding.
@@ -303,6 +410,8 @@ impl Engine {
             }
         };
         base.resource = Some(target.resource_id.clone());
+        base.rule = Some(rule.control_id.to_owned());
+        base.target = Some(target.clone());
         let subject = subject(rule.control_id, &target);
         let finding_tags = finding
             .resources
@@ -373,6 +482,7 @@ impl Engine {
             .iter()
             .map(|c| c.description.clone())
             .collect();
+        base.plan = inspection.plan.changes.clone();
         if self.policy.dry_run || request == Request::DryRun {
             return done(
                 base,
@@ -393,7 +503,7 @@ impl Engine {
     }
 
     /// Applies a plan and verifies it by reading the resource back.
-    async fn finish(&self, p: Pending) -> Outcome {
+    async fn finish(&self, p: Pending, actor: &str) -> Outcome {
         let subject = subject(p.rule.control_id, &p.target);
         let changes = p.plan.describe();
         let fix = Fix {
@@ -401,6 +511,21 @@ impl Engine {
             target: &p.target,
             settings: &self.policy.settings,
         };
+        if let Some(trail) = &self.audit {
+            let record = AuditRecord::of(
+                &p.outcome,
+                Stage::Planned,
+                actor,
+                std::time::SystemTime::now(),
+            );
+            if let Err(e) = trail.write(&record).await {
+                return with_kind(
+                    p.outcome,
+                    OutcomeKind::Failed,
+                    format!("hubfix did not fix {subject}: its before-state could not be saved to the audit trail ({e}); nothing changed."),
+                );
+            }
+        }
         if let Err(e) = remediate::apply(p.rule.remediation, fix, &p.plan).await {
             return with_kind(
                 p.outcome,
@@ -408,23 +533,30 @@ impl Engine {
                 format!("hubfix could not fix {subject}: {e}. Planned: {changes}."),
             );
         }
+        let mut outcome = p.outcome;
         match p.rule.remediation.inspect(fix, false).await {
-            Ok(after) if after.plan.is_compliant() => with_kind(
-                p.outcome,
-                OutcomeKind::Remediated,
-                format!("hubfix fixed {subject}: {changes}; verified by reading it back."),
-            ),
-            Ok(after) => with_kind(
-                p.outcome,
-                OutcomeKind::Failed,
-                format!(
-                    "hubfix changed {subject} ({changes}) but {}: still to do: {}.",
-                    FixError::Verification("it is not compliant yet".into()),
-                    after.plan.describe()
-                ),
-            ),
+            Ok(after) if after.plan.is_compliant() => {
+                outcome.after = Some(after.plan.before);
+                with_kind(
+                    outcome,
+                    OutcomeKind::Remediated,
+                    format!("hubfix fixed {subject}: {changes}; verified by reading it back."),
+                )
+            }
+            Ok(after) => {
+                let still = after.plan.describe();
+                outcome.after = Some(after.plan.before);
+                with_kind(
+                    outcome,
+                    OutcomeKind::Failed,
+                    format!(
+                        "hubfix changed {subject} ({changes}) but {}: still to do: {still}.",
+                        FixError::Verification("it is not compliant yet".into()),
+                    ),
+                )
+            }
             Err(e) => with_kind(
-                p.outcome,
+                outcome,
                 OutcomeKind::Failed,
                 format!("hubfix changed {subject} ({changes}) but could not verify it: {e}."),
             ),

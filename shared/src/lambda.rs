@@ -73,7 +73,17 @@ pub async fn engine_from_env() -> Result<Engine, ConfigError> {
         "hubfix configured"
     );
     let aws = AwsContext::new(load_config().await).with_member_role(policy.member_role.clone());
-    Ok(Engine::new(policy, aws).with_metrics(true))
+    let audit = policy
+        .audit
+        .as_ref()
+        .map(|a| crate::audit::AuditTrail::new(aws.home().s3.clone(), &a.bucket, &a.prefix));
+    let actor = std::env::var("AWS_LAMBDA_FUNCTION_NAME")
+        .map(|name| format!("function {name}"))
+        .unwrap_or_else(|_| "hubfix".to_owned());
+    Ok(Engine::new(policy, aws)
+        .with_metrics(true)
+        .with_audit(audit)
+        .with_actor(actor))
 }
 
 /// Runs a function: logging, the engine once per cold start, then the Lambda runtime
@@ -122,6 +132,7 @@ pub async fn handle(
         "summary": report.summary(),
         "outcomes": report.outcomes,
         "updateFailures": report.update_failures,
+        "auditFailures": report.audit_failures,
     }))
 }
 

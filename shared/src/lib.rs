@@ -7,8 +7,11 @@
 //! - [`policy`]: what hubfix may do (modes, scope, exemptions, dry-run);
 //! - [`remediate`]: per-service plan/apply/verify with before-state;
 //! - [`engine`]: the flow from event to recorded outcomes;
+//! - [`undo`]: putting a fixed resource back as it was;
+//! - [`audit`]: the trail of every decision, with before-states;
 //! - [`aws`], [`securityhub`], [`metrics`]: the adapters.
 
+pub mod audit;
 pub mod aws;
 pub mod control;
 pub mod engine;
@@ -21,6 +24,7 @@ pub mod policy;
 pub mod registry;
 pub mod remediate;
 pub mod securityhub;
+pub mod undo;
 
 pub use engine::{Engine, Report, Request};
 pub use finding::{Finding, SecurityHubEvent};

@@ -1,9 +1,9 @@
 //! The outcome of one finding: what hubfix did and the note it leaves on the finding.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::finding::WorkflowStatus;
-use crate::remediate::BeforeState;
+use crate::remediate::{BeforeState, Change, Target};
 
 /// Longest note text `BatchUpdateFindings` accepts.
 pub const MAX_NOTE_CHARS: usize = 512;
@@ -11,7 +11,7 @@ pub const MAX_NOTE_CHARS: usize = 512;
 pub const UPDATED_BY: &str = "hubfix";
 
 /// What happened to a finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutcomeKind {
     /// The resource was changed and the change verified.
@@ -86,6 +86,18 @@ pub struct Outcome {
     pub changes: Vec<String>,
     /// The state before the change, for undo.
     pub before: Option<BeforeState>,
+    /// The rule that acted: the control id, or the custom action's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The resource the rule acted on, as resolved from the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<Target>,
+    /// The planned changes with the remediation's record of each (what undo needs).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plan: Vec<Change>,
+    /// The state read back after the fix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<BeforeState>,
 }
 
 impl Outcome {
@@ -102,6 +114,10 @@ impl Outcome {
             note: note.into(),
             changes: Vec::new(),
             before: None,
+            rule: None,
+            target: None,
+            plan: Vec::new(),
+            after: None,
         }
     }
 

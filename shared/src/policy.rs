@@ -49,6 +49,11 @@ pub const ENV_FLOW_LOG_ROLE: &str = "HUBFIX_FLOW_LOG_ROLE_ARN";
 pub const ENV_MEMBER_ROLE: &str = "HUBFIX_MEMBER_ROLE_NAME";
 /// Environment variable: the external id hubfix passes when it assumes the member role.
 pub const ENV_MEMBER_EXTERNAL_ID: &str = "HUBFIX_MEMBER_ROLE_EXTERNAL_ID";
+/// Environment variable: the S3 bucket of the audit trail (before-states for undo);
+/// unset: decisions are only logged, and fixes cannot be undone with `hubfix undo`.
+pub const ENV_AUDIT_BUCKET: &str = "HUBFIX_AUDIT_BUCKET";
+/// Environment variable: the key prefix of the audit trail in its bucket.
+pub const ENV_AUDIT_PREFIX: &str = "HUBFIX_AUDIT_PREFIX";
 /// Environment variable: TCP ports that may stay open to the world (`EC2.18`).
 pub const ENV_PUBLIC_PORTS: &str = "HUBFIX_EC2_PUBLIC_PORTS";
 /// Environment variable: minimum password length of the account password policy.
@@ -240,6 +245,17 @@ pub struct Policy {
     pub settings: FixSettings,
     /// The role hubfix assumes in member accounts, if any.
     pub member_role: Option<MemberRole>,
+    /// The audit trail's bucket and key prefix, if any.
+    pub audit: Option<AuditLocation>,
+}
+
+/// Where the audit trail is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditLocation {
+    /// The S3 bucket (in hubfix's own account).
+    pub bucket: String,
+    /// The key prefix, ending in `/`.
+    pub prefix: String,
 }
 
 /// The role hubfix assumes to fix resources in another account.
@@ -263,6 +279,7 @@ impl Default for Policy {
             concurrency: DEFAULT_CONCURRENCY,
             settings: FixSettings::default(),
             member_role: None,
+            audit: None,
         }
     }
 }
@@ -343,6 +360,22 @@ impl Policy {
         }
         if let Some(v) = get(ENV_S3_ABORT_MULTIPART_DAYS) {
             policy.settings.s3_abort_multipart_days = parse_days(ENV_S3_ABORT_MULTIPART_DAYS, &v)?;
+        }
+        if let Some(v) = get(ENV_AUDIT_BUCKET) {
+            let bucket = v.trim();
+            crate::remediate::s3::bucket_name(bucket).map_err(|_| {
+                ConfigError::new(ENV_AUDIT_BUCKET, format!("`{bucket}` is not a bucket name"))
+            })?;
+            let mut prefix = get(ENV_AUDIT_PREFIX)
+                .map(|p| p.trim().trim_start_matches('/').to_owned())
+                .unwrap_or_else(|| crate::audit::DEFAULT_PREFIX.to_owned());
+            if !prefix.is_empty() && !prefix.ends_with('/') {
+                prefix.push('/');
+            }
+            policy.audit = Some(AuditLocation {
+                bucket: bucket.to_owned(),
+                prefix,
+            });
         }
         if let Some(v) = get(ENV_MEMBER_ROLE) {
             let name = v.trim();

@@ -562,6 +562,12 @@ pub fn rule(control_id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.control_id == control_id)
 }
 
+/// The rule of a control or of a custom action (`IsolateInstance`), by the id an
+/// outcome or audit record names it with.
+pub fn find(rule_id: &str) -> Option<&'static Rule> {
+    rule(rule_id).or_else(|| ACTION_RULES.iter().find(|r| r.control_id == rule_id))
+}
+
 /// Every IAM action any rule or custom action needs, sorted and without duplicates.
 pub fn all_iam_actions() -> Vec<&'static str> {
     let mut actions: Vec<&'static str> = RULES

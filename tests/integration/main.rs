@@ -13,3 +13,4 @@ mod s3_account;
 mod s3_bucket;
 mod s3_catalogue;
 mod template;
+mod undo;

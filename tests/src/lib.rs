@@ -250,6 +250,31 @@ pub async fn run_event(
     (outcome, status, note.unwrap_or_default())
 }
 
+/// Undoes the fix an outcome records (the rule's `undo`, then the read-back check of
+/// [`hubfix::undo::restore`]) and returns the steps taken.
+pub async fn undo_outcome(
+    clients: &Clients,
+    outcome: &hubfix::Outcome,
+) -> Result<Vec<String>, hubfix::error::FixError> {
+    let rule = hubfix::registry::find(outcome.rule.as_deref().expect("the outcome names its rule"))
+        .expect("a registered rule");
+    let target = outcome
+        .target
+        .as_ref()
+        .expect("the outcome names its target");
+    let before = outcome
+        .before
+        .as_ref()
+        .expect("the outcome records a before-state");
+    let settings = Policy::default().settings;
+    let fix = hubfix::remediate::Fix {
+        clients,
+        target,
+        settings: &settings,
+    };
+    hubfix::undo::restore(rule, fix, before, &outcome.plan).await
+}
+
 /// A name unique within this test process, for buckets and groups.
 pub fn unique(prefix: &str) -> String {
     use std::sync::atomic::{AtomicUsize, Ordering};

@@ -40,6 +40,20 @@ pub trait Remediation: fmt::Debug + Send + Sync {
 
     /// Applies one change of a plan `inspect` made.
     fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()>;
+
+    /// Undoes an applied fix: puts the resource back to `before` (as `inspect` recorded
+    /// it), knowing the `changes` that were applied. Returns one line per step taken.
+    /// After it, `inspect` reads the same before-state again; a fix that deleted
+    /// something returns [`FixError::Irreversible`] saying what is left.
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        let _ = (fix, before, changes);
+        Box::pin(async { Err(FixError::Irreversible("not yet supported".into())) })
+    }
 }
 
 /// What a remediation works with: the clients of the resource's account and region,
@@ -55,7 +69,7 @@ pub struct Fix<'a> {
 }
 
 /// The resource a rule acts on, resolved from a finding.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Target {
     /// The account the resource lives in.
     pub account: String,
@@ -122,6 +136,17 @@ impl BeforeState {
     /// The state read back as the remediation's own type.
     pub fn state_as<T: DeserializeOwned>(&self) -> Option<T> {
         serde_json::from_value(self.state.clone()).ok()
+    }
+
+    /// The state read back as the remediation's own type, or an error saying the
+    /// recorded before-state cannot be used to undo the fix.
+    pub fn recorded<T: DeserializeOwned>(&self) -> Result<T, FixError> {
+        serde_json::from_value(self.state.clone()).map_err(|e| {
+            FixError::Target(format!(
+                "the recorded before-state of {} is unreadable: {e}",
+                self.resource
+            ))
+        })
     }
 }
 

@@ -83,6 +83,18 @@ impl Remediation for BucketBlockPublicAccess {
             &fix.target.name,
         ))
     }
+
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        _changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let BlockBefore { config } = before.recorded()?;
+            restore_bucket_block(&fix.clients.s3, &fix.target.name, config).await
+        })
+    }
 }
 
 impl Remediation for AccountBlockPublicAccess {
@@ -99,6 +111,18 @@ impl Remediation for AccountBlockPublicAccess {
             &fix.clients.s3control,
             &fix.target.name,
         ))
+    }
+
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        _changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let BlockBefore { config } = before.recorded()?;
+            restore_account_block(&fix.clients.s3control, &fix.target.name, config).await
+        })
     }
 }
 
@@ -282,6 +306,92 @@ async fn block_account_public_access(
                 e,
             )
         })
+}
+
+/// Puts a bucket's Block Public Access back as it was: the recorded settings, or none.
+async fn restore_bucket_block(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    config: Option<PublicAccessBlock>,
+) -> Result<Vec<String>, FixError> {
+    let resource = format!("bucket {bucket}");
+    let Some(c) = config else {
+        s3.delete_public_access_block()
+            .bucket(bucket)
+            .send()
+            .await
+            .map_err(|e| {
+                FixError::from_sdk(
+                    "s3:PutBucketPublicAccessBlock",
+                    &resource,
+                    NO_SUCH_BUCKET,
+                    e,
+                )
+            })?;
+        return Ok(vec![format!(
+            "removed the Block Public Access configuration of {resource}, which had none"
+        )]);
+    };
+    let config = BucketPab::builder()
+        .block_public_acls(c.block_public_acls)
+        .ignore_public_acls(c.ignore_public_acls)
+        .block_public_policy(c.block_public_policy)
+        .restrict_public_buckets(c.restrict_public_buckets)
+        .build();
+    s3.put_public_access_block()
+        .bucket(bucket)
+        .public_access_block_configuration(config)
+        .send()
+        .await
+        .map_err(|e| {
+            FixError::from_sdk(
+                "s3:PutBucketPublicAccessBlock",
+                &resource,
+                NO_SUCH_BUCKET,
+                e,
+            )
+        })?;
+    Ok(vec![format!(
+        "turned off {} on {resource} again",
+        PublicAccessBlock::settings_off(Some(&c)).join(", ")
+    )])
+}
+
+/// Puts the account's Block Public Access back as it was: the recorded settings, or none.
+async fn restore_account_block(
+    s3control: &aws_sdk_s3control::Client,
+    account_id: &str,
+    config: Option<PublicAccessBlock>,
+) -> Result<Vec<String>, FixError> {
+    let resource = format!("account {account_id}");
+    let Some(c) = config else {
+        s3control
+            .delete_public_access_block()
+            .account_id(account_id)
+            .send()
+            .await
+            .map_err(|e| FixError::from_sdk("s3:PutAccountPublicAccessBlock", &resource, &[], e))?;
+        return Ok(vec![format!(
+            "removed the Block Public Access configuration of {resource}, which had none"
+        )]);
+    };
+    let config = AccountPab::builder()
+        .block_public_acls(c.block_public_acls)
+        .ignore_public_acls(c.ignore_public_acls)
+        .block_public_policy(c.block_public_policy)
+        .restrict_public_buckets(c.restrict_public_buckets)
+        .build();
+    s3control
+        .put_public_access_block()
+        .account_id(account_id)
+        .public_access_block_configuration(config)
+        .send()
+        .await
+        .map_err(|e| FixError::from_sdk("s3:PutAccountPublicAccessBlock", &resource, &[], e))?;
+    Ok(vec![format!(
+        "turned off {} on {resource} again",
+        PublicAccessBlock::settings_off(Some(&c)).join(", ")
+    )])
 }
 
 fn from_bucket_pab(c: &BucketPab) -> PublicAccessBlock {

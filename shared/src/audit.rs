@@ -1,0 +1,412 @@
+//! The audit trail: one JSON record per decision hubfix takes on a finding, kept as
+//! objects in an S3 bucket (the one the SAM template creates), so that every fix can be
+//! explained and undone afterwards.
+//!
+//! Layout: `<prefix>findings/<finding key>/<time>-<stage>.json`, where the finding key
+//! is a hash of the finding id (ids are long ARNs with slashes) and the time is UTC with
+//! milliseconds, so a finding's records list in the order they were written. Each
+//! record carries the full finding id, which reads check.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use aws_sdk_s3::primitives::ByteStream;
+use serde::{Deserialize, Serialize};
+
+use crate::error::FixError;
+use crate::outcome::{Outcome, OutcomeKind};
+use crate::remediate::{BeforeState, Change, Target};
+
+/// Version of the record schema, in every record.
+pub const SCHEMA_VERSION: u32 = 1;
+/// The default key prefix of the trail in its bucket.
+pub const DEFAULT_PREFIX: &str = "hubfix/audit/";
+
+/// Where a record stands in a finding's life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Written before a fix is applied: the before-state is safe before anything changes.
+    Planned,
+    /// The decision and its outcome, for every finding hubfix acted on or refused.
+    Decided,
+    /// A fix was undone.
+    Undone,
+}
+
+impl Stage {
+    /// The snake_case name used in keys.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Planned => "planned",
+            Stage::Decided => "decided",
+            Stage::Undone => "undone",
+        }
+    }
+}
+
+/// One decision, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    /// [`SCHEMA_VERSION`].
+    pub schema: u32,
+    /// When the record was written, RFC 3339 UTC with milliseconds.
+    pub time: String,
+    /// Where the finding stands.
+    pub stage: Stage,
+    /// Who or what asked: the function and trigger, or the CLI user's ARN.
+    pub actor: String,
+    /// The finding's `Id`.
+    pub finding_id: String,
+    /// The finding's `ProductArn`.
+    pub product_arn: Option<String>,
+    /// The finding's account.
+    pub account: Option<String>,
+    /// The finding's region.
+    pub region: Option<String>,
+    /// The security control.
+    pub control_id: Option<String>,
+    /// The rule that acted (the control id, or a custom action's name).
+    pub rule: Option<String>,
+    /// The resource acted on.
+    pub target: Option<Target>,
+    /// The outcome (`planned` records have none yet; `undone` records have none).
+    pub outcome: Option<OutcomeKind>,
+    /// The note left on the finding, or what was done.
+    pub note: String,
+    /// The plan: each change with the remediation's record of it.
+    pub plan: Vec<Change>,
+    /// The state before the fix.
+    pub before: Option<BeforeState>,
+    /// The state read back after the fix (or after the undo).
+    pub after: Option<BeforeState>,
+}
+
+impl AuditRecord {
+    /// The record of an outcome at a stage, stamped `now`.
+    pub fn of(outcome: &Outcome, stage: Stage, actor: &str, now: SystemTime) -> Self {
+        AuditRecord {
+            schema: SCHEMA_VERSION,
+            time: rfc3339(now),
+            stage,
+            actor: actor.to_owned(),
+            finding_id: outcome.finding_id.clone(),
+            product_arn: outcome.product_arn.clone(),
+            account: outcome.account.clone(),
+            region: outcome.region.clone(),
+            control_id: outcome.control_id.clone(),
+            rule: outcome.rule.clone(),
+            target: outcome.target.clone(),
+            outcome: (stage == Stage::Decided).then_some(outcome.kind),
+            note: outcome.note.clone(),
+            plan: outcome.plan.clone(),
+            before: outcome.before.clone(),
+            after: outcome.after.clone(),
+        }
+    }
+}
+
+/// Which records to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Only this finding's records.
+    pub finding_id: Option<String>,
+    /// Only records of this control (or rule).
+    pub control: Option<String>,
+    /// Only records of this account.
+    pub account: Option<String>,
+    /// Only records written at or after this time (RFC 3339 or a date, `2026-11-01`).
+    pub since: Option<String>,
+}
+
+impl AuditFilter {
+    /// Whether a record passes the filter.
+    pub fn admits(&self, r: &AuditRecord) -> bool {
+        let is = |want: &Option<String>, have: Option<&str>| {
+            want.as_deref().is_none_or(|w| have == Some(w))
+        };
+        is(&self.finding_id, Some(&r.finding_id))
+            && (is(&self.control, r.control_id.as_deref()) || is(&self.control, r.rule.as_deref()))
+            && is(&self.account, r.account.as_deref())
+            && self.since.as_deref().is_none_or(|s| r.time.as_str() >= s)
+    }
+}
+
+/// The trail in its bucket.
+#[derive(Debug, Clone)]
+pub struct AuditTrail {
+    s3: aws_sdk_s3::Client,
+    bucket: String,
+    prefix: String,
+}
+
+impl AuditTrail {
+    /// The trail in `bucket` under `prefix` (e.g. [`DEFAULT_PREFIX`]).
+    pub fn new(
+        s3: aws_sdk_s3::Client,
+        bucket: impl Into<String>,
+        prefix: impl Into<String>,
+    ) -> Self {
+        AuditTrail {
+            s3,
+            bucket: bucket.into(),
+            prefix: prefix.into(),
+        }
+    }
+
+    /// The bucket.
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+
+    /// Stores a record; returns its key.
+    pub async fn write(&self, record: &AuditRecord) -> Result<String, FixError> {
+        let key = format!(
+            "{}{}{}-{}.json",
+            self.finding_prefix(&record.finding_id),
+            compact(&record.time),
+            unique_suffix(),
+            record.stage.as_str()
+        );
+        let body = serde_json::to_vec(record).map_err(|e| FixError::Api {
+            operation: "s3:PutObject",
+            code: "Serialization".into(),
+            message: e.to_string(),
+        })?;
+        self.s3
+            .put_object()
+            .bucket(&self.bucket)
+            .key(&key)
+            .content_type("application/json")
+            .body(ByteStream::from(body))
+            .send()
+            .await
+            .map_err(|e| {
+                FixError::from_sdk(
+                    "s3:PutObject",
+                    &format!("audit bucket {}", self.bucket),
+                    &["NoSuchBucket"],
+                    e,
+                )
+            })?;
+        Ok(key)
+    }
+
+    /// A finding's records, oldest first.
+    pub async fn history(&self, finding_id: &str) -> Result<Vec<AuditRecord>, FixError> {
+        let filter = AuditFilter {
+            finding_id: Some(finding_id.to_owned()),
+            ..AuditFilter::default()
+        };
+        self.read_under(&self.finding_prefix(finding_id), &filter)
+            .await
+    }
+
+    /// Every record that passes the filter, oldest first.
+    pub async fn list(&self, filter: &AuditFilter) -> Result<Vec<AuditRecord>, FixError> {
+        match &filter.finding_id {
+            Some(id) => self.read_under(&self.finding_prefix(id), filter).await,
+            None => {
+                let prefix = format!("{}findings/", self.prefix);
+                self.read_under(&prefix, filter).await
+            }
+        }
+    }
+
+    fn finding_prefix(&self, finding_id: &str) -> String {
+        format!("{}findings/{:016x}/", self.prefix, fnv1a(finding_id))
+    }
+
+    async fn read_under(
+        &self,
+        prefix: &str,
+        filter: &AuditFilter,
+    ) -> Result<Vec<AuditRecord>, FixError> {
+        let since = filter.since.as_deref().map(compact);
+        let mut keys = Vec::new();
+        let mut pages = self
+            .s3
+            .list_objects_v2()
+            .bucket(&self.bucket)
+            .prefix(prefix)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| self.error("s3:ListBucket", e))?;
+            for object in page.contents() {
+                let Some(key) = object.key() else { continue };
+                let name = key.rsplit('/').next().unwrap_or_default();
+                if since.as_deref().is_none_or(|s| name >= s) {
+                    keys.push(key.to_owned());
+                }
+            }
+        }
+        let mut records = Vec::new();
+        for key in keys {
+            let record = self.read(&key).await?;
+            if filter.admits(&record) {
+                records.push(record);
+            }
+        }
+        records.sort_by(|a, b| a.time.cmp(&b.time));
+        Ok(records)
+    }
+
+    async fn read(&self, key: &str) -> Result<AuditRecord, FixError> {
+        let out = self
+            .s3
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(|e| self.error("s3:GetObject", e))?;
+        let bytes = out.body.collect().await.map_err(|e| FixError::Api {
+            operation: "s3:GetObject",
+            code: "ConnectionError".into(),
+            message: e.to_string(),
+        })?;
+        serde_json::from_slice(&bytes.into_bytes()).map_err(|e| {
+            FixError::Target(format!(
+                "audit record s3://{}/{key} is unreadable: {e}",
+                self.bucket
+            ))
+        })
+    }
+
+    fn error<E, R>(
+        &self,
+        operation: &'static str,
+        e: aws_smithy_runtime_api::client::result::SdkError<E, R>,
+    ) -> FixError
+    where
+        E: aws_smithy_types::error::metadata::ProvideErrorMetadata
+            + std::error::Error
+            + Send
+            + Sync
+            + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        FixError::from_sdk(
+            operation,
+            &format!("audit bucket {}", self.bucket),
+            &["NoSuchBucket"],
+            e,
+        )
+    }
+}
+
+/// `2026-11-23T10:15:30.123Z`.
+pub fn rfc3339(time: SystemTime) -> String {
+    let since = time.duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO);
+    let secs = since.as_secs();
+    let (year, month, day) = civil_from_days((secs / 86_400) as i64);
+    let rem = secs % 86_400;
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        since.subsec_millis()
+    )
+}
+
+/// The days since 1970-01-01 as a (year, month, day) of the proleptic Gregorian calendar.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// An RFC 3339 time (or date) with only its digits, as it starts a record's file name.
+fn compact(time: &str) -> String {
+    time.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Distinguishes records of the same finding written in the same millisecond.
+fn unique_suffix() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "-{:05}{:04}",
+        std::process::id() % 100_000,
+        NEXT.fetch_add(1, Ordering::Relaxed) % 10_000
+    )
+}
+
+/// 64-bit FNV-1a: a short, stable key for a finding id.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_rfc3339_utc_with_milliseconds() {
+        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00.000Z");
+        let t = UNIX_EPOCH + Duration::from_millis(1_795_429_530_123);
+        assert_eq!(rfc3339(t), "2026-11-23T10:25:30.123Z");
+        let leap = UNIX_EPOCH + Duration::from_secs(951_782_400);
+        assert_eq!(rfc3339(leap), "2000-02-29T00:00:00.000Z");
+    }
+
+    #[test]
+    fn compact_times_sort_like_the_times_and_dates_prefix_them() {
+        assert_eq!(compact("2026-11-23T10:25:30.123Z"), "20261123102530123");
+        assert!(compact("2026-11-23T10:25:30.123Z").starts_with(&compact("2026-11-23")));
+        assert!(compact("2026-11-23") < compact("2026-11-23T00:00:00.000Z"));
+    }
+
+    #[test]
+    fn finding_keys_are_stable_and_distinct() {
+        assert_eq!(fnv1a(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a("a"), 0xaf63_dc4c_8601_ec8c);
+        assert_ne!(fnv1a("finding/1"), fnv1a("finding/2"));
+    }
+
+    #[test]
+    fn filters_match_control_or_rule_account_and_time() {
+        let mut outcome = Outcome::new("f-1", OutcomeKind::Remediated, "fixed");
+        outcome.control_id = Some("EC2.13".into());
+        outcome.rule = Some("IsolateInstance".into());
+        outcome.account = Some("111111111111".into());
+        let at = UNIX_EPOCH + Duration::from_secs(1_795_429_530);
+        let record = AuditRecord::of(&outcome, Stage::Decided, "test", at);
+        assert_eq!(record.outcome, Some(OutcomeKind::Remediated));
+        let filter = |f: AuditFilter| f.admits(&record);
+        assert!(filter(AuditFilter::default()));
+        assert!(filter(AuditFilter {
+            control: Some("IsolateInstance".into()),
+            ..AuditFilter::default()
+        }));
+        assert!(filter(AuditFilter {
+            control: Some("EC2.13".into()),
+            since: Some("2026-11-23".into()),
+            ..AuditFilter::default()
+        }));
+        assert!(!filter(AuditFilter {
+            since: Some("2026-11-24".into()),
+            ..AuditFilter::default()
+        }));
+        assert!(!filter(AuditFilter {
+            account: Some("222222222222".into()),
+            ..AuditFilter::default()
+        }));
+        assert!(!filter(AuditFilter {
+            finding_id: Some("f-2".into()),
+            ..AuditFilter::default()
+        }));
+        let planned = AuditRecord::of(&outcome, Stage::Planned, "test", at);
+        assert_eq!(planned.outcome, None);
+    }
+}
