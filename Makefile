@@ -8,7 +8,7 @@ SYSTEM_PY   ?= python3
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: test demo venv lint templates unit emulator-test integration generated clean
+.PHONY: test demo sandbox cli venv lint templates unit emulator-test integration generated clean
 
 ## venv: the project-local virtualenv with the pinned AWS emulator (moto) and test tools.
 venv: $(VENV)/.installed
@@ -23,6 +23,16 @@ $(VENV)/.installed: requirements.txt tests/emulator/requirements.txt
 demo: venv
 	cargo build --locked -q -p auto-remediate -p custom-action -p hubfix-tests --bin demo
 	HUBFIX_FUNCTIONS_DIR=$(CARGO_TARGET_DIR)/debug $(CARGO_TARGET_DIR)/debug/demo
+
+## cli: the `hubfix` command, installed into ~/.cargo/bin.
+cli:
+	cargo install --locked --path cli
+
+## sandbox: the emulator with two accounts' misconfigured resources and findings, for
+## trying the `hubfix` command by hand; writes .sandbox.env; Enter stops it.
+sandbox: venv
+	cargo build --locked -q -p hubfix-tests --bin sandbox
+	$(CARGO_TARGET_DIR)/debug/sandbox
 
 ## lint: formatting and clippy, warnings are errors.
 lint:

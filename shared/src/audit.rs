@@ -180,14 +180,7 @@ impl AuditTrail {
             .body(ByteStream::from(body))
             .send()
             .await
-            .map_err(|e| {
-                FixError::from_sdk(
-                    "s3:PutObject",
-                    &format!("audit bucket {}", self.bucket),
-                    &["NoSuchBucket"],
-                    e,
-                )
-            })?;
+            .map_err(|e| self.error("s3:PutObject", e))?;
         Ok(key)
     }
 
@@ -286,12 +279,13 @@ impl AuditTrail {
             + 'static,
         R: std::fmt::Debug + Send + Sync + 'static,
     {
-        FixError::from_sdk(
-            operation,
-            &format!("audit bucket {}", self.bucket),
-            &["NoSuchBucket"],
-            e,
-        )
+        match FixError::from_sdk(operation, &self.bucket, &["NoSuchBucket"], e) {
+            FixError::NotFound { code, .. } => FixError::Unconfigured(format!(
+                "the audit bucket {} does not exist ({code}); check HUBFIX_AUDIT_BUCKET or --audit-bucket",
+                self.bucket
+            )),
+            other => other,
+        }
     }
 }
 

@@ -34,14 +34,20 @@ pub enum InvocationError {
     },
 }
 
-impl From<InvocationError> for lambda_runtime::Diagnostic {
-    fn from(err: InvocationError) -> Self {
-        let error_type = match err {
+impl InvocationError {
+    /// The `errorType` Lambda reports for it.
+    pub fn error_type(&self) -> &'static str {
+        match self {
             InvocationError::Malformed(_) => "hubfix.MalformedEvent",
             InvocationError::WrongKind { .. } => "hubfix.WrongEventKind",
-        };
+        }
+    }
+}
+
+impl From<InvocationError> for lambda_runtime::Diagnostic {
+    fn from(err: InvocationError) -> Self {
         lambda_runtime::Diagnostic {
-            error_type: error_type.to_owned(),
+            error_type: err.error_type().to_owned(),
             error_message: err.to_string(),
         }
     }

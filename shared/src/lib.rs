@@ -9,7 +9,7 @@
 //! - [`engine`]: the flow from event to recorded outcomes;
 //! - [`undo`]: putting a fixed resource back as it was;
 //! - [`audit`]: the trail of every decision, with before-states;
-//! - [`aws`], [`securityhub`], [`metrics`]: the adapters.
+//! - [`aws`], [`securityhub`], [`securityhub_read`], [`metrics`]: the adapters.
 
 pub mod audit;
 pub mod aws;
@@ -24,6 +24,7 @@ pub mod policy;
 pub mod registry;
 pub mod remediate;
 pub mod securityhub;
+pub mod securityhub_read;
 pub mod undo;
 
 pub use engine::{Engine, Report, Request};

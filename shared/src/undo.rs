@@ -81,17 +81,9 @@ pub enum UndoError {
     Fix(#[from] FixError),
 }
 
-/// Undoes hubfix's latest applied fix of a finding, as its audit trail records it: puts
-/// the resource back, checks it by reading it back, records an `undone` decision and
-/// notes the finding (NOTIFIED, so the automatic path leaves it for a person).
-pub async fn undo_finding(
-    aws: &AwsContext,
-    trail: &AuditTrail,
-    settings: &FixSettings,
-    finding_id: &str,
-    actor: &str,
-) -> Result<Undone, UndoError> {
-    let history = trail.history(finding_id).await?;
+/// The audit record of hubfix's latest applied fix of a finding that is not undone yet.
+pub async fn last_fix(trail: &AuditTrail, finding_id: &str) -> Result<AuditRecord, UndoError> {
+    let mut history = trail.history(finding_id).await?;
     let fixed = history
         .iter()
         .rposition(|r| r.stage == Stage::Decided && r.outcome == Some(OutcomeKind::Remediated))
@@ -102,7 +94,20 @@ pub async fn undo_finding(
             at: undone.time.clone(),
         });
     }
-    let record = &history[fixed];
+    Ok(history.swap_remove(fixed))
+}
+
+/// Undoes the fix an audit record holds (see [`last_fix`]): puts the resource back,
+/// checks it by reading it back, records an `undone` decision and notes the finding
+/// (NOTIFIED, so the automatic path leaves it for a person).
+pub async fn undo_fix(
+    aws: &AwsContext,
+    trail: &AuditTrail,
+    settings: &FixSettings,
+    record: &AuditRecord,
+    actor: &str,
+) -> Result<Undone, UndoError> {
+    let finding_id = record.finding_id.as_str();
     let unusable = |reason: &str| UndoError::Unusable {
         finding_id: finding_id.to_owned(),
         reason: reason.to_owned(),

@@ -2,6 +2,8 @@
 //! extension, `tests/emulator/server.py`) on a free loopback port, builds real SDK
 //! clients against it, and loads the sample events of `events/` as fixtures.
 
+pub mod sandbox;
+
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;

@@ -1,0 +1,176 @@
+//! The command line, as clap reads it. Global options follow the AWS CLI's habits.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// hubfix: fix AWS Security Hub findings from the command line, with the same rules,
+/// policy and audit trail as the Lambda functions.
+#[derive(Debug, Parser)]
+#[command(name = "hubfix", version, propagate_version = true)]
+#[command(
+    after_help = "Policy settings (modes, account scope, exemption tag, member role, ...) come from the same HUBFIX_* environment variables as the functions; see the README."
+)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: Global,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Use a named profile from the AWS config and credentials files.
+    #[arg(long, global = true, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+    /// The region of the Security Hub (administrator) to work with.
+    #[arg(long, global = true)]
+    pub region: Option<String>,
+    /// Send every AWS request to this URL (a local emulator, a VPC endpoint).
+    #[arg(long, global = true, env = "AWS_ENDPOINT_URL")]
+    pub endpoint_url: Option<String>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Output::Table, env = "HUBFIX_OUTPUT")]
+    pub output: Output,
+    /// The audit trail's S3 bucket (the stack's AuditBucketName output).
+    #[arg(long, global = true, env = "HUBFIX_AUDIT_BUCKET")]
+    pub audit_bucket: Option<String>,
+    /// Log what hubfix does, as JSON lines on stderr.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+}
+
+/// Output formats, as the AWS CLI names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// Aligned columns for people.
+    Table,
+    /// JSON for programs.
+    Json,
+    /// Tab-separated fields, one record per line, for shell pipelines.
+    Text,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the rules: control, title, mode under the current policy, disruptive, IAM actions.
+    Rules,
+    /// Show what hubfix would change for the selected findings; changes nothing.
+    Plan(Selection),
+    /// Fix the selected findings (asks first unless --yes), with the audit trail.
+    Apply {
+        /// Which findings.
+        #[command(flatten)]
+        selection: Selection,
+        /// Do not ask before changing resources.
+        #[arg(long, short)]
+        yes: bool,
+    },
+    /// Put a fixed resource back as it was before hubfix fixed it, from the audit trail.
+    Undo {
+        /// The finding whose fix to undo (its Security Hub `Id`).
+        finding_id: String,
+        /// Do not ask first.
+        #[arg(long, short)]
+        yes: bool,
+    },
+    /// Read the audit trail: one record per decision hubfix took.
+    Audit(AuditArgs),
+    /// Run a function's handler in-process with an event file, as Lambda would.
+    Invoke {
+        /// The function.
+        #[arg(value_enum)]
+        function: Function,
+        /// The EventBridge event (e.g. one of events/*.json).
+        #[arg(long)]
+        event: PathBuf,
+    },
+}
+
+/// Which findings a command acts on: an event file, finding ids, or a Security Hub
+/// filter (findings that are active, FAILED and NEW or NOTIFIED).
+#[derive(Debug, Args)]
+pub struct Selection {
+    /// An EventBridge event file with findings (e.g. events/s3-8-imported.json).
+    #[arg(long, conflicts_with_all = ["finding_id", "control", "severity", "account", "finding_region", "resource"])]
+    pub event: Option<PathBuf>,
+    /// A finding id (repeatable).
+    #[arg(long)]
+    pub finding_id: Vec<String>,
+    /// A security control id such as S3.8 (repeatable).
+    #[arg(long)]
+    pub control: Vec<String>,
+    /// A severity (repeatable).
+    #[arg(long, value_enum)]
+    pub severity: Vec<Severity>,
+    /// An account id (repeatable).
+    #[arg(long)]
+    pub account: Vec<String>,
+    /// The region of the findings (repeatable; default: every region the hub aggregates).
+    #[arg(long)]
+    pub finding_region: Vec<String>,
+    /// A resource id, e.g. a bucket ARN (repeatable).
+    #[arg(long)]
+    pub resource: Vec<String>,
+    /// At most this many findings.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub limit: u32,
+}
+
+/// Severity labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Severity {
+    /// CRITICAL.
+    Critical,
+    /// HIGH.
+    High,
+    /// MEDIUM.
+    Medium,
+    /// LOW.
+    Low,
+    /// INFORMATIONAL.
+    Informational,
+}
+
+impl Severity {
+    /// The ASFF label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Critical => "CRITICAL",
+            Severity::High => "HIGH",
+            Severity::Medium => "MEDIUM",
+            Severity::Low => "LOW",
+            Severity::Informational => "INFORMATIONAL",
+        }
+    }
+}
+
+/// Filters of the audit trail.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only this finding's records.
+    #[arg(long)]
+    pub finding_id: Option<String>,
+    /// Only this control's (or custom action's) records.
+    #[arg(long)]
+    pub control: Option<String>,
+    /// Only this account's records.
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Only records written since this date or time (2026-11-01, 2026-11-01T08:00:00Z).
+    #[arg(long)]
+    pub since: Option<String>,
+}
+
+/// The Lambda functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Function {
+    /// Handles `Security Hub Findings - Imported` events.
+    AutoRemediate,
+    /// Handles `Security Hub Findings - Custom Action` events.
+    CustomAction,
+}

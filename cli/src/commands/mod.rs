@@ -1,0 +1,7 @@
+//! One module per command.
+
+pub mod audit;
+pub mod fix;
+pub mod invoke;
+pub mod rules;
+pub mod undo;

@@ -1,0 +1,58 @@
+//! `hubfix rules`: the registry, with each control's mode under the current policy.
+
+use std::process::ExitCode;
+
+use hubfix::registry::{action_rules, rules};
+use hubfix::Policy;
+use serde_json::json;
+
+use crate::args::Output;
+use crate::error::CliError;
+use crate::output::print;
+
+/// Lists every rule and custom action.
+pub fn run(output: Output) -> Result<ExitCode, CliError> {
+    let policy = Policy::from_env().map_err(|e| CliError::Config(e.to_string()))?;
+    let mut rows = Vec::new();
+    let mut records = Vec::new();
+    for rule in rules() {
+        let mode = policy.mode(rule).to_string();
+        rows.push(vec![
+            rule.control_id.to_owned(),
+            mode.clone(),
+            yes_no(rule.disruptive),
+            rule.title.to_owned(),
+            rule.iam_actions.join(","),
+        ]);
+        records.push(json!({
+            "control": rule.control_id, "title": rule.title, "resourceType": rule.resource_type,
+            "mode": mode, "disruptive": rule.disruptive, "fix": rule.fix,
+            "iamActions": rule.iam_actions,
+        }));
+    }
+    for action in action_rules() {
+        rows.push(vec![
+            action.control_id.to_owned(),
+            "custom action".to_owned(),
+            yes_no(action.disruptive),
+            action.title.to_owned(),
+            action.iam_actions.join(","),
+        ]);
+        records.push(json!({
+            "control": action.control_id, "title": action.title, "resourceType": action.resource_type,
+            "mode": "custom action", "disruptive": action.disruptive, "fix": action.fix,
+            "iamActions": action.iam_actions,
+        }));
+    }
+    print(
+        output,
+        &["control", "mode", "disruptive", "title", "iam actions"],
+        &rows,
+        &records,
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_owned()
+}

@@ -1,0 +1,65 @@
+//! `hubfix`: the command-line tool. Parsing is clap's, the work is the core library's;
+//! this file only dispatches and turns errors into messages and exit codes.
+
+mod args;
+mod commands;
+mod confirm;
+mod context;
+mod error;
+mod output;
+mod progress;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{Cli, Command};
+use context::Context;
+use error::CliError;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if cli.global.verbose {
+        init_logs();
+    }
+    match run(cli).await {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("hubfix: error: {err}");
+            err.exit_code()
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, CliError> {
+    let output = cli.global.output;
+    if let Command::Rules = cli.command {
+        return commands::rules::run(output);
+    }
+    let ctx = Context::load(&cli.global).await?;
+    match &cli.command {
+        Command::Rules => commands::rules::run(output),
+        Command::Plan(selection) => commands::fix::plan(&ctx, selection, output).await,
+        Command::Apply { selection, yes } => {
+            commands::fix::apply(&ctx, selection, *yes, output).await
+        }
+        Command::Undo { finding_id, yes } => {
+            commands::undo::run(&ctx, finding_id, *yes, output).await
+        }
+        Command::Audit(args) => commands::audit::run(&ctx, args, output).await,
+        Command::Invoke { function, event } => commands::invoke::run(&ctx, *function, event).await,
+    }
+}
+
+/// JSON log lines on stderr (stdout carries the command's output).
+fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .json()
+        .flatten_event(true)
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter)
+        .init();
+}

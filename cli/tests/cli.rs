@@ -1,0 +1,464 @@
+//! The `hubfix` command as an operator runs it: the real binary against the emulator's
+//! two-account sandbox (`make sandbox`), following the README's walkthrough.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use hubfix_tests::sandbox::{
+    environment, seed, ADMIN_BUCKET, AUDIT_BUCKET, MEMBER, MEMBER_BUCKET, MEMBER_ROLE,
+};
+use hubfix_tests::{event, finding_state, retarget, Emulator, ACCOUNT};
+use serde_json::Value;
+
+/// Runs `hubfix` with the sandbox's environment, `stdin` piped in.
+fn hubfix(env: &[(&str, String)], args: &[&str], stdin: &str) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hubfix"));
+    for key in [
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ENDPOINT_URL",
+        "HUBFIX_AUDIT_BUCKET",
+        "HUBFIX_OUTPUT",
+    ] {
+        command.env_remove(key);
+    }
+    let mut child = command
+        .args(args)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run hubfix");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("hubfix finished")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(o), stderr(o)))
+}
+
+async fn bucket_blocked(clients: &hubfix::aws::Clients, bucket: &str) -> bool {
+    clients
+        .s3
+        .get_public_access_block()
+        .bucket(bucket)
+        .send()
+        .await
+        .ok()
+        .and_then(|o| o.public_access_block_configuration().cloned())
+        .is_some_and(|c| c.block_public_acls() == Some(true))
+}
+
+#[tokio::test]
+async fn plan_apply_audit_and_undo_across_two_accounts() {
+    let emulator = Emulator::start().await;
+    let sandbox = seed(&emulator).await;
+    let env = environment(&emulator);
+    let admin = emulator.clients().await;
+    let member = emulator.clients_in(MEMBER, MEMBER_ROLE).await;
+    let [admin_finding, member_finding, _] = &sandbox.findings;
+
+    let plan = hubfix(&env, &["plan", "--control", "S3.8"], "");
+    assert!(plan.status.success(), "{}", stderr(&plan));
+    let table = stdout(&plan);
+    assert!(table.starts_with("FINDING"), "{table}");
+    for (bucket, account) in [(ADMIN_BUCKET, ACCOUNT), (MEMBER_BUCKET, MEMBER)] {
+        let line = table
+            .lines()
+            .find(|l| l.contains(bucket))
+            .unwrap_or_else(|| panic!("{bucket} in {table}"));
+        assert!(
+            line.contains("S3.8") && line.contains(account) && line.contains("dry_run"),
+            "{line}"
+        );
+    }
+    assert!(
+        !bucket_blocked(&admin, ADMIN_BUCKET).await
+            && !bucket_blocked(&member, MEMBER_BUCKET).await
+    );
+    assert_eq!(
+        finding_state(&admin, admin_finding).await,
+        ("NEW".to_owned(), None),
+        "a plan leaves the findings alone, notes included"
+    );
+
+    let apply = hubfix(
+        &env,
+        &["apply", "--control", "S3.8", "--yes", "--output", "json"],
+        "",
+    );
+    assert!(apply.status.success(), "{}", stderr(&apply));
+    let outcomes = json(&apply);
+    assert_eq!(outcomes.as_array().unwrap().len(), 2);
+    assert!(
+        outcomes
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["kind"] == "remediated"),
+        "{outcomes}"
+    );
+    assert!(
+        bucket_blocked(&admin, ADMIN_BUCKET).await,
+        "fixed in the administrator account"
+    );
+    assert!(
+        bucket_blocked(&member, MEMBER_BUCKET).await,
+        "fixed in the member account, through the member role"
+    );
+    for id in [admin_finding, member_finding] {
+        assert_eq!(finding_state(&admin, id).await.0, "RESOLVED");
+    }
+
+    let audit = hubfix(&env, &["audit", "--output", "json"], "");
+    assert!(audit.status.success(), "{}", stderr(&audit));
+    let records = json(&audit);
+    let records = records.as_array().unwrap();
+    assert_eq!(
+        records.len(),
+        4,
+        "a planned and a decided record per fix: {records:?}"
+    );
+    for id in [admin_finding, member_finding] {
+        let stages: Vec<&str> = records
+            .iter()
+            .filter(|r| r["finding_id"] == id.as_str())
+            .map(|r| r["stage"].as_str().unwrap())
+            .collect();
+        assert_eq!(stages, ["planned", "decided"]);
+    }
+    let decided = records
+        .iter()
+        .find(|r| r["finding_id"] == member_finding.as_str() && r["stage"] == "decided")
+        .unwrap();
+    assert_eq!(decided["outcome"], "remediated");
+    assert_eq!(decided["account"], MEMBER);
+    assert_eq!(decided["target"]["name"], MEMBER_BUCKET);
+    assert_eq!(decided["before"]["state"]["config"], Value::Null);
+    assert!(
+        decided["actor"]
+            .as_str()
+            .unwrap()
+            .starts_with("hubfix CLI as arn:aws:"),
+        "{decided}"
+    );
+    assert_eq!(decided["after"]["state"]["config"]["BlockPublicAcls"], true);
+
+    let undo = hubfix(&env, &["undo", member_finding, "--yes"], "");
+    assert!(undo.status.success(), "{}", stderr(&undo));
+    assert!(
+        stdout(&undo).contains(&format!(
+            "removed the Block Public Access configuration of bucket {MEMBER_BUCKET}"
+        )),
+        "{}",
+        stdout(&undo)
+    );
+    assert!(
+        !bucket_blocked(&member, MEMBER_BUCKET).await,
+        "the member bucket is as it was"
+    );
+    assert!(
+        bucket_blocked(&admin, ADMIN_BUCKET).await,
+        "the other fix stays"
+    );
+    let (status, note) = finding_state(&admin, member_finding).await;
+    assert_eq!(status, "NOTIFIED");
+    assert!(note.unwrap().contains("hubfix undid its fix of S3.8"));
+
+    let again = hubfix(&env, &["undo", member_finding, "--yes"], "");
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("was already undone"),
+        "{}",
+        stderr(&again)
+    );
+
+    let trail = hubfix(
+        &env,
+        &["audit", "--finding-id", member_finding, "--output", "text"],
+        "",
+    );
+    let lines: Vec<String> = stdout(&trail).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    let last: Vec<&str> = lines[2].split('\t').collect();
+    assert_eq!((last[1], last[3], last[4]), ("undone", "S3.8", MEMBER));
+    assert_eq!(last[7], member_finding.as_str());
+}
+
+#[tokio::test]
+async fn apply_asks_first_and_changes_nothing_without_a_yes() {
+    let emulator = Emulator::start().await;
+    let sandbox = seed(&emulator).await;
+    let env = environment(&emulator);
+    let admin = emulator.clients().await;
+    let group_finding = &sandbox.findings[2];
+    let open = || async {
+        admin
+            .ec2
+            .describe_security_groups()
+            .group_ids(&sandbox.open_group)
+            .send()
+            .await
+            .unwrap()
+            .security_groups()[0]
+            .ip_permissions()
+            .len()
+    };
+    let args = ["apply", "--finding-id", group_finding.as_str()];
+
+    let unanswered = hubfix(&env, &args, "");
+    assert_eq!(unanswered.status.code(), Some(2));
+    assert!(
+        stderr(&unanswered).contains("pass --yes"),
+        "{}",
+        stderr(&unanswered)
+    );
+    let declined = hubfix(&env, &args, "n\n");
+    assert_eq!(declined.status.code(), Some(2));
+    assert!(stderr(&declined).contains("Apply 1 fix(es) in 1 account(s)? [y/N]"));
+    assert!(stderr(&declined).contains("declined; nothing changed"));
+    assert_eq!(open().await, 1, "nothing changed");
+
+    let accepted = hubfix(&env, &args, "y\n");
+    assert!(accepted.status.success(), "{}", stderr(&accepted));
+    assert!(
+        stderr(&accepted).contains("revoked tcp 22 from 0.0.0.0/0"),
+        "the plan is shown before the question"
+    );
+    assert_eq!(open().await, 0);
+    assert_eq!(finding_state(&admin, group_finding).await.0, "RESOLVED");
+
+    let nothing = hubfix(&env, &args, "");
+    assert!(nothing.status.success());
+    assert!(stderr(&nothing).contains("Nothing to change"));
+}
+
+#[tokio::test]
+async fn invoke_runs_a_function_handler_in_process() {
+    let emulator = Emulator::start().await;
+    let sandbox = seed(&emulator).await;
+    let env = environment(&emulator);
+    let admin = emulator.clients().await;
+    let mut ev = event("s3-8-imported.json");
+    retarget(&mut ev, &format!("arn:aws:s3:::{ADMIN_BUCKET}"), "invoked");
+    hubfix_tests::import(&admin, &ev).await;
+    let dir = std::env::temp_dir().join(format!("hubfix-invoke-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("event.json");
+    std::fs::write(&file, ev.to_string()).unwrap();
+    let path = file.to_str().unwrap();
+
+    let out = hubfix(&env, &["invoke", "auto-remediate", "--event", path], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let response = json(&out);
+    assert_eq!(response["summary"]["remediated"], 1, "{response}");
+    assert!(bucket_blocked(&admin, ADMIN_BUCKET).await);
+    let audit = hubfix(
+        &env,
+        &["audit", "--control", "S3.8", "--output", "json"],
+        "",
+    );
+    let records = json(&audit);
+    assert!(records
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["stage"] == "decided"
+            && r["actor"]
+                .as_str()
+                .unwrap()
+                .ends_with("automatic (imported finding)")));
+
+    let wrong = hubfix(&env, &["invoke", "custom-action", "--event", path], "");
+    assert_eq!(wrong.status.code(), Some(1));
+    assert_eq!(json(&wrong)["errorType"], "hubfix.WrongEventKind");
+    assert!(!sandbox.findings.is_empty());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test]
+async fn errors_say_what_to_do() {
+    let emulator = Emulator::start().await;
+    let env = environment(&emulator);
+    let without = |key: &str| -> Vec<(&'static str, String)> {
+        env.iter().filter(|(k, _)| *k != key).cloned().collect()
+    };
+
+    let no_region = hubfix(&without("AWS_REGION"), &["plan", "--control", "S3.8"], "");
+    assert_eq!(no_region.status.code(), Some(2));
+    assert!(
+        stderr(&no_region).contains("no AWS region: pass --region"),
+        "{}",
+        stderr(&no_region)
+    );
+
+    let mut unreachable = env.clone();
+    unreachable[0].1 = "http://127.0.0.1:9".into();
+    let down = hubfix(&unreachable, &["plan", "--control", "S3.8"], "");
+    assert_eq!(down.status.code(), Some(1));
+    assert!(
+        stderr(&down).contains("cannot reach http://127.0.0.1:9"),
+        "{}",
+        stderr(&down)
+    );
+
+    let bad_flag = hubfix(&env, &["plan", "--severity", "urgent"], "");
+    assert_eq!(bad_flag.status.code(), Some(2));
+    assert!(
+        stderr(&bad_flag).contains("possible values: critical, high, medium, low, informational"),
+        "{}",
+        stderr(&bad_flag)
+    );
+
+    let missing = hubfix(&env, &["plan", "--event", "/nonexistent/event.json"], "");
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("cannot read /nonexistent/event.json"));
+
+    let no_trail = hubfix(
+        &without("HUBFIX_AUDIT_BUCKET"),
+        &["undo", "some-finding", "--yes"],
+        "",
+    );
+    assert_eq!(no_trail.status.code(), Some(2));
+    assert!(stderr(&no_trail).contains("pass --audit-bucket or set HUBFIX_AUDIT_BUCKET"));
+
+    let no_bucket = hubfix(&env, &["undo", "never-fixed", "--yes"], "");
+    assert_eq!(no_bucket.status.code(), Some(1));
+    assert!(
+        stderr(&no_bucket).contains(&format!("the audit bucket {AUDIT_BUCKET} does not exist (NoSuchBucket); check HUBFIX_AUDIT_BUCKET")),
+        "{}",
+        stderr(&no_bucket)
+    );
+
+    seed(&emulator).await;
+    let nothing = hubfix(&env, &["undo", "never-fixed", "--yes"], "");
+    assert_eq!(nothing.status.code(), Some(1));
+    assert!(
+        stderr(&nothing).contains("no applied fix for finding never-fixed"),
+        "{}",
+        stderr(&nothing)
+    );
+    assert!(!AUDIT_BUCKET.is_empty());
+
+    let bad_policy = hubfix(
+        &[
+            env.clone(),
+            vec![("HUBFIX_MODES", "S3.8=sometimes".to_owned())],
+        ]
+        .concat(),
+        &["rules"],
+        "",
+    );
+    assert_eq!(bad_policy.status.code(), Some(2));
+    assert!(
+        stderr(&bad_policy).contains("HUBFIX_MODES"),
+        "{}",
+        stderr(&bad_policy)
+    );
+}
+
+#[test]
+fn rules_lists_the_registry_with_modes() {
+    let out = hubfix(
+        &[("HUBFIX_MODES", "S3.1=auto".to_owned())],
+        &["rules", "--output", "json"],
+        "",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rules = json(&out);
+    let rules = rules.as_array().unwrap();
+    assert_eq!(
+        rules.len(),
+        hubfix::registry::rules().len() + hubfix::registry::action_rules().len()
+    );
+    let s3_1 = rules.iter().find(|r| r["control"] == "S3.1").unwrap();
+    assert_eq!(
+        (s3_1["mode"].as_str(), s3_1["disruptive"].as_bool()),
+        (Some("auto"), Some(true))
+    );
+    let ec2_4 = rules.iter().find(|r| r["control"] == "EC2.4").unwrap();
+    assert_eq!(ec2_4["mode"], "approval");
+    assert!(rules.iter().all(|r| r["iamActions"].is_array()));
+    let table = stdout(&hubfix(&[], &["rules"], ""));
+    assert!(table.starts_with("CONTROL"), "{table}");
+}
+
+#[tokio::test]
+async fn the_readme_walkthrough_runs_as_written() {
+    let readme = std::fs::read_to_string(hubfix_tests::workspace().join("README.md")).unwrap();
+    let (_, _, block) = hubfix_tests::between(
+        &readme,
+        "<!-- cli-walkthrough:start -->\n",
+        "<!-- cli-walkthrough:end -->",
+    );
+    let script: String = block
+        .lines()
+        .filter(|l| !l.starts_with("```"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(script.contains("hubfix undo"), "{script}");
+
+    let emulator = Emulator::start().await;
+    let sandbox = seed(&emulator).await;
+    let dir = std::env::temp_dir().join(format!("hubfix-walkthrough-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let exports: String = environment(&emulator)
+        .iter()
+        .map(|(k, v)| format!("export {k}={v}\n"))
+        .collect();
+    std::fs::write(dir.join(".sandbox.env"), exports).unwrap();
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_hubfix"))
+        .parent()
+        .unwrap()
+        .to_owned();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = Command::new("bash")
+        .args(["-euo", "pipefail", "-c", &script])
+        .current_dir(&dir)
+        .env("PATH", path)
+        .env_remove("AWS_PROFILE")
+        .stdin(Stdio::null())
+        .output()
+        .expect("bash");
+    assert!(run.status.success(), "{}\n{}", stdout(&run), stderr(&run));
+    let printed = stdout(&run);
+    assert!(printed.contains("undone"), "{printed}");
+
+    let admin = emulator.clients().await;
+    let member = emulator.clients_in(MEMBER, MEMBER_ROLE).await;
+    assert!(bucket_blocked(&admin, ADMIN_BUCKET).await);
+    assert!(!bucket_blocked(&member, MEMBER_BUCKET).await, "undone");
+    let rules = admin
+        .ec2
+        .describe_security_groups()
+        .group_ids(&sandbox.open_group)
+        .send()
+        .await
+        .unwrap();
+    assert!(rules.security_groups()[0].ip_permissions().is_empty());
+    assert_eq!(
+        finding_state(&admin, &sandbox.findings[1]).await.0,
+        "NOTIFIED"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
