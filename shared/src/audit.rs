@@ -20,6 +20,9 @@ use crate::remediate::{BeforeState, Change, Target};
 pub const SCHEMA_VERSION: u32 = 1;
 /// The default key prefix of the trail in its bucket.
 pub const DEFAULT_PREFIX: &str = "hubfix/audit/";
+/// A resource lock older than this is taken over (its holder's invocation is over:
+/// Lambda runs for at most 15 minutes).
+pub const STALE_LOCK: Duration = Duration::from_secs(15 * 60);
 
 /// Where a record stands in a finding's life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -203,6 +206,136 @@ impl AuditTrail {
                 self.read_under(&prefix, filter).await
             }
         }
+    }
+
+    /// Counts a fix of `control` applied now, for the per-control hourly cap.
+    pub async fn mark_fix(&self, control: &str, now: SystemTime) -> Result<(), FixError> {
+        let stamp = compact(&rfc3339(now));
+        let key = format!(
+            "{}rate/{control}/{}/{stamp}{}",
+            self.prefix,
+            &stamp[..10],
+            unique_suffix()
+        );
+        self.s3
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .body(ByteStream::from_static(b""))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| self.error("s3:PutObject", e))
+    }
+
+    /// How many fixes of `control` were applied in the hour before `now`.
+    pub async fn fixes_in_last_hour(
+        &self,
+        control: &str,
+        now: SystemTime,
+    ) -> Result<usize, FixError> {
+        let since = compact(&rfc3339(now - Duration::from_secs(3600)));
+        let now_hour = compact(&rfc3339(now))[..10].to_owned();
+        let mut hours = vec![since[..10].to_owned()];
+        if now_hour != hours[0] {
+            hours.push(now_hour);
+        }
+        let mut count = 0;
+        for hour in &hours {
+            let prefix = format!("{}rate/{control}/{hour}/", self.prefix);
+            let mut pages = self
+                .s3
+                .list_objects_v2()
+                .bucket(&self.bucket)
+                .prefix(&prefix)
+                .into_paginator()
+                .send();
+            while let Some(page) = pages.next().await {
+                let page = page.map_err(|e| self.error("s3:ListBucket", e))?;
+                count += page
+                    .contents()
+                    .iter()
+                    .filter_map(|o| o.key()?.rsplit('/').next())
+                    .filter(|name| *name >= since.as_str())
+                    .count();
+            }
+        }
+        Ok(count)
+    }
+
+    /// Takes the lock of a resource (an object created only if absent, so that two
+    /// deliveries of one event never fix the same resource at once); `false` when
+    /// another invocation holds it. A lock older than [`STALE_LOCK`] (its holder
+    /// died) is taken over.
+    pub async fn lock(&self, resource_key: &str, holder: &str) -> Result<bool, FixError> {
+        let key = self.lock_key(resource_key);
+        for _ in 0..2 {
+            let put = self
+                .s3
+                .put_object()
+                .bucket(&self.bucket)
+                .key(&key)
+                .if_none_match("*")
+                .body(ByteStream::from(holder.as_bytes().to_vec()))
+                .send()
+                .await;
+            match put {
+                Ok(_) => return Ok(true),
+                Err(e)
+                    if matches!(
+                        crate::error::service_code(&e),
+                        Some("PreconditionFailed" | "ConditionalRequestConflict")
+                    ) || e.raw_response().is_some_and(|r| r.status().as_u16() == 412) =>
+                {
+                    if !self.is_stale(&key).await? {
+                        return Ok(false);
+                    }
+                    self.unlock(resource_key).await?;
+                }
+                Err(e) => return Err(self.error("s3:PutObject", e)),
+            }
+        }
+        Ok(false)
+    }
+
+    /// Releases a resource's lock.
+    pub async fn unlock(&self, resource_key: &str) -> Result<(), FixError> {
+        self.s3
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(self.lock_key(resource_key))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| self.error("s3:DeleteObject", e))
+    }
+
+    async fn is_stale(&self, key: &str) -> Result<bool, FixError> {
+        let head = self
+            .s3
+            .head_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await;
+        match head {
+            Ok(out) => Ok(out
+                .last_modified()
+                .and_then(|t| SystemTime::try_from(*t).ok())
+                .and_then(|t| SystemTime::now().duration_since(t).ok())
+                .is_some_and(|age| age > STALE_LOCK)),
+            Err(e)
+                if crate::error::service_code(&e) == Some("NotFound")
+                    || e.raw_response().is_some_and(|r| r.status().as_u16() == 404) =>
+            {
+                Ok(true)
+            }
+            Err(e) => Err(self.error("s3:GetObject", e)),
+        }
+    }
+
+    fn lock_key(&self, resource_key: &str) -> String {
+        format!("{}locks/{:016x}", self.prefix, fnv1a(resource_key))
     }
 
     fn finding_prefix(&self, finding_id: &str) -> String {

@@ -6,8 +6,10 @@
 //! NOTIFIED ("in progress") in one call, so hubfix's own updates never re-trigger the
 //! automatic path; apply and verify; record every outcome.
 
-use std::collections::{BTreeMap, HashSet};
-use std::sync::Arc;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::stream::{self, StreamExt};
 use serde::Serialize;
@@ -131,6 +133,7 @@ pub struct Engine {
     actor: String,
     notes: bool,
     progress: Option<Progress>,
+    ledger: Mutex<HashMap<String, Vec<SystemTime>>>,
 }
 
 impl Engine {
@@ -144,6 +147,7 @@ impl Engine {
             actor: "hubfix".into(),
             notes: true,
             progress: None,
+            ledger: Mutex::new(HashMap::new()),
         }
     }
 
@@ -208,6 +212,19 @@ impl Engine {
     /// Handles a parsed event: every finding ends with an outcome, and every outcome
     /// that is not `ignored` is recorded on its finding.
     pub async fn handle(&self, event: &SecurityHubEvent) -> Report {
+        Box::pin(self.handle_until(event, None)).await
+    }
+
+    /// Handles a parsed event within a deadline (a Lambda invocation's): once less than
+    /// the policy's time reserve remains, no new fix starts; the findings left are
+    /// recorded as not attempted, and the outcomes are recorded in the reserve.
+    pub async fn handle_until(
+        &self,
+        event: &SecurityHubEvent,
+        deadline: Option<Instant>,
+    ) -> Report {
+        let reserve = self.policy.limits.time_reserve;
+        let out_of_time = move || deadline.is_some_and(|d| Instant::now() + reserve >= d);
         let request = Request::of(&event.trigger);
         let mut seen = HashSet::new();
         let prepared: Vec<Prepared> = stream::iter(event.findings.iter())
@@ -224,6 +241,9 @@ impl Engine {
                             OutcomeKind::Ignored,
                             "the same finding appears earlier in this event".into(),
                         ))),
+                        Ok(f) if out_of_time() => {
+                            Prepared::Done(Box::new(not_attempted(base_outcome(f))))
+                        }
                         Ok(f) => Box::pin(self.prepare(f, request)).await,
                     }
                 }
@@ -231,6 +251,7 @@ impl Engine {
             .buffered(self.policy.concurrency)
             .collect()
             .await;
+        let prepared = Box::pin(self.within_limits(prepared)).await;
 
         let in_progress: Vec<FindingUpdate> = prepared
             .iter()
@@ -259,6 +280,7 @@ impl Engine {
                 async move {
                     let outcome = match p {
                         Prepared::Done(o) => *o,
+                        Prepared::Ready(p) if out_of_time() => not_attempted(p.outcome),
                         Prepared::Ready(p) => Box::pin(self.finish(*p, actor)).await,
                     };
                     if let Some(Progress(report)) = &self.progress {
@@ -336,6 +358,92 @@ impl Engine {
             Err(name) => format!("unknown custom action {name}"),
         };
         format!("{}: {what}", self.actor)
+    }
+
+    /// Applies the blast-radius caps to the findings about to be fixed, in event order:
+    /// at most so many fixes per invocation, and per control per hour. The findings
+    /// over a cap are refused with a note saying which cap, and a warning is logged.
+    async fn within_limits(&self, prepared: Vec<Prepared>) -> Vec<Prepared> {
+        let limits = self.policy.limits;
+        let mut budgets: HashMap<&'static str, usize> = HashMap::new();
+        for p in &prepared {
+            if let Prepared::Ready(p) = p {
+                if let Entry::Vacant(e) = budgets.entry(p.rule.control_id) {
+                    let used = self.fixes_in_last_hour(p.rule.control_id).await;
+                    e.insert(limits.fixes_per_control_hour.saturating_sub(used));
+                }
+            }
+        }
+        let mut applied = 0;
+        let mut gate = |p: Box<Pending>| {
+            let control = p.rule.control_id;
+            let budget = budgets.entry(control).or_default();
+            let over = if applied >= limits.fixes_per_invocation {
+                format!(
+                    "the cap of {} fixes per invocation is reached (HUBFIX_MAX_FIXES_PER_INVOCATION); run the Remediate action on it again",
+                    limits.fixes_per_invocation
+                )
+            } else if *budget == 0 {
+                format!(
+                    "the cap of {} fixes of {control} per hour is reached (HUBFIX_MAX_FIXES_PER_CONTROL_PER_HOUR); a person should look at why so many resources fail it",
+                    limits.fixes_per_control_hour
+                )
+            } else {
+                applied += 1;
+                *budget -= 1;
+                return Prepared::Ready(p);
+            };
+            tracing::warn!(control, resource = %p.target.resource_id, cap = %over, "blast-radius cap reached");
+            let note = format!(
+                "hubfix did not fix {}: {over}; nothing changed.",
+                subject(control, &p.target)
+            );
+            Prepared::Done(Box::new(with_kind(p.outcome, OutcomeKind::Refused, note)))
+        };
+        prepared
+            .into_iter()
+            .map(|p| match p {
+                Prepared::Ready(p) => gate(p),
+                done => done,
+            })
+            .collect()
+    }
+
+    /// Fixes of a control applied in the last hour: from the audit trail when there is
+    /// one (every invocation counts), else from this process's own record.
+    async fn fixes_in_last_hour(&self, control: &str) -> usize {
+        let now = SystemTime::now();
+        if let Some(trail) = &self.audit {
+            match trail.fixes_in_last_hour(control, now).await {
+                Ok(n) => return n,
+                Err(e) => {
+                    tracing::warn!(control, error = %e, "could not count recent fixes in the audit trail; counting this process's own")
+                }
+            }
+        }
+        let ledger = self.ledger.lock().unwrap_or_else(|e| e.into_inner());
+        ledger.get(control).map_or(0, |times| {
+            times
+                .iter()
+                .filter(|t| now.duration_since(**t).is_ok_and(|age| age < HOUR))
+                .count()
+        })
+    }
+
+    /// Counts an applied fix of a control, in this process and in the audit trail.
+    async fn count_fix(&self, control: &str) {
+        let now = SystemTime::now();
+        {
+            let mut ledger = self.ledger.lock().unwrap_or_else(|e| e.into_inner());
+            let times = ledger.entry(control.to_owned()).or_default();
+            times.retain(|t| now.duration_since(*t).is_ok_and(|age| age < HOUR));
+            times.push(now);
+        }
+        if let Some(trail) = &self.audit {
+            if let Err(e) = trail.mark_fix(control, now).await {
+                tracing::warn!(control, error = %e, "could not count the fix in the audit trail");
+            }
+        }
     }
 
     /// Resolves, gates and plans one finding.
@@ -502,30 +610,58 @@ impl Engine {
         }))
     }
 
-    /// Applies a plan and verifies it by reading the resource back.
+    /// Fixes one resource: under the resource's lock and after storing the before-state
+    /// when there is an audit trail, then applies the plan and verifies it.
     async fn finish(&self, p: Pending, actor: &str) -> Outcome {
         let subject = subject(p.rule.control_id, &p.target);
+        let Some(trail) = &self.audit else {
+            return Box::pin(self.apply_and_verify(p, &subject)).await;
+        };
+        let lock = format!(
+            "{}|{}|{}|{}",
+            p.rule.control_id, p.target.account, p.target.region, p.target.resource_id
+        );
+        match trail.lock(&lock, &p.outcome.finding_id).await {
+            Ok(true) => {}
+            Ok(false) => {
+                return with_kind(
+                    p.outcome,
+                    OutcomeKind::Ignored,
+                    format!("another hubfix invocation is fixing {subject} right now (the event was delivered twice, or another finding names the same resource); this one changed nothing"),
+                )
+            }
+            Err(e) => {
+                return with_kind(
+                    p.outcome,
+                    OutcomeKind::Failed,
+                    format!("hubfix did not fix {subject}: it could not take the resource's lock in the audit trail ({e}); nothing changed."),
+                )
+            }
+        }
+        let record = AuditRecord::of(&p.outcome, Stage::Planned, actor, SystemTime::now());
+        let outcome = match trail.write(&record).await {
+            Ok(_) => Box::pin(self.apply_and_verify(p, &subject)).await,
+            Err(e) => with_kind(
+                p.outcome,
+                OutcomeKind::Failed,
+                format!("hubfix did not fix {subject}: its before-state could not be saved to the audit trail ({e}); nothing changed."),
+            ),
+        };
+        if let Err(e) = trail.unlock(&lock).await {
+            tracing::warn!(resource = %lock, error = %e, "could not release the resource's lock; it is taken over once stale");
+        }
+        outcome
+    }
+
+    /// Applies a plan and verifies it by reading the resource back.
+    async fn apply_and_verify(&self, p: Pending, subject: &str) -> Outcome {
         let changes = p.plan.describe();
         let fix = Fix {
             clients: &p.clients,
             target: &p.target,
             settings: &self.policy.settings,
         };
-        if let Some(trail) = &self.audit {
-            let record = AuditRecord::of(
-                &p.outcome,
-                Stage::Planned,
-                actor,
-                std::time::SystemTime::now(),
-            );
-            if let Err(e) = trail.write(&record).await {
-                return with_kind(
-                    p.outcome,
-                    OutcomeKind::Failed,
-                    format!("hubfix did not fix {subject}: its before-state could not be saved to the audit trail ({e}); nothing changed."),
-                );
-            }
-        }
+        self.count_fix(p.rule.control_id).await;
         if let Err(e) = remediate::apply(p.rule.remediation, fix, &p.plan).await {
             return with_kind(
                 p.outcome,
@@ -615,6 +751,17 @@ fn with_kind(mut o: Outcome, kind: OutcomeKind, note: String) -> Outcome {
     o.kind = kind;
     o.note = note;
     o
+}
+
+/// The window of the per-control cap.
+const HOUR: Duration = Duration::from_secs(3600);
+
+fn not_attempted(o: Outcome) -> Outcome {
+    with_kind(
+        o,
+        OutcomeKind::NotAttempted,
+        "hubfix did not attempt this fix: the invocation's time ran out before it could start; nothing changed. Run the Remediate action on it again.".into(),
+    )
 }
 
 fn malformed_outcome(m: &MalformedFinding) -> Outcome {

@@ -1,6 +1,8 @@
 //! What the Lambda functions share: JSON logging, the engine built once per cold start
 //! from the environment, and the handler that checks the event is the function's kind.
 
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
 use serde_json::{json, Value};
 
 use crate::aws::{load_config, AwsContext};
@@ -32,6 +34,11 @@ pub enum InvocationError {
         /// What arrived.
         got: &'static str,
     },
+    /// A custom action that is not one of the stack's own action targets.
+    #[error(
+        "event refused: custom action target {0} is not one of hubfix's (HUBFIX_ACTION_TARGETS)"
+    )]
+    ForeignActionTarget(String),
 }
 
 impl InvocationError {
@@ -40,6 +47,7 @@ impl InvocationError {
         match self {
             InvocationError::Malformed(_) => "hubfix.MalformedEvent",
             InvocationError::WrongKind { .. } => "hubfix.WrongEventKind",
+            InvocationError::ForeignActionTarget(_) => "hubfix.ForeignActionTarget",
         }
     }
 }
@@ -106,17 +114,30 @@ pub async fn run(accepts: Accepts) -> Result<(), lambda_runtime::Error> {
     lambda_runtime::run(lambda_runtime::service_fn(
         move |event: lambda_runtime::LambdaEvent<Value>| {
             let engine = engine.clone();
-            async move { handle(&engine, accepts, event.payload).await }
+            async move {
+                let deadline = deadline_of(event.context.deadline);
+                handle(&engine, accepts, event.payload, Some(deadline)).await
+            }
         },
     ))
     .await
 }
 
-/// Handles one invocation: the function's kind of event in, a summary of the outcomes out.
+/// The invocation's deadline (milliseconds since the epoch) as an instant.
+pub fn deadline_of(deadline_ms: u64) -> Instant {
+    let now_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    Instant::now() + Duration::from_millis(deadline_ms.saturating_sub(now_ms))
+}
+
+/// Handles one invocation: the function's kind of event in, a summary of the outcomes
+/// out. No fix starts once the deadline is within the policy's time reserve.
 pub async fn handle(
     engine: &Engine,
     accepts: Accepts,
     payload: Value,
+    deadline: Option<Instant>,
 ) -> Result<Value, InvocationError> {
     let event = SecurityHubEvent::parse(&payload).inspect_err(|e| {
         tracing::error!(error = %e, "event refused");
@@ -133,7 +154,21 @@ pub async fn handle(
         tracing::error!(error = %err, "event refused");
         return Err(err);
     }
-    let report = engine.handle(&event).await;
+    if let (Trigger::CustomAction { target_arn, .. }, Some(allowed)) =
+        (&event.trigger, &engine.policy().action_targets)
+    {
+        let arn = target_arn.as_deref().unwrap_or_default();
+        if !allowed.contains(arn) {
+            let err = InvocationError::ForeignActionTarget(if arn.is_empty() {
+                "(none)".to_owned()
+            } else {
+                arn.to_owned()
+            });
+            tracing::error!(error = %err, "event refused");
+            return Err(err);
+        }
+    }
+    let report = engine.handle_until(&event, deadline).await;
     Ok(json!({
         "summary": report.summary(),
         "outcomes": report.outcomes,

@@ -30,6 +30,8 @@ pub enum OutcomeKind {
     Manual,
     /// hubfix has no rule for the finding, or the finding is malformed.
     Unsupported,
+    /// The invocation ran out of time before this fix could start; nothing changed.
+    NotAttempted,
     /// Not for hubfix to act on (not NEW, not FAILED, archived, or a duplicate);
     /// logged but not noted, so hubfix's own updates never re-trigger it.
     Ignored,
@@ -58,6 +60,7 @@ impl OutcomeKind {
             OutcomeKind::Failed => "failed",
             OutcomeKind::Manual => "manual",
             OutcomeKind::Unsupported => "unsupported",
+            OutcomeKind::NotAttempted => "not_attempted",
             OutcomeKind::Ignored => "ignored",
         }
     }
@@ -178,6 +181,7 @@ mod tests {
             OutcomeKind::Failed,
             OutcomeKind::Manual,
             OutcomeKind::Unsupported,
+            OutcomeKind::NotAttempted,
         ] {
             assert_eq!(k.workflow(), Some(WorkflowStatus::Notified), "{k:?}");
         }

@@ -54,6 +54,23 @@ pub const ENV_MEMBER_EXTERNAL_ID: &str = "HUBFIX_MEMBER_ROLE_EXTERNAL_ID";
 pub const ENV_AUDIT_BUCKET: &str = "HUBFIX_AUDIT_BUCKET";
 /// Environment variable: the key prefix of the audit trail in its bucket.
 pub const ENV_AUDIT_PREFIX: &str = "HUBFIX_AUDIT_PREFIX";
+/// Environment variable: most fixes one invocation applies; the rest are refused with a
+/// note (blast radius).
+pub const ENV_MAX_FIXES_PER_INVOCATION: &str = "HUBFIX_MAX_FIXES_PER_INVOCATION";
+/// Environment variable: most fixes of one control in any hour (blast radius).
+pub const ENV_MAX_FIXES_PER_CONTROL_HOUR: &str = "HUBFIX_MAX_FIXES_PER_CONTROL_PER_HOUR";
+/// Environment variable: seconds of an invocation kept back for recording outcomes; no
+/// new fix starts once less time than this remains.
+pub const ENV_TIME_RESERVE: &str = "HUBFIX_TIME_RESERVE_SECONDS";
+/// Environment variable: the action target ARNs custom actions must come from
+/// (comma-separated; the template sets its own three). Unset: any action target.
+pub const ENV_ACTION_TARGETS: &str = "HUBFIX_ACTION_TARGETS";
+/// Default of [`ENV_MAX_FIXES_PER_INVOCATION`].
+pub const DEFAULT_MAX_FIXES_PER_INVOCATION: usize = 50;
+/// Default of [`ENV_MAX_FIXES_PER_CONTROL_HOUR`].
+pub const DEFAULT_MAX_FIXES_PER_CONTROL_HOUR: usize = 200;
+/// Default of [`ENV_TIME_RESERVE`].
+pub const DEFAULT_TIME_RESERVE_SECONDS: u64 = 10;
 /// Environment variable: TCP ports that may stay open to the world (`EC2.18`).
 pub const ENV_PUBLIC_PORTS: &str = "HUBFIX_EC2_PUBLIC_PORTS";
 /// Environment variable: minimum password length of the account password policy.
@@ -247,6 +264,32 @@ pub struct Policy {
     pub member_role: Option<MemberRole>,
     /// The audit trail's bucket and key prefix, if any.
     pub audit: Option<AuditLocation>,
+    /// Limits on how much hubfix changes at once.
+    pub limits: Limits,
+    /// The action targets custom actions must come from; `None`: any.
+    pub action_targets: Option<BTreeSet<String>>,
+}
+
+/// Blast-radius limits and the time kept back at the end of an invocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most fixes applied per invocation (per event).
+    pub fixes_per_invocation: usize,
+    /// Most fixes of one control in any hour (counted in the audit trail when there is
+    /// one, else in this process).
+    pub fixes_per_control_hour: usize,
+    /// No new fix starts once less than this remains of the invocation.
+    pub time_reserve: std::time::Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            fixes_per_invocation: DEFAULT_MAX_FIXES_PER_INVOCATION,
+            fixes_per_control_hour: DEFAULT_MAX_FIXES_PER_CONTROL_HOUR,
+            time_reserve: std::time::Duration::from_secs(DEFAULT_TIME_RESERVE_SECONDS),
+        }
+    }
 }
 
 /// Where the audit trail is kept.
@@ -280,6 +323,8 @@ impl Default for Policy {
             settings: FixSettings::default(),
             member_role: None,
             audit: None,
+            limits: Limits::default(),
+            action_targets: None,
         }
     }
 }
@@ -471,6 +516,48 @@ impl Policy {
         if let Some(v) = get(ENV_PASSWORD_REUSE) {
             policy.settings.password.reuse_prevention =
                 ranged(ENV_PASSWORD_REUSE, &v, 1..=24, "the API's range")?;
+        }
+        let count = |variable: &'static str, v: &str| {
+            v.trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=100_000).contains(n))
+                .ok_or_else(|| {
+                    ConfigError::new(
+                        variable,
+                        format!("`{v}` is not a whole number from 1 to 100000"),
+                    )
+                })
+        };
+        if let Some(v) = get(ENV_MAX_FIXES_PER_INVOCATION) {
+            policy.limits.fixes_per_invocation = count(ENV_MAX_FIXES_PER_INVOCATION, &v)?;
+        }
+        if let Some(v) = get(ENV_MAX_FIXES_PER_CONTROL_HOUR) {
+            policy.limits.fixes_per_control_hour = count(ENV_MAX_FIXES_PER_CONTROL_HOUR, &v)?;
+        }
+        if let Some(v) = get(ENV_TIME_RESERVE) {
+            let seconds = ranged(ENV_TIME_RESERVE, &v, 0..=600, "seconds")?;
+            policy.limits.time_reserve =
+                std::time::Duration::from_secs(seconds.unsigned_abs().into());
+        }
+        if let Some(v) = get(ENV_ACTION_TARGETS) {
+            let targets: BTreeSet<String> = v
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect();
+            if let Some(bad) = targets.iter().find(|t| {
+                crate::remediate::Arn::parse(t).is_none_or(|a| {
+                    a.service != "securityhub" || !a.resource.starts_with("action/custom/")
+                })
+            }) {
+                return Err(ConfigError::new(
+                    ENV_ACTION_TARGETS,
+                    format!("`{bad}` is not a Security Hub action target ARN"),
+                ));
+            }
+            policy.action_targets = Some(targets);
         }
         for (control, mode) in &policy.modes {
             if *mode == Mode::Auto && registry::NEVER_AUTOMATIC.contains(&control.as_str()) {

@@ -19,7 +19,7 @@ pub async fn run(ctx: &Context, function: Function, event: &Path) -> Result<Exit
         Function::CustomAction => Accepts::CustomAction,
     };
     let engine = ctx.engine();
-    match handle(&engine, accepts, payload).await {
+    match handle(&engine, accepts, payload, None).await {
         Ok(response) => {
             println!(
                 "{}",
