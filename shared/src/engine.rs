@@ -662,14 +662,26 @@ impl Engine {
             settings: &self.policy.settings,
         };
         self.count_fix(p.rule.control_id).await;
+        let mut outcome = p.outcome;
         if let Err(e) = remediate::apply(p.rule.remediation, fix, &p.plan).await {
+            // A call can fail after AWS made the change (a response lost on the way):
+            // reading the resource back tells.
+            if let Ok(after) = p.rule.remediation.inspect(fix, false).await {
+                if after.plan.is_compliant() {
+                    outcome.after = Some(after.plan.before);
+                    return with_kind(
+                        outcome,
+                        OutcomeKind::Remediated,
+                        format!("hubfix fixed {subject}: {changes}; a call reported an error ({e}) but reading it back shows the fix in place."),
+                    );
+                }
+            }
             return with_kind(
-                p.outcome,
+                outcome,
                 OutcomeKind::Failed,
                 format!("hubfix could not fix {subject}: {e}. Planned: {changes}."),
             );
         }
-        let mut outcome = p.outcome;
         match p.rule.remediation.inspect(fix, false).await {
             Ok(after) if after.plan.is_compliant() => {
                 outcome.after = Some(after.plan.before);

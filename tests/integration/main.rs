@@ -7,6 +7,7 @@ mod ec2_catalogue;
 mod ec2_ingress;
 mod engine_edges;
 mod events;
+mod faults;
 mod iam_catalogue;
 mod isolate;
 mod readme;

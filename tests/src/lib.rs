@@ -2,6 +2,7 @@
 //! extension, `tests/emulator/server.py`) on a free loopback port, builds real SDK
 //! clients against it, and loads the sample events of `events/` as fixtures.
 
+pub mod faults;
 pub mod sandbox;
 
 use std::path::{Path, PathBuf};
@@ -104,6 +105,30 @@ impl Emulator {
             .endpoint_url(&self.endpoint)
             .load()
             .await
+    }
+
+    /// An engine that reaches the emulator through `endpoint` (a [`faults::FaultProxy`]),
+    /// with hubfix's number of attempts and a short backoff so retries are quick.
+    pub async fn engine_via(&self, endpoint: &str, policy: Policy) -> Engine {
+        let config = hubfix::aws::config_loader()
+            .retry_config(
+                aws_config::retry::RetryConfig::standard()
+                    .with_max_attempts(hubfix::aws::MAX_ATTEMPTS)
+                    .with_initial_backoff(Duration::from_millis(10)),
+            )
+            .region(Region::new(REGION))
+            .credentials_provider(Credentials::new(
+                "testing",
+                "testing",
+                None,
+                None,
+                "hubfix-tests",
+            ))
+            .endpoint_url(endpoint)
+            .load()
+            .await;
+        let aws = AwsContext::new(config).with_member_role(policy.member_role.clone());
+        Engine::new(policy, aws)
     }
 
     /// Clients for setting up and checking resources, as a user would with the CLI.

@@ -1,0 +1,202 @@
+//! hubfix under faults: a proxy between hubfix and the emulator throttles (each
+//! protocol's own error), resets connections before and after the emulator saw a
+//! request, and delays responses on a seeded schedule.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hubfix::audit::{AuditFilter, AuditTrail, Stage, DEFAULT_PREFIX};
+use hubfix::{OutcomeKind, Policy};
+use hubfix_tests::faults::{Fault, FaultProxy, Schedule};
+use hubfix_tests::{event, finding_state, import, retarget, unique, Emulator};
+use serde_json::Value;
+
+async fn public_buckets(clients: &hubfix::aws::Clients, n: usize) -> Vec<String> {
+    let mut buckets = Vec::new();
+    for _ in 0..n {
+        let b = unique("faulty");
+        clients.s3.create_bucket().bucket(&b).send().await.unwrap();
+        buckets.push(b);
+    }
+    buckets
+}
+
+async fn remediate_event(clients: &hubfix::aws::Clients, buckets: &[String]) -> Value {
+    let mut ev = event("custom-action-remediate.json");
+    let findings: Vec<Value> = buckets
+        .iter()
+        .map(|b| {
+            let mut one = event("s3-8-imported.json");
+            retarget(&mut one, &format!("arn:aws:s3:::{b}"), b);
+            one["detail"]["findings"][0].clone()
+        })
+        .collect();
+    ev["detail"]["findings"] = Value::Array(findings);
+    import(clients, &ev).await;
+    ev
+}
+
+#[tokio::test]
+async fn retries_win_over_throttling_and_resets_and_nothing_is_applied_twice() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let trail_bucket = unique("fault-trail");
+    clients
+        .s3
+        .create_bucket()
+        .bucket(&trail_bucket)
+        .send()
+        .await
+        .unwrap();
+    let buckets = public_buckets(&clients, 12).await;
+    let ev = remediate_event(&clients, &buckets).await;
+    let proxy = FaultProxy::start(
+        &emulator.endpoint,
+        Schedule {
+            seed: 20261123,
+            rate: 0.35,
+            faults: vec![
+                Fault::Throttle,
+                Fault::ResetBefore,
+                Fault::ResetAfter,
+                Fault::Delay(Duration::from_millis(150)),
+            ],
+            max_in_a_row: Some(2),
+            eligible: Arc::new(|_| true),
+        },
+    )
+    .await;
+    let trail = AuditTrail::new(
+        emulator.clients().await.s3.clone(),
+        &trail_bucket,
+        DEFAULT_PREFIX,
+    );
+    let engine = emulator
+        .engine_via(&proxy.endpoint, Policy::default())
+        .await
+        .with_audit(Some(trail.clone()));
+
+    let report = engine.handle_json(&ev).await.unwrap();
+    let stats = proxy.stats();
+    for fault in [Fault::Throttle, Fault::ResetBefore, Fault::ResetAfter] {
+        assert!(
+            stats.faults.get(&fault).copied().unwrap_or(0) > 0,
+            "the schedule injected {fault:?}: {stats:?}"
+        );
+    }
+    assert_eq!(report.outcomes.len(), buckets.len(), "no finding dropped");
+    for o in &report.outcomes {
+        assert_eq!(o.kind, OutcomeKind::Remediated, "{}", o.note);
+    }
+    assert!(
+        report.update_failures.is_empty(),
+        "{:?}",
+        report.update_failures
+    );
+    for (o, bucket) in report.outcomes.iter().zip(&buckets) {
+        let (status, note) = finding_state(&clients, &o.finding_id).await;
+        assert_eq!(status, "RESOLVED", "{bucket}");
+        assert!(note.unwrap().contains("hubfix fixed S3.8"));
+    }
+    // Each fix was planned and applied once: one `planned` record per finding (a
+    // retried call is the same application, never a second fix).
+    let records = trail.list(&AuditFilter::default()).await.unwrap();
+    for o in &report.outcomes {
+        let planned = records
+            .iter()
+            .filter(|r| r.finding_id == o.finding_id && r.stage == Stage::Planned)
+            .count();
+        assert_eq!(planned, 1, "{}", o.finding_id);
+    }
+    let puts: usize = stats
+        .forwarded
+        .iter()
+        .filter(|(op, _)| op.starts_with("PUT ") && op.contains("publicAccessBlock"))
+        .map(|(_, n)| n)
+        .sum();
+    let lost = stats.faults.get(&Fault::ResetAfter).copied().unwrap_or(0);
+    assert!(
+        puts >= buckets.len() && puts <= buckets.len() + lost,
+        "{puts} PutPublicAccessBlock calls reached the emulator for {} buckets; only a call whose answer was lost may repeat ({lost} lost)",
+        buckets.len()
+    );
+}
+
+#[tokio::test]
+async fn a_fix_throttled_past_its_retries_is_reported_not_dropped() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let buckets = public_buckets(&clients, 2).await;
+    let ev = remediate_event(&clients, &buckets).await;
+    let target = format!("/{}/?publicAccessBlock", buckets[0]);
+    let proxy = FaultProxy::start(
+        &emulator.endpoint,
+        Schedule {
+            seed: 1,
+            rate: 1.0,
+            faults: vec![Fault::Throttle],
+            max_in_a_row: None,
+            eligible: Arc::new(move |r| r.method == "PUT" && r.target.starts_with(&target)),
+        },
+    )
+    .await;
+    let engine = emulator
+        .engine_via(&proxy.endpoint, Policy::default())
+        .await;
+    let report = engine.handle_json(&ev).await.unwrap();
+    let throttled = &report.outcomes[0];
+    assert_eq!(throttled.kind, OutcomeKind::Failed);
+    assert!(
+        throttled
+            .note
+            .contains("was throttled (SlowDown) and retries ran out"),
+        "{}",
+        throttled.note
+    );
+    assert_eq!(
+        proxy.stats().faults[&Fault::Throttle],
+        hubfix::aws::MAX_ATTEMPTS as usize,
+        "every attempt the SDK made was throttled"
+    );
+    assert_eq!(
+        report.outcomes[1].kind,
+        OutcomeKind::Remediated,
+        "the other finding is unaffected"
+    );
+    let (status, note) = finding_state(&clients, &throttled.finding_id).await;
+    assert_eq!(status, "NOTIFIED");
+    assert!(note.unwrap().contains("retries ran out"));
+}
+
+#[tokio::test]
+async fn security_hub_throttling_does_not_lose_an_outcome() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let buckets = public_buckets(&clients, 3).await;
+    let ev = remediate_event(&clients, &buckets).await;
+    let proxy = FaultProxy::start(
+        &emulator.endpoint,
+        Schedule {
+            seed: 99,
+            rate: 0.6,
+            faults: vec![Fault::Throttle, Fault::ResetAfter],
+            max_in_a_row: Some(3),
+            eligible: Arc::new(|r| r.service == "securityhub"),
+        },
+    )
+    .await;
+    let engine = emulator
+        .engine_via(&proxy.endpoint, Policy::default())
+        .await;
+    let report = engine.handle_json(&ev).await.unwrap();
+    assert!(proxy.stats().faults.values().sum::<usize>() > 0);
+    assert!(
+        report.update_failures.is_empty(),
+        "{:?}",
+        report.update_failures
+    );
+    for o in &report.outcomes {
+        assert_eq!(o.kind, OutcomeKind::Remediated);
+        assert_eq!(finding_state(&clients, &o.finding_id).await.0, "RESOLVED");
+    }
+}

@@ -1,0 +1,308 @@
+//! A fault-injecting HTTP proxy between hubfix and the emulator: on a seeded schedule it
+//! answers with the throttling errors each AWS protocol uses (`SlowDown` 503 for S3,
+//! `RequestLimitExceeded` 503 for EC2, `Throttling` 400 for IAM and STS,
+//! `ThrottlingException` 429 for JSON services), resets connections before or after
+//! the emulator saw the request, and delays responses. It counts what it did, and what
+//! reached the emulator, so tests can check that retries succeed and nothing is applied
+//! twice.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+
+/// What the proxy can do to a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Fault {
+    /// Answer with the service's throttling error; the emulator never sees the request.
+    Throttle,
+    /// Close the connection before forwarding; the emulator never sees the request.
+    ResetBefore,
+    /// Forward, then close the connection instead of answering: the change happened
+    /// but the client does not know.
+    ResetAfter,
+    /// Forward after a delay.
+    Delay(Duration),
+}
+
+/// A request as the schedule sees it.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// `GET`, `PUT`, ...
+    pub method: String,
+    /// Path and query.
+    pub target: String,
+    /// The signing service name (`s3`, `ec2`, `securityhub`, ...).
+    pub service: String,
+    /// The body, as text (query-protocol actions are in it).
+    pub body: String,
+}
+
+impl Request {
+    /// The operation, for counting: method, path and query, and the query protocol's
+    /// `Action`.
+    pub fn operation(&self) -> String {
+        let action = self
+            .body
+            .split('&')
+            .find_map(|p| p.strip_prefix("Action="))
+            .unwrap_or_default();
+        format!("{} {} {action}", self.method, self.target)
+    }
+}
+
+type Eligible = dyn Fn(&Request) -> bool + Send + Sync;
+
+/// When to inject which fault.
+#[derive(Clone)]
+pub struct Schedule {
+    /// Seed of the schedule's random numbers.
+    pub seed: u64,
+    /// Chance, per eligible request, of a fault.
+    pub rate: f64,
+    /// The faults drawn from, equally likely.
+    pub faults: Vec<Fault>,
+    /// After this many faults in a row, a request passes (so the SDK's retries can win);
+    /// `None`: no limit.
+    pub max_in_a_row: Option<usize>,
+    /// Which requests may get a fault.
+    pub eligible: Arc<Eligible>,
+}
+
+/// What the proxy did.
+#[derive(Debug, Default, Clone)]
+pub struct Stats {
+    /// Faults injected, by kind.
+    pub faults: HashMap<Fault, usize>,
+    /// Requests that reached the emulator, by operation.
+    pub forwarded: HashMap<String, usize>,
+}
+
+struct State {
+    rng: u64,
+    in_a_row: usize,
+    stats: Stats,
+}
+
+/// A running proxy; stops when dropped.
+pub struct FaultProxy {
+    /// `http://127.0.0.1:<port>`.
+    pub endpoint: String,
+    state: Arc<Mutex<State>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FaultProxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl FaultProxy {
+    /// Starts a proxy to `upstream` (`http://host:port`) on a free loopback port.
+    pub async fn start(upstream: &str, schedule: Schedule) -> FaultProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let endpoint = format!("http://{}", listener.local_addr().expect("address"));
+        let upstream = upstream.trim_start_matches("http://").to_owned();
+        let state = Arc::new(Mutex::new(State {
+            rng: schedule.seed.max(1),
+            in_a_row: 0,
+            stats: Stats::default(),
+        }));
+        let shared = state.clone();
+        let schedule = Arc::new(schedule);
+        let task = tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let (state, schedule, upstream) =
+                    (shared.clone(), schedule.clone(), upstream.clone());
+                tokio::spawn(async move {
+                    let _ = serve(client, &upstream, &schedule, &state).await;
+                });
+            }
+        });
+        FaultProxy {
+            endpoint,
+            state,
+            task,
+        }
+    }
+
+    /// What the proxy did so far.
+    pub fn stats(&self) -> Stats {
+        self.state.lock().expect("stats").stats.clone()
+    }
+}
+
+/// Serves one client connection, request after request.
+async fn serve(
+    client: TcpStream,
+    upstream: &str,
+    schedule: &Schedule,
+    state: &Mutex<State>,
+) -> std::io::Result<()> {
+    let mut client = BufReader::new(client);
+    loop {
+        let Some((head, body)) = read_request(&mut client).await? else {
+            return Ok(());
+        };
+        let request = describe(&head, &body);
+        let fault = decide(schedule, state, &request);
+        match fault {
+            Some(Fault::Throttle) => {
+                client
+                    .get_mut()
+                    .write_all(&throttle(&request.service))
+                    .await?;
+                continue;
+            }
+            Some(Fault::ResetBefore) => return reset(client.into_inner()),
+            Some(Fault::Delay(d)) => tokio::time::sleep(d).await,
+            Some(Fault::ResetAfter) | None => {}
+        }
+        let response = forward(upstream, &head, &body).await?;
+        *state
+            .lock()
+            .expect("stats")
+            .stats
+            .forwarded
+            .entry(request.operation())
+            .or_default() += 1;
+        if fault == Some(Fault::ResetAfter) {
+            return reset(client.into_inner());
+        }
+        client.get_mut().write_all(&response).await?;
+    }
+}
+
+fn reset(stream: TcpStream) -> std::io::Result<()> {
+    stream.set_zero_linger()?;
+    drop(stream);
+    Ok(())
+}
+
+fn decide(schedule: &Schedule, state: &Mutex<State>, request: &Request) -> Option<Fault> {
+    if !(schedule.eligible)(request) || schedule.faults.is_empty() {
+        return None;
+    }
+    let mut s = state.lock().expect("state");
+    let draw = next(&mut s.rng);
+    let limited = schedule.max_in_a_row.is_some_and(|max| s.in_a_row >= max);
+    if limited || (draw % 10_000) as f64 >= schedule.rate * 10_000.0 {
+        s.in_a_row = 0;
+        return None;
+    }
+    s.in_a_row += 1;
+    let fault = schedule.faults[(next(&mut s.rng) % schedule.faults.len() as u64) as usize];
+    *s.stats.faults.entry(fault).or_default() += 1;
+    Some(fault)
+}
+
+/// xorshift64*: small, seeded, good enough for a schedule.
+fn next(x: &mut u64) -> u64 {
+    *x ^= *x >> 12;
+    *x ^= *x << 25;
+    *x ^= *x >> 27;
+    x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+}
+
+/// Reads one HTTP/1.1 request (head and body); `None` at the end of the connection.
+async fn read_request(
+    client: &mut BufReader<TcpStream>,
+) -> std::io::Result<Option<(String, Vec<u8>)>> {
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        if client.read_line(&mut line).await? == 0 {
+            return Ok(None);
+        }
+        let end = line == "\r\n";
+        head.push_str(&line);
+        if end {
+            break;
+        }
+    }
+    let length = header(&head, "content-length")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    client.read_exact(&mut body).await?;
+    Ok(Some((head, body)))
+}
+
+fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines().skip(1).find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
+fn describe(head: &str, body: &[u8]) -> Request {
+    let mut first = head.lines().next().unwrap_or_default().split(' ');
+    let method = first.next().unwrap_or_default().to_owned();
+    let target = first.next().unwrap_or_default().to_owned();
+    let service = header(head, "authorization")
+        .and_then(|a| a.split("Credential=").nth(1))
+        .and_then(|c| c.split('/').nth(3))
+        .unwrap_or_default()
+        .to_owned();
+    Request {
+        method,
+        target,
+        service,
+        body: String::from_utf8_lossy(body).into_owned(),
+    }
+}
+
+/// Sends the request to the emulator on a new connection it closes after answering,
+/// and reads the whole response.
+async fn forward(upstream: &str, head: &str, body: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut conn = TcpStream::connect(upstream).await?;
+    let mut out: String = head
+        .lines()
+        .filter(|l| !l.is_empty() && !l.to_ascii_lowercase().starts_with("connection:"))
+        .map(|l| format!("{l}\r\n"))
+        .collect();
+    out.push_str("Connection: close\r\n\r\n");
+    conn.write_all(out.as_bytes()).await?;
+    conn.write_all(body).await?;
+    let mut response = Vec::new();
+    conn.read_to_end(&mut response).await?;
+    Ok(response)
+}
+
+/// The throttling error each protocol uses, as AWS sends it.
+fn throttle(service: &str) -> Vec<u8> {
+    let (status, content_type, extra, body) = match service {
+        "s3" => (
+            "503 Slow Down",
+            "application/xml",
+            "",
+            "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>".to_owned(),
+        ),
+        "ec2" => (
+            "503 Service Unavailable",
+            "text/xml",
+            "",
+            "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>fault</RequestID></Response>".to_owned(),
+        ),
+        "iam" | "sts" => (
+            "400 Bad Request",
+            "text/xml",
+            "",
+            "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>fault</RequestId></ErrorResponse>".to_owned(),
+        ),
+        _ => (
+            "429 Too Many Requests",
+            "application/json",
+            "x-amzn-ErrorType: ThrottlingException\r\n",
+            r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#.to_owned(),
+        ),
+    };
+    format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\n{extra}x-amzn-RequestId: fault\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
