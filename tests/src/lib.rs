@@ -283,6 +283,17 @@ pub async fn undo_outcome(
     clients: &Clients,
     outcome: &hubfix::Outcome,
 ) -> Result<Vec<String>, hubfix::error::FixError> {
+    undo_outcome_with(clients, outcome, &Policy::default().settings).await
+}
+
+/// [`undo_outcome`] with the fix settings the undo and its read-back use: the read-back
+/// runs the rule's `inspect`, which for some rules (`S3.9`, `EC2.6`) needs the same
+/// settings as the fix did.
+pub async fn undo_outcome_with(
+    clients: &Clients,
+    outcome: &hubfix::Outcome,
+    settings: &hubfix::policy::FixSettings,
+) -> Result<Vec<String>, hubfix::error::FixError> {
     let rule = hubfix::registry::find(outcome.rule.as_deref().expect("the outcome names its rule"))
         .expect("a registered rule");
     let target = outcome
@@ -293,11 +304,10 @@ pub async fn undo_outcome(
         .before
         .as_ref()
         .expect("the outcome records a before-state");
-    let settings = Policy::default().settings;
     let fix = hubfix::remediate::Fix {
         clients,
         target,
-        settings: &settings,
+        settings,
     };
     hubfix::undo::restore(rule, fix, before, &outcome.plan).await
 }

@@ -2,7 +2,11 @@
 //! `EC2.54`): revoke exactly the world-open entries that reach a forbidden port; every
 //! other rule, and every other CIDR of the same rule, stays.
 
-use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range, SecurityGroup, Tag};
+use std::collections::BTreeMap;
+
+use aws_sdk_ec2::types::{
+    IpPermission, IpRange, Ipv6Range, PrefixListId, SecurityGroup, Tag, UserIdGroupPair,
+};
 use serde::{Deserialize, Serialize};
 
 use super::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
@@ -20,6 +24,7 @@ pub const HIGH_RISK_PORTS: &[u16] = &[
 const IPV4_WORLD: &str = "0.0.0.0/0";
 const IPV6_WORLD: &str = "::/0";
 const GROUP_NOT_FOUND: &[&str] = &["InvalidGroup.NotFound", "InvalidGroupId.NotFound"];
+const DUPLICATE: &str = "InvalidPermission.Duplicate";
 
 /// The ports a control forbids opening to the world.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +54,8 @@ pub struct RevokeOpenIngress(pub IngressScope);
 /// The before-state: the world-open entries the group had that the control forbids.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IngressBefore {
-    /// The entries (revoked by the fix, authorized again by an undo).
+    /// The entries (revoked by the fix, authorized again by an undo), sorted, so that
+    /// the order EC2 lists rules in does not matter.
     pub open: Vec<OpenIngress>,
 }
 
@@ -70,6 +76,35 @@ impl Remediation for RevokeOpenIngress {
     fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()> {
         Box::pin(async move { revoke(&fix.clients.ec2, &fix.target.name, &change.detail()?).await })
     }
+
+    /// Authorizes exactly the revoked entries again (with their descriptions); an entry
+    /// that is already back is left as it is.
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        _before: &'a BeforeState,
+        changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let group_id = &fix.target.name;
+            let mut steps = Vec::new();
+            for change in changes {
+                let entry: OpenIngress = change.detail()?;
+                authorize(
+                    &fix.clients.ec2,
+                    group_id,
+                    Direction::Inbound,
+                    to_permission(&entry),
+                )
+                .await?;
+                steps.push(format!(
+                    "authorized {} on security group {group_id} again",
+                    entry.describe()
+                ));
+            }
+            Ok(steps)
+        })
+    }
 }
 
 /// One ingress rule of a security group, as the decision logic sees it.
@@ -88,7 +123,7 @@ pub struct IngressRule {
 }
 
 /// A world-open entry to revoke (and, on undo, to authorize again).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct OpenIngress {
     /// The rule's protocol.
     pub protocol: String,
@@ -220,11 +255,12 @@ async fn inspect_group(
     let group = describe_group(ec2, group_id).await?;
     let tags = ec2_tags(group.tags());
     let rules: Vec<IngressRule> = group.ip_permissions().iter().map(to_rule).collect();
-    let open = offending(scope, public, &rules);
+    let mut open = offending(scope, public, &rules);
     let changes = open
         .iter()
         .map(|entry| Change::new(format!("revoked {}", entry.describe()), entry))
         .collect();
+    open.sort();
     Ok(Inspection {
         tags: Some(tags),
         plan: Plan {
@@ -271,7 +307,7 @@ pub(crate) async fn describe_group(
 pub struct RestrictDefaultGroup;
 
 /// Inbound or outbound.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// Ingress rules.
@@ -281,7 +317,7 @@ pub enum Direction {
 }
 
 /// A rule of the default group, as kept in the before-state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct RuleSummary {
     /// Inbound or outbound.
     pub direction: Direction,
@@ -291,44 +327,160 @@ pub struct RuleSummary {
     pub from_port: Option<i32>,
     /// Last port.
     pub to_port: Option<i32>,
-    /// CIDRs, prefix lists and groups the rule names.
+    /// CIDRs, prefix lists (`pl-…`) and groups (`sg-…`, or `<account>/sg-…` for a
+    /// group of another account) the rule names, sorted.
     pub peers: Vec<String>,
+    /// The peers' descriptions, by peer (only those that have one).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub descriptions: BTreeMap<String, String>,
 }
 
-/// The before-state of `EC2.2`: every rule the default group had.
+/// The before-state of `EC2.2`: every rule the default group had, sorted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DefaultGroupBefore {
     /// The rules.
     pub rules: Vec<RuleSummary>,
 }
 
-fn summarise(direction: Direction, p: &IpPermission) -> RuleSummary {
-    let peers = p
+/// A security group rule's peer as the before-state names it, with its description.
+fn peers_of(p: &IpPermission, account: &str) -> Vec<(String, Option<String>)> {
+    let v4 = p
         .ip_ranges()
         .iter()
-        .filter_map(|r| r.cidr_ip().map(str::to_owned))
-        .chain(
-            p.ipv6_ranges()
-                .iter()
-                .filter_map(|r| r.cidr_ipv6().map(str::to_owned)),
-        )
-        .chain(
-            p.prefix_list_ids()
-                .iter()
-                .filter_map(|r| r.prefix_list_id().map(str::to_owned)),
-        )
-        .chain(
-            p.user_id_group_pairs()
-                .iter()
-                .filter_map(|r| r.group_id().map(str::to_owned)),
-        )
-        .collect();
+        .filter_map(|r| Some((r.cidr_ip()?.to_owned(), r.description())));
+    let v6 = p
+        .ipv6_ranges()
+        .iter()
+        .filter_map(|r| Some((r.cidr_ipv6()?.to_owned(), r.description())));
+    let lists = p
+        .prefix_list_ids()
+        .iter()
+        .filter_map(|r| Some((r.prefix_list_id()?.to_owned(), r.description())));
+    let groups = p.user_id_group_pairs().iter().filter_map(|r| {
+        let id = r.group_id()?;
+        let name = match r.user_id() {
+            Some(user) if user != account => format!("{user}/{id}"),
+            _ => id.to_owned(),
+        };
+        Some((name, r.description()))
+    });
+    v4.chain(v6)
+        .chain(lists)
+        .chain(groups)
+        .map(|(peer, d)| (peer, d.map(str::to_owned)))
+        .collect()
+}
+
+fn summarise(direction: Direction, p: &IpPermission, account: &str) -> RuleSummary {
+    let mut peers = Vec::new();
+    let mut descriptions = BTreeMap::new();
+    for (peer, description) in peers_of(p, account) {
+        if let Some(d) = description {
+            descriptions.insert(peer.clone(), d);
+        }
+        peers.push(peer);
+    }
+    peers.sort();
     RuleSummary {
         direction,
         protocol: p.ip_protocol().unwrap_or("-1").to_owned(),
         from_port: p.from_port(),
         to_port: p.to_port(),
         peers,
+        descriptions,
+    }
+}
+
+/// The SDK permission of a recorded rule, to authorize it again.
+pub fn rule_permission(rule: &RuleSummary) -> IpPermission {
+    let mut p = IpPermission::builder().ip_protocol(&rule.protocol);
+    if rule.protocol != "-1" {
+        p = p.set_from_port(rule.from_port).set_to_port(rule.to_port);
+    }
+    for peer in &rule.peers {
+        let description = rule.descriptions.get(peer).cloned();
+        p = if peer.starts_with("pl-") {
+            p.prefix_list_ids(
+                PrefixListId::builder()
+                    .prefix_list_id(peer)
+                    .set_description(description)
+                    .build(),
+            )
+        } else if let Some((user, group)) = peer.split_once("/sg-") {
+            p.user_id_group_pairs(
+                UserIdGroupPair::builder()
+                    .user_id(user)
+                    .group_id(format!("sg-{group}"))
+                    .set_description(description)
+                    .build(),
+            )
+        } else if peer.starts_with("sg-") {
+            p.user_id_group_pairs(
+                UserIdGroupPair::builder()
+                    .group_id(peer)
+                    .set_description(description)
+                    .build(),
+            )
+        } else if peer.contains(':') {
+            p.ipv6_ranges(
+                Ipv6Range::builder()
+                    .cidr_ipv6(peer)
+                    .set_description(description)
+                    .build(),
+            )
+        } else {
+            p.ip_ranges(
+                IpRange::builder()
+                    .cidr_ip(peer)
+                    .set_description(description)
+                    .build(),
+            )
+        };
+    }
+    p.build()
+}
+
+/// Authorizes one inbound or outbound permission; one that exists already is left.
+async fn authorize(
+    ec2: &aws_sdk_ec2::Client,
+    group_id: &str,
+    direction: Direction,
+    permission: IpPermission,
+) -> Result<(), FixError> {
+    let resource = format!("security group {group_id}");
+    match direction {
+        Direction::Inbound => match ec2
+            .authorize_security_group_ingress()
+            .group_id(group_id)
+            .ip_permissions(permission)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if service_code(&e) == Some(DUPLICATE) => Ok(()),
+            Err(e) => Err(FixError::from_sdk(
+                "ec2:AuthorizeSecurityGroupIngress",
+                &resource,
+                GROUP_NOT_FOUND,
+                e,
+            )),
+        },
+        Direction::Outbound => match ec2
+            .authorize_security_group_egress()
+            .group_id(group_id)
+            .ip_permissions(permission)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if service_code(&e) == Some(DUPLICATE) => Ok(()),
+            Err(e) => Err(FixError::from_sdk(
+                "ec2:AuthorizeSecurityGroupEgress",
+                &resource,
+                GROUP_NOT_FOUND,
+                e,
+            )),
+        },
     }
 }
 
@@ -347,17 +499,19 @@ impl Remediation for RestrictDefaultGroup {
                     group.group_name().unwrap_or_default()
                 )));
             }
-            let rules: Vec<RuleSummary> = group
+            let account = &fix.target.account;
+            let mut rules: Vec<RuleSummary> = group
                 .ip_permissions()
                 .iter()
-                .map(|p| summarise(Direction::Inbound, p))
+                .map(|p| summarise(Direction::Inbound, p, account))
                 .chain(
                     group
                         .ip_permissions_egress()
                         .iter()
-                        .map(|p| summarise(Direction::Outbound, p)),
+                        .map(|p| summarise(Direction::Outbound, p, account)),
                 )
                 .collect();
+            rules.sort();
             let changes = [Direction::Inbound, Direction::Outbound]
                 .into_iter()
                 .filter_map(|d| {
@@ -422,6 +576,38 @@ impl Remediation for RestrictDefaultGroup {
                     }),
                 _ => Ok(()),
             }
+        })
+    }
+
+    /// Authorizes every recorded rule again, inbound and outbound, with its peers'
+    /// descriptions; a rule that is already back is left as it is.
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let DefaultGroupBefore { rules } = before.recorded()?;
+            let group_id = &fix.target.name;
+            let mut steps = Vec::new();
+            for change in changes {
+                let direction: Direction = change.detail()?;
+                let revoked: Vec<&RuleSummary> =
+                    rules.iter().filter(|r| r.direction == direction).collect();
+                for rule in &revoked {
+                    authorize(&fix.clients.ec2, group_id, direction, rule_permission(rule)).await?;
+                }
+                let word = match direction {
+                    Direction::Inbound => "inbound",
+                    Direction::Outbound => "outbound",
+                };
+                steps.push(format!(
+                    "authorized the {} {word} rule(s) of default security group {group_id} again",
+                    revoked.len()
+                ));
+            }
+            Ok(steps)
         })
     }
 }
@@ -624,6 +810,73 @@ mod tests {
         ] {
             assert!(security_group_id(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn recorded_default_group_rules_become_permissions_again() {
+        let rule = RuleSummary {
+            direction: Direction::Inbound,
+            protocol: "tcp".into(),
+            from_port: Some(443),
+            to_port: Some(443),
+            peers: vec![
+                "10.0.0.0/8".into(),
+                "2001:db8::/32".into(),
+                "999999999999/sg-0abc".into(),
+                "pl-12ab".into(),
+                "sg-0def".into(),
+            ],
+            descriptions: [("10.0.0.0/8".to_owned(), "office".to_owned())].into(),
+        };
+        let p = rule_permission(&rule);
+        assert_eq!(p.ip_ranges()[0].cidr_ip(), Some("10.0.0.0/8"));
+        assert_eq!(p.ip_ranges()[0].description(), Some("office"));
+        assert_eq!(p.ipv6_ranges()[0].cidr_ipv6(), Some("2001:db8::/32"));
+        assert_eq!(p.prefix_list_ids()[0].prefix_list_id(), Some("pl-12ab"));
+        let pairs: Vec<_> = p
+            .user_id_group_pairs()
+            .iter()
+            .map(|g| (g.user_id(), g.group_id()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                (Some("999999999999"), Some("sg-0abc")),
+                (None, Some("sg-0def"))
+            ]
+        );
+        assert_eq!(p.from_port(), Some(443));
+        let all = RuleSummary {
+            protocol: "-1".into(),
+            from_port: Some(-1),
+            ..rule
+        };
+        assert_eq!(rule_permission(&all).from_port(), None);
+    }
+
+    #[test]
+    fn summaries_name_other_accounts_groups_and_keep_descriptions() {
+        let p = IpPermission::builder()
+            .ip_protocol("-1")
+            .user_id_group_pairs(
+                UserIdGroupPair::builder()
+                    .user_id("123456789012")
+                    .group_id("sg-self")
+                    .description("members")
+                    .build(),
+            )
+            .user_id_group_pairs(
+                UserIdGroupPair::builder()
+                    .user_id("999999999999")
+                    .group_id("sg-peer")
+                    .build(),
+            )
+            .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+            .build();
+        let s = summarise(Direction::Outbound, &p, "123456789012");
+        assert_eq!(s.peers, ["0.0.0.0/0", "999999999999/sg-peer", "sg-self"]);
+        assert_eq!(s.descriptions["sg-self"], "members");
+        assert_eq!(s.descriptions.len(), 1);
     }
 
     #[test]

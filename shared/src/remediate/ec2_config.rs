@@ -5,8 +5,8 @@
 
 use aws_sdk_ec2::types::{
     AttributeBooleanValue, Filter, FlowLogsResourceType, HttpTokensState,
-    InstanceMetadataEndpointState, LogDestinationType, OperationType, ResourceType,
-    SnapshotAttributeName, Tag, TagSpecification, TrafficType,
+    InstanceMetadataEndpointState, LogDestinationType, OperationType, PortRange, ResourceType,
+    RuleAction, SnapshotAttributeName, Tag, TagSpecification, TrafficType,
 };
 use serde::{Deserialize, Serialize};
 
@@ -31,8 +31,32 @@ pub struct PrivateSnapshots;
 /// The before-state: the snapshots that were public.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SnapshotsBefore {
-    /// Public snapshot ids.
+    /// Public snapshot ids, sorted.
     pub public: Vec<String>,
+}
+
+/// Adds or removes the public (`all`) create-volume permission of a snapshot.
+async fn set_public(
+    ec2: &aws_sdk_ec2::Client,
+    snapshot: &str,
+    operation: OperationType,
+) -> Result<(), FixError> {
+    ec2.modify_snapshot_attribute()
+        .snapshot_id(snapshot)
+        .attribute(SnapshotAttributeName::CreateVolumePermission)
+        .operation_type(operation)
+        .group_names("all")
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            FixError::from_sdk(
+                "ec2:ModifySnapshotAttribute",
+                &format!("snapshot {snapshot}"),
+                &["InvalidSnapshot.NotFound"],
+                e,
+            )
+        })
 }
 
 async fn public_snapshots(ec2: &aws_sdk_ec2::Client) -> Result<Vec<String>, FixError> {
@@ -52,6 +76,7 @@ async fn public_snapshots(ec2: &aws_sdk_ec2::Client) -> Result<Vec<String>, FixE
                 .filter_map(|s| s.snapshot_id().map(str::to_owned)),
         );
     }
+    public.sort();
     Ok(public)
 }
 
@@ -81,24 +106,25 @@ impl Remediation for PrivateSnapshots {
     fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()> {
         Box::pin(async move {
             let snapshot: String = change.detail()?;
-            fix.clients
-                .ec2
-                .modify_snapshot_attribute()
-                .snapshot_id(&snapshot)
-                .attribute(SnapshotAttributeName::CreateVolumePermission)
-                .operation_type(OperationType::Remove)
-                .group_names("all")
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| {
-                    FixError::from_sdk(
-                        "ec2:ModifySnapshotAttribute",
-                        &format!("snapshot {snapshot}"),
-                        &["InvalidSnapshot.NotFound"],
-                        e,
-                    )
-                })
+            set_public(&fix.clients.ec2, &snapshot, OperationType::Remove).await
+        })
+    }
+
+    /// Makes the snapshots hubfix made private public again (`all` may create volumes).
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        _before: &'a BeforeState,
+        changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let mut steps = Vec::new();
+            for change in changes {
+                let snapshot: String = change.detail()?;
+                set_public(&fix.clients.ec2, &snapshot, OperationType::Add).await?;
+                steps.push(format!("made snapshot {snapshot} public again"));
+            }
+            Ok(steps)
         })
     }
 }
@@ -166,6 +192,34 @@ impl Remediation for EbsEncryptionByDefault {
                 .map_err(|e| {
                     FixError::from_sdk("ec2:EnableEbsEncryptionByDefault", "account", &[], e)
                 })
+        })
+    }
+
+    /// Turns EBS encryption by default off again (hubfix only turns it on when it is
+    /// off); volumes created meanwhile stay encrypted.
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        _changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let EbsEncryptionBefore { enabled } = before.recorded()?;
+            if enabled {
+                return Ok(Vec::new());
+            }
+            fix.clients
+                .ec2
+                .disable_ebs_encryption_by_default()
+                .send()
+                .await
+                .map_err(|e| {
+                    FixError::from_sdk("ec2:DisableEbsEncryptionByDefault", "account", &[], e)
+                })?;
+            Ok(vec![format!(
+                "turned off EBS encryption by default in {} again (volumes created meanwhile stay encrypted)",
+                fix.target.region
+            )])
         })
     }
 }
@@ -248,26 +302,46 @@ impl Remediation for RequireImdsV2 {
     }
 
     fn apply<'a>(&'a self, fix: Fix<'a>, _change: &'a Change) -> FixFuture<'a, ()> {
+        Box::pin(async move { set_http_tokens(&fix, HttpTokensState::Required).await })
+    }
+
+    /// Puts `HttpTokens` back as recorded (`optional`: IMDSv1 works again).
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        _changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
         Box::pin(async move {
-            fix.clients
-                .ec2
-                .modify_instance_metadata_options()
-                .instance_id(&fix.target.name)
-                .http_tokens(HttpTokensState::Required)
-                .http_endpoint(InstanceMetadataEndpointState::Enabled)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| {
-                    FixError::from_sdk(
-                        "ec2:ModifyInstanceMetadataOptions",
-                        &format!("instance {}", fix.target.name),
-                        INSTANCE_NOT_FOUND,
-                        e,
-                    )
-                })
+            let ImdsBefore { http_tokens } = before.recorded()?;
+            let tokens = http_tokens.unwrap_or_else(|| "optional".to_owned());
+            set_http_tokens(&fix, HttpTokensState::from(tokens.as_str())).await?;
+            Ok(vec![format!(
+                "set HttpTokens of instance {} back to {tokens} (IMDSv1 allowed again)",
+                fix.target.name
+            )])
         })
     }
+}
+
+async fn set_http_tokens(fix: &Fix<'_>, tokens: HttpTokensState) -> Result<(), FixError> {
+    fix.clients
+        .ec2
+        .modify_instance_metadata_options()
+        .instance_id(&fix.target.name)
+        .http_tokens(tokens)
+        .http_endpoint(InstanceMetadataEndpointState::Enabled)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            FixError::from_sdk(
+                "ec2:ModifyInstanceMetadataOptions",
+                &format!("instance {}", fix.target.name),
+                INSTANCE_NOT_FOUND,
+                e,
+            )
+        })
 }
 
 /// `EC2.4`: a stopped instance is removed, on approval only and never automatically:
@@ -361,6 +435,62 @@ impl Remediation for TerminateStoppedInstance {
                 })
         })
     }
+
+    /// Always [`FixError::Irreversible`]: a terminated instance cannot be started again.
+    /// The error names the snapshots hubfix took of its volumes before terminating it.
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        _before: &'a BeforeState,
+        _changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let id = &fix.target.name;
+            let snapshots = tagged_snapshots(&fix.clients.ec2, FINAL_SNAPSHOT_TAG, id).await;
+            Err(FixError::Irreversible(terminated_note(id, snapshots)))
+        })
+    }
+}
+
+/// The ids of the snapshots tagged `key` = `value`.
+pub(crate) async fn tagged_snapshots(
+    ec2: &aws_sdk_ec2::Client,
+    key: &str,
+    value: &str,
+) -> Result<Vec<String>, FixError> {
+    let out = ec2
+        .describe_snapshots()
+        .owner_ids("self")
+        .filters(
+            Filter::builder()
+                .name(format!("tag:{key}"))
+                .values(value)
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(|e| FixError::from_sdk("ec2:DescribeSnapshots", "snapshots", &[], e))?;
+    let mut ids: Vec<String> = out
+        .snapshots()
+        .iter()
+        .filter_map(|s| s.snapshot_id().map(str::to_owned))
+        .collect();
+    ids.sort();
+    Ok(ids)
+}
+
+/// Why `EC2.4` cannot be undone, and what is left of the instance.
+fn terminated_note(id: &str, snapshots: Result<Vec<String>, FixError>) -> String {
+    let kept = match snapshots {
+        Ok(ids) if !ids.is_empty() => {
+            format!("hubfix kept its volumes as snapshots {}", ids.join(", "))
+        }
+        Ok(_) => "hubfix found no snapshot of its volumes".to_owned(),
+        Err(e) => format!("the snapshots of its volumes could not be listed ({e})"),
+    };
+    format!(
+        "hubfix terminated instance {id}, and a terminated instance cannot be brought back; {kept} (tag {FINAL_SNAPSHOT_TAG}={id}): create volumes from them to launch a replacement"
+    )
 }
 
 // ----------------------------------------------------------------------- EC2.15
@@ -426,25 +556,47 @@ impl Remediation for NoPublicIpOnLaunch {
     }
 
     fn apply<'a>(&'a self, fix: Fix<'a>, _change: &'a Change) -> FixFuture<'a, ()> {
+        Box::pin(async move { map_public_ip_on_launch(&fix, false).await })
+    }
+
+    /// Turns auto-assign public IPv4 on launch back on.
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        _changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
         Box::pin(async move {
-            fix.clients
-                .ec2
-                .modify_subnet_attribute()
-                .subnet_id(&fix.target.name)
-                .map_public_ip_on_launch(AttributeBooleanValue::builder().value(false).build())
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| {
-                    FixError::from_sdk(
-                        "ec2:ModifySubnetAttribute",
-                        &format!("subnet {}", fix.target.name),
-                        &["InvalidSubnetID.NotFound"],
-                        e,
-                    )
-                })
+            let SubnetBefore {
+                map_public_ip_on_launch: on,
+            } = before.recorded()?;
+            map_public_ip_on_launch(&fix, on).await?;
+            let state = if on { "on" } else { "off" };
+            Ok(vec![format!(
+                "turned auto-assign public IPv4 on launch of subnet {} back {state}",
+                fix.target.name
+            )])
         })
     }
+}
+
+async fn map_public_ip_on_launch(fix: &Fix<'_>, on: bool) -> Result<(), FixError> {
+    fix.clients
+        .ec2
+        .modify_subnet_attribute()
+        .subnet_id(&fix.target.name)
+        .map_public_ip_on_launch(AttributeBooleanValue::builder().value(on).build())
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            FixError::from_sdk(
+                "ec2:ModifySubnetAttribute",
+                &format!("subnet {}", fix.target.name),
+                &["InvalidSubnetID.NotFound"],
+                e,
+            )
+        })
 }
 
 // ------------------------------------------------------------------------ EC2.6
@@ -465,9 +617,13 @@ pub struct FlowLogTarget {
 /// The before-state: the VPC's flow logs (none, or none active).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FlowLogsBefore {
-    /// Flow log ids.
+    /// Active flow log ids, sorted.
     pub flow_log_ids: Vec<String>,
 }
+
+/// Tag on the flow log hubfix creates for `EC2.6`, naming the VPC; an undo finds the
+/// flow log to delete by it.
+pub const FLOW_LOG_TAG: &str = "hubfix:flow-log-of";
 
 impl Remediation for VpcFlowLogs {
     fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
@@ -491,12 +647,13 @@ impl Remediation for VpcFlowLogs {
             let tags = described.vpcs().first().map(|v| ec2_tags(v.tags()));
             let logs =
                 logs.map_err(|e| FixError::from_sdk("ec2:DescribeFlowLogs", &resource, &[], e))?;
-            let ids: Vec<String> = logs
+            let mut ids: Vec<String> = logs
                 .flow_logs()
                 .iter()
                 .filter(|l| l.flow_log_status() == Some("ACTIVE"))
                 .filter_map(|l| l.flow_log_id().map(str::to_owned))
                 .collect();
+            ids.sort();
             let before = FlowLogsBefore {
                 flow_log_ids: ids.clone(),
             };
@@ -553,6 +710,17 @@ impl Remediation for VpcFlowLogs {
                 .log_destination_type(destination_type)
                 .log_destination(&target.destination)
                 .set_deliver_logs_permission_arn(target.role_arn.clone())
+                .tag_specifications(
+                    TagSpecification::builder()
+                        .resource_type(ResourceType::VpcFlowLog)
+                        .tags(
+                            Tag::builder()
+                                .key(FLOW_LOG_TAG)
+                                .value(&fix.target.name)
+                                .build(),
+                        )
+                        .build(),
+                )
                 .send()
                 .await
                 .map_err(|e| {
@@ -581,6 +749,54 @@ impl Remediation for VpcFlowLogs {
             }
         })
     }
+
+    /// Deletes the flow log hubfix created (found by its tag [`FLOW_LOG_TAG`]); the
+    /// logs already delivered stay at the destination.
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        _changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let FlowLogsBefore { flow_log_ids } = before.recorded()?;
+            let ec2 = &fix.clients.ec2;
+            let vpc = &fix.target.name;
+            let resource = format!("vpc {vpc}");
+            let out = ec2
+                .describe_flow_logs()
+                .filter(Filter::builder().name("resource-id").values(vpc).build())
+                .filter(
+                    Filter::builder()
+                        .name(format!("tag:{FLOW_LOG_TAG}"))
+                        .values(vpc)
+                        .build(),
+                )
+                .send()
+                .await
+                .map_err(|e| FixError::from_sdk("ec2:DescribeFlowLogs", &resource, &[], e))?;
+            let ours: Vec<String> = out
+                .flow_logs()
+                .iter()
+                .filter_map(|l| l.flow_log_id().map(str::to_owned))
+                .filter(|id| !flow_log_ids.contains(id))
+                .collect();
+            if ours.is_empty() {
+                return Ok(vec![format!(
+                    "hubfix's flow log of {resource} is already gone"
+                )]);
+            }
+            ec2.delete_flow_logs()
+                .set_flow_log_ids(Some(ours.clone()))
+                .send()
+                .await
+                .map_err(|e| FixError::from_sdk("ec2:DeleteFlowLogs", &resource, &[], e))?;
+            Ok(vec![format!(
+                "deleted flow log {} of {resource} (the logs delivered stay at their destination)",
+                ours.join(", ")
+            )])
+        })
+    }
 }
 
 // ----------------------------------------------------------------------- EC2.21
@@ -590,7 +806,7 @@ impl Remediation for VpcFlowLogs {
 pub struct NaclAdminPorts;
 
 /// A network ACL entry hubfix removes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct NaclEntry {
     /// The rule number.
     pub rule_number: i32,
@@ -607,7 +823,7 @@ pub struct NaclEntry {
 /// The before-state: the entries removed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NaclBefore {
-    /// The world-open allow entries on admin ports.
+    /// The world-open allow entries on admin ports, by rule number.
     pub entries: Vec<NaclEntry>,
 }
 
@@ -658,7 +874,7 @@ impl Remediation for NaclAdminPorts {
                     resource: resource.clone(),
                     code: "InvalidNetworkAclID.NotFound".into(),
                 })?;
-            let entries: Vec<NaclEntry> = acl
+            let mut entries: Vec<NaclEntry> = acl
                 .entries()
                 .iter()
                 .filter(|e| {
@@ -679,6 +895,7 @@ impl Remediation for NaclAdminPorts {
                 })
                 .filter(nacl_entry_open_to_admin)
                 .collect();
+            entries.sort();
             let changes = entries
                 .iter()
                 .map(|e| {
@@ -723,6 +940,67 @@ impl Remediation for NaclAdminPorts {
                 )),
             }
         })
+    }
+
+    /// Creates the deleted entries again, with their rule numbers; an entry that is
+    /// already back is left as it is.
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        _before: &'a BeforeState,
+        changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let mut steps = Vec::new();
+            for change in changes {
+                let entry: NaclEntry = change.detail()?;
+                create_nacl_entry(&fix, &entry).await?;
+                steps.push(format!(
+                    "put back inbound rule {} of network ACL {} allowing {} from {}",
+                    entry.rule_number,
+                    fix.target.name,
+                    protocol_name(&entry.protocol),
+                    entry.cidr
+                ));
+            }
+            Ok(steps)
+        })
+    }
+}
+
+async fn create_nacl_entry(fix: &Fix<'_>, entry: &NaclEntry) -> Result<(), FixError> {
+    let (v4, v6) = if entry.cidr.contains(':') {
+        (None, Some(entry.cidr.clone()))
+    } else {
+        (Some(entry.cidr.clone()), None)
+    };
+    let ports = match (entry.from_port, entry.to_port) {
+        (Some(from), Some(to)) => Some(PortRange::builder().from(from).to(to).build()),
+        _ => None,
+    };
+    let result = fix
+        .clients
+        .ec2
+        .create_network_acl_entry()
+        .network_acl_id(&fix.target.name)
+        .rule_number(entry.rule_number)
+        .protocol(&entry.protocol)
+        .rule_action(RuleAction::Allow)
+        .egress(false)
+        .set_cidr_block(v4)
+        .set_ipv6_cidr_block(v6)
+        .set_port_range(ports)
+        .send()
+        .await;
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if service_code(&e) == Some("NetworkAclEntryAlreadyExists") => Ok(()),
+        Err(e) => Err(FixError::from_sdk(
+            "ec2:CreateNetworkAclEntry",
+            &format!("network ACL {}", fix.target.name),
+            &["InvalidNetworkAclID.NotFound"],
+            e,
+        )),
     }
 }
 
@@ -773,6 +1051,21 @@ mod tests {
             Some((22, 22))
         )));
         assert!(!nacl_entry_open_to_admin(&entry("1", "0.0.0.0/0", None)));
+    }
+
+    #[test]
+    fn an_undo_of_ec2_4_names_the_snapshots_kept() {
+        let note = terminated_note("i-0abc", Ok(vec!["snap-1".into(), "snap-2".into()]));
+        assert!(note.contains("cannot be brought back"), "{note}");
+        assert!(note.contains("snapshots snap-1, snap-2"), "{note}");
+        assert!(terminated_note("i-0abc", Ok(Vec::new())).contains("no snapshot"));
+        let denied = FixError::AccessDenied {
+            operation: "ec2:DescribeSnapshots",
+            code: "UnauthorizedOperation".into(),
+        };
+        let note = terminated_note("i-0abc", Err(denied));
+        assert!(note.contains("could not be listed"), "{note}");
+        assert!(note.contains("hubfix:final-snapshot-of=i-0abc"), "{note}");
     }
 
     #[test]

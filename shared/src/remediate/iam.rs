@@ -64,6 +64,28 @@ where
     move |e| FixError::from_sdk(operation, resource, NO_SUCH_ENTITY, e)
 }
 
+/// The outcome of an IAM call in an undo, where the entity being gone already (an
+/// earlier, interrupted undo) counts as done.
+fn ok_if_gone<T, E, R>(
+    result: Result<T, aws_smithy_runtime_api::client::result::SdkError<E, R>>,
+    operation: &'static str,
+    resource: &str,
+) -> Result<(), FixError>
+where
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata
+        + std::error::Error
+        + Send
+        + Sync
+        + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if service_code(&e) == Some("NoSuchEntity") => Ok(()),
+        Err(e) => Err(FixError::from_sdk(operation, resource, &[], e)),
+    }
+}
+
 fn user_plan<T: Serialize>(fix: &Fix<'_>, before: &T, changes: Vec<Change>) -> Plan {
     Plan {
         before: BeforeState::new(format!("user {}", fix.target.name), before),
@@ -262,26 +284,64 @@ impl Remediation for AccountPasswordPolicy {
     fn apply<'a>(&'a self, fix: Fix<'a>, _change: &'a Change) -> FixFuture<'a, ()> {
         Box::pin(async move {
             let (next, _) = strengthened(password_policy(&fix).await?, fix.settings.password);
-            fix.clients
-                .iam
-                .update_account_password_policy()
-                .minimum_password_length(next.min_length)
-                .require_symbols(next.require_symbols)
-                .require_numbers(next.require_numbers)
-                .require_uppercase_characters(next.require_uppercase)
-                .require_lowercase_characters(next.require_lowercase)
-                .allow_users_to_change_password(next.allow_users_to_change)
-                .set_max_password_age(next.max_age_days)
-                .set_password_reuse_prevention(next.reuse_prevention)
-                .hard_expiry(next.hard_expiry)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| {
-                    FixError::from_sdk("iam:UpdateAccountPasswordPolicy", "account", &[], e)
-                })
+            put_password_policy(&fix, &next).await
         })
     }
+
+    /// Puts the recorded password policy back exactly (settings hubfix never sets,
+    /// such as no expiry, go back to IAM's defaults), or deletes the policy when the
+    /// account had none.
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        _changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let PasswordBefore { policy } = before.recorded()?;
+            let Some(policy) = policy else {
+                let deleted = fix
+                    .clients
+                    .iam
+                    .delete_account_password_policy()
+                    .send()
+                    .await;
+                ok_if_gone(deleted, "iam:DeleteAccountPasswordPolicy", "account")?;
+                return Ok(vec![
+                    "deleted the account password policy, which the account did not have before"
+                        .into(),
+                ]);
+            };
+            put_password_policy(&fix, &policy).await?;
+            Ok(vec![format!(
+                "put the account password policy back as it was (length {}, {} days, {} remembered)",
+                policy.min_length,
+                policy
+                    .max_age_days
+                    .map_or("never expiring".to_owned(), |d| d.to_string()),
+                policy.reuse_prevention.unwrap_or_default()
+            )])
+        })
+    }
+}
+
+async fn put_password_policy(fix: &Fix<'_>, p: &PasswordPolicy) -> Result<(), FixError> {
+    fix.clients
+        .iam
+        .update_account_password_policy()
+        .minimum_password_length(p.min_length)
+        .require_symbols(p.require_symbols)
+        .require_numbers(p.require_numbers)
+        .require_uppercase_characters(p.require_uppercase)
+        .require_lowercase_characters(p.require_lowercase)
+        .allow_users_to_change_password(p.allow_users_to_change)
+        .set_max_password_age(p.max_age_days)
+        .set_password_reuse_prevention(p.reuse_prevention)
+        .hard_expiry(p.hard_expiry)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| FixError::from_sdk("iam:UpdateAccountPasswordPolicy", "account", &[], e))
 }
 
 // ------------------------------------------------ IAM.3, IAM.8, IAM.22, CIS 1.13
@@ -357,13 +417,62 @@ pub enum CredentialChange {
     DeleteConsolePassword,
 }
 
+/// An access key as the before-state records it: without its age, which changes every
+/// day, so that reading the user back after an undo records the same state.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct KeyState {
+    /// The key id.
+    pub id: String,
+    /// `Active` or `Inactive`.
+    pub status: String,
+}
+
 /// The before-state: the user's keys, and whether it had a console password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CredentialsBefore {
-    /// The keys.
-    pub keys: Vec<KeyFacts>,
+    /// The keys, by id.
+    pub keys: Vec<KeyState>,
     /// Whether a console password existed.
     pub console_password: bool,
+}
+
+impl CredentialsBefore {
+    /// The before-state of keys and a console password.
+    pub fn of(keys: &[KeyFacts], console_password: bool) -> Self {
+        let mut keys: Vec<KeyState> = keys
+            .iter()
+            .map(|k| KeyState {
+                id: k.id.clone(),
+                status: k.status.clone(),
+            })
+            .collect();
+        keys.sort();
+        CredentialsBefore {
+            keys,
+            console_password,
+        }
+    }
+}
+
+/// The outcome of a credentials undo: the steps taken, unless a console password was
+/// deleted, which cannot be restored (IAM never reveals a password): then the error
+/// says so and lists the steps that were taken all the same.
+fn credentials_undone(
+    user: &str,
+    steps: Vec<String>,
+    password_deleted: bool,
+) -> Result<Vec<String>, FixError> {
+    if !password_deleted {
+        return Ok(steps);
+    }
+    let done = if steps.is_empty() {
+        String::new()
+    } else {
+        format!("; the rest was undone: {}", steps.join("; "))
+    };
+    Err(FixError::Irreversible(format!(
+        "the console password hubfix deleted from user {user} cannot be restored, as IAM never reveals a password: give the user a new one (CreateLoginProfile with PasswordResetRequired) if it still needs the console{done}"
+    )))
 }
 
 /// Which credentials a rule removes.
@@ -487,10 +596,7 @@ impl Remediation for Credentials {
                     ));
                 }
             }
-            let before = CredentialsBefore {
-                keys,
-                console_password: password_idle.is_some(),
-            };
+            let before = CredentialsBefore::of(&keys, password_idle.is_some());
             Ok(Inspection {
                 tags,
                 plan: user_plan(&fix, &before, changes),
@@ -531,6 +637,42 @@ impl Remediation for Credentials {
             }
         })
     }
+
+    /// Reactivates the access keys the fix deactivated. A console password the fix
+    /// deleted cannot be restored (nobody knows it): the keys are reactivated first
+    /// all the same, then the undo returns [`FixError::Irreversible`] saying so and
+    /// listing what it did undo. Without a deleted password, it returns the steps.
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        _before: &'a BeforeState,
+        changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let user = &fix.target.name;
+            let resource = format!("user {user}");
+            let mut steps = Vec::new();
+            let mut password_deleted = false;
+            for change in changes {
+                match change.detail::<CredentialChange>()? {
+                    CredentialChange::DeactivateKey { key_id } => {
+                        fix.clients
+                            .iam
+                            .update_access_key()
+                            .user_name(user)
+                            .access_key_id(&key_id)
+                            .status(StatusType::Active)
+                            .send()
+                            .await
+                            .map_err(iam_err("iam:UpdateAccessKey", &resource))?;
+                        steps.push(format!("reactivated access key {key_id} of {resource}"));
+                    }
+                    CredentialChange::DeleteConsolePassword => password_deleted = true,
+                }
+            }
+            credentials_undone(user, steps, password_deleted)
+        })
+    }
 }
 
 // -------------------------------------------------------------- IAM.2, CIS 1.15
@@ -543,9 +685,9 @@ pub struct PoliciesThroughGroups;
 /// The before-state: the user's managed and inline policies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserPoliciesBefore {
-    /// Attached managed policy ARNs.
+    /// Attached managed policy ARNs, sorted.
     pub managed: Vec<String>,
-    /// Inline policies: name and document.
+    /// Inline policies: name and document, by name.
     pub inline: Vec<(String, String)>,
 }
 
@@ -560,7 +702,7 @@ async fn user_policies(fix: &Fix<'_>) -> Result<UserPoliciesBefore, FixError> {
     let iam = &fix.clients.iam;
     let user = &fix.target.name;
     let resource = format!("user {user}");
-    let managed = iam
+    let mut managed: Vec<String> = iam
         .list_attached_user_policies()
         .user_name(user)
         .send()
@@ -591,6 +733,8 @@ async fn user_policies(fix: &Fix<'_>) -> Result<UserPoliciesBefore, FixError> {
         let decoded = percent_decode(&text);
         inline.push((name, decoded));
     }
+    managed.sort();
+    inline.sort();
     Ok(UserPoliciesBefore { managed, inline })
 }
 
@@ -699,6 +843,102 @@ impl Remediation for PoliciesThroughGroups {
             Ok(())
         })
     }
+
+    /// Attaches and puts the recorded policies on the user again, then takes them off
+    /// the group `hubfix-<user>`, removes the user from it and deletes the group; a
+    /// group that has other members or policies by then is kept (and said so).
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            if changes.is_empty() {
+                return Ok(Vec::new());
+            }
+            let policies: UserPoliciesBefore = before.recorded()?;
+            let mut steps = vec![give_back_policies(&fix, &policies).await?];
+            steps.push(empty_group(&fix, &policies).await?);
+            Ok(steps)
+        })
+    }
+}
+
+/// Attaches and puts the recorded policies on the user again.
+async fn give_back_policies(
+    fix: &Fix<'_>,
+    policies: &UserPoliciesBefore,
+) -> Result<String, FixError> {
+    let iam = &fix.clients.iam;
+    let user = &fix.target.name;
+    let resource = format!("user {user}");
+    for arn in &policies.managed {
+        iam.attach_user_policy()
+            .user_name(user)
+            .policy_arn(arn)
+            .send()
+            .await
+            .map_err(iam_err("iam:AttachUserPolicy", &resource))?;
+    }
+    for (name, document) in &policies.inline {
+        iam.put_user_policy()
+            .user_name(user)
+            .policy_name(name)
+            .policy_document(document)
+            .send()
+            .await
+            .map_err(iam_err("iam:PutUserPolicy", &resource))?;
+    }
+    Ok(format!(
+        "attached {} managed and put {} inline polic(ies) back on {resource}",
+        policies.managed.len(),
+        policies.inline.len()
+    ))
+}
+
+/// Takes the recorded policies off the user's group, removes the user from it and
+/// deletes it unless it has other members or policies.
+async fn empty_group(fix: &Fix<'_>, policies: &UserPoliciesBefore) -> Result<String, FixError> {
+    let iam = &fix.clients.iam;
+    let user = &fix.target.name;
+    let group = group_for(user);
+    let resource = format!("group {group}");
+    let removed = iam
+        .remove_user_from_group()
+        .group_name(&group)
+        .user_name(user)
+        .send()
+        .await;
+    ok_if_gone(removed, "iam:RemoveUserFromGroup", &resource)?;
+    for arn in &policies.managed {
+        let detached = iam
+            .detach_group_policy()
+            .group_name(&group)
+            .policy_arn(arn)
+            .send()
+            .await;
+        ok_if_gone(detached, "iam:DetachGroupPolicy", &resource)?;
+    }
+    for (name, _) in &policies.inline {
+        let deleted = iam
+            .delete_group_policy()
+            .group_name(&group)
+            .policy_name(name)
+            .send()
+            .await;
+        ok_if_gone(deleted, "iam:DeleteGroupPolicy", &resource)?;
+    }
+    match iam.delete_group().group_name(&group).send().await {
+        Ok(_) => Ok(format!("removed user {user} from {resource} and deleted it")),
+        Err(e) if service_code(&e) == Some("NoSuchEntity") => Ok(format!(
+            "{resource} is already gone"
+        )),
+        Err(e) if service_code(&e) == Some("DeleteConflict") => Ok(format!(
+            "removed user {user} from {resource} and took its policies off it; kept the group, which has other members or policies now"
+        )),
+        Err(e) => Err(FixError::from_sdk("iam:DeleteGroup", &resource, &[], e)),
+    }
 }
 
 // ------------------------------------------------------------------------ IAM.18
@@ -711,8 +951,26 @@ pub struct SupportRole;
 /// The before-state: who had the policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SupportBefore {
-    /// Roles with `AWSSupportAccess`.
+    /// Roles with `AWSSupportAccess`, sorted.
     pub roles: Vec<String>,
+    /// Whether a role named `hubfix-aws-support` existed (an undo deletes the role only
+    /// when hubfix created it).
+    pub support_role_exists: bool,
+}
+
+async fn support_role_exists(fix: &Fix<'_>) -> Result<bool, FixError> {
+    match fix
+        .clients
+        .iam
+        .get_role()
+        .role_name(SUPPORT_ROLE)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(true),
+        Err(e) if service_code(&e) == Some("NoSuchEntity") => Ok(false),
+        Err(e) => Err(FixError::from_sdk("iam:GetRole", SUPPORT_ROLE, &[], e)),
+    }
 }
 
 fn support_policy_arn(partition: &str) -> String {
@@ -736,11 +994,13 @@ impl Remediation for SupportRole {
                 .map_err(|e| {
                     FixError::from_sdk("iam:ListEntitiesForPolicy", SUPPORT_POLICY, &[], e)
                 })?;
-            let roles: Vec<String> = out
+            let mut roles: Vec<String> = out
                 .policy_roles()
                 .iter()
                 .filter_map(|r| r.role_name().map(str::to_owned))
                 .collect();
+            roles.sort();
+            let exists = support_role_exists(&fix).await?;
             let changes = if roles.is_empty() {
                 vec![Change::new(
                     format!("created role {SUPPORT_ROLE} with {SUPPORT_POLICY}, assumable by the account's principals"),
@@ -754,7 +1014,10 @@ impl Remediation for SupportRole {
                 plan: Plan {
                     before: BeforeState::new(
                         format!("account {}", fix.target.name),
-                        &SupportBefore { roles },
+                        &SupportBefore {
+                            roles,
+                            support_role_exists: exists,
+                        },
                     ),
                     changes,
                 },
@@ -789,6 +1052,50 @@ impl Remediation for SupportRole {
                 .map_err(|e| FixError::from_sdk("iam:AttachRolePolicy", SUPPORT_ROLE, &[], e))
         })
     }
+
+    /// Detaches `AWSSupportAccess` from `hubfix-aws-support` and deletes the role, when
+    /// hubfix created it (a role of that name that existed before is kept).
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let SupportBefore {
+                support_role_exists,
+                ..
+            } = before.recorded()?;
+            if changes.is_empty() {
+                return Ok(Vec::new());
+            }
+            let iam = &fix.clients.iam;
+            let detached = iam
+                .detach_role_policy()
+                .role_name(SUPPORT_ROLE)
+                .policy_arn(support_policy_arn(&fix.target.partition))
+                .send()
+                .await;
+            ok_if_gone(detached, "iam:DetachRolePolicy", SUPPORT_ROLE)?;
+            if support_role_exists {
+                return Ok(vec![format!(
+                    "detached {SUPPORT_POLICY} from role {SUPPORT_ROLE}, which existed before the fix and stays"
+                )]);
+            }
+            match iam.delete_role().role_name(SUPPORT_ROLE).send().await {
+                Ok(_) => Ok(vec![format!(
+                    "detached {SUPPORT_POLICY} from role {SUPPORT_ROLE} and deleted the role"
+                )]),
+                Err(e) if service_code(&e) == Some("NoSuchEntity") => {
+                    Ok(vec![format!("role {SUPPORT_ROLE} is already gone")])
+                }
+                Err(e) if service_code(&e) == Some("DeleteConflict") => Err(FixError::Target(format!(
+                    "detached {SUPPORT_POLICY} from role {SUPPORT_ROLE}, but the role has other policies or instance profiles now, so hubfix leaves it: delete it by hand if nothing needs it"
+                ))),
+                Err(e) => Err(FixError::from_sdk("iam:DeleteRole", SUPPORT_ROLE, &[], e)),
+            }
+        })
+    }
 }
 
 // ------------------------------------------------------------------------ IAM.28
@@ -804,8 +1111,16 @@ pub const ANALYZER_NAME: &str = "hubfix-account-analyzer";
 /// The before-state: the region's analyzers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnalyzerBefore {
-    /// `name (type, status)` of each analyzer.
+    /// `name (type, status)` of each analyzer, sorted.
     pub analyzers: Vec<String>,
+}
+
+impl AnalyzerBefore {
+    /// Whether hubfix's analyzer existed (in any status) before the fix.
+    pub fn had_hubfix_analyzer(&self) -> bool {
+        let prefix = format!("{ANALYZER_NAME} (");
+        self.analyzers.iter().any(|a| a.starts_with(&prefix))
+    }
 }
 
 impl Remediation for ExternalAccessAnalyzer {
@@ -835,6 +1150,7 @@ impl Remediation for ExternalAccessAnalyzer {
                     analyzers.push(format!("{} ({kind}, {status})", a.name()));
                 }
             }
+            analyzers.sort();
             let changes = if active_external {
                 Vec::new()
             } else {
@@ -874,6 +1190,51 @@ impl Remediation for ExternalAccessAnalyzer {
                 Err(e) if service_code(&e) == Some("ConflictException") => Ok(()),
                 Err(e) => Err(FixError::from_sdk(
                     "access-analyzer:CreateAnalyzer",
+                    ANALYZER_NAME,
+                    &[],
+                    e,
+                )),
+            }
+        })
+    }
+
+    /// Deletes the analyzer hubfix created; one of that name that existed before the
+    /// fix is kept.
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let before: AnalyzerBefore = before.recorded()?;
+            if changes.is_empty() {
+                return Ok(Vec::new());
+            }
+            let region = &fix.target.region;
+            if before.had_hubfix_analyzer() {
+                return Ok(vec![format!(
+                    "kept analyzer {ANALYZER_NAME} in {region}: it existed before the fix"
+                )]);
+            }
+            match fix
+                .clients
+                .accessanalyzer
+                .delete_analyzer()
+                .analyzer_name(ANALYZER_NAME)
+                .send()
+                .await
+            {
+                Ok(_) => Ok(vec![format!(
+                    "deleted external access analyzer {ANALYZER_NAME} in {region}"
+                )]),
+                Err(e) if service_code(&e) == Some("ResourceNotFoundException") => {
+                    Ok(vec![format!(
+                        "analyzer {ANALYZER_NAME} in {region} is already gone"
+                    )])
+                }
+                Err(e) => Err(FixError::from_sdk(
+                    "access-analyzer:DeleteAnalyzer",
                     ANALYZER_NAME,
                     &[],
                     e,
@@ -993,6 +1354,26 @@ impl Remediation for ExpiredServerCertificates {
             }
         })
     }
+
+    /// Always [`FixError::Irreversible`]: IAM cannot restore a deleted certificate and
+    /// never returned its private key; the error names the certificates to upload again.
+    fn undo<'a>(
+        &'a self,
+        _fix: Fix<'a>,
+        _before: &'a BeforeState,
+        changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let names = changes
+                .iter()
+                .map(|c| c.detail::<String>())
+                .collect::<Result<Vec<_>, _>>()?;
+            Err(FixError::Irreversible(format!(
+                "hubfix deleted the expired server certificates {}, and IAM cannot restore a deleted certificate (it never returns the private key): upload them again from their owner's copy (UploadServerCertificate) if they are still needed",
+                names.join(", ")
+            )))
+        })
+    }
 }
 
 #[cfg(test)]
@@ -1062,6 +1443,54 @@ mod tests {
         assert_eq!(ids(CredentialRule::UnusedFor(45)), ["IDLE"]);
         assert_eq!(ids(CredentialRule::UnusedFor(90)), Vec::<String>::new());
         assert_eq!(ids(CredentialRule::OneActiveKey), ["OLD", "IDLE"]);
+    }
+
+    #[test]
+    fn a_deleted_console_password_makes_the_undo_irreversible_after_the_keys() {
+        let steps = vec!["reactivated access key AKIA1 of user u".to_owned()];
+        assert_eq!(
+            credentials_undone("u", steps.clone(), false).unwrap(),
+            steps
+        );
+        let err = credentials_undone("u", steps, true).unwrap_err();
+        assert!(matches!(err, FixError::Irreversible(_)));
+        let text = err.to_string();
+        assert!(
+            text.contains("console password hubfix deleted from user u"),
+            "{text}"
+        );
+        assert!(
+            text.contains("the rest was undone: reactivated access key AKIA1"),
+            "{text}"
+        );
+        let alone = credentials_undone("u", Vec::new(), true)
+            .unwrap_err()
+            .to_string();
+        assert!(!alone.contains("the rest was undone"), "{alone}");
+    }
+
+    #[test]
+    fn credential_before_states_leave_out_ages() {
+        let before = CredentialsBefore::of(
+            &[key("B", "Inactive", 10, 1), key("A", "Active", 500, 400)],
+            true,
+        );
+        assert_eq!(
+            serde_json::to_value(&before).unwrap(),
+            json!({"keys": [{"id": "A", "status": "Active"}, {"id": "B", "status": "Inactive"}], "console_password": true})
+        );
+    }
+
+    #[test]
+    fn an_analyzer_of_hubfix_s_name_that_existed_is_recognised() {
+        let before = AnalyzerBefore {
+            analyzers: vec![format!("{ANALYZER_NAME} (ACCOUNT, FAILED)")],
+        };
+        assert!(before.had_hubfix_analyzer());
+        let other = AnalyzerBefore {
+            analyzers: vec![format!("{ANALYZER_NAME}-2 (ACCOUNT, ACTIVE)")],
+        };
+        assert!(!other.had_hubfix_analyzer());
     }
 
     #[test]

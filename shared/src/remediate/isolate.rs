@@ -43,6 +43,74 @@ impl Remediation for IsolateInstance {
     fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()> {
         Box::pin(async move { isolate(&fix.clients.ec2, &change.detail()?).await })
     }
+
+    /// Puts the instance back into its recorded security groups and removes hubfix's
+    /// isolation tags. The forensic snapshots stay (the steps name them), and so does
+    /// the VPC's isolation group, which other isolations reuse.
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let InstanceBefore { group_ids } = before.recorded()?;
+            if changes.is_empty() {
+                return Ok(Vec::new());
+            }
+            let ec2 = &fix.clients.ec2;
+            let id = &fix.target.name;
+            let mut steps = vec![restore_groups(ec2, id, &group_ids).await?];
+            let snapshots =
+                super::ec2_config::tagged_snapshots(ec2, SNAPSHOT_SOURCE_TAG, id).await?;
+            steps.push(kept_snapshots(id, &snapshots));
+            Ok(steps)
+        })
+    }
+}
+
+/// Moves an isolated instance back into its groups and removes the isolation tags.
+async fn restore_groups(
+    ec2: &aws_sdk_ec2::Client,
+    instance_id: &str,
+    group_ids: &[String],
+) -> Result<String, FixError> {
+    let resource = format!("instance {instance_id}");
+    ec2.modify_instance_attribute()
+        .instance_id(instance_id)
+        .set_groups(Some(group_ids.to_vec()))
+        .send()
+        .await
+        .map_err(|e| {
+            FixError::from_sdk(
+                "ec2:ModifyInstanceAttribute",
+                &resource,
+                INSTANCE_NOT_FOUND,
+                e,
+            )
+        })?;
+    ec2.delete_tags()
+        .resources(instance_id)
+        .tags(Tag::builder().key(ORIGINAL_GROUPS_TAG).build())
+        .tags(Tag::builder().key(ISOLATED_TAG).build())
+        .send()
+        .await
+        .map_err(|e| FixError::from_sdk("ec2:DeleteTags", &resource, INSTANCE_NOT_FOUND, e))?;
+    Ok(format!(
+        "moved {resource} back to {} and removed the tags {ORIGINAL_GROUPS_TAG} and {ISOLATED_TAG}",
+        group_ids.join(", ")
+    ))
+}
+
+/// The step saying which forensic snapshots an undo keeps.
+fn kept_snapshots(instance_id: &str, snapshots: &[String]) -> String {
+    if snapshots.is_empty() {
+        return format!("found no forensic snapshot of {instance_id} to keep");
+    }
+    format!(
+        "kept the forensic snapshots {} (tag {SNAPSHOT_SOURCE_TAG}={instance_id}): delete them when the investigation no longer needs them",
+        snapshots.join(", ")
+    )
 }
 
 /// An instance as the isolation plan needs it.
@@ -313,6 +381,17 @@ mod tests {
         assert!(!plan(state(&["sg-web"]), None).is_compliant());
         let before: InstanceBefore = plan(state(&["sg-web"]), None).before.state_as().unwrap();
         assert_eq!(before.group_ids, ["sg-web"]);
+    }
+
+    #[test]
+    fn the_undo_says_which_snapshots_stay() {
+        let kept = kept_snapshots("i-0abc", &["snap-1".into(), "snap-2".into()]);
+        assert!(
+            kept.starts_with("kept the forensic snapshots snap-1, snap-2"),
+            "{kept}"
+        );
+        assert!(kept.contains("hubfix:forensics-of=i-0abc"), "{kept}");
+        assert!(kept_snapshots("i-0abc", &[]).contains("no forensic snapshot"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Controls that cannot be fixed safely by API: registered so their findings get a clear
 //! note with the manual steps, never an unknown-control outcome.
 
-use super::{Fix, FixFuture, Inspection, Remediation};
+use super::{BeforeState, Change, Fix, FixFuture, Inspection, Remediation};
 use crate::error::FixError;
 
 /// A control fixed by hand; the steps go into the finding's note.
@@ -20,7 +20,21 @@ impl Remediation for Manual {
         Box::pin(async move { Err(FixError::Manual(self.steps.to_owned())) })
     }
 
-    fn apply<'a>(&'a self, _fix: Fix<'a>, _change: &'a super::Change) -> FixFuture<'a, ()> {
+    fn apply<'a>(&'a self, _fix: Fix<'a>, _change: &'a Change) -> FixFuture<'a, ()> {
         Box::pin(async move { Err(FixError::Manual(self.steps.to_owned())) })
+    }
+
+    /// Always an error: hubfix never changes anything for a manual control.
+    fn undo<'a>(
+        &'a self,
+        _fix: Fix<'a>,
+        _before: &'a BeforeState,
+        _changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            Err(FixError::Manual(
+                "hubfix never changes anything for a manual control (the finding's note gave the steps to take by hand), so there is nothing to undo".into(),
+            ))
+        })
     }
 }

@@ -43,17 +43,20 @@ pub trait Remediation: fmt::Debug + Send + Sync {
 
     /// Undoes an applied fix: puts the resource back to `before` (as `inspect` recorded
     /// it), knowing the `changes` that were applied. Returns one line per step taken.
-    /// After it, `inspect` reads the same before-state again; a fix that deleted
-    /// something returns [`FixError::Irreversible`] saying what is left.
+    /// After it, `inspect` reads the same before-state again.
+    ///
+    /// A fix that cannot be fully reversed (it deleted something, or AWS has no way back)
+    /// takes every step that can be taken first, then returns
+    /// [`FixError::Irreversible`] saying what could not be restored, what was done and
+    /// what is left (e.g. the snapshots kept). A fix that created something deletes only
+    /// what hubfix created, found by the before-state, the changes or a tag hubfix put
+    /// on it. A manual control, which hubfix never changes, returns [`FixError::Manual`].
     fn undo<'a>(
         &'a self,
         fix: Fix<'a>,
         before: &'a BeforeState,
         changes: &'a [Change],
-    ) -> FixFuture<'a, Vec<String>> {
-        let _ = (fix, before, changes);
-        Box::pin(async { Err(FixError::Irreversible("not yet supported".into())) })
-    }
+    ) -> FixFuture<'a, Vec<String>>;
 }
 
 /// What a remediation works with: the clients of the resource's account and region,

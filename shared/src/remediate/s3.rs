@@ -309,7 +309,7 @@ async fn block_account_public_access(
 }
 
 /// Puts a bucket's Block Public Access back as it was: the recorded settings, or none.
-async fn restore_bucket_block(
+pub(crate) async fn restore_bucket_block(
     s3: &aws_sdk_s3::Client,
     bucket: &str,
     config: Option<PublicAccessBlock>,
@@ -351,10 +351,7 @@ async fn restore_bucket_block(
                 e,
             )
         })?;
-    Ok(vec![format!(
-        "turned off {} on {resource} again",
-        PublicAccessBlock::settings_off(Some(&c)).join(", ")
-    )])
+    Ok(vec![restored(&resource, &c)])
 }
 
 /// Puts the account's Block Public Access back as it was: the recorded settings, or none.
@@ -388,10 +385,54 @@ async fn restore_account_block(
         .send()
         .await
         .map_err(|e| FixError::from_sdk("s3:PutAccountPublicAccessBlock", &resource, &[], e))?;
-    Ok(vec![format!(
-        "turned off {} on {resource} again",
-        PublicAccessBlock::settings_off(Some(&c)).join(", ")
-    )])
+    Ok(vec![restored(&resource, &c)])
+}
+
+/// The step a restore of Block Public Access reports.
+fn restored(resource: &str, config: &PublicAccessBlock) -> String {
+    let off = PublicAccessBlock::settings_off(Some(config));
+    if off.is_empty() {
+        format!(
+            "put back the Block Public Access configuration of {resource} (all four settings on)"
+        )
+    } else {
+        format!("turned off {} on {resource} again", off.join(", "))
+    }
+}
+
+/// Puts a bucket's Block Public Access as recorded, but with `BlockPublicAcls` off, so
+/// that public ACL grants can be put back before the recorded configuration returns.
+pub(crate) async fn allow_public_acls(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    config: Option<PublicAccessBlock>,
+) -> Result<(), FixError> {
+    let c = config.unwrap_or(PublicAccessBlock {
+        block_public_acls: false,
+        ignore_public_acls: false,
+        block_public_policy: false,
+        restrict_public_buckets: false,
+    });
+    let relaxed = BucketPab::builder()
+        .block_public_acls(false)
+        .ignore_public_acls(c.ignore_public_acls)
+        .block_public_policy(c.block_public_policy)
+        .restrict_public_buckets(c.restrict_public_buckets)
+        .build();
+    s3.put_public_access_block()
+        .bucket(bucket)
+        .public_access_block_configuration(relaxed)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            FixError::from_sdk(
+                "s3:PutBucketPublicAccessBlock",
+                &format!("bucket {bucket}"),
+                NO_SUCH_BUCKET,
+                e,
+            )
+        })
 }
 
 fn from_bucket_pab(c: &BucketPab) -> PublicAccessBlock {

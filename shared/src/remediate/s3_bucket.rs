@@ -4,10 +4,10 @@
 
 use aws_sdk_s3::types::{
     AbortIncompleteMultipartUpload, AccessControlPolicy, BucketLifecycleConfiguration,
-    BucketLoggingStatus, BucketVersioningStatus, ExpirationStatus, LifecycleRule,
-    LifecycleRuleFilter, LoggingEnabled, NoncurrentVersionExpiration, ServerSideEncryption,
-    ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
-    VersioningConfiguration,
+    BucketLoggingStatus, BucketVersioningStatus, ExpirationStatus, Grant, Grantee, LifecycleRule,
+    LifecycleRuleFilter, LoggingEnabled, NoncurrentVersionExpiration, Permission,
+    ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
+    ServerSideEncryptionRule, Type, VersioningConfiguration,
 };
 use serde::{Deserialize, Serialize};
 
@@ -107,6 +107,74 @@ fn public_grants(
         .collect()
 }
 
+/// e.g. `READ to AllUsers, WRITE to AllUsers`.
+fn describe_grants(grants: &[PublicGrant]) -> String {
+    grants
+        .iter()
+        .map(|g| {
+            format!(
+                "{} to {}",
+                g.permission,
+                g.grantee.rsplit('/').next().unwrap_or_default()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The recorded public grants that the ACL `current` lacks, as SDK grants.
+fn missing_grants(current: &[Grant], recorded: &[PublicGrant]) -> Result<Vec<Grant>, FixError> {
+    let present = |g: &PublicGrant| {
+        current.iter().any(|c| {
+            c.grantee().and_then(|e| e.uri()) == Some(g.grantee.as_str())
+                && c.permission().map(|p| p.as_str()) == Some(g.permission.as_str())
+        })
+    };
+    recorded
+        .iter()
+        .filter(|g| !present(g))
+        .map(|g| {
+            let grantee = Grantee::builder()
+                .r#type(Type::Group)
+                .uri(&g.grantee)
+                .build()
+                .map_err(|e| FixError::Target(e.to_string()))?;
+            Ok(Grant::builder()
+                .grantee(grantee)
+                .permission(Permission::from(g.permission.as_str()))
+                .build())
+        })
+        .collect()
+}
+
+/// Adds the recorded public grants back to the bucket ACL, keeping every other grant.
+async fn put_back_grants(fix: &Fix<'_>, grants: &[PublicGrant]) -> Result<String, FixError> {
+    let s3 = &fix.clients.s3;
+    let acl = s3
+        .get_bucket_acl()
+        .bucket(&fix.target.name)
+        .send()
+        .await
+        .map_err(sdk_err("s3:GetBucketAcl", fix))?;
+    let mut all = acl.grants().to_vec();
+    all.extend(missing_grants(acl.grants(), grants)?);
+    let policy = AccessControlPolicy::builder()
+        .set_grants(Some(all))
+        .set_owner(acl.owner().cloned())
+        .build();
+    s3.put_bucket_acl()
+        .bucket(&fix.target.name)
+        .access_control_policy(policy)
+        .send()
+        .await
+        .map_err(sdk_err("s3:PutBucketAcl", fix))?;
+    Ok(format!(
+        "put back the public ACL grants {} of {}",
+        describe_grants(grants),
+        resource(fix)
+    ))
+}
+
 impl Remediation for BlockPublicReadWrite {
     fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
         bucket_name(resource_id)
@@ -133,18 +201,8 @@ impl Remediation for BlockPublicReadWrite {
                 })
                 .collect();
             if !grants.is_empty() {
-                let described: Vec<String> = grants
-                    .iter()
-                    .map(|g| {
-                        format!(
-                            "{} to {}",
-                            g.permission,
-                            g.grantee.rsplit('/').next().unwrap_or_default()
-                        )
-                    })
-                    .collect();
                 changes.push(Change::new(
-                    format!("removed public ACL grants {}", described.join(", ")),
+                    format!("removed public ACL grants {}", describe_grants(&grants)),
                     &PublicAccessChange::RemovePublicGrants {
                         grants: grants.clone(),
                     },
@@ -203,6 +261,40 @@ impl Remediation for BlockPublicReadWrite {
                         .map_err(sdk_err("s3:PutBucketAcl", &fix))
                 }
             }
+        })
+    }
+
+    /// Puts the public ACL grants back (with `BlockPublicAcls` off for that moment, as
+    /// S3 refuses public grants otherwise), then the recorded Block Public Access.
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let before: PublicAccessBefore = before.recorded()?;
+            let mut blocked = false;
+            let mut grants = Vec::new();
+            for change in changes {
+                match change.detail::<PublicAccessChange>()? {
+                    PublicAccessChange::BlockPublicAccess => blocked = true,
+                    PublicAccessChange::RemovePublicGrants { grants: removed } => {
+                        grants.extend(removed)
+                    }
+                }
+            }
+            let s3 = &fix.clients.s3;
+            let bucket = &fix.target.name;
+            let mut steps = Vec::new();
+            if !grants.is_empty() {
+                super::s3::allow_public_acls(s3, bucket, before.block).await?;
+                steps.push(put_back_grants(&fix, &grants).await?);
+            }
+            if blocked || !grants.is_empty() {
+                steps.extend(super::s3::restore_bucket_block(s3, bucket, before.block).await?);
+            }
+            Ok(steps)
         })
     }
 }
@@ -307,6 +399,37 @@ impl Remediation for AccessLogging {
                 .map_err(sdk_err("s3:PutBucketLogging", &fix))
         })
     }
+
+    /// Turns server access logging off again (hubfix only turns it on when it is off);
+    /// the logs already delivered stay in the log bucket.
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let LoggingBefore { target_bucket } = before.recorded()?;
+            if target_bucket.is_some() || changes.is_empty() {
+                return Ok(Vec::new());
+            }
+            let target: LoggingTarget = changes[0].detail()?;
+            fix.clients
+                .s3
+                .put_bucket_logging()
+                .bucket(&fix.target.name)
+                .bucket_logging_status(BucketLoggingStatus::builder().build())
+                .send()
+                .await
+                .map_err(sdk_err("s3:PutBucketLogging", &fix))?;
+            Ok(vec![format!(
+                "turned off server access logging of {} again (the logs delivered to s3://{}/{} stay)",
+                resource(&fix),
+                target.bucket,
+                target.prefix
+            )])
+        })
+    }
 }
 
 // -------------------------------------------------------------- S3.4 / S3.17
@@ -332,6 +455,54 @@ pub struct Encryption {
 pub struct EncryptionBefore {
     /// The setting before the fix.
     pub encryption: Option<Encryption>,
+    /// Whether an S3 Bucket Key was on (recorded only when it was).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bucket_key: bool,
+}
+
+impl Encryption {
+    /// e.g. `AES256 with S3-managed keys`, `aws:kms with alias/logs`.
+    fn describe(&self) -> String {
+        let key = self
+            .kms_key
+            .as_deref()
+            .unwrap_or(if self.algorithm == "AES256" {
+                "S3-managed keys"
+            } else {
+                "the AWS-managed key aws/s3"
+            });
+        format!("{} with {key}", self.algorithm)
+    }
+}
+
+/// Sets a bucket's default encryption; `bucket_key` turns an S3 Bucket Key on.
+async fn put_encryption(
+    fix: &Fix<'_>,
+    encryption: &Encryption,
+    bucket_key: bool,
+) -> Result<(), FixError> {
+    let default = ServerSideEncryptionByDefault::builder()
+        .sse_algorithm(ServerSideEncryption::from(encryption.algorithm.as_str()))
+        .set_kms_master_key_id(encryption.kms_key.clone())
+        .build()
+        .map_err(|e| FixError::Target(e.to_string()))?;
+    let rule = ServerSideEncryptionRule::builder()
+        .apply_server_side_encryption_by_default(default)
+        .set_bucket_key_enabled(bucket_key.then_some(true))
+        .build();
+    let config = ServerSideEncryptionConfiguration::builder()
+        .rules(rule)
+        .build()
+        .map_err(|e| FixError::Target(e.to_string()))?;
+    fix.clients
+        .s3
+        .put_bucket_encryption()
+        .bucket(&fix.target.name)
+        .server_side_encryption_configuration(config)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(sdk_err("s3:PutEncryptionConfiguration", fix))
 }
 
 impl DefaultEncryption {
@@ -374,15 +545,11 @@ impl Remediation for DefaultEncryption {
                 bucket_tags(s3, bucket, with_tags),
                 s3.get_bucket_encryption().bucket(bucket).send()
             );
-            let current = match encryption {
+            let rule = match encryption {
                 Ok(out) => out
                     .server_side_encryption_configuration()
                     .and_then(|c| c.rules().first())
-                    .and_then(|r| r.apply_server_side_encryption_by_default())
-                    .map(|d| Encryption {
-                        algorithm: d.sse_algorithm().as_str().to_owned(),
-                        kms_key: d.kms_master_key_id().map(str::to_owned),
-                    }),
+                    .cloned(),
                 Err(e)
                     if service_code(&e)
                         == Some("ServerSideEncryptionConfigurationNotFoundError") =>
@@ -392,24 +559,24 @@ impl Remediation for DefaultEncryption {
                 Err(e) => return Err(sdk_err("s3:GetEncryptionConfiguration", &fix)(e)),
             };
             let tags = tags?;
+            let current = rule
+                .as_ref()
+                .and_then(|r| r.apply_server_side_encryption_by_default())
+                .map(|d| Encryption {
+                    algorithm: d.sse_algorithm().as_str().to_owned(),
+                    kms_key: d.kms_master_key_id().map(str::to_owned),
+                });
             let compliant = current.as_ref().is_some_and(|e| self.satisfied_by(e));
             let before = EncryptionBefore {
                 encryption: current,
+                bucket_key: rule.and_then(|r| r.bucket_key_enabled()).unwrap_or(false),
             };
             let changes = if compliant {
                 Vec::new()
             } else {
                 let wanted = self.wanted(fix.settings.s3_kms_key.as_deref());
-                let key = wanted
-                    .kms_key
-                    .as_deref()
-                    .unwrap_or(if wanted.algorithm == "AES256" {
-                        "S3-managed keys"
-                    } else {
-                        "the AWS-managed key aws/s3"
-                    });
                 vec![Change::new(
-                    format!("set default encryption to {} with {key}", wanted.algorithm),
+                    format!("set default encryption to {}", wanted.describe()),
                     &wanted,
                 )]
             };
@@ -423,28 +590,44 @@ impl Remediation for DefaultEncryption {
     fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()> {
         Box::pin(async move {
             let wanted: Encryption = change.detail()?;
-            let default = ServerSideEncryptionByDefault::builder()
-                .sse_algorithm(ServerSideEncryption::from(wanted.algorithm.as_str()))
-                .set_kms_master_key_id(wanted.kms_key.clone())
-                .build()
-                .map_err(|e| FixError::Target(e.to_string()))?;
-            let rule = ServerSideEncryptionRule::builder()
-                .apply_server_side_encryption_by_default(default)
-                .set_bucket_key_enabled(wanted.algorithm.starts_with("aws:kms").then_some(true))
-                .build();
-            let config = ServerSideEncryptionConfiguration::builder()
-                .rules(rule)
-                .build()
-                .map_err(|e| FixError::Target(e.to_string()))?;
-            fix.clients
-                .s3
-                .put_bucket_encryption()
-                .bucket(&fix.target.name)
-                .server_side_encryption_configuration(config)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(sdk_err("s3:PutEncryptionConfiguration", &fix))
+            let bucket_key = wanted.algorithm.starts_with("aws:kms");
+            put_encryption(&fix, &wanted, bucket_key).await
+        })
+    }
+
+    /// Puts the recorded default encryption back (with its Bucket Key setting), or
+    /// removes the configuration when there was none. Objects written meanwhile keep
+    /// the encryption they were written with.
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        _changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let EncryptionBefore {
+                encryption,
+                bucket_key,
+            } = before.recorded()?;
+            let Some(encryption) = encryption else {
+                fix.clients
+                    .s3
+                    .delete_bucket_encryption()
+                    .bucket(&fix.target.name)
+                    .send()
+                    .await
+                    .map_err(sdk_err("s3:PutEncryptionConfiguration", &fix))?;
+                return Ok(vec![format!(
+                    "removed the default encryption of {}, which had none (objects written meanwhile stay encrypted)",
+                    resource(&fix)
+                )]);
+            };
+            put_encryption(&fix, &encryption, bucket_key).await?;
+            Ok(vec![format!(
+                "set the default encryption of {} back to {}",
+                resource(&fix),
+                encryption.describe()
+            )])
         })
     }
 }
@@ -518,44 +701,105 @@ impl Remediation for Lifecycle {
     fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()> {
         Box::pin(async move {
             let addition: LifecycleAddition = change.detail()?;
-            let mut rules: Vec<LifecycleRule> = lifecycle_rules(&fix)
-                .await?
-                .into_iter()
-                .filter(|r| r.id() != Some(LIFECYCLE_RULE_ID))
-                .collect();
-            rules.push(
-                LifecycleRule::builder()
-                    .id(LIFECYCLE_RULE_ID)
-                    .status(ExpirationStatus::Enabled)
-                    .filter(LifecycleRuleFilter::builder().prefix("").build())
-                    .noncurrent_version_expiration(
-                        NoncurrentVersionExpiration::builder()
-                            .noncurrent_days(addition.noncurrent_days)
-                            .build(),
-                    )
-                    .abort_incomplete_multipart_upload(
-                        AbortIncompleteMultipartUpload::builder()
-                            .days_after_initiation(addition.abort_multipart_days)
-                            .build(),
-                    )
-                    .build()
-                    .map_err(|e| FixError::Target(e.to_string()))?,
-            );
-            let config = BucketLifecycleConfiguration::builder()
-                .set_rules(Some(rules))
-                .build()
-                .map_err(|e| FixError::Target(e.to_string()))?;
-            fix.clients
-                .s3
-                .put_bucket_lifecycle_configuration()
-                .bucket(&fix.target.name)
-                .lifecycle_configuration(config)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(sdk_err("s3:PutLifecycleConfiguration", &fix))
+            let mut rules = others_than_hubfix(lifecycle_rules(&fix).await?);
+            rules.push(hubfix_rule(&addition, ExpirationStatus::Enabled)?);
+            put_lifecycle(&fix, rules).await
         })
     }
+
+    /// Removes hubfix's rule and keeps every other one; a bucket left without rules has
+    /// its lifecycle configuration deleted, as before the fix. When the bucket had a
+    /// disabled `hubfix-default` rule (from an earlier fix, turned off), the fix replaced
+    /// it: the undo puts it back disabled, in its place.
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let LifecycleBefore { rule_ids } = before.recorded()?;
+            let Some(change) = changes.first() else {
+                return Ok(Vec::new());
+            };
+            let addition: LifecycleAddition = change.detail()?;
+            let mut rules = others_than_hubfix(lifecycle_rules(&fix).await?);
+            let mut step = format!(
+                "removed lifecycle rule {LIFECYCLE_RULE_ID} from {}",
+                resource(&fix)
+            );
+            if let Some(at) = rule_ids.iter().position(|id| id == LIFECYCLE_RULE_ID) {
+                let earlier = hubfix_rule(&addition, ExpirationStatus::Disabled)?;
+                rules.insert(at.min(rules.len()), earlier);
+                step = format!(
+                    "disabled lifecycle rule {LIFECYCLE_RULE_ID} of {} again, as it was",
+                    resource(&fix)
+                );
+            }
+            if !rules.is_empty() {
+                put_lifecycle(&fix, rules).await?;
+                return Ok(vec![step]);
+            }
+            fix.clients
+                .s3
+                .delete_bucket_lifecycle()
+                .bucket(&fix.target.name)
+                .send()
+                .await
+                .map_err(sdk_err("s3:PutLifecycleConfiguration", &fix))?;
+            Ok(vec![format!(
+                "{step}; it has no lifecycle configuration again"
+            )])
+        })
+    }
+}
+
+/// The rules that are not hubfix's.
+fn others_than_hubfix(rules: Vec<LifecycleRule>) -> Vec<LifecycleRule> {
+    rules
+        .into_iter()
+        .filter(|r| r.id() != Some(LIFECYCLE_RULE_ID))
+        .collect()
+}
+
+/// hubfix's lifecycle rule: noncurrent versions expire, incomplete uploads are aborted.
+fn hubfix_rule(
+    addition: &LifecycleAddition,
+    status: ExpirationStatus,
+) -> Result<LifecycleRule, FixError> {
+    LifecycleRule::builder()
+        .id(LIFECYCLE_RULE_ID)
+        .status(status)
+        .filter(LifecycleRuleFilter::builder().prefix("").build())
+        .noncurrent_version_expiration(
+            NoncurrentVersionExpiration::builder()
+                .noncurrent_days(addition.noncurrent_days)
+                .build(),
+        )
+        .abort_incomplete_multipart_upload(
+            AbortIncompleteMultipartUpload::builder()
+                .days_after_initiation(addition.abort_multipart_days)
+                .build(),
+        )
+        .build()
+        .map_err(|e| FixError::Target(e.to_string()))
+}
+
+/// Replaces the bucket's lifecycle rules.
+async fn put_lifecycle(fix: &Fix<'_>, rules: Vec<LifecycleRule>) -> Result<(), FixError> {
+    let config = BucketLifecycleConfiguration::builder()
+        .set_rules(Some(rules))
+        .build()
+        .map_err(|e| FixError::Target(e.to_string()))?;
+    fix.clients
+        .s3
+        .put_bucket_lifecycle_configuration()
+        .bucket(&fix.target.name)
+        .lifecycle_configuration(config)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(sdk_err("s3:PutLifecycleConfiguration", fix))
 }
 
 async fn lifecycle_rules(fix: &Fix<'_>) -> Result<Vec<LifecycleRule>, FixError> {
@@ -633,6 +877,44 @@ impl Remediation for Versioning {
                 .map_err(sdk_err("s3:PutBucketVersioning", &fix))
         })
     }
+
+    /// Suspends versioning again. A bucket that was never versioned cannot become so
+    /// again (S3 has no way back from Enabled but Suspended): versioning is suspended,
+    /// which behaves as before for new objects, and the undo reports it as
+    /// [`FixError::Irreversible`].
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        _changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let VersioningBefore { status } = before.recorded()?;
+            fix.clients
+                .s3
+                .put_bucket_versioning()
+                .bucket(&fix.target.name)
+                .versioning_configuration(
+                    VersioningConfiguration::builder()
+                        .status(BucketVersioningStatus::Suspended)
+                        .build(),
+                )
+                .send()
+                .await
+                .map_err(sdk_err("s3:PutBucketVersioning", &fix))?;
+            versioning_undone(&resource(&fix), status.as_deref())
+        })
+    }
+}
+
+/// The outcome of suspending versioning again, given the status before the fix.
+fn versioning_undone(resource: &str, before: Option<&str>) -> Result<Vec<String>, FixError> {
+    match before {
+        Some("Suspended") => Ok(vec![format!("suspended versioning of {resource} again")]),
+        _ => Err(FixError::Irreversible(format!(
+            "hubfix suspended versioning of {resource}, but S3 cannot make a bucket that has had versioning enabled unversioned again: it stays Suspended (new objects get one null version, as before), and the object versions kept meanwhile stay until deleted"
+        ))),
+    }
 }
 
 #[cfg(test)]
@@ -666,6 +948,39 @@ mod tests {
             s3_4.wanted(Some("alias/logs")).kms_key.as_deref(),
             Some("alias/logs")
         );
+    }
+
+    #[test]
+    fn only_missing_public_grants_are_put_back() {
+        let read = PublicGrant {
+            grantee: PUBLIC_GRANTEES[0].into(),
+            permission: "READ".into(),
+        };
+        let write = PublicGrant {
+            permission: "WRITE".into(),
+            ..read.clone()
+        };
+        let current = missing_grants(&[], std::slice::from_ref(&read)).unwrap();
+        assert_eq!(current.len(), 1);
+        assert_eq!(
+            current[0].grantee().and_then(|g| g.uri()),
+            Some(PUBLIC_GRANTEES[0])
+        );
+        let again = missing_grants(&current, &[read.clone(), write]).unwrap();
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].permission().map(|p| p.as_str()), Some("WRITE"));
+        assert_eq!(describe_grants(&[read]), "READ to AllUsers");
+    }
+
+    #[test]
+    fn versioning_cannot_go_back_to_never_enabled() {
+        assert_eq!(
+            versioning_undone("bucket b", Some("Suspended")).unwrap(),
+            ["suspended versioning of bucket b again"]
+        );
+        let err = versioning_undone("bucket b", None).unwrap_err();
+        assert!(matches!(err, FixError::Irreversible(_)));
+        assert!(err.to_string().contains("stays Suspended"), "{err}");
     }
 
     #[test]

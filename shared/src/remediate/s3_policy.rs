@@ -202,6 +202,90 @@ pub fn without_grants(policy: &Value, grants: &[CrossAccountGrant]) -> Option<Va
     Some(doc)
 }
 
+/// The policy without hubfix's TLS-deny statement (`Sid` [`TLS_SID`]); `None` when no
+/// statement is left.
+pub fn without_tls_deny(policy: &Value) -> Option<Value> {
+    let kept: Vec<Value> = statements(policy)
+        .into_iter()
+        .filter(|st| st.get("Sid").and_then(Value::as_str) != Some(TLS_SID))
+        .cloned()
+        .collect();
+    if kept.is_empty() {
+        return None;
+    }
+    let mut doc = policy.clone();
+    doc["Statement"] = Value::Array(kept);
+    Some(doc)
+}
+
+/// The policy with its statements as a list (a single statement object becomes a list
+/// of one), so that two spellings of the same policy compare equal.
+fn normalised(policy: &Value) -> Value {
+    let mut doc = policy.clone();
+    if doc.get("Statement").is_some() {
+        doc["Statement"] = Value::Array(statements(policy).into_iter().cloned().collect());
+    }
+    doc
+}
+
+/// Whether two bucket policies (`None`: no policy) are the same document.
+fn same_policy(a: Option<&Value>, b: Option<&Value>) -> bool {
+    a.map(normalised) == b.map(normalised)
+}
+
+/// What an undo writes to the bucket policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PolicyRestore {
+    /// The recorded policy, exactly as it was written.
+    Recorded(String),
+    /// The current policy without hubfix's statement: others changed the policy since
+    /// the fix, and their changes stay.
+    Edited(Value),
+    /// No policy: the bucket had none (or only hubfix's statement is left).
+    Delete,
+}
+
+/// How to undo `S3.5` on a bucket whose policy was `recorded` before the fix and is
+/// `current` now: the recorded policy when the rest of the policy is as it was, else
+/// the current policy without hubfix's statement.
+pub fn tls_undo(
+    recorded: Option<&str>,
+    current: Option<&Value>,
+    bucket: &str,
+) -> Result<PolicyRestore, FixError> {
+    let old = recorded.map(|t| parse_policy(t, bucket)).transpose()?;
+    let stripped = current.and_then(without_tls_deny);
+    if same_policy(stripped.as_ref(), old.as_ref()) {
+        return Ok(match recorded {
+            Some(text) => PolicyRestore::Recorded(text.to_owned()),
+            None => PolicyRestore::Delete,
+        });
+    }
+    Ok(match stripped {
+        Some(policy) => PolicyRestore::Edited(policy),
+        None => PolicyRestore::Delete,
+    })
+}
+
+/// How to undo `S3.6`: the recorded policy, when the current one is what the fix left
+/// (or already the recorded one). When the policy changed since, hubfix does not
+/// overwrite those changes and says what to put back by hand.
+pub fn cross_account_undo(
+    recorded: &str,
+    current: Option<&Value>,
+    bucket: &str,
+    owner: &str,
+) -> Result<PolicyRestore, FixError> {
+    let old = parse_policy(recorded, bucket)?;
+    let fixed = without_grants(&old, &cross_account_grants(&old, owner));
+    if same_policy(current, fixed.as_ref()) || same_policy(current, Some(&old)) {
+        return Ok(PolicyRestore::Recorded(recorded.to_owned()));
+    }
+    Err(FixError::Target(format!(
+        "the policy of bucket {bucket} changed since hubfix removed the cross-account grants; hubfix does not overwrite those changes. Put the removed grants back by hand from the policy as it was: {recorded}"
+    )))
+}
+
 async fn bucket_policy(s3: &aws_sdk_s3::Client, bucket: &str) -> Result<Option<String>, FixError> {
     match s3.get_bucket_policy().bucket(bucket).send().await {
         Ok(out) => Ok(out.policy().map(str::to_owned)),
@@ -235,6 +319,67 @@ async fn put_policy(s3: &aws_sdk_s3::Client, bucket: &str, policy: &Value) -> Re
                 e,
             )
         })
+}
+
+async fn delete_policy(s3: &aws_sdk_s3::Client, bucket: &str) -> Result<(), FixError> {
+    s3.delete_bucket_policy()
+        .bucket(bucket)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            FixError::from_sdk(
+                "s3:DeleteBucketPolicy",
+                &format!("bucket {bucket}"),
+                NO_SUCH_BUCKET,
+                e,
+            )
+        })
+}
+
+/// Writes what an undo decided; returns the step taken.
+async fn restore_policy(fix: &Fix<'_>, restore: PolicyRestore) -> Result<String, FixError> {
+    let s3 = &fix.clients.s3;
+    let bucket = &fix.target.name;
+    match restore {
+        PolicyRestore::Recorded(text) => {
+            s3.put_bucket_policy()
+                .bucket(bucket)
+                .policy(text)
+                .send()
+                .await
+                .map_err(|e| {
+                    FixError::from_sdk(
+                        "s3:PutBucketPolicy",
+                        &format!("bucket {bucket}"),
+                        NO_SUCH_BUCKET,
+                        e,
+                    )
+                })?;
+            Ok(format!("put back the policy of bucket {bucket} as it was"))
+        }
+        PolicyRestore::Edited(policy) => {
+            put_policy(s3, bucket, &policy).await?;
+            Ok(format!(
+                "removed statement {TLS_SID} from the policy of bucket {bucket}, keeping the changes made to it since the fix"
+            ))
+        }
+        PolicyRestore::Delete => {
+            delete_policy(s3, bucket).await?;
+            Ok(format!(
+                "deleted the policy of bucket {bucket}, which had none but hubfix's statement {TLS_SID}"
+            ))
+        }
+    }
+}
+
+/// The current policy of the fix's bucket, parsed.
+async fn current_policy(fix: &Fix<'_>) -> Result<Option<Value>, FixError> {
+    let bucket = &fix.target.name;
+    bucket_policy(&fix.clients.s3, bucket)
+        .await?
+        .map(|t| parse_policy(&t, bucket))
+        .transpose()
 }
 
 fn bucket_arn(fix: &Fix<'_>) -> String {
@@ -303,6 +448,23 @@ impl Remediation for DenyInsecureTransport {
             .await
         })
     }
+
+    /// Puts the recorded policy back exactly (or deletes the policy when there was
+    /// none); when others changed the policy since the fix, removes only hubfix's
+    /// statement and keeps their changes (the read-back then shows the difference).
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        _changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let PolicyBefore { policy } = before.recorded()?;
+            let current = current_policy(&fix).await?;
+            let restore = tls_undo(policy.as_deref(), current.as_ref(), &fix.target.name)?;
+            Ok(vec![restore_policy(&fix, restore).await?])
+        })
+    }
 }
 
 impl Remediation for RestrictCrossAccountGrants {
@@ -364,23 +526,34 @@ impl Remediation for RestrictCrossAccountGrants {
             }
             match without_grants(&policy, &grants) {
                 Some(kept) => put_policy(&fix.clients.s3, bucket, &kept).await,
-                None => fix
-                    .clients
-                    .s3
-                    .delete_bucket_policy()
-                    .bucket(bucket)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| {
-                        FixError::from_sdk(
-                            "s3:DeleteBucketPolicy",
-                            &format!("bucket {bucket}"),
-                            NO_SUCH_BUCKET,
-                            e,
-                        )
-                    }),
+                None => delete_policy(&fix.clients.s3, bucket).await,
             }
+        })
+    }
+
+    /// Puts the recorded policy back exactly, grants to other accounts included, unless
+    /// the policy changed since the fix (then nothing is written and the error says
+    /// what to restore by hand).
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        _changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let PolicyBefore { policy } = before.recorded()?;
+            let Some(recorded) = policy else {
+                return Ok(Vec::new());
+            };
+            let current = current_policy(&fix).await?;
+            let restore = cross_account_undo(
+                &recorded,
+                current.as_ref(),
+                &fix.target.name,
+                &fix.target.account,
+            )?;
+            let step = restore_policy(&fix, restore).await?;
+            Ok(vec![format!("{step}, with its grants to other accounts")])
         })
     }
 }
@@ -462,6 +635,49 @@ mod tests {
         assert_eq!(sids, [json!("Partner"), json!("Own"), json!("DenyAll")]);
         assert_eq!(kept["Statement"][0]["Action"], json!(["s3:GetObject"]));
         assert!(cross_account_grants(&kept, "123456789012").is_empty());
+    }
+
+    #[test]
+    fn tls_undo_restores_the_recorded_policy_or_keeps_later_changes() {
+        let readers = json!({"Sid": "Readers", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"});
+        let old = json!({"Version": "2012-10-17", "Statement": readers.clone()});
+        let text = old.to_string();
+        let fixed = with_tls_deny(Some(&old), ARN);
+        assert_eq!(
+            tls_undo(Some(&text), Some(&fixed), "b").unwrap(),
+            PolicyRestore::Recorded(text.clone()),
+            "a single statement is the same policy as a list of one"
+        );
+        assert_eq!(
+            tls_undo(None, Some(&with_tls_deny(None, ARN)), "b").unwrap(),
+            PolicyRestore::Delete
+        );
+        let mut edited = fixed.clone();
+        edited["Statement"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"Sid": "Later", "Effect": "Deny", "Principal": "*", "Action": "s3:DeleteBucket"}));
+        let PolicyRestore::Edited(kept) = tls_undo(Some(&text), Some(&edited), "b").unwrap() else {
+            panic!("later changes are kept");
+        };
+        let sids: Vec<_> = statements(&kept).iter().map(|s| s["Sid"].clone()).collect();
+        assert_eq!(sids, [json!("Readers"), json!("Later")]);
+        assert!(tls_undo(Some("not json"), None, "b").is_err());
+    }
+
+    #[test]
+    fn cross_account_undo_refuses_to_overwrite_later_changes() {
+        let old = json!({"Statement": [
+            {"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": "999999999999"}, "Action": "s3:PutObjectAcl"},
+            {"Sid": "Own", "Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "s3:GetObject"}]});
+        let text = old.to_string();
+        let fixed = without_grants(&old, &cross_account_grants(&old, "123456789012")).unwrap();
+        assert_eq!(
+            cross_account_undo(&text, Some(&fixed), "b", "123456789012").unwrap(),
+            PolicyRestore::Recorded(text.clone())
+        );
+        let err = cross_account_undo(&text, None, "b", "123456789012").unwrap_err();
+        assert!(err.to_string().contains("changed since"), "{err}");
     }
 
     #[test]
