@@ -8,7 +8,7 @@ SYSTEM_PY   ?= python3
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: test demo sandbox cli venv lint templates unit emulator-test integration generated clean
+.PHONY: test demo sandbox cli bench venv lint templates unit emulator-test integration generated clean
 
 ## venv: the project-local virtualenv with the pinned AWS emulator (moto) and test tools.
 venv: $(VENV)/.installed
@@ -33,6 +33,19 @@ cli:
 sandbox: venv
 	cargo build --locked -q -p hubfix-tests --bin sandbox
 	$(CARGO_TARGET_DIR)/debug/sandbox
+
+## bench: hubfix against Cloud Custodian and the bare API calls, cold starts, scaling
+## (whole processes, bench/bench.py), and the core in-process (criterion). See BENCHMARKS.md.
+bench: venv .venv-bench/.installed
+	cargo build --locked -q --profile measure -p auto-remediate -p custom-action -p hubfix-cli
+	cargo build --locked -q --profile measure -p hubfix-tests --bin bare
+	.venv-bench/bin/python bench/bench.py --bin-dir $(CARGO_TARGET_DIR)/measure --out bench/results.json
+	cargo bench --locked -p hubfix-bench
+
+.venv-bench/.installed: bench/requirements.txt
+	$(SYSTEM_PY) -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	touch $@
 
 ## lint: formatting and clippy, warnings are errors.
 lint:
@@ -65,4 +78,4 @@ generated:
 	HUBFIX_UPDATE_GENERATED=1 cargo test --locked -p hubfix-tests --test integration -- readme template
 
 clean:
-	rm -rf $(VENV) target
+	rm -rf $(VENV) .venv-bench target

@@ -85,9 +85,10 @@ pub enum Command {
         /// The function.
         #[arg(value_enum)]
         function: Function,
-        /// The EventBridge event (e.g. one of events/*.json).
-        #[arg(long)]
-        event: PathBuf,
+        /// The EventBridge event (e.g. one of events/*.json); repeat for several
+        /// invocations in a row, as one warm Lambda container would run them.
+        #[arg(long, required = true)]
+        event: Vec<PathBuf>,
     },
 }
 

@@ -1,0 +1,373 @@
+"""Whole-process benchmarks of hubfix (`make bench`), all in one run on one emulator
+build, reported as times and ratios.
+
+1. hubfix against Cloud Custodian (c7n) and against the bare API calls: N public buckets
+   (S3.8) and N security groups open on SSH (EC2.13); Custodian fixes them with its
+   policy (set-public-block, remove-permissions), hubfix from the matching findings
+   (the custom-action handler, in-process, through `hubfix invoke`), the bare program with
+   one API call per resource. Each tool gets a fresh emulator with the same resources.
+   Wall time, CPU time and peak resident memory of the tool's process (wait4 rusage).
+2. Cold start of each function binary under the Lambda Runtime Interface Emulator: from
+   process start to the first response; peak resident memory of the function.
+3. Scaling: one custom-action event with 1, 10 and 100 findings to a warm function.
+4. Binary sizes.
+
+Usage: python bench/bench.py --bin-dir target/bench --out bench/results.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import select
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import boto3
+
+ROOT = Path(__file__).resolve().parent.parent
+EMULATOR_PYTHON = ROOT / ".venv/bin/python"
+CUSTODIAN = ROOT / ".venv-bench/bin/custodian"
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+               "AWS_REGION": REGION, "AWS_DEFAULT_REGION": REGION}
+
+
+class Emulator:
+    """The test bed's emulator (moto + hubfix's extension) on a free loopback port."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [str(EMULATOR_PYTHON), str(ROOT / "tests/emulator/server.py"), "--host", "127.0.0.1", "--port", "0"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if line.startswith("HUBFIX_EMULATOR_READY "):
+                self.endpoint = line.split()[1]
+                return
+        raise RuntimeError("the emulator did not start")
+
+    def env(self) -> dict[str, str]:
+        return {**os.environ, **CREDENTIALS, "AWS_ENDPOINT_URL": self.endpoint}
+
+    def client(self, service: str):
+        return boto3.client(service, endpoint_url=self.endpoint, region_name=REGION,
+                            aws_access_key_id="testing", aws_secret_access_key="testing")
+
+    def close(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+
+def measure(argv: list[str], env: dict[str, str], cwd: Path | None = None) -> dict:
+    """Runs a process; its wall time, CPU time and peak RSS (its own, from wait4)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = b"", b""
+    streams = {proc.stdout.fileno(): "out", proc.stderr.fileno(): "err"}
+    while streams:
+        ready, _, _ = select.select(list(streams), [], [])
+        for fd in ready:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                del streams[fd]
+            elif streams[fd] == "out":
+                out += chunk
+            else:
+                err += chunk
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise RuntimeError(f"{argv[0]} exited {code}: {err.decode()[-2000:]}")
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
+            "peak_rss_mb": usage.ru_maxrss / 1024, "stdout": out.decode()}
+
+
+def s3_finding(template: dict, bucket: str, account: str = ACCOUNT) -> dict:
+    f = json.loads(json.dumps(template))
+    f["Id"] = f"{f['Id']}-{bucket}"
+    f["AwsAccountId"] = account
+    f["Resources"][0]["Id"] = f"arn:aws:s3:::{bucket}"
+    f["Resources"][0].pop("Details", None)
+    return f
+
+
+def sg_finding(template: dict, group: str) -> dict:
+    f = json.loads(json.dumps(template))
+    f["Id"] = f"{f['Id']}-{group}"
+    f["Compliance"]["SecurityControlId"] = "EC2.13"
+    f["GeneratorId"] = "security-control/EC2.13"
+    f["Resources"][0]["Id"] = f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/{group}"
+    f["Resources"][0].pop("Details", None)
+    return f
+
+
+def seed(emu: Emulator, kind: str, n: int) -> tuple[list[str], list[dict]]:
+    """N non-compliant resources and their findings (imported into Security Hub)."""
+    names, findings = [], []
+    if kind == "s3":
+        s3 = emu.client("s3")
+        template = json.loads((ROOT / "events/s3-8-imported.json").read_text())["detail"]["findings"][0]
+        for i in range(n):
+            name = f"bench-{n}-{i}"
+            s3.create_bucket(Bucket=name)
+            names.append(name)
+            findings.append(s3_finding(template, name))
+    else:
+        ec2 = emu.client("ec2")
+        template = json.loads((ROOT / "events/ec2-13-imported.json").read_text())["detail"]["findings"][0]
+        for i in range(n):
+            gid = ec2.create_security_group(GroupName=f"bench-{n}-{i}", Description="open SSH")["GroupId"]
+            ec2.authorize_security_group_ingress(GroupId=gid, IpPermissions=[{
+                "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+            names.append(gid)
+            findings.append(sg_finding(template, gid))
+    hub = emu.client("securityhub")
+    for i in range(0, len(findings), 100):
+        hub.batch_import_findings(Findings=findings[i:i + 100])
+    return names, findings
+
+
+def custom_action_events(findings: list[dict], directory: Path) -> list[Path]:
+    template = json.loads((ROOT / "events/custom-action-remediate.json").read_text())
+    paths = []
+    for i in range(0, len(findings), 100):
+        event = dict(template)
+        event["detail"] = {**template["detail"], "findings": findings[i:i + 100]}
+        path = directory / f"event-{i // 100}.json"
+        path.write_text(json.dumps(event))
+        paths.append(path)
+    return paths
+
+
+def fixed(emu: Emulator, kind: str, names: list[str]) -> int:
+    if kind == "s3":
+        s3 = emu.client("s3")
+        count = 0
+        for name in names:
+            try:
+                c = s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"]
+                count += all(c.values())
+            except s3.exceptions.ClientError:
+                pass
+        return count
+    groups = emu.client("ec2").describe_security_groups(GroupIds=names)["SecurityGroups"]
+    return sum(1 for g in groups if not g["IpPermissions"])
+
+
+def custodian_policy(kind: str, n: int) -> str:
+    if kind == "s3":
+        return f"""policies:
+  - name: s3-block-public
+    resource: aws.s3
+    filters:
+      - {{type: value, key: Name, op: glob, value: "bench-{n}-*"}}
+    actions:
+      - {{type: set-public-block, BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}}
+"""
+    return """policies:
+  - name: sg-open-ssh
+    resource: aws.security-group
+    filters:
+      - {type: ingress, Ports: [22], Cidr: {value: "0.0.0.0/0"}}
+    actions:
+      - {type: remove-permissions, ingress: matched}
+"""
+
+
+def run_tool(tool: str, kind: str, n: int, bins: Path) -> dict:
+    emu = Emulator()
+    try:
+        names, findings = seed(emu, kind, n)
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            if tool == "custodian":
+                (tmp / "policy.yml").write_text(custodian_policy(kind, n))
+                result = measure([str(CUSTODIAN), "run", "-s", str(tmp / "out"), str(tmp / "policy.yml")], emu.env(), tmp)
+            elif tool == "hubfix":
+                events = custom_action_events(findings, tmp)
+                argv = [str(bins / "hubfix"), "invoke", "custom-action"]
+                for e in events:
+                    argv += ["--event", str(e)]
+                result = measure(argv, emu.env())
+            else:
+                (tmp / "names").write_text("\n".join(names))
+                result = measure([str(bins / "bare"), kind, str(tmp / "names"), "8"], emu.env())
+        result.pop("stdout")
+        result["fixed"] = fixed(emu, kind, names)
+        if result["fixed"] != n:
+            raise RuntimeError(f"{tool} fixed {result['fixed']} of {n} {kind} resources")
+        return result
+    finally:
+        emu.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rie_binary() -> Path:
+    arch = "arm64" if os.uname().machine == "aarch64" else "x86_64"
+    found = list((ROOT / ".venv/lib").glob(f"*/site-packages/samcli/local/rapid/aws-lambda-rie-{arch}"))
+    if not found:
+        raise RuntimeError("aws-lambda-rie not found: run `make venv`")
+    return found[0]
+
+
+def invoke(port: int, event: dict, timeout: float = 120) -> dict:
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/2015-03-31/functions/function/invocations",
+                                 data=json.dumps(event).encode(), method="POST")
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        return json.loads(resp.read())
+
+
+def peak_rss_of_children(pid: int) -> float:
+    """VmHWM (peak resident set) of the process's children, in MB."""
+    peak = 0.0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            for line in Path(f"/proc/{child}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]) / 1024)
+    return peak
+
+
+def start_function(bootstrap: Path, emu: Emulator) -> tuple[subprocess.Popen, int, float]:
+    port, api_port = free_port(), free_port()
+    env = {**emu.env(), "AWS_LAMBDA_FUNCTION_NAME": bootstrap.name, "RUST_LOG": "warn",
+           "AWS_EC2_METADATA_DISABLED": "true"}
+    started = time.perf_counter()
+    proc = subprocess.Popen([str(rie_binary()), "--runtime-interface-emulator-address", f"127.0.0.1:{port}",
+                             "--runtime-api-address", f"127.0.0.1:{api_port}", str(bootstrap)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return proc, port, started
+
+
+def wait_for_response(port: int, event: dict) -> dict:
+    deadline = time.time() + 30
+    while True:
+        try:
+            return invoke(port, event)
+        except (ConnectionError, urllib.error.URLError):
+            if time.time() > deadline:
+                raise
+            time.sleep(0.002)
+
+
+def cold_starts(bins: Path) -> dict:
+    """Process start to first response, and peak RSS, of each function binary."""
+    results = {}
+    for name, event_file in [("auto-remediate", "s3-8-imported.json"), ("custom-action", "custom-action-dryrun.json")]:
+        emu = Emulator()
+        try:
+            names, findings = seed(emu, "s3", 1)
+            event = json.loads((ROOT / "events" / event_file).read_text())
+            event["detail"]["findings"] = [{**findings[0], **{"Workflow": {"Status": "NEW"}}}]
+            proc, port, started = start_function(bins / name, emu)
+            response = wait_for_response(port, event)
+            first = time.perf_counter() - started
+            rss = peak_rss_of_children(proc.pid)
+            proc.kill()
+            proc.wait()
+            results[name] = {"first_response_ms": first * 1000, "peak_rss_mb": rss,
+                             "summary": response.get("summary")}
+        finally:
+            emu.close()
+    return results
+
+
+def scaling(bins: Path) -> dict:
+    """One custom-action event with 1, 10 and 100 findings to a warm function."""
+    emu = Emulator()
+    results = {}
+    try:
+        proc, port, _ = start_function(bins / "custom-action", emu)
+        warm_names, warm = seed(emu, "s3", 1)
+        template = json.loads((ROOT / "events/custom-action-remediate.json").read_text())
+        wait_for_response(port, {**template, "detail": {**template["detail"], "findings": warm}})
+        s3 = emu.client("s3")
+        hub = emu.client("securityhub")
+        finding = json.loads((ROOT / "events/s3-8-imported.json").read_text())["detail"]["findings"][0]
+        for k in (1, 10, 100):
+            findings = []
+            for i in range(k):
+                name = f"scale-{k}-{i}"
+                s3.create_bucket(Bucket=name)
+                findings.append(s3_finding(finding, name))
+            hub.batch_import_findings(Findings=findings)
+            event = {**template, "detail": {**template["detail"], "findings": findings}}
+            start = time.perf_counter()
+            response = invoke(port, event)
+            results[k] = {"ms": (time.perf_counter() - start) * 1000, "summary": response.get("summary")}
+        proc.kill()
+        proc.wait()
+    finally:
+        emu.close()
+    return results
+
+
+def plot(scale: dict, path: Path) -> None:
+    """The scaling curve as a small SVG: time per event against findings per event."""
+    w, h, pad = 480, 300, 50
+    ks = sorted(scale)
+    top = max(scale[k]["ms"] for k in ks) * 1.1
+    x = lambda k: pad + (w - 2 * pad) * (ks.index(k) / (len(ks) - 1))
+    y = lambda ms: h - pad - (h - 2 * pad) * ms / top
+    linear = [(k, scale[ks[0]]["ms"] * k) for k in ks]
+    points = " ".join(f"{x(k):.1f},{y(scale[k]['ms']):.1f}" for k in ks)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
+             f'<rect width="{w}" height="{h}" fill="white"/>',
+             f'<line x1="{pad}" y1="{h-pad}" x2="{w-pad}" y2="{h-pad}" stroke="black"/>',
+             f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{h-pad}" stroke="black"/>',
+             f'<polyline points="{points}" fill="none" stroke="#1f77b4" stroke-width="2"/>',
+             f'<text x="{w/2}" y="{h-12}" text-anchor="middle">findings in one custom-action event</text>',
+             f'<text x="14" y="{h/2}" transform="rotate(-90 14 {h/2})" text-anchor="middle">ms per event</text>',
+             f'<text x="{w/2}" y="24" text-anchor="middle" font-weight="bold">hubfix custom-action: time per event</text>']
+    for k in ks:
+        parts.append(f'<circle cx="{x(k):.1f}" cy="{y(scale[k]["ms"]):.1f}" r="4" fill="#1f77b4"/>')
+        parts.append(f'<text x="{x(k):.1f}" y="{h-pad+16}" text-anchor="middle">{k}</text>')
+        parts.append(f'<text x="{x(k):.1f}" y="{y(scale[k]["ms"]) - 8:.1f}" text-anchor="middle">{scale[k]["ms"]:.0f} ms</text>')
+    for k, ms in linear:
+        if ms <= top:
+            parts.append(f'<circle cx="{x(k):.1f}" cy="{y(ms):.1f}" r="3" fill="none" stroke="#d62728"/>')
+    parts.append(f'<text x="{w-pad}" y="{pad}" text-anchor="end" fill="#d62728">o linear from 1 finding (when on scale)</text>')
+    parts.append("</svg>")
+    path.write_text("\n".join(parts))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin-dir", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
+    args = parser.parse_args()
+    bins = args.bin_dir.resolve()
+    results: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "tools": {}}
+    for kind in ("s3", "sg"):
+        for n in args.sizes:
+            for tool in ("bare", "hubfix", "custodian"):
+                r = run_tool(tool, kind, n, bins)
+                results["tools"].setdefault(kind, {}).setdefault(str(n), {})[tool] = r
+                print(f"{kind:<3} N={n:<5} {tool:<10} wall {r['wall_s']:7.2f} s  cpu {r['cpu_s']:6.2f} s  peak {r['peak_rss_mb']:6.1f} MB", flush=True)
+    results["cold_start"] = cold_starts(bins)
+    print(json.dumps(results["cold_start"]), flush=True)
+    results["scaling"] = scaling(bins)
+    print(json.dumps(results["scaling"]), flush=True)
+    plot(results["scaling"], args.out.parent / "scaling.svg")
+    results["binary_mb"] = {name: (bins / name).stat().st_size / 2**20 for name in ("auto-remediate", "custom-action", "hubfix")}
+    args.out.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
