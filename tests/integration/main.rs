@@ -9,6 +9,7 @@ mod events;
 mod iam_catalogue;
 mod isolate;
 mod readme;
+mod report;
 mod s3_account;
 mod s3_bucket;
 mod s3_catalogue;

@@ -14,6 +14,9 @@ use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, ChildStdin, Command};
 
+pub mod browser;
+pub mod demo;
+
 /// The account moto gives requests signed with unknown credentials.
 pub const ACCOUNT: &str = "123456789012";
 /// The region every test runs in.
@@ -147,7 +150,8 @@ pub fn event(name: &str) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("parse {}: {e}", path.display()))
 }
 
-/// Every sample event, by file name.
+/// Every sample Security Hub event (`source` `aws.securityhub`), by file name; the
+/// compliance report's scheduled event is not one.
 pub fn all_events() -> Vec<(String, Value)> {
     let mut names: Vec<_> = std::fs::read_dir(workspace().join("events"))
         .expect("events/ exists")
@@ -156,7 +160,11 @@ pub fn all_events() -> Vec<(String, Value)> {
         .filter(|n| n.ends_with(".json"))
         .collect();
     names.sort();
-    names.into_iter().map(|n| (n.clone(), event(&n))).collect()
+    names
+        .into_iter()
+        .map(|n| (n.clone(), event(&n)))
+        .filter(|(_, e)| e["source"] == hubfix::finding::SECURITY_HUB_SOURCE)
+        .collect()
 }
 
 /// Points every finding of an event at another resource (keeping the shape of its
