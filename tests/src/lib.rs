@@ -443,6 +443,27 @@ impl Rie {
         self.logs.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
+    /// The first structured (JSON) log line of this `level` (`ERROR`, ...), waiting up to
+    /// 10 s for it: the function's output can reach the test after the RIE's answer.
+    pub async fn log_line(&self, level: &str) -> Value {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let logs = self.logs();
+            let found = logs
+                .iter()
+                .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+                .find(|l| l["level"] == level);
+            if let Some(line) = found {
+                return line;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no structured {level} line in {logs:#?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Invokes the function with an event; returns the response body as JSON (for a
     /// failed invocation, Lambda's `{"errorType", "errorMessage"}`).
     pub async fn invoke(&self, event: &Value) -> Value {

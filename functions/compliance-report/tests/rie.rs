@@ -125,12 +125,7 @@ async fn a_missing_bucket_stops_the_function_with_a_clear_error() {
         status, 200,
         "the function must not start without its bucket"
     );
-    let logs = function.logs();
-    let refusal = logs
-        .iter()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .find(|l| l["level"] == "ERROR")
-        .unwrap_or_else(|| panic!("no structured error line in {logs:#?}"));
+    let refusal = function.log_line("ERROR").await;
     assert_eq!(
         refusal["error"],
         "invalid HUBFIX_REPORT_BUCKET: the bucket the reports are written to is required"
