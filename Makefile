@@ -8,7 +8,7 @@ SYSTEM_PY   ?= python3
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: test demo sandbox cli bench venv lint templates unit emulator-test integration generated clean
+.PHONY: test demo sandbox cli bench venv chromium lint templates unit emulator-test integration generated clean
 
 ## venv: the project-local virtualenv with the pinned AWS emulator (moto) and test tools.
 venv: $(VENV)/.installed
@@ -18,8 +18,14 @@ $(VENV)/.installed: requirements.txt tests/emulator/requirements.txt
 	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
+## chromium: the headless browser the compliance report's HTML test renders the page
+## in; installs Debian's package when it is missing (CI is a fresh Debian machine).
+chromium:
+	command -v chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium)
+
 ## demo: hubfix's main job, locally: the emulator, a misconfigured account, the real
-## functions under the Lambda Runtime Interface Emulator, before and after.
+## functions under the Lambda Runtime Interface Emulator, before and after, and the
+## compliance report.
 demo: venv
 	cargo build --locked -q -p auto-remediate -p custom-action -p hubfix-tests --bin demo
 	HUBFIX_FUNCTIONS_DIR=$(CARGO_TARGET_DIR)/debug $(CARGO_TARGET_DIR)/debug/demo
@@ -66,7 +72,7 @@ unit:
 	cargo test --locked -p hubfix
 
 ## integration: everything against the emulator, through the real SDK clients.
-integration: venv
+integration: venv chromium
 	cargo test --locked --workspace
 
 ## test: every test hubfix has. CI runs this.

@@ -80,6 +80,8 @@ pub enum Command {
     },
     /// Read the audit trail: one record per decision hubfix took.
     Audit(AuditArgs),
+    /// The compliance report: scores per standard, top failed controls, finding counts.
+    Report(ReportArgs),
     /// Run a function's handler in-process with an event file, as Lambda would.
     Invoke {
         /// The function.
@@ -165,6 +167,32 @@ pub struct AuditArgs {
     /// Only records written since this date or time (2026-11-01, 2026-11-01T08:00:00Z).
     #[arg(long)]
     pub since: Option<String>,
+}
+
+/// Options of the compliance report.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// `text` (the auditors' layout), `json` (schema hubfix-compliance-report/1) or `html`.
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// The organisation's name, printed on the report.
+    #[arg(long, env = "HUBFIX_REPORT_ORGANIZATION")]
+    pub organization: Option<String>,
+    /// The report date (YYYY-MM-DD; default today, UTC); "this month" ends on it.
+    #[arg(long)]
+    pub date: Option<String>,
+    /// How many failed controls to list.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(usize))]
+    pub top: usize,
+    /// The report bucket (the stack's): earlier reports there make the trend.
+    #[arg(long, env = "HUBFIX_REPORT_BUCKET")]
+    pub bucket: Option<String>,
+    /// The key prefix of reports in the bucket.
+    #[arg(long, default_value = "reports/", env = "HUBFIX_REPORT_PREFIX")]
+    pub prefix: String,
+    /// Store the report in the bucket too (JSON, HTML and text).
+    #[arg(long)]
+    pub save: bool,
 }
 
 /// The Lambda functions.

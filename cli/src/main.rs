@@ -48,6 +48,7 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
             commands::undo::run(&ctx, finding_id, *yes, output).await
         }
         Command::Audit(args) => commands::audit::run(&ctx, args, output).await,
+        Command::Report(args) => commands::report::run(&ctx, args).await,
         Command::Invoke { function, event } => commands::invoke::run(&ctx, *function, event).await,
     }
 }

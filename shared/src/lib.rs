@@ -9,6 +9,7 @@
 //! - [`engine`]: the flow from event to recorded outcomes;
 //! - [`undo`]: putting a fixed resource back as it was;
 //! - [`audit`]: the trail of every decision, with before-states;
+//! - [`report`]: the compliance report (scores, failed controls, finding counts);
 //! - [`aws`], [`securityhub`], [`securityhub_read`], [`metrics`]: the adapters.
 
 pub mod audit;
@@ -23,6 +24,7 @@ pub mod outcome;
 pub mod policy;
 pub mod registry;
 pub mod remediate;
+pub mod report;
 pub mod securityhub;
 pub mod securityhub_read;
 pub mod undo;

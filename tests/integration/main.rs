@@ -12,6 +12,7 @@ mod iam_catalogue;
 mod isolate;
 mod readme;
 mod reliability;
+mod report;
 mod s3_account;
 mod s3_bucket;
 mod s3_catalogue;

@@ -17,6 +17,9 @@ use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, ChildStdin, Command};
 
+pub mod browser;
+pub mod demo;
+
 /// The account moto gives requests signed with unknown credentials.
 pub const ACCOUNT: &str = "123456789012";
 /// The region every test runs in.
@@ -174,7 +177,8 @@ pub fn event(name: &str) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("parse {}: {e}", path.display()))
 }
 
-/// Every sample event, by file name.
+/// Every sample Security Hub event (`source` `aws.securityhub`), by file name; the
+/// compliance report's scheduled event is not one.
 pub fn all_events() -> Vec<(String, Value)> {
     let mut names: Vec<_> = std::fs::read_dir(workspace().join("events"))
         .expect("events/ exists")
@@ -183,7 +187,11 @@ pub fn all_events() -> Vec<(String, Value)> {
         .filter(|n| n.ends_with(".json"))
         .collect();
     names.sort();
-    names.into_iter().map(|n| (n.clone(), event(&n))).collect()
+    names
+        .into_iter()
+        .map(|n| (n.clone(), event(&n)))
+        .filter(|(_, e)| e["source"] == hubfix::finding::SECURITY_HUB_SOURCE)
+        .collect()
 }
 
 /// Points every finding of an event at another resource (keeping the shape of its
@@ -470,6 +478,27 @@ impl Rie {
     /// The lines the function and the RIE logged so far.
     pub fn logs(&self) -> Vec<String> {
         self.logs.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The first structured (JSON) log line of this `level` (`ERROR`, ...), waiting up to
+    /// 10 s for it: the function's output can reach the test after the RIE's answer.
+    pub async fn log_line(&self, level: &str) -> Value {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let logs = self.logs();
+            let found = logs
+                .iter()
+                .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+                .find(|l| l["level"] == level);
+            if let Some(line) = found {
+                return line;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no structured {level} line in {logs:#?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Invokes the function with an event; returns the response body as JSON (for a

@@ -3,5 +3,6 @@
 pub mod audit;
 pub mod fix;
 pub mod invoke;
+pub mod report;
 pub mod rules;
 pub mod undo;

@@ -120,12 +120,7 @@ async fn a_bad_configuration_stops_the_function_with_a_clear_error() {
         status, 200,
         "the function must not start with a bad configuration"
     );
-    let logs = function.logs();
-    let refusal = logs
-        .iter()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .find(|l| l["level"] == "ERROR")
-        .unwrap_or_else(|| panic!("no structured error line in {logs:#?}"));
+    let refusal = function.log_line("ERROR").await;
     assert_eq!(
         refusal["error"],
         "invalid HUBFIX_MODES: S3.8: `sometimes` is not a mode (expected auto, approval or off)"

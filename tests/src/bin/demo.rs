@@ -1,22 +1,16 @@
 //! `make demo`: hubfix's main job, locally. Starts the AWS emulator, creates a small
 //! misconfigured account, imports the findings Security Hub would raise, runs the real
 //! Lambda function binaries under the Runtime Interface Emulator with the sample events,
-//! and prints the resources and the findings before and after.
+//! and prints the resources and the findings before and after, and the compliance
+//! report of the account.
 
 use std::path::PathBuf;
 
-use aws_sdk_ec2::types::{IpPermission, IpRange};
 use hubfix::aws::Clients;
-use hubfix_tests::{event, finding_state, import, retarget, Emulator, Rie, ACCOUNT, REGION};
+use hubfix::report::{Format, ReportOptions};
+use hubfix_tests::demo::{misconfigure, Account, Findings};
+use hubfix_tests::{finding_state, import, Emulator, Rie, ACCOUNT};
 use serde_json::Value;
-
-const BUCKET: &str = "acme-public-assets";
-
-struct Account {
-    bucket: String,
-    open_group: String,
-    instance: String,
-}
 
 #[tokio::main]
 async fn main() {
@@ -39,66 +33,42 @@ async fn main() {
         emulator.endpoint
     );
     let clients = emulator.clients().await;
+    clients
+        .securityhub
+        .enable_security_hub()
+        .send()
+        .await
+        .expect("enable Security Hub with its default standards");
     let account = misconfigure(&clients).await;
 
     println!("\n-- Before --");
     show_resources(&clients, &account).await;
 
-    let findings = [
-        (
-            "s3-8-imported.json",
-            format!("arn:aws:s3:::{}", account.bucket),
-        ),
-        (
-            "ec2-13-imported.json",
-            format!(
-                "arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/{}",
-                account.open_group
-            ),
-        ),
-        ("s3-1-imported.json", format!("AWS::::Account:{ACCOUNT}")),
-    ];
-    let mut imported = Vec::new();
-    for (file, resource) in &findings {
-        let mut ev = event(file);
-        retarget(&mut ev, resource, "demo");
-        import(&clients, &ev).await;
-        imported.push(ev);
+    let findings = Findings::of(&account);
+    for ev in findings.all() {
+        import(&clients, ev).await;
     }
-    let mut remediate = event("custom-action-remediate.json");
-    retarget(&mut remediate, &format!("AWS::::Account:{ACCOUNT}"), "demo");
-    let mut isolate = event("custom-action-isolate-instance.json");
-    retarget(
-        &mut isolate,
-        &format!(
-            "arn:aws:ec2:{REGION}:{ACCOUNT}:instance/{}",
-            account.instance
-        ),
-        "demo",
-    );
-    import(&clients, &remediate).await;
-    import(&clients, &isolate).await;
     println!(
         "\nImported {} findings into Security Hub.",
-        imported.len() + 2
+        findings.all().count()
     );
 
     println!("\n-- Security Hub delivers the imported findings to the auto-remediate function --");
     let auto = Rie::start(&functions.join("auto-remediate"), &emulator, &[]).await;
-    for ev in &imported {
+    for ev in &findings.imported {
         report(&auto.invoke(ev).await);
     }
 
     println!("\n-- An analyst runs the Remediate and IsolateInstance custom actions --");
     let custom = Rie::start(&functions.join("custom-action"), &emulator, &[]).await;
-    report(&custom.invoke(&remediate).await);
-    report(&custom.invoke(&isolate).await);
+    report(&custom.invoke(&findings.remediate).await);
+    report(&custom.invoke(&findings.isolate).await);
 
     println!("\n-- After --");
     show_resources(&clients, &account).await;
 
     println!("\n-- Findings in Security Hub --");
-    for ev in imported.iter().chain([&remediate, &isolate]) {
+    for ev in findings.all() {
         let finding = &ev["detail"]["findings"][0];
         let id = finding["Id"].as_str().unwrap_or_default();
         let (status, note) = finding_state(&clients, id).await;
@@ -113,78 +83,18 @@ async fn main() {
             .unwrap_or("GuardDuty");
         println!("{control:<10} {status:<9} {}", note.unwrap_or_default());
     }
+    println!("\n-- The compliance report (`hubfix report`) --\n");
+    let report = hubfix::report::build(
+        &clients.securityhub,
+        &ReportOptions {
+            organization: Some("acme-corp".into()),
+            ..ReportOptions::default()
+        },
+    )
+    .await
+    .expect("the compliance report");
+    print!("{}", report.render(Format::Text));
     println!("\nDone: the emulator and the functions are stopped.");
-}
-
-/// A public bucket, a security group open to the world on SSH, and an instance.
-async fn misconfigure(clients: &Clients) -> Account {
-    clients
-        .s3
-        .create_bucket()
-        .bucket(BUCKET)
-        .send()
-        .await
-        .expect("create bucket");
-    let open_group = clients
-        .ec2
-        .create_security_group()
-        .group_name("acme-open-ssh")
-        .description("SSH from anywhere")
-        .send()
-        .await
-        .expect("create security group")
-        .group_id()
-        .unwrap_or_default()
-        .to_owned();
-    let permission = |port: i32, cidr: &str| {
-        IpPermission::builder()
-            .ip_protocol("tcp")
-            .from_port(port)
-            .to_port(port)
-            .ip_ranges(IpRange::builder().cidr_ip(cidr).build())
-            .build()
-    };
-    clients
-        .ec2
-        .authorize_security_group_ingress()
-        .group_id(&open_group)
-        .ip_permissions(permission(22, "0.0.0.0/0"))
-        .ip_permissions(permission(443, "0.0.0.0/0"))
-        .send()
-        .await
-        .expect("open the group");
-    let image = clients
-        .ec2
-        .describe_images()
-        .owners("amazon")
-        .send()
-        .await
-        .expect("describe images")
-        .images()
-        .first()
-        .and_then(|i| i.image_id())
-        .unwrap_or("ami-12c6146b")
-        .to_owned();
-    let instance = clients
-        .ec2
-        .run_instances()
-        .image_id(image)
-        .min_count(1)
-        .max_count(1)
-        .security_group_ids(&open_group)
-        .send()
-        .await
-        .expect("run instance")
-        .instances()
-        .first()
-        .and_then(|i| i.instance_id())
-        .unwrap_or_default()
-        .to_owned();
-    Account {
-        bucket: BUCKET.to_owned(),
-        open_group,
-        instance,
-    }
 }
 
 async fn show_resources(clients: &Clients, account: &Account) {

@@ -1,9 +1,12 @@
 """Security Hub APIs moto 5.2.5 lacks or simplifies, following the AWS API reference.
 
 Added: BatchUpdateFindings (`updates`), CreateActionTarget, DescribeActionTargets,
-UpdateActionTarget and DeleteActionTarget (`action_targets`). Changed: GetFindings
-applies its Filters (`filters`) and BatchImportFindings validates its input, keeps what
-customers own and applies the automatic workflow transitions (`imports`).
+UpdateActionTarget and DeleteActionTarget (`action_targets`), DescribeStandards,
+BatchEnableStandards, BatchDisableStandards and GetEnabledStandards (`standards`).
+Changed: GetFindings applies its Filters (`filters`), BatchImportFindings validates its
+input, keeps what customers own and applies the automatic workflow transitions
+(`imports`), and EnableSecurityHub/DisableSecurityHub turn the default standards on and
+every standard off (`standards`).
 
 This module only wires them into moto: URL paths, response methods and backend methods.
 `install()` must run before moto's server app is built.
@@ -23,7 +26,7 @@ from moto.securityhub.models import SecurityHubBackend
 from moto.securityhub.responses import SecurityHubResponse
 from moto.utilities.paginator import paginate
 
-from . import action_targets, imports, updates
+from . import action_targets, imports, standards, updates
 from . import filters as finding_filters
 from .errors import LOCK, InvalidInput
 
@@ -32,6 +35,10 @@ URL_PATHS = (
     r"{0}/actionTargets$",
     r"{0}/actionTargets/get$",
     r"{0}/actionTargets/(?P<ActionTargetArn>.+)$",
+    r"{0}/standards$",
+    r"{0}/standards/get$",
+    r"{0}/standards/register$",
+    r"{0}/standards/deregister$",
 )
 MAX_RESULTS = 100
 PAGINATION = {
@@ -92,6 +99,37 @@ def target_arn(response: SecurityHubResponse) -> str:
     return unquote(arn)
 
 
+def describe_standards(self: SecurityHubResponse) -> str:
+    """DescribeStandards: MaxResults and NextToken come in the query string."""
+    query = {k: v[0] for k, v in self.querystring.items() if v}
+    with LOCK:
+        return json.dumps(standards.describe_standards(self.securityhub_backend, query))
+
+
+moto_enable_security_hub = SecurityHubBackend.enable_security_hub
+moto_disable_security_hub = SecurityHubBackend.disable_security_hub
+
+
+def enable_security_hub(self: SecurityHubBackend, enable_default_standards: bool = True,
+                        tags: dict[str, str] | None = None) -> dict[str, Any]:
+    """EnableSecurityHub; with EnableDefaultStandards (the default) the default standards
+    are enabled too, as Security Hub does."""
+    with LOCK:
+        first = not self.enabled
+        out = moto_enable_security_hub(self, enable_default_standards=enable_default_standards, tags=tags)
+        if first and enable_default_standards is not False:
+            standards.enable_defaults(self)
+        return out
+
+
+def disable_security_hub(self: SecurityHubBackend) -> dict[str, Any]:
+    """DisableSecurityHub, which disables every standard too."""
+    with LOCK:
+        out = moto_disable_security_hub(self)
+        standards.disable_all(self)
+        return out
+
+
 Handler = Callable[[SecurityHubBackend, dict[str, Any]], dict[str, Any]]
 ResponseMethod = Callable[[SecurityHubResponse], str]
 
@@ -122,8 +160,14 @@ def install() -> None:
         urls.url_paths[path] = SecurityHubResponse.dispatch
     SecurityHubBackend.get_findings = get_findings
     SecurityHubBackend.batch_import_findings = batch_import_findings
+    SecurityHubBackend.enable_security_hub = enable_security_hub
+    SecurityHubBackend.disable_security_hub = disable_security_hub
     SecurityHubResponse.batch_update_findings = body_handler(updates.batch_update_findings)
     SecurityHubResponse.create_action_target = body_handler(action_targets.create_action_target)
     SecurityHubResponse.describe_action_targets = body_handler(action_targets.describe_action_targets)
     SecurityHubResponse.update_action_target = arn_handler(action_targets.update_action_target, with_body=True)
     SecurityHubResponse.delete_action_target = arn_handler(action_targets.delete_action_target, with_body=False)
+    SecurityHubResponse.describe_standards = describe_standards
+    SecurityHubResponse.batch_enable_standards = body_handler(standards.batch_enable_standards)
+    SecurityHubResponse.batch_disable_standards = body_handler(standards.batch_disable_standards)
+    SecurityHubResponse.get_enabled_standards = body_handler(standards.get_enabled_standards)

@@ -1,0 +1,7 @@
+//! hubfix's compliance-report function: on its schedule, the compliance report of the
+//! organisation's Security Hub findings, written to the report bucket.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    hubfix::report::lambda::run().await
+}
