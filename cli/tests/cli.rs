@@ -462,3 +462,75 @@ async fn the_readme_walkthrough_runs_as_written() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[tokio::test]
+async fn report_prints_the_demo_accounts_report_in_each_format() {
+    use hubfix::report::{build, Date, Format, ReportOptions};
+    use hubfix_tests::demo::{misconfigure, Findings};
+
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    clients
+        .securityhub
+        .enable_security_hub()
+        .send()
+        .await
+        .unwrap();
+    let account = misconfigure(&clients).await;
+    let findings = Findings::of(&account);
+    for ev in findings.all() {
+        hubfix_tests::import(&clients, ev).await;
+    }
+    let engine = emulator.engine(hubfix::Policy::default()).await;
+    for ev in findings.all() {
+        engine.handle_json(ev).await.unwrap();
+    }
+    let env = environment(&emulator);
+    let date = Date::today().to_string();
+
+    let text = hubfix(
+        &env,
+        &["report", "--organization", "acme-corp", "--date", &date],
+        "",
+    );
+    assert!(text.status.success(), "{}", stderr(&text));
+    let expected = build(
+        &clients.securityhub,
+        &ReportOptions {
+            organization: Some("acme-corp".into()),
+            date: Some(date.parse().unwrap()),
+            ..ReportOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(stdout(&text), expected.render(Format::Text));
+    for line in [
+        "Organization: acme-corp",
+        "Standards Enabled: AWS FSBP v1.0, CIS v1.2",
+        "  AWS Foundational Security Best Practices: 0%",
+        "  Total Active Findings: 1",
+        "  Critical: 0 | High: 0 | Medium: 1 | Low: 0",
+        "  Auto-Remediated This Month: 4",
+    ] {
+        assert!(stdout(&text).contains(line), "{line}\n{}", stdout(&text));
+    }
+
+    let json_out = hubfix(&env, &["report", "--format", "json", "--date", &date], "");
+    let report = json(&json_out);
+    assert_eq!(report["schema"], "hubfix-compliance-report/1");
+    assert_eq!(report["findings"]["remediated_by_hubfix"], 4);
+    let html = hubfix(&env, &["report", "--format", "html", "--date", &date], "");
+    assert!(
+        stdout(&html).starts_with("<!DOCTYPE html>"),
+        "{}",
+        &stdout(&html)[..80]
+    );
+
+    let bad = hubfix(&env, &["report", "--format", "pdf"], "");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("--format"), "{}", stderr(&bad));
+    let unsaved = hubfix(&env, &["report", "--save"], "");
+    assert_eq!(unsaved.status.code(), Some(2));
+    assert!(stderr(&unsaved).contains("--save needs --bucket"));
+}

@@ -45,7 +45,10 @@ pub async fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CliError>
                 .map_err(|e| report_error(e, ctx))?;
             let report = report.with_trend(trend);
             if args.save {
-                let keys = store.save(&report).await.map_err(|e| report_error(e, ctx))?;
+                let keys = store
+                    .save(&report)
+                    .await
+                    .map_err(|e| report_error(e, ctx))?;
                 eprintln!("Saved to s3://{bucket}/: {}", keys.join(", "));
             }
             report
@@ -63,7 +66,8 @@ pub async fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CliError>
 
 fn report_error(e: hubfix::report::ReportError, ctx: &Context) -> CliError {
     match e {
-        hubfix::report::ReportError::SecurityHub(err) | hubfix::report::ReportError::Storage(err) => {
+        hubfix::report::ReportError::SecurityHub(err)
+        | hubfix::report::ReportError::Storage(err) => {
             unreachable_or(err, ctx.config.endpoint_url())
         }
     }
