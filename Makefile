@@ -2,13 +2,14 @@
 # Everything they need (Rust crates, the Python emulator in .venv) is installed here.
 
 VENV        := .venv
+CHECKOV_VENV := .venv-checkov
 PYTHON      := $(VENV)/bin/python
 PIP         := $(VENV)/bin/pip
 SYSTEM_PY   ?= python3
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: test demo sandbox cli bench venv chromium lint templates unit emulator-test integration generated clean
+.PHONY: test demo sandbox cli bench venv chromium checkov-venv lint templates unit emulator-test integration generated clean
 
 ## venv: the project-local virtualenv with the pinned AWS emulator (moto) and test tools.
 venv: $(VENV)/.installed
@@ -22,6 +23,15 @@ $(VENV)/.installed: requirements.txt tests/emulator/requirements.txt
 ## in; installs Debian's package when it is missing (CI is a fresh Debian machine).
 chromium:
 	command -v chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium)
+
+## checkov: its own virtualenv, because its exact pins (boto3, networkx, packaging)
+## conflict with the emulator's and cfn-lint's (requirements-checkov.txt).
+checkov-venv: $(CHECKOV_VENV)/.installed
+
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	$(SYSTEM_PY) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	touch $@
 
 ## demo: hubfix's main job, locally: the emulator, a misconfigured account, the real
 ## functions under the Lambda Runtime Interface Emulator, before and after, and the
@@ -58,10 +68,13 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 
-## templates: the SAM templates validate and lint clean (offline).
-templates: venv
+## templates: the SAM templates validate, lint and pass checkov's security checks clean
+## (offline; justified skips are in each resource's Metadata.checkov).
+templates: venv checkov-venv
 	SAM_CLI_TELEMETRY=0 $(VENV)/bin/sam validate --lint --template template.yaml
 	$(VENV)/bin/cfn-lint template.yaml templates/member-role.yaml
+	$(CHECKOV_VENV)/bin/checkov -f template.yaml -f templates/member-role.yaml \
+		--framework cloudformation --compact --quiet --skip-download
 
 ## emulator-test: the emulator extension's own tests (real HTTP, boto3).
 emulator-test: venv
@@ -84,4 +97,4 @@ generated:
 	HUBFIX_UPDATE_GENERATED=1 cargo test --locked -p hubfix-tests --test integration -- readme template
 
 clean:
-	rm -rf $(VENV) .venv-bench target
+	rm -rf $(VENV) $(CHECKOV_VENV) .venv-bench target

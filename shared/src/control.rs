@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use crate::finding::Finding;
+use crate::finding::{quoted, Finding, MAX_QUOTED_CHARS};
 
 /// A security standard whose findings hubfix can read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -318,7 +318,7 @@ pub enum ResolveError {
     /// Not a control finding at all (GuardDuty, Inspector, a third-party product...).
     #[error("the finding names no security control (generator `{generator}`); hubfix fixes Security Hub control findings")]
     NotAControlFinding {
-        /// The finding's generator id.
+        /// The finding's generator id ([`quoted`]).
         generator: String,
     },
     /// A standard hubfix recognises, but a control id its table does not map.
@@ -326,7 +326,13 @@ pub enum ResolveError {
     UnmappedStandardControl {
         /// The standard.
         standard: Standard,
-        /// The standard-specific id.
+        /// The standard-specific id ([`quoted`]).
+        id: String,
+    },
+    /// A consolidated finding whose control id is not of the form `Service.N`.
+    #[error("the security control id `{id}` is not of the form Service.N")]
+    MalformedControlId {
+        /// The id as the finding gave it ([`quoted`]).
         id: String,
     },
 }
@@ -339,17 +345,11 @@ pub fn resolve(finding: &Finding) -> Result<ControlRef, ResolveError> {
         .and_then(|c| c.security_control_id.as_deref())
         .filter(|id| !id.trim().is_empty())
     {
-        return Ok(ControlRef {
-            control_id: id.trim().to_owned(),
-            resolution: Resolution::Consolidated,
-        });
+        return consolidated(id.trim());
     }
     let generator = finding.generator_id.clone().unwrap_or_default();
     if let Some(id) = generator.strip_prefix("security-control/") {
-        return Ok(ControlRef {
-            control_id: id.to_owned(),
-            resolution: Resolution::Consolidated,
-        });
+        return consolidated(id);
     }
     let field = |k: &str| finding.product_fields.get(k).map(String::as_str);
     let standard = [
@@ -362,7 +362,9 @@ pub fn resolve(finding: &Finding) -> Result<ControlRef, ResolveError> {
     .flatten()
     .find_map(Standard::detect);
     let Some(standard) = standard else {
-        return Err(ResolveError::NotAControlFinding { generator });
+        return Err(ResolveError::NotAControlFinding {
+            generator: quoted(&generator, MAX_QUOTED_CHARS),
+        });
     };
     let standard_id = field("ControlId")
         .or_else(|| field("RuleId"))
@@ -374,7 +376,7 @@ pub fn resolve(finding: &Finding) -> Result<ControlRef, ResolveError> {
         map_standard_control(standard, &standard_id, resource_type).ok_or_else(|| {
             ResolveError::UnmappedStandardControl {
                 standard,
-                id: standard_id.clone(),
+                id: quoted(&standard_id, MAX_QUOTED_CHARS),
             }
         })?;
     Ok(ControlRef {
@@ -384,6 +386,21 @@ pub fn resolve(finding: &Finding) -> Result<ControlRef, ResolveError> {
             standard_control_id: standard_id,
         },
     })
+}
+
+/// A consolidated finding's control id, when it is one: it ends up in notes, logs,
+/// metric dimensions and audit records, so anything else is refused.
+fn consolidated(id: &str) -> Result<ControlRef, ResolveError> {
+    if looks_like_security_control_id(id) {
+        Ok(ControlRef {
+            control_id: id.to_owned(),
+            resolution: Resolution::Consolidated,
+        })
+    } else {
+        Err(ResolveError::MalformedControlId {
+            id: quoted(id, MAX_QUOTED_CHARS),
+        })
+    }
 }
 
 /// Maps a standard-specific control id to its security control id.
@@ -405,17 +422,23 @@ pub fn map_standard_control(
         .map(|(_, _, control, _)| (*control).to_owned())
 }
 
-/// `Service.N`, e.g. `S3.8`, `CloudTrail.1`.
+/// Longest security control id accepted (real ones are under 20 characters).
+const MAX_CONTROL_ID_CHARS: usize = 32;
+
+/// `Service.N`, e.g. `S3.8`, `CloudTrail.1`, or dotted numbers as in hubfix's own
+/// `CIS.1.13`.
 fn looks_like_security_control_id(id: &str) -> bool {
-    match id.split_once('.') {
-        Some((service, number)) => {
-            !service.is_empty()
-                && service.chars().all(|c| c.is_ascii_alphanumeric())
-                && !number.is_empty()
-                && number.chars().all(|c| c.is_ascii_digit())
+    id.len() <= MAX_CONTROL_ID_CHARS
+        && match id.split_once('.') {
+            Some((service, number)) => {
+                !service.is_empty()
+                    && service.chars().all(|c| c.is_ascii_alphanumeric())
+                    && number
+                        .split('.')
+                        .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+            }
+            None => false,
         }
-        None => false,
-    }
 }
 
 #[cfg(test)]
@@ -572,6 +595,32 @@ mod tests {
             json!({"GeneratorId": "aws-foundational-security-best-practices/v/1.0.0/../../etc"}),
         );
         assert!(resolve(&garbage).is_err());
+    }
+
+    #[test]
+    fn malformed_consolidated_ids_are_refused_not_passed_on() {
+        for (extra, shown) in [
+            (json!({"Compliance": {"SecurityControlId": "!"}}), "`!`"),
+            (json!({"Compliance": {"SecurityControlId": "ເ"}}), "`ເ`"),
+            (
+                json!({"GeneratorId": "security-control/../../etc"}),
+                "`../../etc`",
+            ),
+            (
+                json!({"Compliance": {"SecurityControlId": "S3.8\n;rm -rf /"}}),
+                "`S3.8\\n;rm -rf /`",
+            ),
+        ] {
+            let err = resolve(&finding(extra)).unwrap_err();
+            assert!(matches!(err, ResolveError::MalformedControlId { .. }));
+            assert!(err.to_string().contains(shown), "{err}");
+        }
+        let long = finding(json!({"Compliance": {"SecurityControlId": "S".repeat(5000) + ".1"}}));
+        assert!(resolve(&long).unwrap_err().to_string().len() < 200);
+        assert_eq!(
+            resolved(json!({"Compliance": {"SecurityControlId": " CIS.1.13 "}})).control_id,
+            "CIS.1.13"
+        );
     }
 
     #[test]

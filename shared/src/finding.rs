@@ -271,7 +271,8 @@ pub struct MalformedFinding {
     pub id: Option<String>,
     /// The finding's `ProductArn`, when it could be read.
     pub product_arn: Option<String>,
-    /// What is wrong, with the JSON path.
+    /// What is wrong, with the JSON path ([`quoted`], at most
+    /// [`MAX_FINDING_ERROR_CHARS`] characters).
     pub error: String,
 }
 
@@ -307,15 +308,42 @@ pub enum EventError {
         /// What it should have been.
         expected: &'static str,
     },
-    /// The event did not come from Security Hub.
+    /// The event did not come from Security Hub (the source, [`quoted`]).
     #[error("event source is `{0}`, expected `aws.securityhub`")]
     WrongSource(String),
-    /// A detail type hubfix does not handle.
+    /// A detail type hubfix does not handle (the detail type, [`quoted`]).
     #[error("unsupported detail-type `{0}`")]
     UnsupportedDetailType(String),
     /// `detail.findings` is present but empty.
     #[error("event has no findings in `detail.findings`")]
     NoFindings,
+}
+
+/// Most characters of the input an error message quotes.
+pub const MAX_QUOTED_CHARS: usize = 64;
+/// Most characters of a malformed finding's error (it ends up in a 512-character note).
+pub const MAX_FINDING_ERROR_CHARS: usize = 300;
+
+/// Input as an error message shows it: control characters escaped (`\u{1b}`), cut
+/// after `max` characters with `…`, so that hostile input can neither flood nor forge
+/// a log line, a note or a terminal.
+pub fn quoted(input: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut count = 0;
+    for c in input.chars() {
+        let shown: String = if c.is_control() {
+            c.escape_default().collect()
+        } else {
+            c.into()
+        };
+        count += shown.chars().count();
+        if count > max {
+            out.push('…');
+            break;
+        }
+        out.push_str(&shown);
+    }
+    out
 }
 
 /// Largest number of findings accepted in one event; Security Hub sends at most 100
@@ -328,7 +356,7 @@ impl SecurityHubEvent {
         let obj = event.as_object().ok_or(EventError::NotAnObject)?;
         let source = str_field(obj, "source")?.ok_or(EventError::Missing("source"))?;
         if source != SECURITY_HUB_SOURCE {
-            return Err(EventError::WrongSource(source.to_owned()));
+            return Err(EventError::WrongSource(quoted(source, MAX_QUOTED_CHARS)));
         }
         let detail_type =
             str_field(obj, "detail-type")?.ok_or(EventError::Missing("detail-type"))?;
@@ -368,7 +396,12 @@ impl SecurityHubEvent {
                     target_arn,
                 }
             }
-            other => return Err(EventError::UnsupportedDetailType(other.to_owned())),
+            other => {
+                return Err(EventError::UnsupportedDetailType(quoted(
+                    other,
+                    MAX_QUOTED_CHARS,
+                )))
+            }
         };
         let raw_findings = detail
             .get("findings")
@@ -404,19 +437,58 @@ impl SecurityHubEvent {
 
 /// Reads one finding, naming the JSON path of the first problem when it is malformed.
 pub fn parse_finding(index: usize, raw: &Value) -> Result<Finding, MalformedFinding> {
-    serde_path_to_error::deserialize::<_, Finding>(raw).map_err(|err| {
-        let path = err.path().to_string();
+    let malformed = |path: &str, error: &dyn std::fmt::Display| {
         let id_of = |key: &str| raw.get(key).and_then(Value::as_str).map(str::to_owned);
         MalformedFinding {
             index,
             id: id_of("Id"),
             product_arn: id_of("ProductArn"),
-            error: if path == "." {
-                format!("detail.findings[{index}]: {}", err.inner())
-            } else {
-                format!("detail.findings[{index}].{path}: {}", err.inner())
-            },
+            error: quoted(
+                &format!("detail.findings[{index}]{path}: {error}"),
+                MAX_FINDING_ERROR_CHARS,
+            ),
         }
+    };
+    if let Some(path) = array_for_object(raw) {
+        return Err(malformed(
+            &path,
+            &"invalid type: sequence, expected an object",
+        ));
+    }
+    serde_path_to_error::deserialize::<_, Finding>(raw).map_err(|err| {
+        let path = err.path().to_string();
+        let path = if path == "." {
+            String::new()
+        } else {
+            format!(".{path}")
+        };
+        malformed(&path, err.inner())
+    })
+}
+
+/// serde also reads a struct from a JSON array, positionally; ASFF objects never are
+/// arrays, so this is the path of the first array where the finding needs an object.
+fn array_for_object(raw: &Value) -> Option<String> {
+    if raw.is_array() {
+        return Some(String::new());
+    }
+    if let Some(key) = ["Severity", "Compliance", "Workflow", "Note"]
+        .into_iter()
+        .find(|key| raw.get(key).is_some_and(Value::is_array))
+    {
+        return Some(format!(".{key}"));
+    }
+    let standards = raw
+        .get("Compliance")
+        .and_then(|c| c.get("AssociatedStandards"));
+    [
+        ("Resources", raw.get("Resources")),
+        ("Compliance.AssociatedStandards", standards),
+    ]
+    .into_iter()
+    .find_map(|(name, list)| {
+        let i = list?.as_array()?.iter().position(Value::is_array)?;
+        Some(format!(".{name}[{i}]"))
     })
 }
 
@@ -575,6 +647,91 @@ mod tests {
         let err = parse_finding(0, &bad).unwrap_err();
         assert_eq!(err.id, None);
         assert!(err.error.contains("missing field `Id`"), "{}", err.error);
+    }
+
+    #[test]
+    fn hostile_envelope_values_are_quoted_not_echoed() {
+        let mut ev = event(DETAIL_TYPE_IMPORTED, json!({"findings": [finding()]}));
+        ev["source"] = json!("\n");
+        assert_eq!(
+            SecurityHubEvent::parse(&ev).unwrap_err().to_string(),
+            "event source is `\\n`, expected `aws.securityhub`"
+        );
+        ev["source"] = json!(SECURITY_HUB_SOURCE);
+        ev["detail-type"] = json!(format!("\u{1b}[31m{}", "x".repeat(10_000)));
+        let err = SecurityHubEvent::parse(&ev).unwrap_err().to_string();
+        assert!(
+            err.starts_with("unsupported detail-type `\\u{1b}[31mxxx"),
+            "{err}"
+        );
+        assert!(err.chars().count() < 120, "{err}");
+        assert!(!err.chars().any(char::is_control), "{err}");
+    }
+
+    #[test]
+    fn a_malformed_findings_error_is_bounded_and_has_no_control_characters() {
+        let mut long = finding();
+        long["Resources"] = json!("../".repeat(1000));
+        let err = parse_finding(0, &long).unwrap_err().error;
+        assert!(
+            err.starts_with("detail.findings[0].Resources: invalid type: string"),
+            "{err}"
+        );
+        assert_eq!(err.chars().count(), MAX_FINDING_ERROR_CHARS + 1);
+        let mut control = finding();
+        control["ProductFields"] = json!({"\u{1b}]0;owned\u{7}": 5});
+        let err = parse_finding(3, &control).unwrap_err().error;
+        assert!(!err.chars().any(char::is_control), "{err}");
+        assert!(
+            err.starts_with("detail.findings[3].ProductFields.\\u{1b}]0;owned\\u{7}: invalid type"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_finding_given_as_an_array_is_malformed_not_read_positionally() {
+        let positional = json!([
+            "2018-10-08",
+            "f-1",
+            "arn:aws:securityhub:us-east-1::product/aws/securityhub"
+        ]);
+        let err = parse_finding(0, &positional).unwrap_err().error;
+        assert_eq!(
+            err,
+            "detail.findings[0]: invalid type: sequence, expected an object"
+        );
+        for (key, value, path) in [
+            ("Severity", json!(["HIGH", 70]), "Severity"),
+            ("Compliance", json!(["S3.8", "FAILED"]), "Compliance"),
+            (
+                "Resources",
+                json!([["AwsS3Bucket", "arn:aws:s3:::b"]]),
+                "Resources[0]",
+            ),
+            ("Workflow", json!(["NEW"]), "Workflow"),
+            (
+                "Compliance",
+                json!({"AssociatedStandards": [["standards/x"]]}),
+                "Compliance.AssociatedStandards[0]",
+            ),
+        ] {
+            let mut f = finding();
+            f[key] = value;
+            let err = parse_finding(2, &f).unwrap_err().error;
+            assert_eq!(
+                err,
+                format!("detail.findings[2].{path}: invalid type: sequence, expected an object")
+            );
+        }
+    }
+
+    #[test]
+    fn quoting_escapes_control_characters_within_the_bound() {
+        assert_eq!(quoted("a\u{0}b", 64), "a\\u{0}b");
+        let shown = quoted(&"\u{0}".repeat(100), 64);
+        assert!(shown.chars().count() <= 65, "{shown}");
+        assert!(shown.ends_with('…'));
+        assert_eq!(quoted("short", 64), "short");
     }
 
     #[test]

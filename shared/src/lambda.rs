@@ -64,8 +64,20 @@ impl From<InvocationError> for lambda_runtime::Diagnostic {
 /// JSON logs on stdout, one object per line, fields at the top level; `RUST_LOG`
 /// filters (default `info`).
 pub fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+    let mut filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // The SDK's debug and trace logs print request inputs (an AssumeRole external id,
+    // access key ids): they stay at info whatever RUST_LOG asks.
+    for sdk in [
+        "aws_config",
+        "aws_smithy_runtime",
+        "aws_smithy_runtime_api",
+        "aws_sdk_sts",
+    ] {
+        if let Ok(directive) = format!("{sdk}=info").parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
     tracing_subscriber::fmt()
         .json()
         .flatten_event(true)

@@ -130,10 +130,17 @@ impl Outcome {
     }
 }
 
+/// Zero-width and bidirectional formatting characters, which can make a note read other
+/// than it is (a resource id echoed with a right-to-left override).
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
 /// Cuts a note to the API's limit on a character boundary, marking the cut.
 pub fn fit_note(text: &str) -> String {
     let clean: String = text
         .chars()
+        .filter(|c| !is_invisible_format(*c))
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     if clean.chars().count() <= MAX_NOTE_CHARS {
@@ -162,6 +169,7 @@ mod tests {
     #[test]
     fn control_characters_are_neutralised() {
         assert_eq!(fit_note("a\nb\u{1b}[31mc"), "a b [31mc");
+        assert_eq!(fit_note("bucket\u{202E}gpj.exe\u{200B}"), "bucketgpj.exe");
     }
 
     #[test]

@@ -292,6 +292,19 @@ impl Default for Limits {
     }
 }
 
+/// Shows whether an external id is set, never its value.
+impl fmt::Debug for MemberRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MemberRole")
+            .field("name", &self.name)
+            .field(
+                "external_id",
+                &self.external_id.as_ref().map(|_| "** redacted **"),
+            )
+            .finish()
+    }
+}
+
 /// Where the audit trail is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditLocation {
@@ -302,7 +315,7 @@ pub struct AuditLocation {
 }
 
 /// The role hubfix assumes to fix resources in another account.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct MemberRole {
     /// The role name (the same in every member account).
     pub name: String,

@@ -2,6 +2,7 @@
 //! clients over HTTP. Each test starts its own emulator, so tests are independent.
 
 mod audit;
+mod corpus;
 mod cross_account;
 mod ec2_catalogue;
 mod ec2_ingress;

@@ -211,12 +211,17 @@ pub fn target(finding: &Finding, rule: &Rule) -> Result<Target, FixError> {
         .or(finding.region.as_deref())
         .filter(|r| is_region(r))
         .ok_or_else(|| FixError::Target("the finding names no valid region".into()))?;
-    let partition = resource
-        .partition
-        .as_deref()
-        .or_else(|| Arn::parse(&resource.id).map(|a| a.partition))
-        .filter(|p| PARTITIONS.contains(p))
-        .unwrap_or("aws");
+    let partition = crate::aws::partition_of(region);
+    let named = [
+        resource.partition.as_deref(),
+        Arn::parse(&resource.id).map(|a| a.partition),
+    ];
+    if let Some(other) = named.into_iter().flatten().find(|p| *p != partition) {
+        return Err(FixError::Target(format!(
+            "the resource is in partition `{}`, but its region {region} is in {partition}",
+            crate::finding::quoted(other, crate::finding::MAX_QUOTED_CHARS)
+        )));
+    }
     Ok(Target {
         account: account.to_owned(),
         region: region.to_owned(),
@@ -256,12 +261,19 @@ pub fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// A region name such as `us-east-1` or `us-gov-west-1`.
+/// A region name such as `us-east-1` or `us-gov-west-1`: lowercase words and a number,
+/// joined by dashes.
 pub fn is_region(s: &str) -> bool {
-    (5..=25).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && s.contains('-')
+    let Some((words, number)) = s.rsplit_once('-') else {
+        return false;
+    };
+    s.len() <= 25
+        && !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && words.contains('-')
+        && words
+            .split('-')
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
 }
 
 /// The parts of an ARN.
@@ -367,6 +379,55 @@ mod tests {
         let other_partition =
             finding(json!([{"Type": "AwsS3Bucket", "Id": "arn:evil:s3:::bucket"}]));
         assert!(target(&other_partition, rule("S3.8").unwrap()).is_err());
+    }
+
+    #[test]
+    fn a_resource_of_another_partition_than_its_region_is_refused() {
+        for resource in [
+            json!([{"Type": "AwsS3Bucket", "Id": "arn:aws-cn:s3:::bucket"}]),
+            json!([{"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::bucket", "Partition": "aws-us-gov"}]),
+            json!([{"Type": "AwsS3Bucket", "Id": "bucket", "Partition": "evil\n"}]),
+        ] {
+            let err = target(&finding(resource), rule("S3.8").unwrap())
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("but its region eu-west-1 is in aws"), "{err}");
+            assert!(!err.contains('\n'), "{err}");
+        }
+        let cn = finding(
+            json!([{"Type": "AwsS3Bucket", "Id": "arn:aws-cn:s3:::bucket",
+            "Region": "cn-north-1", "Partition": "aws-cn"}]),
+        );
+        assert_eq!(
+            target(&cn, rule("S3.8").unwrap()).unwrap().partition,
+            "aws-cn"
+        );
+    }
+
+    #[test]
+    fn regions_are_words_and_a_number() {
+        for good in [
+            "us-east-1",
+            "us-gov-west-1",
+            "cn-northwest-1",
+            "eu-isoe-west-1",
+        ] {
+            assert!(is_region(good), "{good}");
+        }
+        for bad in [
+            "-----",
+            "not-a-region",
+            "a-1",
+            "us-east-1a",
+            "US-EAST-1",
+            "us--east-1",
+            "us-east-",
+            "us-east-1\n",
+            "../../x-1",
+            "",
+        ] {
+            assert!(!is_region(bad), "{bad:?}");
+        }
     }
 
     #[test]

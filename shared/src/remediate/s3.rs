@@ -155,11 +155,15 @@ pub fn bucket_name(resource_id: &str) -> Result<String, FixError> {
         None if !resource_id.starts_with("arn:") => resource_id,
         None => "",
     };
-    let valid = (3..=63).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
-        && name.as_bytes()[0].is_ascii_alphanumeric();
+    let bytes = name.as_bytes();
+    let valid = (3..=63).contains(&bytes.len())
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'.' || *b == b'-')
+        && bytes[0].is_ascii_alphanumeric()
+        && bytes[bytes.len() - 1].is_ascii_alphanumeric()
+        && !name.contains("..")
+        && name.parse::<std::net::Ipv4Addr>().is_err();
     if valid {
         Ok(name.to_owned())
     } else {
@@ -490,6 +494,10 @@ mod tests {
             "arn:aws:ec2:::bucket",
             "arn:aws:s3:::bucket/key",
             "-leading-dash",
+            "trailing-dash-",
+            "bucketsg-",
+            "two..dots",
+            "192.168.1.10",
         ] {
             assert!(bucket_name(bad).is_err(), "{bad}");
         }
