@@ -49,6 +49,24 @@ pub struct Clients {
     pub accessanalyzer: aws_sdk_accessanalyzer::Client,
     /// STS.
     pub sts: aws_sdk_sts::Client,
+    /// RDS.
+    pub rds: aws_sdk_rds::Client,
+    /// Lambda.
+    pub lambda: aws_sdk_lambda::Client,
+    /// SNS.
+    pub sns: aws_sdk_sns::Client,
+    /// SQS.
+    pub sqs: aws_sdk_sqs::Client,
+    /// DynamoDB.
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    /// ECR.
+    pub ecr: aws_sdk_ecr::Client,
+    /// Secrets Manager.
+    pub secretsmanager: aws_sdk_secretsmanager::Client,
+    /// CodeBuild.
+    pub codebuild: aws_sdk_codebuild::Client,
+    /// Elastic Load Balancing (Application, Network and Gateway Load Balancers).
+    pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
 }
 
 impl Clients {
@@ -69,6 +87,15 @@ impl Clients {
             iam: aws_sdk_iam::Client::new(config),
             accessanalyzer: aws_sdk_accessanalyzer::Client::new(config),
             sts: aws_sdk_sts::Client::new(config),
+            rds: aws_sdk_rds::Client::new(config),
+            lambda: aws_sdk_lambda::Client::new(config),
+            sns: aws_sdk_sns::Client::new(config),
+            sqs: aws_sdk_sqs::Client::new(config),
+            dynamodb: aws_sdk_dynamodb::Client::new(config),
+            ecr: aws_sdk_ecr::Client::new(config),
+            secretsmanager: aws_sdk_secretsmanager::Client::new(config),
+            codebuild: aws_sdk_codebuild::Client::new(config),
+            elbv2: aws_sdk_elasticloadbalancingv2::Client::new(config),
         }
     }
 }

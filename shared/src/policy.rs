@@ -79,6 +79,20 @@ pub const ENV_PASSWORD_MIN_LENGTH: &str = "HUBFIX_PASSWORD_MIN_LENGTH";
 pub const ENV_PASSWORD_MAX_AGE: &str = "HUBFIX_PASSWORD_MAX_AGE_DAYS";
 /// Environment variable: previous passwords that cannot be reused.
 pub const ENV_PASSWORD_REUSE: &str = "HUBFIX_PASSWORD_REUSE_PREVENTION";
+/// Environment variable: the customer managed KMS key SNS topics are encrypted with
+/// (`SNS.1`); unset: `SNS.1` findings are noted as needing it.
+pub const ENV_SNS_KMS_KEY: &str = "HUBFIX_SNS_KMS_KEY";
+/// Environment variable: the KMS key SQS queues are encrypted with (`SQS.1`); unset:
+/// SQS-managed encryption (SSE-SQS).
+pub const ENV_SQS_KMS_KEY: &str = "HUBFIX_SQS_KMS_KEY";
+/// Environment variable: the Lambda function that rotates secrets (`SecretsManager.1`)
+/// whose own rotation function is not set; unset: such findings are noted as needing it.
+pub const ENV_SECRETS_ROTATION_LAMBDA: &str = "HUBFIX_SECRETS_ROTATION_LAMBDA_ARN";
+/// Environment variable: days between automatic rotations hubfix schedules
+/// (`SecretsManager.1`).
+pub const ENV_SECRETS_ROTATION_DAYS: &str = "HUBFIX_SECRETS_ROTATION_DAYS";
+/// Environment variable: the automated backup retention, in days, `RDS.11` sets.
+pub const ENV_RDS_BACKUP_RETENTION_DAYS: &str = "HUBFIX_RDS_BACKUP_RETENTION_DAYS";
 
 /// Settings some fixes need: where logs go, which key encrypts, how long to keep.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +118,16 @@ pub struct FixSettings {
     /// The time age-based rules measure against; `None` is the system clock (tests fix
     /// it, because the emulator cannot backdate credentials).
     pub now: Option<std::time::SystemTime>,
+    /// Customer managed KMS key for SNS topic encryption; `SNS.1` needs it.
+    pub sns_kms_key: Option<String>,
+    /// KMS key for SQS queue encryption; `None`: SQS-managed encryption (SSE-SQS).
+    pub sqs_kms_key: Option<String>,
+    /// The rotation function for secrets that have none of their own (`SecretsManager.1`).
+    pub secrets_rotation_lambda_arn: Option<String>,
+    /// Days between automatic secret rotations (`SecretsManager.1`), 1 to 1000.
+    pub secrets_rotation_days: i64,
+    /// Automated backup retention `RDS.11` sets, 7 (the control's minimum) to 35 days.
+    pub rds_backup_retention_days: i32,
 }
 
 /// The password policy hubfix asks for; the defaults satisfy IAM.7 and IAM.10 to IAM.17
@@ -147,6 +171,11 @@ impl Default for FixSettings {
             public_ports: vec![80, 443],
             password: PasswordSettings::default(),
             now: None,
+            sns_kms_key: None,
+            sqs_kms_key: None,
+            secrets_rotation_lambda_arn: None,
+            secrets_rotation_days: 30,
+            rds_backup_retention_days: 7,
         }
     }
 }
@@ -572,6 +601,7 @@ impl Policy {
             }
             policy.action_targets = Some(targets);
         }
+        read_data_service_settings(&get, &mut policy.settings)?;
         for (control, mode) in &policy.modes {
             if *mode == Mode::Auto && registry::NEVER_AUTOMATIC.contains(&control.as_str()) {
                 return Err(ConfigError::new(
@@ -633,6 +663,70 @@ impl Policy {
     pub fn is_exempt<'a>(&self, mut tags: impl Iterator<Item = (&'a str, &'a str)>) -> bool {
         tags.any(|(k, v)| k == self.exemption_tag && !v.trim().eq_ignore_ascii_case("false"))
     }
+}
+
+/// The settings of the data and compute service rules (SNS, SQS, Secrets Manager, RDS).
+fn read_data_service_settings(
+    get: &impl Fn(&str) -> Option<String>,
+    settings: &mut FixSettings,
+) -> Result<(), ConfigError> {
+    if let Some(v) = get(ENV_SNS_KMS_KEY) {
+        settings.sns_kms_key = Some(parse_kms_key(ENV_SNS_KMS_KEY, &v)?);
+    }
+    if let Some(v) = get(ENV_SQS_KMS_KEY) {
+        settings.sqs_kms_key = Some(parse_kms_key(ENV_SQS_KMS_KEY, &v)?);
+    }
+    if let Some(v) = get(ENV_SECRETS_ROTATION_LAMBDA) {
+        let arn = v.trim();
+        let usable = crate::remediate::Arn::parse(arn)
+            .is_some_and(|a| a.service == "lambda" && a.resource.starts_with("function:"));
+        if !usable {
+            return Err(ConfigError::new(
+                ENV_SECRETS_ROTATION_LAMBDA,
+                format!("`{arn}` is not a Lambda function ARN"),
+            ));
+        }
+        settings.secrets_rotation_lambda_arn = Some(arn.to_owned());
+    }
+    if let Some(v) = get(ENV_SECRETS_ROTATION_DAYS) {
+        settings.secrets_rotation_days = v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|d| (1..=1000).contains(d))
+            .ok_or_else(|| {
+                ConfigError::new(
+                    ENV_SECRETS_ROTATION_DAYS,
+                    format!("`{v}` must be a number of days from 1 to 1000 (the API's range)"),
+                )
+            })?;
+    }
+    if let Some(v) = get(ENV_RDS_BACKUP_RETENTION_DAYS) {
+        settings.rds_backup_retention_days = v
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|d| (7..=35).contains(d))
+            .ok_or_else(|| {
+                ConfigError::new(
+                    ENV_RDS_BACKUP_RETENTION_DAYS,
+                    format!("`{v}` must be a number of days from 7 to 35 (RDS.11 needs at least 7, RDS keeps at most 35)"),
+                )
+            })?;
+    }
+    Ok(())
+}
+
+/// A KMS key id, alias or ARN.
+fn parse_kms_key(variable: &'static str, v: &str) -> Result<String, ConfigError> {
+    let key = v.trim();
+    if key.contains(char::is_whitespace) || key.len() > 2048 {
+        return Err(ConfigError::new(
+            variable,
+            format!("`{key}` is not a KMS key id, alias or ARN"),
+        ));
+    }
+    Ok(key.to_owned())
 }
 
 fn parse_days(variable: &'static str, v: &str) -> Result<i32, ConfigError> {
@@ -855,6 +949,62 @@ mod tests {
                 "IAM.17 needs at most 90",
             ),
             ("HUBFIX_PASSWORD_REUSE_PREVENTION", "30", "from 1 to 24"),
+        ];
+        for (var, value, expected) in cases {
+            let err = policy(&[(var, value)]).unwrap_err().to_string();
+            assert!(err.contains(expected), "{var}={value}: {err}");
+        }
+    }
+
+    #[test]
+    fn reads_the_data_service_settings() {
+        let p = policy(&[
+            ("HUBFIX_SNS_KMS_KEY", "alias/sns-topics"),
+            ("HUBFIX_SQS_KMS_KEY", " alias/sqs-queues "),
+            (
+                "HUBFIX_SECRETS_ROTATION_LAMBDA_ARN",
+                "arn:aws:lambda:us-east-1:123456789012:function:rotate",
+            ),
+            ("HUBFIX_SECRETS_ROTATION_DAYS", "14"),
+            ("HUBFIX_RDS_BACKUP_RETENTION_DAYS", "14"),
+        ])
+        .unwrap();
+        let s = p.settings;
+        assert_eq!(s.sns_kms_key.as_deref(), Some("alias/sns-topics"));
+        assert_eq!(s.sqs_kms_key.as_deref(), Some("alias/sqs-queues"));
+        assert_eq!(
+            s.secrets_rotation_lambda_arn.as_deref(),
+            Some("arn:aws:lambda:us-east-1:123456789012:function:rotate")
+        );
+        assert_eq!(
+            (s.secrets_rotation_days, s.rds_backup_retention_days),
+            (14, 14)
+        );
+        let d = FixSettings::default();
+        assert_eq!(
+            (d.secrets_rotation_days, d.rds_backup_retention_days),
+            (30, 7)
+        );
+        assert!(d.sns_kms_key.is_none() && d.secrets_rotation_lambda_arn.is_none());
+    }
+
+    #[test]
+    fn bad_data_service_values_are_clear_errors() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("HUBFIX_SNS_KMS_KEY", "alias/my key", "is not a KMS key id"),
+            ("HUBFIX_SQS_KMS_KEY", "a b", "invalid HUBFIX_SQS_KMS_KEY"),
+            (
+                "HUBFIX_SECRETS_ROTATION_LAMBDA_ARN",
+                "arn:aws:iam::123456789012:role/rotate",
+                "is not a Lambda function ARN",
+            ),
+            ("HUBFIX_SECRETS_ROTATION_DAYS", "0", "from 1 to 1000"),
+            (
+                "HUBFIX_RDS_BACKUP_RETENTION_DAYS",
+                "3",
+                "RDS.11 needs at least 7",
+            ),
+            ("HUBFIX_RDS_BACKUP_RETENTION_DAYS", "week", "from 7 to 35"),
         ];
         for (var, value, expected) in cases {
             let err = policy(&[(var, value)]).unwrap_err().to_string();

@@ -3,6 +3,8 @@
 //! Everything else reads control metadata from here: the engine, the policy defaults,
 //! the IAM policy check of the SAM template and the README's supported-controls table.
 
+use crate::remediate::codebuild::PlaintextCredentials;
+use crate::remediate::dynamodb::PointInTimeRecovery;
 use crate::remediate::ec2::{
     IngressScope, Ports, RestrictDefaultGroup, RevokeOpenIngress, ADMIN_PORTS, HIGH_RISK_PORTS,
 };
@@ -10,17 +12,27 @@ use crate::remediate::ec2_config::{
     EbsEncryptionByDefault, NaclAdminPorts, NoPublicIpOnLaunch, PrivateSnapshots, RequireImdsV2,
     TerminateStoppedInstance, VpcFlowLogs,
 };
+use crate::remediate::ecr::{ScanOnPush, TagImmutability};
+use crate::remediate::elb::{DeletionProtection, HttpsRedirect};
 use crate::remediate::iam::{
     AccountPasswordPolicy, CredentialRule, Credentials, ExpiredServerCertificates,
     ExternalAccessAnalyzer, PoliciesThroughGroups, SupportRole,
 };
 use crate::remediate::isolate::IsolateInstance;
-use crate::remediate::manual::Manual;
+use crate::remediate::lambda_fn::PublicInvoke;
+use crate::remediate::manual::{
+    Manual, EBS_VOLUME_ENCRYPTION, EFS_ENCRYPTION, RDS_INSTANCE_ENCRYPTION, RDS_SNAPSHOT_ENCRYPTION,
+};
+use crate::remediate::messaging::{SnsEncryption, SqsEncryption};
+use crate::remediate::rds::{
+    BackupRetention, ClusterDeletionProtection, InstanceFlag, InstanceSetting, PrivateDbSnapshot,
+};
 use crate::remediate::s3::{AccountBlockPublicAccess, BucketBlockPublicAccess};
 use crate::remediate::s3_bucket::{
     AccessLogging, BlockPublicReadWrite, DefaultEncryption, Lifecycle, Versioning,
 };
 use crate::remediate::s3_policy::{DenyInsecureTransport, RestrictCrossAccountGrants};
+use crate::remediate::secrets::SecretRotation;
 use crate::remediate::Remediation;
 
 /// One supported control.
@@ -137,6 +149,45 @@ static ROOT_HARDWARE_MFA: Manual = Manual {
 static ROOT_MFA: Manual = Manual {
     steps: "sign in as the root user, open Security credentials, and assign an MFA device under Multi-factor authentication.",
 };
+
+const RDS_INSTANCE_ACTIONS: &[&str] = &["rds:DescribeDBInstances", "rds:ModifyDBInstance"];
+
+/// One setting of an RDS DB instance.
+const fn rds_instance_rule(
+    control_id: &'static str,
+    title: &'static str,
+    fix: &'static str,
+    disruptive: bool,
+    remediation: &'static InstanceFlag,
+) -> Rule {
+    Rule {
+        control_id,
+        title,
+        resource_type: "AwsRdsDbInstance",
+        fix,
+        iam_actions: RDS_INSTANCE_ACTIONS,
+        disruptive,
+        remediation,
+    }
+}
+
+/// Encryption that cannot be turned on in place.
+const fn encryption_rule(
+    control_id: &'static str,
+    title: &'static str,
+    resource_type: &'static str,
+    steps: &'static Manual,
+) -> Rule {
+    Rule {
+        control_id,
+        title,
+        resource_type,
+        fix: "Manual: encryption at rest cannot be turned on in place; the note gives the steps (copy to an encrypted resource, switch, delete the old one).",
+        iam_actions: &[],
+        disruptive: false,
+        remediation: steps,
+    }
+}
 
 const INGRESS_ACTIONS: &[&str] = &[
     "ec2:DescribeSecurityGroups",
@@ -398,6 +449,12 @@ static RULES: &[Rule] = &[
         disruptive: true,
         remediation: &RestrictDefaultGroup,
     },
+    encryption_rule(
+        "EC2.3",
+        "Attached Amazon EBS volumes should be encrypted at-rest",
+        "AwsEc2Volume",
+        &EBS_VOLUME_ENCRYPTION,
+    ),
     Rule {
         control_id: "EC2.4",
         title: "Stopped EC2 instances should be removed after a specified time period",
@@ -553,6 +610,224 @@ static RULES: &[Rule] = &[
             ipv6: true,
         }),
     },
+    Rule {
+        control_id: "RDS.1",
+        title: "RDS snapshot should be private",
+        resource_type: "AwsRdsDbSnapshot",
+        fix: "Removes the public (`all`) restore permission from the manual DB snapshot; the accounts it is shared with keep theirs.",
+        iam_actions: &[
+            "rds:DescribeDBSnapshots",
+            "rds:DescribeDBSnapshotAttributes",
+            "rds:ModifyDBSnapshotAttribute",
+        ],
+        disruptive: false,
+        remediation: &PrivateDbSnapshot,
+    },
+    rds_instance_rule(
+        "RDS.2",
+        "RDS DB Instances should prohibit public access, as determined by the PubliclyAccessible configuration",
+        "Turns off public accessibility of the DB instance: its endpoint resolves to a private address, so clients outside the VPC lose access.",
+        true,
+        &InstanceFlag {
+            setting: InstanceSetting::PubliclyAccessible,
+            want: false,
+        },
+    ),
+    encryption_rule(
+        "RDS.3",
+        "RDS DB instances should have encryption at-rest enabled",
+        "AwsRdsDbInstance",
+        &RDS_INSTANCE_ENCRYPTION,
+    ),
+    encryption_rule(
+        "RDS.4",
+        "RDS cluster snapshots and database snapshots should be encrypted at rest",
+        "AwsRdsDbSnapshot",
+        &RDS_SNAPSHOT_ENCRYPTION,
+    ),
+    Rule {
+        control_id: "RDS.7",
+        title: "RDS clusters should have deletion protection enabled",
+        resource_type: "AwsRdsDbCluster",
+        fix: "Turns on deletion protection of the DB cluster.",
+        iam_actions: &["rds:DescribeDBClusters", "rds:ModifyDBCluster"],
+        disruptive: false,
+        remediation: &ClusterDeletionProtection,
+    },
+    rds_instance_rule(
+        "RDS.8",
+        "RDS DB instances should have deletion protection enabled",
+        "Turns on deletion protection of the DB instance (of an Aurora instance: the note points to its cluster).",
+        false,
+        &InstanceFlag {
+            setting: InstanceSetting::DeletionProtection,
+            want: true,
+        },
+    ),
+    Rule {
+        control_id: "RDS.11",
+        title: "RDS instances should have automatic backups enabled",
+        resource_type: "AwsRdsDbInstance",
+        fix: "Raises the automated backup retention to the configured days (HUBFIX_RDS_BACKUP_RETENTION_DAYS, default 7), in the next maintenance window; turning backups on from 0 days causes a brief outage there.",
+        iam_actions: RDS_INSTANCE_ACTIONS,
+        disruptive: true,
+        remediation: &BackupRetention,
+    },
+    rds_instance_rule(
+        "RDS.13",
+        "RDS automatic minor version upgrades should be enabled",
+        "Turns on automatic minor version upgrades of the DB instance (applied in its maintenance window).",
+        false,
+        &InstanceFlag {
+            setting: InstanceSetting::AutoMinorVersionUpgrade,
+            want: true,
+        },
+    ),
+    rds_instance_rule(
+        "RDS.17",
+        "RDS DB instances should be configured to copy tags to snapshots",
+        "Turns on copying the DB instance's tags to its snapshots.",
+        false,
+        &InstanceFlag {
+            setting: InstanceSetting::CopyTagsToSnapshot,
+            want: true,
+        },
+    ),
+    Rule {
+        control_id: "Lambda.1",
+        title: "Lambda function policies should prohibit public access",
+        resource_type: "AwsLambdaFunction",
+        fix: "Removes the function policy statements that let anyone (`*`) invoke it without an account, organization or source condition, and limits S3 invoke statements to the function's account (`AWS:SourceAccount`).",
+        iam_actions: &[
+            "lambda:ListTags",
+            "lambda:GetPolicy",
+            "lambda:RemovePermission",
+            "lambda:AddPermission",
+        ],
+        disruptive: true,
+        remediation: &PublicInvoke,
+    },
+    Rule {
+        control_id: "SNS.1",
+        title: "SNS topics should be encrypted at-rest using AWS KMS",
+        resource_type: "AwsSnsTopic",
+        fix: "Encrypts the topic with the configured customer managed KMS key (HUBFIX_SNS_KMS_KEY); unset, the finding is noted as needing it.",
+        iam_actions: &[
+            "sns:GetTopicAttributes",
+            "sns:SetTopicAttributes",
+            "sns:ListTagsForResource",
+        ],
+        disruptive: true,
+        remediation: &SnsEncryption,
+    },
+    Rule {
+        control_id: "SQS.1",
+        title: "Amazon SQS queues should be encrypted at rest",
+        resource_type: "AwsSqsQueue",
+        fix: "Encrypts the queue with the configured KMS key (HUBFIX_SQS_KMS_KEY), else with SQS-managed keys (SSE-SQS).",
+        iam_actions: &[
+            "sqs:GetQueueUrl",
+            "sqs:GetQueueAttributes",
+            "sqs:SetQueueAttributes",
+            "sqs:ListQueueTags",
+        ],
+        disruptive: false,
+        remediation: &SqsEncryption,
+    },
+    Rule {
+        control_id: "DynamoDB.2",
+        title: "DynamoDB tables should have point-in-time recovery enabled",
+        resource_type: "AwsDynamoDbTable",
+        fix: "Turns on point-in-time recovery of the table.",
+        iam_actions: &[
+            "dynamodb:DescribeContinuousBackups",
+            "dynamodb:UpdateContinuousBackups",
+            "dynamodb:ListTagsOfResource",
+        ],
+        disruptive: false,
+        remediation: &PointInTimeRecovery,
+    },
+    Rule {
+        control_id: "ECR.1",
+        title: "ECR private repositories should have image scanning configured",
+        resource_type: "AwsEcrRepository",
+        fix: "Turns on scan on push for the repository.",
+        iam_actions: &[
+            "ecr:DescribeRepositories",
+            "ecr:ListTagsForResource",
+            "ecr:PutImageScanningConfiguration",
+        ],
+        disruptive: false,
+        remediation: &ScanOnPush,
+    },
+    Rule {
+        control_id: "ECR.2",
+        title: "ECR private repositories should have tag immutability configured",
+        resource_type: "AwsEcrRepository",
+        fix: "Makes the repository's image tags immutable (pushing an existing tag, such as `latest`, then fails).",
+        iam_actions: &[
+            "ecr:DescribeRepositories",
+            "ecr:ListTagsForResource",
+            "ecr:PutImageTagMutability",
+        ],
+        disruptive: true,
+        remediation: &TagImmutability,
+    },
+    Rule {
+        control_id: "SecretsManager.1",
+        title: "Secrets Manager secrets should have automatic rotation enabled",
+        resource_type: "AwsSecretsManagerSecret",
+        fix: "Turns on automatic rotation every HUBFIX_SECRETS_ROTATION_DAYS (default 30) with the secret's own rotation function, else the configured one (HUBFIX_SECRETS_ROTATION_LAMBDA_ARN); without either the finding is noted as needing it.",
+        iam_actions: &[
+            "secretsmanager:DescribeSecret",
+            "secretsmanager:RotateSecret",
+            "secretsmanager:CancelRotateSecret",
+            "lambda:InvokeFunction",
+        ],
+        disruptive: true,
+        remediation: &SecretRotation,
+    },
+    Rule {
+        control_id: "CodeBuild.2",
+        title: "CodeBuild project environment variables should not contain clear text credentials",
+        resource_type: "AwsCodeBuildProject",
+        fix: "Removes the plain-text AWS credential variables (named in the note, never their values) from the project; builds then use its service role. Cannot be undone: hubfix never keeps the values.",
+        iam_actions: &["codebuild:BatchGetProjects", "codebuild:UpdateProject"],
+        disruptive: true,
+        remediation: &PlaintextCredentials,
+    },
+    Rule {
+        control_id: "ELB.1",
+        title: "Application Load Balancer should be configured to redirect all HTTP requests to HTTPS",
+        resource_type: "AwsElbv2LoadBalancer",
+        fix: "Sets each HTTP listener's default action to a permanent redirect to the load balancer's HTTPS listener; without an HTTPS listener, the note gives the steps.",
+        iam_actions: &[
+            "elasticloadbalancing:DescribeTags",
+            "elasticloadbalancing:DescribeListeners",
+            "elasticloadbalancing:ModifyListener",
+        ],
+        disruptive: true,
+        remediation: &HttpsRedirect,
+    },
+    Rule {
+        control_id: "ELB.6",
+        title: "Application, Gateway, and Network Load Balancers should have deletion protection enabled",
+        resource_type: "AwsElbv2LoadBalancer",
+        fix: "Turns on deletion protection of the load balancer.",
+        iam_actions: &[
+            "elasticloadbalancing:DescribeTags",
+            "elasticloadbalancing:DescribeLoadBalancerAttributes",
+            "elasticloadbalancing:ModifyLoadBalancerAttributes",
+        ],
+        disruptive: false,
+        remediation: &DeletionProtection,
+    },
+    encryption_rule(
+        "EFS.1",
+        "Elastic File System should be configured to encrypt file data at-rest using AWS KMS",
+        "AwsEfsFileSystem",
+        &EFS_ENCRYPTION,
+    ),
 ];
 
 /// Controls whose fix deletes resources: never automatic, whatever the configuration.

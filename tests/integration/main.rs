@@ -2,8 +2,10 @@
 //! clients over HTTP. Each test starts its own emulator, so tests are independent.
 
 mod audit;
+mod compute_catalogue;
 mod corpus;
 mod cross_account;
+mod data_catalogue;
 mod ec2_catalogue;
 mod ec2_ingress;
 mod engine_edges;
@@ -11,6 +13,7 @@ mod events;
 mod faults;
 mod iam_catalogue;
 mod isolate;
+mod rds_catalogue;
 mod readme;
 mod reliability;
 mod report;

@@ -320,6 +320,72 @@ pub async fn undo_outcome_with(
     hubfix::undo::restore(rule, fix, before, &outcome.plan).await
 }
 
+/// The plain-text access key id of the `CodeBuild.2` tests: it must never be echoed.
+pub const PLAINTEXT_KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
+/// The plain-text secret key of the `CodeBuild.2` tests: it must never be echoed.
+pub const PLAINTEXT_SECRET_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+fn plaintext_variable(name: &str, value: &str) -> aws_sdk_codebuild::types::EnvironmentVariable {
+    aws_sdk_codebuild::types::EnvironmentVariable::builder()
+        .name(name)
+        .value(value)
+        .r#type(aws_sdk_codebuild::types::EnvironmentVariableType::Plaintext)
+        .build()
+        .unwrap()
+}
+
+/// A CodeBuild project with plain-text AWS credentials and one ordinary variable.
+pub async fn codebuild_project_with_credentials(clients: &Clients, name: &str) -> String {
+    clients
+        .codebuild
+        .create_project()
+        .name(name)
+        .source(
+            aws_sdk_codebuild::types::ProjectSource::builder()
+                .r#type(aws_sdk_codebuild::types::SourceType::S3)
+                .location("sources/app.zip")
+                .build()
+                .unwrap(),
+        )
+        .artifacts(
+            aws_sdk_codebuild::types::ProjectArtifacts::builder()
+                .r#type(aws_sdk_codebuild::types::ArtifactsType::NoArtifacts)
+                .build()
+                .unwrap(),
+        )
+        .environment(
+            aws_sdk_codebuild::types::ProjectEnvironment::builder()
+                .r#type(aws_sdk_codebuild::types::EnvironmentType::LinuxContainer)
+                .image("aws/codebuild/standard:7.0")
+                .compute_type(aws_sdk_codebuild::types::ComputeType::BuildGeneral1Small)
+                .environment_variables(plaintext_variable("AWS_ACCESS_KEY_ID", PLAINTEXT_KEY_ID))
+                .environment_variables(plaintext_variable(
+                    "AWS_SECRET_ACCESS_KEY",
+                    PLAINTEXT_SECRET_KEY,
+                ))
+                .environment_variables(plaintext_variable("STAGE", "prod"))
+                .build()
+                .unwrap(),
+        )
+        .service_role(format!(
+            "arn:aws:iam::{ACCOUNT}:role/service-role/codebuild"
+        ))
+        .tags(
+            aws_sdk_codebuild::types::Tag::builder()
+                .key("team")
+                .value("payments")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .project()
+        .unwrap()
+        .arn()
+        .unwrap()
+        .to_owned()
+}
+
 /// A name unique within this test process, for buckets and groups.
 pub fn unique(prefix: &str) -> String {
     use std::sync::atomic::{AtomicUsize, Ordering};

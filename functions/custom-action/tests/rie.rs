@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use hubfix_tests::{
-    event, finding_state, import, retarget, unique, Emulator, Rie, ACCOUNT, REGION,
+    codebuild_project_with_credentials, event, finding_state, import, retarget, unique, Emulator,
+    Rie, ACCOUNT, PLAINTEXT_KEY_ID, PLAINTEXT_SECRET_KEY, REGION,
 };
 
 const BOOTSTRAP: &str = env!("CARGO_BIN_EXE_custom-action");
@@ -128,4 +129,37 @@ async fn an_unknown_action_is_noted_not_crashed() {
     assert!(note
         .unwrap()
         .contains("does not know the custom action `Reboot`"));
+}
+
+#[tokio::test]
+async fn codebuild_credentials_are_removed_and_their_values_never_logged() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let name = unique("release-build");
+    let arn = codebuild_project_with_credentials(&clients, &name).await;
+    let mut ev = event("codebuild-2-imported.json");
+    ev["detail-type"] = "Security Hub Findings - Custom Action".into();
+    ev["detail"]["actionName"] = "Remediate".into();
+    ev["resources"] = serde_json::json!([format!(
+        "arn:aws:securityhub:{REGION}:{ACCOUNT}:action/custom/Remediate"
+    )]);
+    retarget(&mut ev, &arn, &name);
+    import(&clients, &ev).await;
+    let function = Rie::start(Path::new(BOOTSTRAP), &emulator, &[("RUST_LOG", "debug")]).await;
+    let response = function.invoke(&ev).await;
+    assert_eq!(response["summary"]["remediated"], 1, "{response}");
+    let logs = function.logs().join("\n");
+    assert!(
+        logs.contains("AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY"),
+        "the logs name the variables: {logs}"
+    );
+    let id = ev["detail"]["findings"][0]["Id"].as_str().unwrap();
+    let (status, note) = finding_state(&clients, id).await;
+    let note = note.unwrap();
+    assert_eq!(status, "RESOLVED");
+    assert!(note.contains("AWS_SECRET_ACCESS_KEY"), "{note}");
+    for value in [PLAINTEXT_KEY_ID, PLAINTEXT_SECRET_KEY] {
+        assert!(!logs.contains(value), "a value reached the logs");
+        assert!(!note.contains(value) && !response.to_string().contains(value));
+    }
 }

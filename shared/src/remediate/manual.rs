@@ -38,3 +38,23 @@ impl Remediation for Manual {
         })
     }
 }
+
+/// `EFS.1`: a file system is encrypted at rest only if it was created so.
+pub static EFS_ENCRYPTION: Manual = Manual {
+    steps: "an EFS file system cannot be encrypted after creation. Create an encrypted file system (with a KMS key), copy the data with AWS DataSync (or restore an AWS Backup recovery point into the new file system), move the clients, mount targets and access points to it, then delete this one.",
+};
+
+/// `EC2.3`: an EBS volume cannot be encrypted in place.
+pub static EBS_VOLUME_ENCRYPTION: Manual = Manual {
+    steps: "an EBS volume cannot be encrypted in place. Snapshot it, copy the snapshot with encryption on (a KMS key), create a volume from the copy in the same Availability Zone, stop the instance, detach the old volume and attach the new one under the same device name, start the instance, then delete the old volume and the unencrypted snapshot. EC2.7 (EBS encryption by default) keeps new volumes encrypted.",
+};
+
+/// `RDS.3`: a DB instance cannot be encrypted in place.
+pub static RDS_INSTANCE_ENCRYPTION: Manual = Manual {
+    steps: "an RDS DB instance cannot be encrypted in place. Take a snapshot, copy it with encryption on (a KMS key), restore a new DB instance from the encrypted copy, move the applications to it (or swap the instance identifiers), then delete the unencrypted instance and snapshots.",
+};
+
+/// `RDS.4`: a DB snapshot cannot be encrypted in place.
+pub static RDS_SNAPSHOT_ENCRYPTION: Manual = Manual {
+    steps: "an RDS snapshot cannot be encrypted in place. Copy it with encryption on (a KMS key), check the copy, then delete the unencrypted snapshot; encrypting the DB instance (RDS.3) keeps its future snapshots encrypted.",
+};

@@ -2,14 +2,24 @@
 //! before-state. One module per AWS service; the pure decisions are separate from the
 //! SDK calls so they can be unit-tested.
 
+pub mod codebuild;
+pub mod dynamodb;
 pub mod ec2;
 pub mod ec2_config;
+pub mod ecr;
+pub mod elb;
 pub mod iam;
 pub mod isolate;
+pub mod lambda_fn;
 pub mod manual;
+pub mod messaging;
+pub mod names;
+pub mod rds;
 pub mod s3;
 pub mod s3_bucket;
 pub mod s3_policy;
+pub mod secrets;
+pub mod toggle;
 
 use std::fmt;
 use std::future::Future;

@@ -2,7 +2,7 @@
 
 from typing import Callable
 
-from . import accessanalyzer, ec2, s3, securityhub
+from . import accessanalyzer, awslambda, codebuild, ec2, ecr, s3, securityhub
 
 
 def install() -> None:
@@ -10,6 +10,9 @@ def install() -> None:
     securityhub.install()
     s3.install()
     ec2.install()
+    codebuild.install()
+    ecr.install()
+    awslambda.install()
 
 
 def wsgi(moto_app: Callable) -> Callable:

@@ -1,0 +1,264 @@
+//! The names the data and compute service APIs need, from the ids Security Hub gives
+//! their resources (ARNs in the finding's own account), checked so that hostile ids
+//! never reach an API call.
+
+use super::{is_region, Arn};
+use crate::error::FixError;
+
+/// The part of `resource_id` after `prefix`, when it is an ARN of `service` in `account`
+/// whose remainder passes `valid`.
+fn checked<'a>(
+    resource_id: &'a str,
+    account: &str,
+    service: &str,
+    prefix: &str,
+    valid: fn(&str) -> bool,
+    what: &str,
+) -> Result<&'a str, FixError> {
+    Arn::parse(resource_id)
+        .filter(|a| a.service == service && a.account == account && is_region(a.region))
+        .and_then(|a| a.resource.strip_prefix(prefix))
+        .filter(|rest| valid(rest))
+        .ok_or_else(|| {
+            FixError::Target(format!(
+                "`{resource_id}` is not {what} of account {account} hubfix can act on"
+            ))
+        })
+}
+
+fn chars_in(s: &str, len: std::ops::RangeInclusive<usize>, extra: &[u8]) -> bool {
+    len.contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || extra.contains(&b))
+}
+
+/// An RDS identifier: letters, digits and hyphens, starting with a letter, no two
+/// hyphens in a row and none at the end.
+fn rds_identifier(s: &str, max: usize) -> bool {
+    chars_in(s, 1..=max, b"-")
+        && s.as_bytes()[0].is_ascii_alphabetic()
+        && !s.ends_with('-')
+        && !s.contains("--")
+}
+
+/// The identifier of an `AwsRdsDbInstance` (`arn:aws:rds:<region>:<account>:db:<id>`).
+pub fn rds_instance(resource_id: &str, account: &str) -> Result<String, FixError> {
+    checked(
+        resource_id,
+        account,
+        "rds",
+        "db:",
+        |s| rds_identifier(s, 63),
+        "an RDS DB instance ARN",
+    )
+    .map(str::to_owned)
+}
+
+/// The identifier of an `AwsRdsDbCluster` (`arn:aws:rds:<region>:<account>:cluster:<id>`).
+pub fn rds_cluster(resource_id: &str, account: &str) -> Result<String, FixError> {
+    checked(
+        resource_id,
+        account,
+        "rds",
+        "cluster:",
+        |s| rds_identifier(s, 63),
+        "an RDS DB cluster ARN",
+    )
+    .map(str::to_owned)
+}
+
+/// The identifier of a manual `AwsRdsDbSnapshot`
+/// (`arn:aws:rds:<region>:<account>:snapshot:<id>`); only manual snapshots can be shared.
+pub fn rds_snapshot(resource_id: &str, account: &str) -> Result<String, FixError> {
+    checked(
+        resource_id,
+        account,
+        "rds",
+        "snapshot:",
+        |s| rds_identifier(s, 255),
+        "a manual RDS DB snapshot ARN",
+    )
+    .map(str::to_owned)
+}
+
+/// The name of an `AwsLambdaFunction` (`arn:aws:lambda:<region>:<account>:function:<name>`,
+/// unqualified: the function's own policy).
+pub fn lambda_function(resource_id: &str, account: &str) -> Result<String, FixError> {
+    checked(
+        resource_id,
+        account,
+        "lambda",
+        "function:",
+        |s| chars_in(s, 1..=64, b"-_"),
+        "an unqualified Lambda function ARN",
+    )
+    .map(str::to_owned)
+}
+
+fn queue_or_topic_name(s: &str, max: usize) -> bool {
+    let base = s.strip_suffix(".fifo").unwrap_or(s);
+    chars_in(base, 1..=max, b"-_")
+}
+
+/// The ARN of an `AwsSnsTopic` (`arn:aws:sns:<region>:<account>:<name>`), which the SNS
+/// API takes as the topic's id.
+pub fn sns_topic(resource_id: &str, account: &str) -> Result<String, FixError> {
+    checked(
+        resource_id,
+        account,
+        "sns",
+        "",
+        |s| queue_or_topic_name(s, 256),
+        "an SNS topic ARN",
+    )?;
+    Ok(resource_id.to_owned())
+}
+
+/// The name of an `AwsSqsQueue` (`arn:aws:sqs:<region>:<account>:<name>`).
+pub fn sqs_queue(resource_id: &str, account: &str) -> Result<String, FixError> {
+    checked(
+        resource_id,
+        account,
+        "sqs",
+        "",
+        |s| queue_or_topic_name(s, 75),
+        "an SQS queue ARN",
+    )
+    .map(str::to_owned)
+}
+
+/// The name of an `AwsDynamoDbTable` (`arn:aws:dynamodb:<region>:<account>:table/<name>`).
+pub fn dynamodb_table(resource_id: &str, account: &str) -> Result<String, FixError> {
+    checked(
+        resource_id,
+        account,
+        "dynamodb",
+        "table/",
+        |s| chars_in(s, 3..=255, b"-_."),
+        "a DynamoDB table ARN",
+    )
+    .map(str::to_owned)
+}
+
+/// The name of an `AwsEcrRepository` (`arn:aws:ecr:<region>:<account>:repository/<name>`).
+pub fn ecr_repository(resource_id: &str, account: &str) -> Result<String, FixError> {
+    checked(
+        resource_id,
+        account,
+        "ecr",
+        "repository/",
+        |s| {
+            chars_in(s, 2..=256, b"-_./")
+                && s.bytes().all(|b| !b.is_ascii_uppercase())
+                && s.as_bytes()[0].is_ascii_alphanumeric()
+        },
+        "an ECR repository ARN",
+    )
+    .map(str::to_owned)
+}
+
+/// The ARN of an `AwsSecretsManagerSecret`
+/// (`arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>`), the secret's id.
+pub fn secret(resource_id: &str, account: &str) -> Result<String, FixError> {
+    checked(
+        resource_id,
+        account,
+        "secretsmanager",
+        "secret:",
+        |s| chars_in(s, 1..=512, b"/_+=.@-"),
+        "a Secrets Manager secret ARN",
+    )?;
+    Ok(resource_id.to_owned())
+}
+
+/// The name of an `AwsCodeBuildProject` (`arn:aws:codebuild:<region>:<account>:project/<name>`).
+pub fn codebuild_project(resource_id: &str, account: &str) -> Result<String, FixError> {
+    checked(
+        resource_id,
+        account,
+        "codebuild",
+        "project/",
+        |s| chars_in(s, 2..=255, b"-_") && s.as_bytes()[0].is_ascii_alphanumeric(),
+        "a CodeBuild project ARN",
+    )
+    .map(str::to_owned)
+}
+
+/// The ARN of an `AwsElbv2LoadBalancer`
+/// (`arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/<app|net|gwy>/<name>/<id>`).
+pub fn load_balancer(resource_id: &str, account: &str) -> Result<String, FixError> {
+    checked(
+        resource_id,
+        account,
+        "elasticloadbalancing",
+        "loadbalancer/",
+        |s| {
+            let mut parts = s.split('/');
+            let kind = parts.next().unwrap_or_default();
+            let name = parts.next().unwrap_or_default();
+            let id = parts.next().unwrap_or_default();
+            ["app", "net", "gwy"].contains(&kind)
+                && chars_in(name, 1..=32, b"-")
+                && (1..=32).contains(&id.len())
+                && id.bytes().all(|b| b.is_ascii_hexdigit())
+                && parts.next().is_none()
+        },
+        "an Application, Network or Gateway Load Balancer ARN",
+    )?;
+    Ok(resource_id.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: &str = "123456789012";
+    type Name = fn(&str, &str) -> Result<String, FixError>;
+
+    #[test]
+    fn names_from_arns_of_the_findings_account() {
+        let ok: &[(Name, &str, &str)] = &[
+            (rds_instance, "arn:aws:rds:us-east-1:123456789012:db:orders-db", "orders-db"),
+            (rds_cluster, "arn:aws:rds:us-east-1:123456789012:cluster:aurora-1", "aurora-1"),
+            (rds_snapshot, "arn:aws:rds:us-east-1:123456789012:snapshot:before-upgrade", "before-upgrade"),
+            (lambda_function, "arn:aws:lambda:us-east-1:123456789012:function:thumbnailer_v2", "thumbnailer_v2"),
+            (sns_topic, "arn:aws:sns:us-east-1:123456789012:alerts.fifo", "arn:aws:sns:us-east-1:123456789012:alerts.fifo"),
+            (sqs_queue, "arn:aws:sqs:us-east-1:123456789012:jobs-dlq", "jobs-dlq"),
+            (dynamodb_table, "arn:aws:dynamodb:us-east-1:123456789012:table/orders.v1", "orders.v1"),
+            (ecr_repository, "arn:aws:ecr:us-east-1:123456789012:repository/team/web-app", "team/web-app"),
+            (secret, "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbC123", "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbC123"),
+            (codebuild_project, "arn:aws:codebuild:us-east-1:123456789012:project/release-build", "release-build"),
+            (load_balancer, "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188", "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188"),
+        ];
+        for (f, id, name) in ok {
+            assert_eq!(f(id, A).unwrap(), *name, "{id}");
+        }
+    }
+
+    #[test]
+    fn hostile_or_foreign_ids_are_rejected() {
+        let bad: &[(Name, &str)] = &[
+            (rds_instance, "arn:aws:rds:us-east-1:999999999999:db:orders-db"),
+            (rds_instance, "arn:aws:rds:us-east-1:123456789012:db:orders--db"),
+            (rds_instance, "arn:aws:rds:us-east-1:123456789012:db:1db"),
+            (rds_instance, "orders-db"),
+            (rds_cluster, "arn:aws:rds:us-east-1:123456789012:db:aurora-1"),
+            (rds_snapshot, "arn:aws:rds:us-east-1:123456789012:snapshot:rds:auto-2026"),
+            (lambda_function, "arn:aws:lambda:us-east-1:123456789012:function:fn:PROD"),
+            (lambda_function, "arn:aws:lambda:us-east-1:123456789012:function:a;b"),
+            (sns_topic, "arn:aws:sns:us-east-1:123456789012:a b"),
+            (sqs_queue, "arn:aws:sqs:us-east-1:123456789012:../q"),
+            (dynamodb_table, "arn:aws:dynamodb:us-east-1:123456789012:table/t/index/i"),
+            (ecr_repository, "arn:aws:ecr:us-east-1:123456789012:repository/Upper"),
+            (secret, "arn:aws:secretsmanager:us-east-1:123456789012:secret:a b"),
+            (codebuild_project, "arn:aws:codebuild:us-east-1:123456789012:project/-x"),
+            (load_balancer, "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/web"),
+            (load_balancer, "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg/50dc6c495c0c9188"),
+            (load_balancer, "arn:aws:elasticloadbalancing:nowhere:123456789012:loadbalancer/app/web/50dc"),
+        ];
+        for (f, id) in bad {
+            let err = f(id, A).unwrap_err().to_string();
+            assert!(err.contains("hubfix can act on"), "{id}: {err}");
+        }
+    }
+}

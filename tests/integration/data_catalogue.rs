@@ -1,0 +1,496 @@
+//! The data services catalogue against the emulator: SNS.1, SQS.1, DynamoDB.2, ECR.1,
+//! ECR.2 and SecretsManager.1, each fixed, verified and undone from its record.
+
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, PointInTimeRecoveryStatus,
+    ScalarAttributeType,
+};
+use aws_sdk_lambda::primitives::Blob;
+use aws_sdk_lambda::types::{FunctionCode, Runtime};
+use aws_sdk_sqs::types::QueueAttributeName;
+use hubfix::aws::Clients;
+use hubfix::policy::{FixSettings, Mode};
+use hubfix::{OutcomeKind, Policy};
+use hubfix_tests::{run_event, undo_outcome, undo_outcome_with, unique, Emulator, ACCOUNT, REGION};
+
+/// A zip archive with no entries: enough code for a function that is never run.
+const EMPTY_ZIP: [u8; 22] = [
+    0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+];
+
+fn auto(settings: FixSettings) -> Policy {
+    Policy {
+        default_mode: Some(Mode::Auto),
+        settings,
+        ..Policy::default()
+    }
+}
+
+async fn topic_key(clients: &Clients, topic: &str) -> Option<String> {
+    clients
+        .sns
+        .get_topic_attributes()
+        .topic_arn(topic)
+        .send()
+        .await
+        .unwrap()
+        .attributes()
+        .and_then(|a| a.get("KmsMasterKeyId").cloned())
+        .filter(|k| !k.is_empty())
+}
+
+#[tokio::test]
+async fn sns_1_needs_the_key_setting_then_encrypts_and_undoes() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let topic = clients
+        .sns
+        .create_topic()
+        .name(unique("order-events"))
+        .tags(
+            aws_sdk_sns::types::Tag::builder()
+                .key("team")
+                .value("payments")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .topic_arn()
+        .unwrap()
+        .to_owned();
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "sns-1-imported.json",
+        &topic,
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Refused, "{note}");
+    assert_eq!(status, "NOTIFIED");
+    assert!(note.contains("set HUBFIX_SNS_KMS_KEY"), "{note}");
+
+    let settings = FixSettings {
+        sns_kms_key: Some("alias/order-events".into()),
+        ..FixSettings::default()
+    };
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "sns-1-imported.json",
+        &topic,
+        auto(settings.clone()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert_eq!(
+        topic_key(&clients, &topic).await.as_deref(),
+        Some("alias/order-events")
+    );
+    let steps = undo_outcome_with(&clients, &outcome, &settings)
+        .await
+        .unwrap();
+    assert!(steps[0].contains("off again"), "{steps:?}");
+    assert_eq!(topic_key(&clients, &topic).await, None);
+}
+
+async fn queue_encryption(clients: &Clients, url: &str) -> (String, Option<String>) {
+    let out = clients
+        .sqs
+        .get_queue_attributes()
+        .queue_url(url)
+        .attribute_names(QueueAttributeName::All)
+        .send()
+        .await
+        .unwrap();
+    let attributes = out.attributes().unwrap();
+    (
+        attributes
+            .get(&QueueAttributeName::SqsManagedSseEnabled)
+            .cloned()
+            .unwrap_or_default(),
+        attributes
+            .get(&QueueAttributeName::KmsMasterKeyId)
+            .cloned()
+            .filter(|k| !k.is_empty()),
+    )
+}
+
+async fn plain_queue(clients: &Clients) -> (String, String) {
+    let name = unique("order-jobs");
+    let url = clients
+        .sqs
+        .create_queue()
+        .queue_name(&name)
+        .attributes(QueueAttributeName::SqsManagedSseEnabled, "false")
+        .tags("team", "payments")
+        .send()
+        .await
+        .unwrap()
+        .queue_url()
+        .unwrap()
+        .to_owned();
+    (format!("arn:aws:sqs:{REGION}:{ACCOUNT}:{name}"), url)
+}
+
+#[tokio::test]
+async fn sqs_1_uses_sse_sqs_or_the_configured_key_and_undoes() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let (arn, url) = plain_queue(&clients).await;
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "sqs-1-imported.json",
+        &arn,
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(note.contains("SSE-SQS"), "{note}");
+    assert_eq!(
+        queue_encryption(&clients, &url).await,
+        ("true".into(), None)
+    );
+    undo_outcome(&clients, &outcome).await.unwrap();
+    assert_eq!(
+        queue_encryption(&clients, &url).await,
+        ("false".into(), None)
+    );
+
+    let (arn, url) = plain_queue(&clients).await;
+    let settings = FixSettings {
+        sqs_kms_key: Some("alias/queues".into()),
+        ..FixSettings::default()
+    };
+    let (outcome, _, note) = run_event(
+        &emulator,
+        &clients,
+        "sqs-1-imported.json",
+        &arn,
+        Policy {
+            settings,
+            ..Policy::default()
+        },
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(
+        queue_encryption(&clients, &url).await.1.as_deref(),
+        Some("alias/queues")
+    );
+}
+
+#[tokio::test]
+async fn dynamodb_2_point_in_time_recovery_on_once_and_undone() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let table = unique("orders");
+    let arn = clients
+        .dynamodb
+        .create_table()
+        .table_name(&table)
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name("pk")
+                .key_type(KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("pk")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .billing_mode(BillingMode::PayPerRequest)
+        .tags(
+            aws_sdk_dynamodb::types::Tag::builder()
+                .key("team")
+                .value("payments")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .table_description()
+        .unwrap()
+        .table_arn()
+        .unwrap()
+        .to_owned();
+    let status_of = |clients: Clients, table: String| async move {
+        clients
+            .dynamodb
+            .describe_continuous_backups()
+            .table_name(table)
+            .send()
+            .await
+            .unwrap()
+            .continuous_backups_description()
+            .unwrap()
+            .point_in_time_recovery_description()
+            .unwrap()
+            .point_in_time_recovery_status()
+            .cloned()
+    };
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "dynamodb-2-imported.json",
+        &arn,
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert_eq!(
+        status_of(clients.clone(), table.clone()).await,
+        Some(PointInTimeRecoveryStatus::Enabled)
+    );
+    let (again, _, _) = run_event(
+        &emulator,
+        &clients,
+        "dynamodb-2-imported.json",
+        &arn,
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(again.kind, OutcomeKind::AlreadyCompliant);
+    undo_outcome(&clients, &outcome).await.unwrap();
+    assert_eq!(
+        status_of(clients.clone(), table.clone()).await,
+        Some(PointInTimeRecoveryStatus::Disabled)
+    );
+}
+
+async fn repository_settings(clients: &Clients, name: &str) -> (bool, String) {
+    let out = clients
+        .ecr
+        .describe_repositories()
+        .repository_names(name)
+        .send()
+        .await
+        .unwrap();
+    let repo = &out.repositories()[0];
+    (
+        repo.image_scanning_configuration()
+            .is_some_and(|c| c.scan_on_push()),
+        repo.image_tag_mutability()
+            .map(|m| m.as_str().to_owned())
+            .unwrap_or_default(),
+    )
+}
+
+#[tokio::test]
+async fn ecr_1_scan_on_push_and_ecr_2_immutable_tags_on_approval_then_undone() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let name = format!("shop/{}", unique("web"));
+    let arn = clients
+        .ecr
+        .create_repository()
+        .repository_name(&name)
+        .tags(
+            aws_sdk_ecr::types::Tag::builder()
+                .key("team")
+                .value("payments")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .repository()
+        .unwrap()
+        .repository_arn()
+        .unwrap()
+        .to_owned();
+    let (scan, _, note) = run_event(
+        &emulator,
+        &clients,
+        "ecr-1-imported.json",
+        &arn,
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(scan.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(
+        repository_settings(&clients, &name).await,
+        (true, "MUTABLE".into())
+    );
+
+    let (refused, _, note) = run_event(
+        &emulator,
+        &clients,
+        "ecr-2-imported.json",
+        &arn,
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(refused.kind, OutcomeKind::Refused, "approval-only: {note}");
+    let (immutable, status, note) = run_event(
+        &emulator,
+        &clients,
+        "ecr-2-imported.json",
+        &arn,
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(immutable.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert_eq!(
+        repository_settings(&clients, &name).await,
+        (true, "IMMUTABLE".into())
+    );
+
+    undo_outcome(&clients, &immutable).await.unwrap();
+    undo_outcome(&clients, &scan).await.unwrap();
+    assert_eq!(
+        repository_settings(&clients, &name).await,
+        (false, "MUTABLE".into())
+    );
+}
+
+/// A Lambda function the emulator can invoke without running it.
+pub async fn function(clients: &Clients, name: &str) -> String {
+    let role = clients
+        .iam
+        .create_role()
+        .role_name(format!("{name}-role"))
+        .assume_role_policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+        )
+        .send()
+        .await
+        .unwrap()
+        .role()
+        .unwrap()
+        .arn()
+        .to_owned();
+    clients
+        .lambda
+        .create_function()
+        .function_name(name)
+        .runtime(Runtime::from("python3.12"))
+        .role(role)
+        .handler("index.handler")
+        .code(
+            FunctionCode::builder()
+                .zip_file(Blob::new(EMPTY_ZIP.to_vec()))
+                .build(),
+        )
+        .tags("team", "payments")
+        .send()
+        .await
+        .unwrap()
+        .function_arn()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn secretsmanager_1_rotation_needs_a_function_turns_on_and_undoes() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let secret = clients
+        .secretsmanager
+        .create_secret()
+        .name(format!("prod/{}", unique("orders-db")))
+        .secret_string("hunter2")
+        .tags(
+            aws_sdk_secretsmanager::types::Tag::builder()
+                .key("team")
+                .value("payments")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .arn()
+        .unwrap()
+        .to_owned();
+    let (outcome, _, note) = run_event(
+        &emulator,
+        &clients,
+        "secretsmanager-1-imported.json",
+        &secret,
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Refused, "{note}");
+    assert!(
+        note.contains("set HUBFIX_SECRETS_ROTATION_LAMBDA_ARN"),
+        "{note}"
+    );
+
+    let rotator = function(&clients, &unique("rotate")).await;
+    let settings = FixSettings {
+        secrets_rotation_lambda_arn: Some(rotator.clone()),
+        ..FixSettings::default()
+    };
+    let (refused, _, note) = run_event(
+        &emulator,
+        &clients,
+        "secretsmanager-1-imported.json",
+        &secret,
+        Policy {
+            settings: settings.clone(),
+            ..Policy::default()
+        },
+    )
+    .await;
+    assert_eq!(refused.kind, OutcomeKind::Refused, "approval-only: {note}");
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "secretsmanager-1-imported.json",
+        &secret,
+        auto(settings.clone()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(note.contains("every 30 days"), "{note}");
+    let described = clients
+        .secretsmanager
+        .describe_secret()
+        .secret_id(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(described.rotation_enabled(), Some(true));
+    assert_eq!(described.rotation_lambda_arn(), Some(rotator.as_str()));
+    assert_eq!(
+        described
+            .rotation_rules()
+            .and_then(|r| r.automatically_after_days()),
+        Some(30)
+    );
+    let value = clients
+        .secretsmanager
+        .get_secret_value()
+        .secret_id(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(value.secret_string(), Some("hunter2"), "no rotation yet");
+
+    let steps = undo_outcome_with(&clients, &outcome, &settings)
+        .await
+        .unwrap();
+    assert!(steps[0].contains("off again"), "{steps:?}");
+    let described = clients
+        .secretsmanager
+        .describe_secret()
+        .secret_id(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(described.rotation_enabled(), Some(false));
+}

@@ -1,0 +1,335 @@
+//! The RDS catalogue (RDS.1, RDS.2, RDS.3, RDS.4, RDS.7, RDS.8, RDS.11, RDS.13, RDS.17)
+//! against the emulator: each fix changes only what its control is about, is verified,
+//! and is undone from the outcome's record.
+
+use aws_sdk_rds::types::{DbInstance, Tag};
+use hubfix::aws::Clients;
+use hubfix::policy::{FixSettings, Mode};
+use hubfix::{OutcomeKind, Policy};
+use hubfix_tests::{run_event, undo_outcome, undo_outcome_with, unique, Emulator, ACCOUNT, REGION};
+
+fn instance_arn(id: &str) -> String {
+    format!("arn:aws:rds:{REGION}:{ACCOUNT}:db:{id}")
+}
+
+/// Every control in automatic mode: these tests are about the fixes.
+fn auto(settings: FixSettings) -> Policy {
+    Policy {
+        default_mode: Some(Mode::Auto),
+        settings,
+        ..Policy::default()
+    }
+}
+
+/// A fresh emulator and a PostgreSQL instance with every setting the catalogue fixes
+/// off, tagged `team=payments`.
+async fn instance() -> (Emulator, Clients, String) {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let id = unique("orders");
+    clients
+        .rds
+        .create_db_instance()
+        .db_instance_identifier(&id)
+        .engine("postgres")
+        .db_instance_class("db.t3.micro")
+        .allocated_storage(20)
+        .master_username("dbadmin")
+        .master_user_password("correct-horse-battery")
+        .publicly_accessible(true)
+        .auto_minor_version_upgrade(false)
+        .deletion_protection(false)
+        .copy_tags_to_snapshot(false)
+        .backup_retention_period(0)
+        .tags(Tag::builder().key("team").value("payments").build())
+        .send()
+        .await
+        .unwrap();
+    (emulator, clients, id)
+}
+
+async fn describe(clients: &Clients, id: &str) -> DbInstance {
+    clients
+        .rds
+        .describe_db_instances()
+        .db_instance_identifier(id)
+        .send()
+        .await
+        .unwrap()
+        .db_instances()[0]
+        .clone()
+}
+
+#[tokio::test]
+async fn rds_2_public_instance_is_approval_only_then_private_and_undone() {
+    let (emulator, clients, id) = instance().await;
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "rds-2-imported.json",
+        &instance_arn(&id),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Refused, "approval-only: {note}");
+    assert_eq!(status, "NOTIFIED");
+    assert_eq!(
+        describe(&clients, &id).await.publicly_accessible(),
+        Some(true)
+    );
+
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "rds-2-imported.json",
+        &instance_arn(&id),
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(note.contains("turned PubliclyAccessible off"), "{note}");
+    let db = describe(&clients, &id).await;
+    assert_eq!(db.publicly_accessible(), Some(false));
+    assert_eq!(
+        db.deletion_protection(),
+        Some(false),
+        "only RDS.2's setting"
+    );
+    assert_eq!(db.tag_list().len(), 1);
+
+    let steps = undo_outcome(&clients, &outcome).await.unwrap();
+    assert_eq!(
+        steps,
+        [format!(
+            "turned PubliclyAccessible of DB instance {id} on again"
+        )]
+    );
+    assert_eq!(
+        describe(&clients, &id).await.publicly_accessible(),
+        Some(true)
+    );
+}
+
+#[tokio::test]
+async fn rds_8_13_17_turn_on_their_own_setting_only() {
+    let (emulator, clients, id) = instance().await;
+    let read = |db: &DbInstance| {
+        (
+            db.deletion_protection(),
+            db.auto_minor_version_upgrade(),
+            db.copy_tags_to_snapshot(),
+        )
+    };
+    let steps = [
+        (
+            "rds-8-imported.json",
+            (Some(true), Some(false), Some(false)),
+        ),
+        (
+            "rds-13-imported.json",
+            (Some(true), Some(true), Some(false)),
+        ),
+        ("rds-17-imported.json", (Some(true), Some(true), Some(true))),
+    ];
+    for (file, expected) in steps {
+        let (outcome, status, note) = run_event(
+            &emulator,
+            &clients,
+            file,
+            &instance_arn(&id),
+            Policy::default(),
+        )
+        .await;
+        assert_eq!(outcome.kind, OutcomeKind::Remediated, "{file}: {note}");
+        assert_eq!(status, "RESOLVED");
+        let db = describe(&clients, &id).await;
+        assert_eq!(read(&db), expected, "{file}");
+        assert_eq!(
+            db.publicly_accessible(),
+            Some(true),
+            "{file} leaves RDS.2 alone"
+        );
+    }
+    let (again, _, _) = run_event(
+        &emulator,
+        &clients,
+        "rds-8-imported.json",
+        &instance_arn(&id),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(again.kind, OutcomeKind::AlreadyCompliant);
+}
+
+#[tokio::test]
+async fn rds_11_raises_backup_retention_to_the_setting_and_undo_turns_it_off() {
+    let (emulator, clients, id) = instance().await;
+    let settings = FixSettings {
+        rds_backup_retention_days: 14,
+        ..FixSettings::default()
+    };
+    let (outcome, _, note) = run_event(
+        &emulator,
+        &clients,
+        "rds-11-imported.json",
+        &instance_arn(&id),
+        Policy {
+            settings: settings.clone(),
+            ..Policy::default()
+        },
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Refused, "approval-only: {note}");
+
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "rds-11-imported.json",
+        &instance_arn(&id),
+        auto(settings.clone()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(note.contains("to 14 days (was 0"), "{note}");
+    assert!(note.contains("brief outage"), "{note}");
+    assert_eq!(
+        describe(&clients, &id).await.backup_retention_period(),
+        Some(14)
+    );
+
+    let steps = undo_outcome_with(&clients, &outcome, &settings)
+        .await
+        .unwrap();
+    assert!(steps[0].contains("back to 0 days"), "{steps:?}");
+    assert_eq!(
+        describe(&clients, &id).await.backup_retention_period(),
+        Some(0)
+    );
+}
+
+#[tokio::test]
+async fn rds_7_cluster_deletion_protection_on_and_undone() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let id = unique("ledger");
+    clients
+        .rds
+        .create_db_cluster()
+        .db_cluster_identifier(&id)
+        .engine("aurora-postgresql")
+        .master_username("dbadmin")
+        .master_user_password("correct-horse-battery")
+        .deletion_protection(false)
+        .send()
+        .await
+        .unwrap();
+    let protection = |clients: Clients, id: String| async move {
+        clients
+            .rds
+            .describe_db_clusters()
+            .db_cluster_identifier(id)
+            .send()
+            .await
+            .unwrap()
+            .db_clusters()[0]
+            .deletion_protection()
+    };
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "rds-7-imported.json",
+        &format!("arn:aws:rds:{REGION}:{ACCOUNT}:cluster:{id}"),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert_eq!(protection(clients.clone(), id.clone()).await, Some(true));
+    undo_outcome(&clients, &outcome).await.unwrap();
+    assert_eq!(protection(clients.clone(), id.clone()).await, Some(false));
+}
+
+async fn restore_shares(clients: &Clients, snapshot: &str) -> Vec<String> {
+    let out = clients
+        .rds
+        .describe_db_snapshot_attributes()
+        .db_snapshot_identifier(snapshot)
+        .send()
+        .await
+        .unwrap();
+    let mut values: Vec<String> = out
+        .db_snapshot_attributes_result()
+        .unwrap()
+        .db_snapshot_attributes()
+        .iter()
+        .flat_map(|a| a.attribute_values().to_vec())
+        .collect();
+    values.sort();
+    values
+}
+
+#[tokio::test]
+async fn rds_1_public_snapshot_is_made_private_sharing_kept_and_undone() {
+    let (emulator, clients, id) = instance().await;
+    let snapshot = unique("before-migration");
+    clients
+        .rds
+        .create_db_snapshot()
+        .db_snapshot_identifier(&snapshot)
+        .db_instance_identifier(&id)
+        .send()
+        .await
+        .unwrap();
+    clients
+        .rds
+        .modify_db_snapshot_attribute()
+        .db_snapshot_identifier(&snapshot)
+        .attribute_name("restore")
+        .values_to_add("all")
+        .values_to_add("111122223333")
+        .send()
+        .await
+        .unwrap();
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "rds-1-imported.json",
+        &format!("arn:aws:rds:{REGION}:{ACCOUNT}:snapshot:{snapshot}"),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert_eq!(restore_shares(&clients, &snapshot).await, ["111122223333"]);
+
+    let steps = undo_outcome(&clients, &outcome).await.unwrap();
+    assert!(
+        steps[0].contains("restorable by every AWS account again"),
+        "{steps:?}"
+    );
+    assert_eq!(
+        restore_shares(&clients, &snapshot).await,
+        ["111122223333", "all"]
+    );
+}
+
+#[tokio::test]
+async fn rds_3_and_rds_4_encryption_is_manual_with_the_steps() {
+    let (emulator, clients, id) = instance().await;
+    let cases = [
+        ("rds-3-imported.json", instance_arn(&id)),
+        (
+            "rds-4-imported.json",
+            format!("arn:aws:rds:{REGION}:{ACCOUNT}:snapshot:{id}-snap"),
+        ),
+    ];
+    for (file, resource) in cases {
+        let (outcome, status, note) =
+            run_event(&emulator, &clients, file, &resource, Policy::default()).await;
+        assert_eq!(outcome.kind, OutcomeKind::Manual, "{file}: {note}");
+        assert_eq!(status, "NOTIFIED");
+        assert!(note.contains("cannot be encrypted in place"), "{note}");
+    }
+}
