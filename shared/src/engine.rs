@@ -638,19 +638,64 @@ impl Engine {
                 )
             }
         }
-        let record = AuditRecord::of(&p.outcome, Stage::Planned, actor, SystemTime::now());
-        let outcome = match trail.write(&record).await {
-            Ok(_) => Box::pin(self.apply_and_verify(p, &subject)).await,
-            Err(e) => with_kind(
-                p.outcome,
-                OutcomeKind::Failed,
-                format!("hubfix did not fix {subject}: its before-state could not be saved to the audit trail ({e}); nothing changed."),
-            ),
+        let outcome = match Box::pin(self.replan(p, &subject)).await {
+            Ok(p) => {
+                let record = AuditRecord::of(&p.outcome, Stage::Planned, actor, SystemTime::now());
+                match trail.write(&record).await {
+                    Ok(_) => Box::pin(self.apply_and_verify(p, &subject)).await,
+                    Err(e) => with_kind(
+                        p.outcome,
+                        OutcomeKind::Failed,
+                        format!("hubfix did not fix {subject}: its before-state could not be saved to the audit trail ({e}); nothing changed."),
+                    ),
+                }
+            }
+            Err(done) => done,
         };
         if let Err(e) = trail.unlock(&lock).await {
             tracing::warn!(resource = %lock, error = %e, "could not release the resource's lock; it is taken over once stale");
         }
         outcome
+    }
+
+    /// Reads the resource again under its lock: another invocation may have fixed it
+    /// since this one planned (the same event delivered twice).
+    async fn replan(&self, mut p: Pending, subject: &str) -> Result<Pending, Outcome> {
+        let fix = Fix {
+            clients: &p.clients,
+            target: &p.target,
+            settings: &self.policy.settings,
+        };
+        match p.rule.remediation.inspect(fix, false).await {
+            Ok(now) if now.plan.is_compliant() => {
+                let mut outcome = p.outcome;
+                outcome.before = Some(now.plan.before);
+                outcome.changes.clear();
+                outcome.plan.clear();
+                Err(with_kind(
+                    outcome,
+                    OutcomeKind::AlreadyCompliant,
+                    format!("hubfix checked {subject}: already compliant (fixed meanwhile), nothing changed."),
+                ))
+            }
+            Ok(now) => {
+                p.outcome.before = Some(now.plan.before.clone());
+                p.outcome.changes = now
+                    .plan
+                    .changes
+                    .iter()
+                    .map(|c| c.description.clone())
+                    .collect();
+                p.outcome.plan = now.plan.changes.clone();
+                p.plan = now.plan;
+                Ok(p)
+            }
+            Err(e) => Err(with_kind(
+                p.outcome,
+                OutcomeKind::Failed,
+                format!("hubfix could not fix {subject}: {e}."),
+            )),
+        }
     }
 
     /// Applies a plan and verifies it by reading the resource back.
