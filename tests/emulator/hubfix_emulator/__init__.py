@@ -2,7 +2,7 @@
 
 from typing import Callable
 
-from . import accessanalyzer, awslambda, codebuild, ec2, ecr, s3, securityhub
+from . import accessanalyzer, automation, awslambda, cloudwatch, codebuild, ec2, ecr, s3, securityhub
 
 
 def install() -> None:
@@ -17,4 +17,4 @@ def install() -> None:
 
 def wsgi(moto_app: Callable) -> Callable:
     """The server app: moto, behind the services the extension adds whole."""
-    return accessanalyzer.middleware(moto_app)
+    return automation.middleware(cloudwatch.middleware(accessanalyzer.middleware(moto_app)))
