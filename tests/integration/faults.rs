@@ -8,33 +8,7 @@ use std::time::Duration;
 use hubfix::audit::{AuditFilter, AuditTrail, Stage, DEFAULT_PREFIX};
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::faults::{Fault, FaultProxy, Schedule};
-use hubfix_tests::{event, finding_state, import, retarget, unique, Emulator};
-use serde_json::Value;
-
-async fn public_buckets(clients: &hubfix::aws::Clients, n: usize) -> Vec<String> {
-    let mut buckets = Vec::new();
-    for _ in 0..n {
-        let b = unique("faulty");
-        clients.s3.create_bucket().bucket(&b).send().await.unwrap();
-        buckets.push(b);
-    }
-    buckets
-}
-
-async fn remediate_event(clients: &hubfix::aws::Clients, buckets: &[String]) -> Value {
-    let mut ev = event("custom-action-remediate.json");
-    let findings: Vec<Value> = buckets
-        .iter()
-        .map(|b| {
-            let mut one = event("s3-8-imported.json");
-            retarget(&mut one, &format!("arn:aws:s3:::{b}"), b);
-            one["detail"]["findings"][0].clone()
-        })
-        .collect();
-    ev["detail"]["findings"] = Value::Array(findings);
-    import(clients, &ev).await;
-    ev
-}
+use hubfix_tests::{finding_state, public_buckets, remediate_buckets_event, unique, Emulator};
 
 #[tokio::test]
 async fn retries_win_over_throttling_and_resets_and_nothing_is_applied_twice() {
@@ -48,8 +22,8 @@ async fn retries_win_over_throttling_and_resets_and_nothing_is_applied_twice() {
         .send()
         .await
         .unwrap();
-    let buckets = public_buckets(&clients, 12).await;
-    let ev = remediate_event(&clients, &buckets).await;
+    let buckets = public_buckets(&clients, "faulty", 12).await;
+    let ev = remediate_buckets_event(&clients, &buckets).await;
     let proxy = FaultProxy::start(
         &emulator.endpoint,
         Schedule {
@@ -126,8 +100,8 @@ async fn retries_win_over_throttling_and_resets_and_nothing_is_applied_twice() {
 async fn a_fix_throttled_past_its_retries_is_reported_not_dropped() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let buckets = public_buckets(&clients, 2).await;
-    let ev = remediate_event(&clients, &buckets).await;
+    let buckets = public_buckets(&clients, "faulty", 2).await;
+    let ev = remediate_buckets_event(&clients, &buckets).await;
     let target = format!("/{}/?publicAccessBlock", buckets[0]);
     let proxy = FaultProxy::start(
         &emulator.endpoint,
@@ -172,8 +146,8 @@ async fn a_fix_throttled_past_its_retries_is_reported_not_dropped() {
 async fn security_hub_throttling_does_not_lose_an_outcome() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let buckets = public_buckets(&clients, 3).await;
-    let ev = remediate_event(&clients, &buckets).await;
+    let buckets = public_buckets(&clients, "faulty", 3).await;
+    let ev = remediate_buckets_event(&clients, &buckets).await;
     let proxy = FaultProxy::start(
         &emulator.endpoint,
         Schedule {

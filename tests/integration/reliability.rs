@@ -6,34 +6,11 @@ use std::time::{Duration, Instant};
 use hubfix::audit::{AuditFilter, AuditTrail, Stage, DEFAULT_PREFIX};
 use hubfix::lambda::{handle, Accepts, InvocationError};
 use hubfix::{OutcomeKind, Policy, SecurityHubEvent};
-use hubfix_tests::{event, finding_state, import, retarget, unique, Emulator};
+use hubfix_tests::{
+    event, finding_state, import, open_ssh_group, public_buckets, remediate_buckets_event,
+    retarget, unique, Emulator,
+};
 use serde_json::Value;
-
-async fn public_buckets(clients: &hubfix::aws::Clients, n: usize) -> Vec<String> {
-    let mut buckets = Vec::new();
-    for _ in 0..n {
-        let b = unique("radius");
-        clients.s3.create_bucket().bucket(&b).send().await.unwrap();
-        buckets.push(b);
-    }
-    buckets
-}
-
-/// One Remediate custom action over the buckets' S3.8 findings, imported.
-async fn remediate_event(clients: &hubfix::aws::Clients, buckets: &[String]) -> Value {
-    let mut ev = event("custom-action-remediate.json");
-    let findings: Vec<Value> = buckets
-        .iter()
-        .map(|b| {
-            let mut one = event("s3-8-imported.json");
-            retarget(&mut one, &format!("arn:aws:s3:::{b}"), b);
-            one["detail"]["findings"][0].clone()
-        })
-        .collect();
-    ev["detail"]["findings"] = Value::Array(findings);
-    import(clients, &ev).await;
-    ev
-}
 
 async fn blocked(clients: &hubfix::aws::Clients, bucket: &str) -> bool {
     clients
@@ -58,8 +35,8 @@ fn with(vars: &[(&str, &str)]) -> Policy {
 async fn near_the_deadline_no_fix_starts_and_the_rest_are_noted_not_attempted() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let buckets = public_buckets(&clients, 3).await;
-    let ev = remediate_event(&clients, &buckets).await;
+    let buckets = public_buckets(&clients, "radius", 3).await;
+    let ev = remediate_buckets_event(&clients, &buckets).await;
     let parsed = SecurityHubEvent::parse(&ev).unwrap();
     let engine = emulator
         .engine(with(&[("HUBFIX_TIME_RESERVE_SECONDS", "5")]))
@@ -92,8 +69,8 @@ async fn near_the_deadline_no_fix_starts_and_the_rest_are_noted_not_attempted() 
 async fn the_per_invocation_cap_refuses_the_fixes_beyond_it() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let buckets = public_buckets(&clients, 3).await;
-    let ev = remediate_event(&clients, &buckets).await;
+    let buckets = public_buckets(&clients, "radius", 3).await;
+    let ev = remediate_buckets_event(&clients, &buckets).await;
     let engine = emulator
         .engine(with(&[("HUBFIX_MAX_FIXES_PER_INVOCATION", "2")]))
         .await;
@@ -125,7 +102,7 @@ async fn the_per_control_hourly_cap_counts_every_invocation_in_the_audit_trail()
         .send()
         .await
         .unwrap();
-    let buckets = public_buckets(&clients, 3).await;
+    let buckets = public_buckets(&clients, "radius", 3).await;
     let policy = || with(&[("HUBFIX_MAX_FIXES_PER_CONTROL_PER_HOUR", "2")]);
     let trail = AuditTrail::new(clients.s3.clone(), &trail_bucket, DEFAULT_PREFIX);
 
@@ -134,7 +111,7 @@ async fn the_per_control_hourly_cap_counts_every_invocation_in_the_audit_trail()
         .engine(policy())
         .await
         .with_audit(Some(trail.clone()));
-    let ev = remediate_event(&clients, &buckets[..2]).await;
+    let ev = remediate_buckets_event(&clients, &buckets[..2]).await;
     let report = first.handle_json(&ev).await.unwrap();
     assert!(report
         .outcomes
@@ -145,7 +122,7 @@ async fn the_per_control_hourly_cap_counts_every_invocation_in_the_audit_trail()
         .engine(policy())
         .await
         .with_audit(Some(trail.clone()));
-    let ev = remediate_event(&clients, &buckets[2..]).await;
+    let ev = remediate_buckets_event(&clients, &buckets[2..]).await;
     let report = second.handle_json(&ev).await.unwrap();
     assert_eq!(report.outcomes[0].kind, OutcomeKind::Refused);
     assert!(report.outcomes[0]
@@ -157,13 +134,13 @@ async fn the_per_control_hourly_cap_counts_every_invocation_in_the_audit_trail()
     let local = emulator
         .engine(with(&[("HUBFIX_MAX_FIXES_PER_CONTROL_PER_HOUR", "1")]))
         .await;
-    let more = public_buckets(&clients, 2).await;
-    let ev = remediate_event(&clients, &more[..1]).await;
+    let more = public_buckets(&clients, "radius", 2).await;
+    let ev = remediate_buckets_event(&clients, &more[..1]).await;
     assert_eq!(
         local.handle_json(&ev).await.unwrap().outcomes[0].kind,
         OutcomeKind::Remediated
     );
-    let ev = remediate_event(&clients, &more[1..]).await;
+    let ev = remediate_buckets_event(&clients, &more[1..]).await;
     assert_eq!(
         local.handle_json(&ev).await.unwrap().outcomes[0].kind,
         OutcomeKind::Refused
@@ -174,8 +151,8 @@ async fn the_per_control_hourly_cap_counts_every_invocation_in_the_audit_trail()
 async fn custom_actions_must_come_from_hubfixs_own_action_targets() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let buckets = public_buckets(&clients, 1).await;
-    let ev = remediate_event(&clients, &buckets).await;
+    let buckets = public_buckets(&clients, "radius", 1).await;
+    let ev = remediate_buckets_event(&clients, &buckets).await;
     let own = ev["resources"][0].as_str().unwrap().to_owned();
     let engine = emulator
         .engine(with(&[("HUBFIX_ACTION_TARGETS", own.as_str())]))
@@ -209,28 +186,7 @@ async fn the_same_event_delivered_twice_at_once_changes_each_resource_once() {
         .await
         .unwrap();
     let trail = AuditTrail::new(clients.s3.clone(), &trail_bucket, DEFAULT_PREFIX);
-    let group = clients
-        .ec2
-        .create_security_group()
-        .group_name(unique("twice"))
-        .description("open SSH")
-        .send()
-        .await
-        .unwrap()
-        .group_id()
-        .unwrap()
-        .to_owned();
-    clients
-        .ec2
-        .authorize_security_group_ingress()
-        .group_id(&group)
-        .ip_protocol("tcp")
-        .from_port(22)
-        .to_port(22)
-        .cidr_ip("0.0.0.0/0")
-        .send()
-        .await
-        .unwrap();
+    let group = open_ssh_group(&clients, &unique("twice")).await;
     let mut ev = event("ec2-19-imported.json");
     retarget(
         &mut ev,

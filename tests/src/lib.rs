@@ -386,6 +386,68 @@ pub async fn codebuild_project_with_credentials(clients: &Clients, name: &str) -
         .to_owned()
 }
 
+/// Creates a security group open to the world on SSH (tcp 22 from 0.0.0.0/0) in the
+/// default VPC; returns its id.
+pub async fn open_ssh_group(clients: &Clients, name: &str) -> String {
+    let group = clients
+        .ec2
+        .create_security_group()
+        .group_name(name)
+        .description("SSH from anywhere")
+        .send()
+        .await
+        .expect("create security group")
+        .group_id()
+        .unwrap_or_default()
+        .to_owned();
+    clients
+        .ec2
+        .authorize_security_group_ingress()
+        .group_id(&group)
+        .ip_protocol("tcp")
+        .from_port(22)
+        .to_port(22)
+        .cidr_ip("0.0.0.0/0")
+        .send()
+        .await
+        .expect("open the group");
+    group
+}
+
+/// Creates `n` buckets (public: no Block Public Access) named after `prefix`.
+pub async fn public_buckets(clients: &Clients, prefix: &str, n: usize) -> Vec<String> {
+    let mut buckets = Vec::with_capacity(n);
+    for _ in 0..n {
+        let bucket = unique(prefix);
+        clients
+            .s3
+            .create_bucket()
+            .bucket(&bucket)
+            .send()
+            .await
+            .expect("create bucket");
+        buckets.push(bucket);
+    }
+    buckets
+}
+
+/// A `Remediate` custom action over the buckets' S3.8 findings, imported into the
+/// emulator's Security Hub.
+pub async fn remediate_buckets_event(clients: &Clients, buckets: &[String]) -> Value {
+    let mut ev = event("custom-action-remediate.json");
+    let findings: Vec<Value> = buckets
+        .iter()
+        .map(|b| {
+            let mut one = event("s3-8-imported.json");
+            retarget(&mut one, &format!("arn:aws:s3:::{b}"), b);
+            one["detail"]["findings"][0].clone()
+        })
+        .collect();
+    ev["detail"]["findings"] = Value::Array(findings);
+    import(clients, &ev).await;
+    ev
+}
+
 /// A name unique within this test process, for buckets and groups.
 pub fn unique(prefix: &str) -> String {
     use std::sync::atomic::{AtomicUsize, Ordering};

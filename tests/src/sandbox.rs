@@ -4,10 +4,9 @@
 //! administrator has a security group open to the world on SSH, and the administrator's
 //! Security Hub holds the findings for all three.
 
-use aws_sdk_ec2::types::{IpPermission, IpRange};
 use serde_json::Value;
 
-use crate::{event, import, retarget, Emulator, ACCOUNT, REGION};
+use crate::{event, import, open_ssh_group, retarget, Emulator, ACCOUNT, REGION};
 
 /// The member account.
 pub const MEMBER: &str = "222222222222";
@@ -46,32 +45,7 @@ pub async fn seed(emulator: &Emulator) -> Sandbox {
             .await
             .expect("create bucket");
     }
-    let open_group = admin
-        .ec2
-        .create_security_group()
-        .group_name("acme-open-ssh")
-        .description("SSH from anywhere")
-        .send()
-        .await
-        .expect("create security group")
-        .group_id()
-        .unwrap_or_default()
-        .to_owned();
-    admin
-        .ec2
-        .authorize_security_group_ingress()
-        .group_id(&open_group)
-        .ip_permissions(
-            IpPermission::builder()
-                .ip_protocol("tcp")
-                .from_port(22)
-                .to_port(22)
-                .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
-                .build(),
-        )
-        .send()
-        .await
-        .expect("open the group");
+    let open_group = open_ssh_group(&admin, "acme-open-ssh").await;
 
     let bucket_finding = |bucket: &str, account: &str, tag: &str| {
         let mut ev = event("s3-8-imported.json");
