@@ -83,13 +83,13 @@ fn finding(i: usize, rng: &mut Lcg) -> AwsSecurityFinding {
     // A third of the controls fail in a share of the accounts of their own (up to
     // 60%); in an account where one fails, a third of its findings fail.
     let mix = number * 7 + service.len() as u64 * 13;
-    let spread = if mix % 3 == 0 { mix % 61 } else { 0 };
+    let spread = if mix.is_multiple_of(3) { mix % 61 } else { 0 };
     let fails_here = (account_index * 37 + number * 11) % 100 < spread;
     let roll = rng.next() % 100;
     let status = match roll {
         0..=32 if fails_here => "FAILED",
-        97 if number % 9 == 0 => "WARNING",
-        98..=99 if number % 10 == 0 => "NOT_AVAILABLE",
+        97 if number.is_multiple_of(9) => "WARNING",
+        98..=99 if number.is_multiple_of(10) => "NOT_AVAILABLE",
         _ => "PASSED",
     };
     let severity = [
@@ -107,10 +107,10 @@ fn finding(i: usize, rng: &mut Lcg) -> AwsSecurityFinding {
         _ => "NEW",
     };
     let mut standards = vec![AssociatedStandard::builder().standards_id(FSBP).build()];
-    if rng.next() % 2 == 0 {
+    if rng.next().is_multiple_of(2) {
         standards.push(AssociatedStandard::builder().standards_id(CIS).build());
     }
-    if rng.next() % 4 == 0 {
+    if rng.next().is_multiple_of(4) {
         standards.push(AssociatedStandard::builder().standards_id(PCI).build());
     }
     let mut f = AwsSecurityFinding::builder()
