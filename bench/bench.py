@@ -38,6 +38,9 @@ ACCOUNT = "123456789012"
 REGION = "us-east-1"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                "AWS_REGION": REGION, "AWS_DEFAULT_REGION": REGION}
+# hubfix's blast-radius caps (50 fixes per invocation by default) would refuse part of a
+# full 100-finding event: the benchmark measures the fixes, so it lifts them.
+UNCAPPED = {"HUBFIX_MAX_FIXES_PER_INVOCATION": "100000", "HUBFIX_MAX_FIXES_PER_CONTROL_PER_HOUR": "100000"}
 
 
 class Emulator:
@@ -56,7 +59,7 @@ class Emulator:
         raise RuntimeError("the emulator did not start")
 
     def env(self) -> dict[str, str]:
-        return {**os.environ, **CREDENTIALS, "AWS_ENDPOINT_URL": self.endpoint}
+        return {**os.environ, **CREDENTIALS, **UNCAPPED, "AWS_ENDPOINT_URL": self.endpoint}
 
     def client(self, service: str):
         return boto3.client(service, endpoint_url=self.endpoint, region_name=REGION,
@@ -67,14 +70,29 @@ class Emulator:
         self.proc.wait()
 
 
+def high_water_mb(pid: int) -> float:
+    """The process's peak resident set so far (VmHWM), in MB; 0 once it has exited."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def measure(argv: list[str], env: dict[str, str], cwd: Path | None = None) -> dict:
-    """Runs a process; its wall time, CPU time and peak RSS (its own, from wait4)."""
+    """Runs a process; its wall time, CPU time (wait4) and peak RSS. The peak is read
+    from /proc while it runs (VmHWM belongs to the program exec'd): wait4's maxrss would
+    count the benchmark's own memory, which the child shares until exec."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out, err = b"", b""
     streams = {proc.stdout.fileno(): "out", proc.stderr.fileno(): "err"}
+    peak = 0.0
     while streams:
-        ready, _, _ = select.select(list(streams), [], [])
+        peak = max(peak, high_water_mb(proc.pid))
+        ready, _, _ = select.select(list(streams), [], [], 0.005)
         for fd in ready:
             chunk = os.read(fd, 65536)
             if not chunk:
@@ -89,7 +107,7 @@ def measure(argv: list[str], env: dict[str, str], cwd: Path | None = None) -> di
     if code != 0:
         raise RuntimeError(f"{argv[0]} exited {code}: {err.decode()[-2000:]}")
     return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
-            "peak_rss_mb": usage.ru_maxrss / 1024, "stdout": out.decode()}
+            "peak_rss_mb": peak, "stdout": out.decode()}
 
 
 def s3_finding(template: dict, bucket: str, account: str = ACCOUNT) -> dict:
@@ -192,7 +210,7 @@ def run_tool(tool: str, kind: str, n: int, bins: Path) -> dict:
             tmp = Path(tmp)
             if tool == "custodian":
                 (tmp / "policy.yml").write_text(custodian_policy(kind, n))
-                result = measure([str(CUSTODIAN), "run", "-s", str(tmp / "out"), str(tmp / "policy.yml")], emu.env(), tmp)
+                result = measure([str(CUSTODIAN), "run", "--cache-period", "0", "-s", str(tmp / "out"), str(tmp / "policy.yml")], emu.env(), tmp)
             elif tool == "hubfix":
                 events = custom_action_events(findings, tmp)
                 argv = [str(bins / "hubfix"), "invoke", "custom-action"]
@@ -346,20 +364,56 @@ def plot(scale: dict, path: Path) -> None:
     path.write_text("\n".join(parts))
 
 
+def markdown(results: dict) -> str:
+    """The results as the tables of BENCHMARKS.md."""
+    names = {"s3": "S3.8 public buckets", "sg": "EC2.13 open SSH groups"}
+    lines = ["| Resources | N | Tool | Wall s | CPU s | Peak MB | Custodian / hubfix (wall, CPU, memory) | hubfix over bare (wall, per finding) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for kind, by_n in results["tools"].items():
+        for n, tools in by_n.items():
+            c, h, b = tools["custodian"], tools["hubfix"], tools["bare"]
+            for name, r in (("Custodian", c), ("hubfix", h), ("bare calls", b)):
+                ratio = over = ""
+                if "error" in r:
+                    lines.append(f"| {names[kind]} | {n} | {name} | failed: {r['error'].splitlines()[-1][:120]} | | | | |")
+                    continue
+                if name == "hubfix" and not any("error" in t for t in (c, b)):
+                    ratio = f"{c['wall_s'] / h['wall_s']:.1f}x, {c['cpu_s'] / h['cpu_s']:.1f}x, {c['peak_rss_mb'] / h['peak_rss_mb']:.1f}x"
+                    over = f"+{(h['wall_s'] / b['wall_s'] - 1) * 100:.0f}% ({(h['wall_s'] - b['wall_s']) / int(n) * 1000:.1f} ms)"
+                lines.append(f"| {names[kind]} | {n} | {name} | {r['wall_s']:.2f} | {r['cpu_s']:.2f} | {r['peak_rss_mb']:.1f} | {ratio} | {over} |")
+    lines += ["", "| Function | First response (process start to response) | Peak RSS |", "|---|---|---|"]
+    for name, r in results["cold_start"].items():
+        lines.append(f"| {name} | {r['first_response_ms']:.0f} ms | {r['peak_rss_mb']:.1f} MB |")
+    lines += ["", "| Findings in one event | ms per event | ms per finding |", "|---|---|---|"]
+    for k, r in results["scaling"].items():
+        lines.append(f"| {k} | {r['ms']:.0f} | {r['ms'] / int(k):.1f} |")
+    lines += ["", f"| Binary (x86_64, {results.get('build', 'measure')} build) | MB |", "|---|---|"]
+    for name, mb in results["binary_mb"].items():
+        lines.append(f"| {name} | {mb:.1f} |")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin-dir", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
     args = parser.parse_args()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     bins = args.bin_dir.resolve()
-    results: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "tools": {}}
+    results: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+                     "build": bins.name, "tools": {}}
     for kind in ("s3", "sg"):
         for n in args.sizes:
             for tool in ("bare", "hubfix", "custodian"):
-                r = run_tool(tool, kind, n, bins)
+                try:
+                    r = run_tool(tool, kind, n, bins)
+                except RuntimeError as e:
+                    r = {"error": str(e)[-300:]}
+                    print(f"{kind:<3} N={n:<5} {tool:<10} FAILED: {r['error']}", flush=True)
+                else:
+                    print(f"{kind:<3} N={n:<5} {tool:<10} wall {r['wall_s']:7.2f} s  cpu {r['cpu_s']:6.2f} s  peak {r['peak_rss_mb']:6.1f} MB", flush=True)
                 results["tools"].setdefault(kind, {}).setdefault(str(n), {})[tool] = r
-                print(f"{kind:<3} N={n:<5} {tool:<10} wall {r['wall_s']:7.2f} s  cpu {r['cpu_s']:6.2f} s  peak {r['peak_rss_mb']:6.1f} MB", flush=True)
     results["cold_start"] = cold_starts(bins)
     print(json.dumps(results["cold_start"]), flush=True)
     results["scaling"] = scaling(bins)
@@ -367,6 +421,8 @@ def main() -> None:
     plot(results["scaling"], args.out.parent / "scaling.svg")
     results["binary_mb"] = {name: (bins / name).stat().st_size / 2**20 for name in ("auto-remediate", "custom-action", "hubfix")}
     args.out.write_text(json.dumps(results, indent=2))
+    (args.out.parent / "results.md").write_text(markdown(results))
+    print(markdown(results))
 
 
 if __name__ == "__main__":
