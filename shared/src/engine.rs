@@ -584,13 +584,7 @@ impl Engine {
                 format!("hubfix checked {subject}: already compliant, nothing changed."),
             );
         }
-        base.changes = inspection
-            .plan
-            .changes
-            .iter()
-            .map(|c| c.description.clone())
-            .collect();
-        base.plan = inspection.plan.changes.clone();
+        base.record_plan(&inspection.plan);
         if self.policy.dry_run || request == Request::DryRun {
             return done(
                 base,
@@ -669,9 +663,7 @@ impl Engine {
         match p.rule.remediation.inspect(fix, false).await {
             Ok(now) if now.plan.is_compliant() => {
                 let mut outcome = p.outcome;
-                outcome.before = Some(now.plan.before);
-                outcome.changes.clear();
-                outcome.plan.clear();
+                outcome.record_plan(&now.plan);
                 Err(with_kind(
                     outcome,
                     OutcomeKind::AlreadyCompliant,
@@ -679,14 +671,7 @@ impl Engine {
                 ))
             }
             Ok(now) => {
-                p.outcome.before = Some(now.plan.before.clone());
-                p.outcome.changes = now
-                    .plan
-                    .changes
-                    .iter()
-                    .map(|c| c.description.clone())
-                    .collect();
-                p.outcome.plan = now.plan.changes.clone();
+                p.outcome.record_plan(&now.plan);
                 p.plan = now.plan;
                 Ok(p)
             }

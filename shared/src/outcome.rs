@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::finding::WorkflowStatus;
-use crate::remediate::{BeforeState, Change, Target};
+use crate::remediate::{BeforeState, Change, Plan, Target};
 
 /// Longest note text `BatchUpdateFindings` accepts.
 pub const MAX_NOTE_CHARS: usize = 512;
@@ -122,6 +122,14 @@ impl Outcome {
             plan: Vec::new(),
             after: None,
         }
+    }
+
+    /// Records a plan: the before-state, and the changes (described, and with the
+    /// remediation's record of each, which undo needs).
+    pub fn record_plan(&mut self, plan: &Plan) {
+        self.before = Some(plan.before.clone());
+        self.changes = plan.changes.iter().map(|c| c.description.clone()).collect();
+        self.plan = plan.changes.clone();
     }
 
     /// Whether the finding gets a note and workflow update.
