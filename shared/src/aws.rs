@@ -49,6 +49,22 @@ pub struct Clients {
     pub accessanalyzer: aws_sdk_accessanalyzer::Client,
     /// STS.
     pub sts: aws_sdk_sts::Client,
+    /// KMS.
+    pub kms: aws_sdk_kms::Client,
+    /// GuardDuty.
+    pub guardduty: aws_sdk_guardduty::Client,
+    /// AWS Config.
+    pub config: aws_sdk_config::Client,
+    /// CloudTrail.
+    pub cloudtrail: aws_sdk_cloudtrail::Client,
+    /// CloudWatch (alarms).
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    /// CloudWatch Logs (metric filters).
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+    /// SNS (alarm topics).
+    pub sns: aws_sdk_sns::Client,
+    /// Systems Manager (Automation runbooks).
+    pub ssm: aws_sdk_ssm::Client,
 }
 
 impl Clients {
@@ -69,6 +85,14 @@ impl Clients {
             iam: aws_sdk_iam::Client::new(config),
             accessanalyzer: aws_sdk_accessanalyzer::Client::new(config),
             sts: aws_sdk_sts::Client::new(config),
+            kms: aws_sdk_kms::Client::new(config),
+            guardduty: aws_sdk_guardduty::Client::new(config),
+            config: aws_sdk_config::Client::new(config),
+            cloudtrail: aws_sdk_cloudtrail::Client::new(config),
+            cloudwatch: aws_sdk_cloudwatch::Client::new(config),
+            logs: aws_sdk_cloudwatchlogs::Client::new(config),
+            sns: aws_sdk_sns::Client::new(config),
+            ssm: aws_sdk_ssm::Client::new(config),
         }
     }
 }

@@ -13,6 +13,7 @@
 
 pub mod audit;
 pub mod aws;
+pub mod catalogue_settings;
 pub mod control;
 pub mod engine;
 pub mod error;

@@ -3,6 +3,7 @@
 //! Everything else reads control metadata from here: the engine, the policy defaults,
 //! the IAM policy check of the SAM template and the README's supported-controls table.
 
+use crate::remediate::config_recorder::ConfigRecording;
 use crate::remediate::ec2::{
     IngressScope, Ports, RestrictDefaultGroup, RevokeOpenIngress, ADMIN_PORTS, HIGH_RISK_PORTS,
 };
@@ -10,11 +11,13 @@ use crate::remediate::ec2_config::{
     EbsEncryptionByDefault, NaclAdminPorts, NoPublicIpOnLaunch, PrivateSnapshots, RequireImdsV2,
     TerminateStoppedInstance, VpcFlowLogs,
 };
+use crate::remediate::guardduty::GuardDutyDetector;
 use crate::remediate::iam::{
     AccountPasswordPolicy, CredentialRule, Credentials, ExpiredServerCertificates,
     ExternalAccessAnalyzer, PoliciesThroughGroups, SupportRole,
 };
 use crate::remediate::isolate::IsolateInstance;
+use crate::remediate::kms::KeyRotation;
 use crate::remediate::manual::Manual;
 use crate::remediate::s3::{AccountBlockPublicAccess, BucketBlockPublicAccess};
 use crate::remediate::s3_bucket::{
@@ -552,6 +555,59 @@ static RULES: &[Rule] = &[
             ipv4: false,
             ipv6: true,
         }),
+    },
+    Rule {
+        control_id: "KMS.4",
+        title: "AWS KMS key rotation should be enabled",
+        resource_type: "AwsKmsKey",
+        fix: "Turns on automatic yearly rotation of the symmetric customer managed key (old key material stays usable for decryption).",
+        iam_actions: &[
+            "kms:DescribeKey",
+            "kms:ListResourceTags",
+            "kms:GetKeyRotationStatus",
+            "kms:EnableKeyRotation",
+            "kms:DisableKeyRotation",
+        ],
+        disruptive: false,
+        remediation: &KeyRotation,
+    },
+    Rule {
+        control_id: "GuardDuty.1",
+        title: "GuardDuty should be enabled",
+        resource_type: "AwsAccount",
+        fix: "Enables the region's GuardDuty detector, or creates an enabled one (tagged `hubfix:created`) when there is none.",
+        iam_actions: &[
+            "guardduty:ListDetectors",
+            "guardduty:GetDetector",
+            "guardduty:CreateDetector",
+            "guardduty:UpdateDetector",
+            "guardduty:DeleteDetector",
+            "guardduty:TagResource",
+            "iam:CreateServiceLinkedRole",
+        ],
+        disruptive: true,
+        remediation: &GuardDutyDetector,
+    },
+    Rule {
+        control_id: "Config.1",
+        title: "AWS Config should be enabled and use the service-linked role for resource recording",
+        resource_type: "AwsAccount",
+        fix: "Sets the region's Config recorder to record all resource types (creating `default` with the configured role, else the service-linked role), creates a delivery channel to the configured bucket (HUBFIX_CONFIG_BUCKET) when there is none, and starts recording.",
+        iam_actions: &[
+            "config:DescribeConfigurationRecorders",
+            "config:DescribeConfigurationRecorderStatus",
+            "config:DescribeDeliveryChannels",
+            "config:PutConfigurationRecorder",
+            "config:PutDeliveryChannel",
+            "config:StartConfigurationRecorder",
+            "config:StopConfigurationRecorder",
+            "config:DeleteDeliveryChannel",
+            "config:DeleteConfigurationRecorder",
+            "iam:PassRole",
+            "iam:CreateServiceLinkedRole",
+        ],
+        disruptive: true,
+        remediation: &ConfigRecording,
     },
 ];
 

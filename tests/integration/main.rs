@@ -10,6 +10,7 @@ mod events;
 mod faults;
 mod iam_catalogue;
 mod isolate;
+mod logging_catalogue;
 mod readme;
 mod reliability;
 mod s3_account;
