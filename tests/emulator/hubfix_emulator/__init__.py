@@ -2,7 +2,7 @@
 
 from typing import Callable
 
-from . import accessanalyzer, ec2, s3, securityhub
+from . import accessanalyzer, automation, cloudwatch, ec2, s3, securityhub
 
 
 def install() -> None:
@@ -14,4 +14,4 @@ def install() -> None:
 
 def wsgi(moto_app: Callable) -> Callable:
     """The server app: moto, behind the services the extension adds whole."""
-    return accessanalyzer.middleware(moto_app)
+    return automation.middleware(cloudwatch.middleware(accessanalyzer.middleware(moto_app)))

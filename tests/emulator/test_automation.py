@@ -1,0 +1,49 @@
+"""SSM Automation executions (added by the extension), through boto3 over HTTP."""
+
+from __future__ import annotations
+
+import time
+
+import botocore.exceptions
+import pytest
+
+
+def wait(ssm, execution_id: str) -> dict:
+    for _ in range(50):
+        execution = ssm.get_automation_execution(AutomationExecutionId=execution_id)["AutomationExecution"]
+        if execution["AutomationExecutionStatus"] != "InProgress":
+            return execution
+        time.sleep(0.1)
+    raise AssertionError("the execution did not finish")
+
+
+def test_aws_managed_runbook_succeeds_with_its_parameters(emulator):
+    ssm = emulator.client("ssm")
+    started = ssm.start_automation_execution(
+        DocumentName="AWSConfigRemediation-ConfigureS3BucketPublicAccessBlock",
+        Parameters={"BucketName": ["my-bucket"]},
+    )
+    execution = ssm.get_automation_execution(AutomationExecutionId=started["AutomationExecutionId"])["AutomationExecution"]
+    assert execution["AutomationExecutionStatus"] == "InProgress"
+    assert execution["Parameters"] == {"BucketName": ["my-bucket"]}
+    assert wait(ssm, started["AutomationExecutionId"])["AutomationExecutionStatus"] == "Success"
+
+
+def test_own_documents_must_exist_and_can_fail_or_be_stopped(emulator):
+    ssm = emulator.client("ssm")
+    with pytest.raises(botocore.exceptions.ClientError) as err:
+        ssm.start_automation_execution(DocumentName="Org-Missing")
+    assert err.value.response["Error"]["Code"] == "AutomationDefinitionNotFoundException"
+    content = '{"schemaVersion": "0.3", "mainSteps": [{"name": "s", "action": "aws:sleep", "inputs": {"Duration": "PT1S"}}]}'
+    ssm.create_document(Name="Org-AlwaysFail", Content=content, DocumentType="Automation", DocumentFormat="JSON")
+    failed = ssm.start_automation_execution(DocumentName="Org-AlwaysFail")["AutomationExecutionId"]
+    execution = wait(ssm, failed)
+    assert execution["AutomationExecutionStatus"] == "Failed"
+    assert "FailureMessage" in execution
+    ssm.create_document(Name="Org-Slow", Content=content, DocumentType="Automation", DocumentFormat="JSON")
+    slow = ssm.start_automation_execution(DocumentName="Org-Slow")["AutomationExecutionId"]
+    ssm.stop_automation_execution(AutomationExecutionId=slow)
+    assert wait(ssm, slow)["AutomationExecutionStatus"] == "Cancelled"
+    with pytest.raises(botocore.exceptions.ClientError) as err:
+        ssm.get_automation_execution(AutomationExecutionId="00000000-0000-0000-0000-000000000000")
+    assert err.value.response["Error"]["Code"] == "AutomationExecutionNotFoundException"
