@@ -344,11 +344,19 @@ mod tests {
         let cases: &[(&str, &str, &str)] = &[
             (ENV_CONFIG_BUCKET, "Bad Bucket", "is not a bucket name"),
             (ENV_CONFIG_ROLE_ARN, "arn:aws:s3:::x", "not an IAM role ARN"),
-            (ENV_CIS_LOG_GROUP, "a group", "not a CloudWatch Logs log group"),
+            (
+                ENV_CIS_LOG_GROUP,
+                "a group",
+                "not a CloudWatch Logs log group",
+            ),
             (ENV_CIS_ALARM_TOPIC, "topic", "not an SNS topic ARN"),
             (ENV_RUNBOOKS, "S3.8", "is not CONTROL=DOCUMENT"),
             (ENV_RUNBOOKS, "S3.8=a b", "not an SSM document name"),
-            (ENV_RUNBOOKS, "S3.8=Doc(X={secret})", "`{secret}` is not a placeholder"),
+            (
+                ENV_RUNBOOKS,
+                "S3.8=Doc(X={secret})",
+                "`{secret}` is not a placeholder",
+            ),
             (ENV_RUNBOOKS, "S3.8=Doc(X={name}", "lacks a closing"),
             (ENV_RUNBOOKS, "S3.8=Doc;S3.8=Other", "given twice"),
             (ENV_RUNBOOKS, "rm -rf=Doc", "not a control id"),

@@ -3,6 +3,7 @@
 //! Everything else reads control metadata from here: the engine, the policy defaults,
 //! the IAM policy check of the SAM template and the README's supported-controls table.
 
+use crate::remediate::cloudwatch::{CisMetricAlarm, CIS_ALARMS};
 use crate::remediate::config_recorder::ConfigRecording;
 use crate::remediate::ec2::{
     IngressScope, Ports, RestrictDefaultGroup, RevokeOpenIngress, ADMIN_PORTS, HIGH_RISK_PORTS,
@@ -146,6 +147,33 @@ const INGRESS_ACTIONS: &[&str] = &[
     "ec2:RevokeSecurityGroupIngress",
     "ec2:AuthorizeSecurityGroupIngress",
 ];
+
+const CIS_ALARM_FIX: &str = "Puts the CIS metric filter (`hubfix-<metric>`, pattern from the CIS benchmark) on the multi-region trail's log group (or HUBFIX_CIS_LOG_GROUP), and an alarm on its metric notifying the SNS topic HUBFIX_CIS_ALARM_TOPIC_ARN, else `hubfix-cis-alarms` (created; subscribe responders to it).";
+const CIS_ALARM_ACTIONS: &[&str] = &[
+    "cloudtrail:DescribeTrails",
+    "logs:DescribeMetricFilters",
+    "logs:PutMetricFilter",
+    "logs:DeleteMetricFilter",
+    "cloudwatch:DescribeAlarms",
+    "cloudwatch:PutMetricAlarm",
+    "cloudwatch:DeleteAlarms",
+    "sns:GetTopicAttributes",
+    "sns:CreateTopic",
+    "sns:DeleteTopic",
+];
+
+/// A CIS monitoring control: one row of the CIS alarm table.
+const fn cis_alarm_rule(alarm: &'static CisMetricAlarm) -> Rule {
+    Rule {
+        control_id: alarm.control_id,
+        title: alarm.title,
+        resource_type: "AwsAccount",
+        fix: CIS_ALARM_FIX,
+        iam_actions: CIS_ALARM_ACTIONS,
+        disruptive: false,
+        remediation: alarm,
+    }
+}
 
 static RULES: &[Rule] = &[
     Rule {
@@ -609,6 +637,24 @@ static RULES: &[Rule] = &[
         disruptive: true,
         remediation: &ConfigRecording,
     },
+    cis_alarm_rule(&CIS_ALARMS[0]),
+    cis_alarm_rule(&CIS_ALARMS[1]),
+    cis_alarm_rule(&CIS_ALARMS[2]),
+    cis_alarm_rule(&CIS_ALARMS[3]),
+    cis_alarm_rule(&CIS_ALARMS[4]),
+    cis_alarm_rule(&CIS_ALARMS[5]),
+    cis_alarm_rule(&CIS_ALARMS[6]),
+    cis_alarm_rule(&CIS_ALARMS[7]),
+    cis_alarm_rule(&CIS_ALARMS[8]),
+    cis_alarm_rule(&CIS_ALARMS[9]),
+    cis_alarm_rule(&CIS_ALARMS[10]),
+    cis_alarm_rule(&CIS_ALARMS[11]),
+    cis_alarm_rule(&CIS_ALARMS[12]),
+    cis_alarm_rule(&CIS_ALARMS[13]),
+    cis_alarm_rule(&CIS_ALARMS[14]),
+    cis_alarm_rule(&CIS_ALARMS[15]),
+    cis_alarm_rule(&CIS_ALARMS[16]),
+    cis_alarm_rule(&CIS_ALARMS[17]),
 ];
 
 /// Controls whose fix deletes resources: never automatic, whatever the configuration.

@@ -112,7 +112,9 @@ async fn guardduty_1_creates_a_detector_and_undo_deletes_it() {
         auto(FixSettings::default()),
     )
     .await;
-    assert!(outcome.note.contains("created an enabled GuardDuty detector"));
+    assert!(outcome
+        .note
+        .contains("created an enabled GuardDuty detector"));
     let ids = clients.guardduty.list_detectors().send().await.unwrap();
     assert_eq!(ids.detector_ids().len(), 1);
     let steps = undo_outcome(&clients, &outcome).await.unwrap();
@@ -143,7 +145,9 @@ async fn guardduty_1_enables_a_disabled_detector_and_undo_disables_it() {
         auto(FixSettings::default()),
     )
     .await;
-    assert!(outcome.note.contains(&format!("enabled GuardDuty detector {id}")));
+    assert!(outcome
+        .note
+        .contains(&format!("enabled GuardDuty detector {id}")));
     let status = |c: hubfix::aws::Clients, id: String| async move {
         c.guardduty
             .get_detector()

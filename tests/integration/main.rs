@@ -11,6 +11,7 @@ mod faults;
 mod iam_catalogue;
 mod isolate;
 mod logging_catalogue;
+mod monitoring_catalogue;
 mod readme;
 mod reliability;
 mod s3_account;

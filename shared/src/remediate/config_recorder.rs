@@ -103,9 +103,7 @@ impl Remediation for ConfigRecording {
                     .send()
                     .await
                     .map(|_| ())
-                    .map_err(|e| {
-                        FixError::from_sdk("config:PutDeliveryChannel", &c.name, &[], e)
-                    }),
+                    .map_err(|e| FixError::from_sdk("config:PutDeliveryChannel", &c.name, &[], e)),
                 ConfigChange::Start(name) => config
                     .start_configuration_recorder()
                     .configuration_recorder_name(&name)
@@ -343,10 +341,7 @@ async fn read(config: &aws_sdk_config::Client) -> Result<ConfigBefore, FixError>
     })
 }
 
-async fn put_recorder(
-    config: &aws_sdk_config::Client,
-    r: &RecorderState,
-) -> Result<(), FixError> {
+async fn put_recorder(config: &aws_sdk_config::Client, r: &RecorderState) -> Result<(), FixError> {
     let mut group = RecordingGroup::builder()
         .all_supported(r.all_supported)
         .include_global_resource_types(r.include_global);

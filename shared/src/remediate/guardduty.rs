@@ -97,7 +97,9 @@ impl Remediation for GuardDutyDetector {
                     .send()
                     .await
                     .map(|_| ())
-                    .map_err(|e| FixError::from_sdk("guardduty:CreateDetector", "detector", &[], e)),
+                    .map_err(|e| {
+                        FixError::from_sdk("guardduty:CreateDetector", "detector", &[], e)
+                    }),
             }
         })
     }
@@ -131,7 +133,9 @@ impl Remediation for GuardDutyDetector {
                                     e,
                                 )
                             })?;
-                        steps.push(format!("disabled GuardDuty detector {id} in {region} again"));
+                        steps.push(format!(
+                            "disabled GuardDuty detector {id} in {region} again"
+                        ));
                     }
                     DetectorChange::Create => {
                         for d in detectors(gd).await? {

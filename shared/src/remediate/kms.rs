@@ -52,12 +52,10 @@ impl Remediation for KeyRotation {
             let kms = &fix.clients.kms;
             let key = &fix.target.name;
             let resource = format!("KMS key {key}");
-            let described = kms
-                .describe_key()
-                .key_id(key)
-                .send()
-                .await
-                .map_err(|e| FixError::from_sdk("kms:DescribeKey", &resource, NO_SUCH_KEY, e))?;
+            let described =
+                kms.describe_key().key_id(key).send().await.map_err(|e| {
+                    FixError::from_sdk("kms:DescribeKey", &resource, NO_SUCH_KEY, e)
+                })?;
             let meta = described
                 .key_metadata()
                 .ok_or_else(|| FixError::Target(format!("{resource} has no metadata")))?;

@@ -2,6 +2,7 @@
 //! before-state. One module per AWS service; the pure decisions are separate from the
 //! SDK calls so they can be unit-tested.
 
+pub mod cloudwatch;
 pub mod config_recorder;
 pub mod ec2;
 pub mod ec2_config;
