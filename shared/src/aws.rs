@@ -67,6 +67,20 @@ pub struct Clients {
     pub codebuild: aws_sdk_codebuild::Client,
     /// Elastic Load Balancing (Application, Network and Gateway Load Balancers).
     pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
+    /// KMS.
+    pub kms: aws_sdk_kms::Client,
+    /// GuardDuty.
+    pub guardduty: aws_sdk_guardduty::Client,
+    /// AWS Config.
+    pub config: aws_sdk_config::Client,
+    /// CloudTrail.
+    pub cloudtrail: aws_sdk_cloudtrail::Client,
+    /// CloudWatch (alarms).
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    /// CloudWatch Logs (metric filters).
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+    /// Systems Manager (Automation runbooks).
+    pub ssm: aws_sdk_ssm::Client,
 }
 
 impl Clients {
@@ -96,6 +110,13 @@ impl Clients {
             secretsmanager: aws_sdk_secretsmanager::Client::new(config),
             codebuild: aws_sdk_codebuild::Client::new(config),
             elbv2: aws_sdk_elasticloadbalancingv2::Client::new(config),
+            kms: aws_sdk_kms::Client::new(config),
+            guardduty: aws_sdk_guardduty::Client::new(config),
+            config: aws_sdk_config::Client::new(config),
+            cloudtrail: aws_sdk_cloudtrail::Client::new(config),
+            cloudwatch: aws_sdk_cloudwatch::Client::new(config),
+            logs: aws_sdk_cloudwatchlogs::Client::new(config),
+            ssm: aws_sdk_ssm::Client::new(config),
         }
     }
 }

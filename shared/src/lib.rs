@@ -14,6 +14,7 @@
 
 pub mod audit;
 pub mod aws;
+pub mod catalogue_settings;
 pub mod control;
 pub mod engine;
 pub mod error;

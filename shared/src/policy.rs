@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
+pub use crate::catalogue_settings::CatalogueSettings;
 use crate::registry::{self, Rule};
 
 /// Default tag key that exempts a resource from hubfix.
@@ -115,6 +116,8 @@ pub struct FixSettings {
     /// The account password policy hubfix sets (`IAM.7`, `IAM.10`-`IAM.17`); existing
     /// stronger settings are kept.
     pub password: PasswordSettings,
+    /// Settings of the logging and monitoring rules and of SSM runbooks.
+    pub catalogue: CatalogueSettings,
     /// The time age-based rules measure against; `None` is the system clock (tests fix
     /// it, because the emulator cannot backdate credentials).
     pub now: Option<std::time::SystemTime>,
@@ -170,6 +173,7 @@ impl Default for FixSettings {
             flow_log_role_arn: None,
             public_ports: vec![80, 443],
             password: PasswordSettings::default(),
+            catalogue: CatalogueSettings::default(),
             now: None,
             sns_kms_key: None,
             sqs_kms_key: None,
@@ -384,8 +388,9 @@ impl Policy {
         if let Some(v) = get(ENV_DRY_RUN) {
             policy.dry_run = parse_bool(&v).map_err(|r| ConfigError::new(ENV_DRY_RUN, r))?;
         }
+        policy.settings.catalogue = CatalogueSettings::from_lookup(&get)?;
         if let Some(v) = get(ENV_MODES) {
-            policy.modes = parse_modes(&v)?;
+            policy.modes = parse_modes(&v, &policy.settings.catalogue)?;
         }
         if let Some(v) = get(ENV_DEFAULT_MODE) {
             policy.default_mode = Some(
@@ -752,7 +757,10 @@ fn parse_bool(v: &str) -> Result<bool, String> {
     }
 }
 
-fn parse_modes(v: &str) -> Result<BTreeMap<String, Mode>, ConfigError> {
+fn parse_modes(
+    v: &str,
+    catalogue: &CatalogueSettings,
+) -> Result<BTreeMap<String, Mode>, ConfigError> {
     let mut modes = BTreeMap::new();
     for entry in v.split(',').map(str::trim).filter(|e| !e.is_empty()) {
         let (control, mode) = entry.split_once('=').ok_or_else(|| {
@@ -762,7 +770,7 @@ fn parse_modes(v: &str) -> Result<BTreeMap<String, Mode>, ConfigError> {
             )
         })?;
         let control = control.trim();
-        if registry::rule(control).is_none() {
+        if registry::rule(control).is_none() && !catalogue.runbooks.contains_key(control) {
             return Err(ConfigError::new(
                 ENV_MODES,
                 format!("`{control}` is not a control hubfix supports (see `hubfix rules`)"),

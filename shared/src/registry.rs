@@ -3,7 +3,9 @@
 //! Everything else reads control metadata from here: the engine, the policy defaults,
 //! the IAM policy check of the SAM template and the README's supported-controls table.
 
+use crate::remediate::cloudwatch::{CisMetricAlarm, CIS_ALARMS};
 use crate::remediate::codebuild::PlaintextCredentials;
+use crate::remediate::config_recorder::ConfigRecording;
 use crate::remediate::dynamodb::PointInTimeRecovery;
 use crate::remediate::ec2::{
     IngressScope, Ports, RestrictDefaultGroup, RevokeOpenIngress, ADMIN_PORTS, HIGH_RISK_PORTS,
@@ -14,11 +16,13 @@ use crate::remediate::ec2_config::{
 };
 use crate::remediate::ecr::{ScanOnPush, TagImmutability};
 use crate::remediate::elb::{DeletionProtection, HttpsRedirect};
+use crate::remediate::guardduty::GuardDutyDetector;
 use crate::remediate::iam::{
     AccountPasswordPolicy, CredentialRule, Credentials, ExpiredServerCertificates,
     ExternalAccessAnalyzer, PoliciesThroughGroups, SupportRole,
 };
 use crate::remediate::isolate::IsolateInstance;
+use crate::remediate::kms::KeyRotation;
 use crate::remediate::lambda_fn::PublicInvoke;
 use crate::remediate::manual::{
     Manual, EBS_VOLUME_ENCRYPTION, EFS_ENCRYPTION, RDS_INSTANCE_ENCRYPTION, RDS_SNAPSHOT_ENCRYPTION,
@@ -194,6 +198,33 @@ const INGRESS_ACTIONS: &[&str] = &[
     "ec2:RevokeSecurityGroupIngress",
     "ec2:AuthorizeSecurityGroupIngress",
 ];
+
+const CIS_ALARM_FIX: &str = "Puts the CIS metric filter (`hubfix-<metric>`, pattern from the CIS benchmark) on the multi-region trail's log group (or HUBFIX_CIS_LOG_GROUP), and an alarm on its metric notifying the SNS topic HUBFIX_CIS_ALARM_TOPIC_ARN, else `hubfix-cis-alarms` (created; subscribe responders to it).";
+const CIS_ALARM_ACTIONS: &[&str] = &[
+    "cloudtrail:DescribeTrails",
+    "logs:DescribeMetricFilters",
+    "logs:PutMetricFilter",
+    "logs:DeleteMetricFilter",
+    "cloudwatch:DescribeAlarms",
+    "cloudwatch:PutMetricAlarm",
+    "cloudwatch:DeleteAlarms",
+    "sns:GetTopicAttributes",
+    "sns:CreateTopic",
+    "sns:DeleteTopic",
+];
+
+/// A CIS monitoring control: one row of the CIS alarm table.
+const fn cis_alarm_rule(alarm: &'static CisMetricAlarm) -> Rule {
+    Rule {
+        control_id: alarm.control_id,
+        title: alarm.title,
+        resource_type: "AwsAccount",
+        fix: CIS_ALARM_FIX,
+        iam_actions: CIS_ALARM_ACTIONS,
+        disruptive: false,
+        remediation: alarm,
+    }
+}
 
 static RULES: &[Rule] = &[
     Rule {
@@ -828,6 +859,77 @@ static RULES: &[Rule] = &[
         "AwsEfsFileSystem",
         &EFS_ENCRYPTION,
     ),
+    Rule {
+        control_id: "KMS.4",
+        title: "AWS KMS key rotation should be enabled",
+        resource_type: "AwsKmsKey",
+        fix: "Turns on automatic yearly rotation of the symmetric customer managed key (old key material stays usable for decryption).",
+        iam_actions: &[
+            "kms:DescribeKey",
+            "kms:ListResourceTags",
+            "kms:GetKeyRotationStatus",
+            "kms:EnableKeyRotation",
+            "kms:DisableKeyRotation",
+        ],
+        disruptive: false,
+        remediation: &KeyRotation,
+    },
+    Rule {
+        control_id: "GuardDuty.1",
+        title: "GuardDuty should be enabled",
+        resource_type: "AwsAccount",
+        fix: "Enables the region's GuardDuty detector, or creates an enabled one (tagged `hubfix:created`) when there is none.",
+        iam_actions: &[
+            "guardduty:ListDetectors",
+            "guardduty:GetDetector",
+            "guardduty:CreateDetector",
+            "guardduty:UpdateDetector",
+            "guardduty:DeleteDetector",
+            "guardduty:TagResource",
+            "iam:CreateServiceLinkedRole",
+        ],
+        disruptive: true,
+        remediation: &GuardDutyDetector,
+    },
+    Rule {
+        control_id: "Config.1",
+        title: "AWS Config should be enabled and use the service-linked role for resource recording",
+        resource_type: "AwsAccount",
+        fix: "Sets the region's Config recorder to record all resource types (creating `default` with the configured role, else the service-linked role), creates a delivery channel to the configured bucket (HUBFIX_CONFIG_BUCKET) when there is none, and starts recording.",
+        iam_actions: &[
+            "config:DescribeConfigurationRecorders",
+            "config:DescribeConfigurationRecorderStatus",
+            "config:DescribeDeliveryChannels",
+            "config:PutConfigurationRecorder",
+            "config:PutDeliveryChannel",
+            "config:StartConfigurationRecorder",
+            "config:StopConfigurationRecorder",
+            "config:DeleteDeliveryChannel",
+            "config:DeleteConfigurationRecorder",
+            "iam:PassRole",
+            "iam:CreateServiceLinkedRole",
+        ],
+        disruptive: true,
+        remediation: &ConfigRecording,
+    },
+    cis_alarm_rule(&CIS_ALARMS[0]),
+    cis_alarm_rule(&CIS_ALARMS[1]),
+    cis_alarm_rule(&CIS_ALARMS[2]),
+    cis_alarm_rule(&CIS_ALARMS[3]),
+    cis_alarm_rule(&CIS_ALARMS[4]),
+    cis_alarm_rule(&CIS_ALARMS[5]),
+    cis_alarm_rule(&CIS_ALARMS[6]),
+    cis_alarm_rule(&CIS_ALARMS[7]),
+    cis_alarm_rule(&CIS_ALARMS[8]),
+    cis_alarm_rule(&CIS_ALARMS[9]),
+    cis_alarm_rule(&CIS_ALARMS[10]),
+    cis_alarm_rule(&CIS_ALARMS[11]),
+    cis_alarm_rule(&CIS_ALARMS[12]),
+    cis_alarm_rule(&CIS_ALARMS[13]),
+    cis_alarm_rule(&CIS_ALARMS[14]),
+    cis_alarm_rule(&CIS_ALARMS[15]),
+    cis_alarm_rule(&CIS_ALARMS[16]),
+    cis_alarm_rule(&CIS_ALARMS[17]),
 ];
 
 /// Controls whose fix deletes resources: never automatic, whatever the configuration.

@@ -13,6 +13,8 @@ mod events;
 mod faults;
 mod iam_catalogue;
 mod isolate;
+mod logging_catalogue;
+mod monitoring_catalogue;
 mod rds_catalogue;
 mod readme;
 mod reliability;

@@ -2,14 +2,18 @@
 //! before-state. One module per AWS service; the pure decisions are separate from the
 //! SDK calls so they can be unit-tested.
 
+pub mod cloudwatch;
 pub mod codebuild;
+pub mod config_recorder;
 pub mod dynamodb;
 pub mod ec2;
 pub mod ec2_config;
 pub mod ecr;
 pub mod elb;
+pub mod guardduty;
 pub mod iam;
 pub mod isolate;
+pub mod kms;
 pub mod lambda_fn;
 pub mod manual;
 pub mod messaging;
@@ -34,6 +38,9 @@ use crate::error::FixError;
 use crate::finding::Finding;
 use crate::policy::FixSettings;
 use crate::registry::Rule;
+
+/// Tag hubfix puts on what it creates, so that an undo deletes only its own.
+pub const CREATED_BY_TAG: &str = "hubfix:created";
 
 /// The future a remediation step returns.
 pub type FixFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, FixError>> + Send + 'a>>;

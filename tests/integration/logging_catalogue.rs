@@ -1,0 +1,331 @@
+//! The logging catalogue, part one (KMS.4, GuardDuty.1, Config.1): each fix against
+//! the emulator, read back, recorded on the finding, and undone.
+
+use hubfix::policy::{FixSettings, Mode};
+use hubfix::remediate::config_recorder::CONFIG_NAME;
+use hubfix::{Outcome, OutcomeKind, Policy};
+use hubfix_tests::{run_event, undo_outcome, undo_outcome_with, unique, Emulator, ACCOUNT};
+
+/// Every control in auto mode, with these settings.
+pub(crate) fn auto(settings: FixSettings) -> Policy {
+    Policy {
+        default_mode: Some(Mode::Auto),
+        settings,
+        ..Policy::default()
+    }
+}
+
+pub(crate) fn account() -> String {
+    format!("AWS::::Account:{ACCOUNT}")
+}
+
+/// Runs an event and checks the fix was made and the finding resolved.
+pub(crate) async fn remediated(
+    emulator: &Emulator,
+    clients: &hubfix::aws::Clients,
+    file: &str,
+    resource: &str,
+    policy: Policy,
+) -> Outcome {
+    let (outcome, status, note) = run_event(emulator, clients, file, resource, policy).await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED", "{note}");
+    outcome
+}
+
+#[tokio::test]
+async fn kms_4_rotation_is_enabled_and_undone() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let key = clients.kms.create_key().send().await.unwrap();
+    let meta = key.key_metadata().unwrap();
+    let arn = meta.arn().unwrap().to_owned();
+    let id = meta.key_id().to_owned();
+    let outcome = remediated(
+        &emulator,
+        &clients,
+        "kms-4-imported.json",
+        &arn,
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert!(outcome.note.contains("enabled automatic key rotation"));
+    let rotation = |c: hubfix::aws::Clients, id: String| async move {
+        c.kms
+            .get_key_rotation_status()
+            .key_id(id)
+            .send()
+            .await
+            .unwrap()
+            .key_rotation_enabled()
+    };
+    assert!(rotation(clients.clone(), id.clone()).await);
+    let (again, _, _) = run_event(
+        &emulator,
+        &clients,
+        "kms-4-imported.json",
+        &arn,
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(again.kind, OutcomeKind::AlreadyCompliant);
+    let steps = undo_outcome(&clients, &outcome).await.unwrap();
+    assert_eq!(steps.len(), 1, "{steps:?}");
+    assert!(!rotation(clients.clone(), id).await);
+}
+
+#[tokio::test]
+async fn kms_4_rejects_keys_of_other_accounts() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "kms-4-imported.json",
+        "arn:aws:kms:us-east-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Failed);
+    assert_eq!(status, "NOTIFIED");
+    assert!(note.contains("not a KMS key ARN"), "{note}");
+}
+
+#[tokio::test]
+async fn guardduty_1_creates_a_detector_and_undo_deletes_it() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let (refused, _, note) = run_event(
+        &emulator,
+        &clients,
+        "guardduty-1-imported.json",
+        &account(),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(refused.kind, OutcomeKind::Refused, "approval-only: {note}");
+    let outcome = remediated(
+        &emulator,
+        &clients,
+        "guardduty-1-imported.json",
+        &account(),
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert!(outcome
+        .note
+        .contains("created an enabled GuardDuty detector"));
+    let ids = clients.guardduty.list_detectors().send().await.unwrap();
+    assert_eq!(ids.detector_ids().len(), 1);
+    let steps = undo_outcome(&clients, &outcome).await.unwrap();
+    assert_eq!(steps.len(), 1, "{steps:?}");
+    let ids = clients.guardduty.list_detectors().send().await.unwrap();
+    assert!(ids.detector_ids().is_empty());
+}
+
+#[tokio::test]
+async fn guardduty_1_enables_a_disabled_detector_and_undo_disables_it() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let id = clients
+        .guardduty
+        .create_detector()
+        .enable(false)
+        .send()
+        .await
+        .unwrap()
+        .detector_id()
+        .unwrap()
+        .to_owned();
+    let outcome = remediated(
+        &emulator,
+        &clients,
+        "guardduty-1-imported.json",
+        &account(),
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert!(outcome
+        .note
+        .contains(&format!("enabled GuardDuty detector {id}")));
+    let status = |c: hubfix::aws::Clients, id: String| async move {
+        c.guardduty
+            .get_detector()
+            .detector_id(id)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .unwrap()
+            .as_str()
+            .to_owned()
+    };
+    assert_eq!(status(clients.clone(), id.clone()).await, "ENABLED");
+    undo_outcome(&clients, &outcome).await.unwrap();
+    assert_eq!(status(clients.clone(), id).await, "DISABLED");
+}
+
+fn config_settings(bucket: &str) -> FixSettings {
+    let mut settings = FixSettings::default();
+    settings.catalogue.config_bucket = Some(bucket.to_owned());
+    settings
+}
+
+#[tokio::test]
+async fn config_1_without_a_bucket_is_refused_with_a_note() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "config-1-imported.json",
+        &account(),
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Refused, "{note}");
+    assert_eq!(status, "NOTIFIED");
+    assert!(note.contains("HUBFIX_CONFIG_BUCKET"), "{note}");
+}
+
+#[tokio::test]
+async fn config_1_records_all_resources_delivers_and_starts_then_undoes() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let bucket = unique("config-delivery");
+    clients
+        .s3
+        .create_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .unwrap();
+    let settings = config_settings(&bucket);
+    let outcome = remediated(
+        &emulator,
+        &clients,
+        "config-1-imported.json",
+        &account(),
+        auto(settings.clone()),
+    )
+    .await;
+    assert_eq!(outcome.changes.len(), 3, "{:?}", outcome.changes);
+    let recorders = clients
+        .config
+        .describe_configuration_recorders()
+        .send()
+        .await
+        .unwrap();
+    let recorder = &recorders.configuration_recorders()[0];
+    assert_eq!(recorder.name(), Some(CONFIG_NAME));
+    assert!(recorder.recording_group().unwrap().all_supported());
+    assert!(recorder
+        .role_arn()
+        .unwrap()
+        .ends_with("AWSServiceRoleForConfig"));
+    let status = clients
+        .config
+        .describe_configuration_recorder_status()
+        .send()
+        .await
+        .unwrap();
+    assert!(status.configuration_recorders_status()[0].recording());
+    let channels = clients
+        .config
+        .describe_delivery_channels()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        channels.delivery_channels()[0].s3_bucket_name(),
+        Some(bucket.as_str())
+    );
+
+    let steps = undo_outcome_with(&clients, &outcome, &settings)
+        .await
+        .unwrap();
+    assert_eq!(steps.len(), 3, "{steps:?}");
+    let recorders = clients
+        .config
+        .describe_configuration_recorders()
+        .send()
+        .await
+        .unwrap();
+    assert!(recorders.configuration_recorders().is_empty());
+}
+
+#[tokio::test]
+async fn config_1_widens_an_existing_recorder_and_starts_it() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let role = format!("arn:aws:iam::{ACCOUNT}:role/config-recorder");
+    clients
+        .config
+        .put_configuration_recorder()
+        .configuration_recorder(
+            aws_sdk_config::types::ConfigurationRecorder::builder()
+                .name("org-recorder")
+                .role_arn(&role)
+                .recording_group(
+                    aws_sdk_config::types::RecordingGroup::builder()
+                        .all_supported(false)
+                        .include_global_resource_types(false)
+                        .resource_types(aws_sdk_config::types::ResourceType::S3Bucket)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let bucket = unique("config-existing");
+    clients
+        .s3
+        .create_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .unwrap();
+    clients
+        .config
+        .put_delivery_channel()
+        .delivery_channel(
+            aws_sdk_config::types::DeliveryChannel::builder()
+                .name("org-channel")
+                .s3_bucket_name(&bucket)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let outcome = remediated(
+        &emulator,
+        &clients,
+        "config-1-imported.json",
+        &account(),
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(outcome.changes.len(), 2, "{:?}", outcome.changes);
+    let recorders = clients
+        .config
+        .describe_configuration_recorders()
+        .send()
+        .await
+        .unwrap();
+    let recorder = &recorders.configuration_recorders()[0];
+    assert_eq!(recorder.role_arn(), Some(role.as_str()), "role kept");
+    assert!(recorder.recording_group().unwrap().all_supported());
+    undo_outcome(&clients, &outcome).await.unwrap();
+    let recorders = clients
+        .config
+        .describe_configuration_recorders()
+        .send()
+        .await
+        .unwrap();
+    let group = recorders.configuration_recorders()[0]
+        .recording_group()
+        .unwrap();
+    assert!(!group.all_supported());
+    assert_eq!(group.resource_types().len(), 1);
+}
