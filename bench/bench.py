@@ -354,42 +354,46 @@ def wait_for_response(port: int, event: dict) -> dict:
             time.sleep(0.002)
 
 
-def cold_starts(bins: Path) -> dict:
+def cold_starts(bins: Path, repeats: int = 5) -> dict:
     """Process start to first response, and peak RSS, of each function binary: with a
     real event (the function handles one finding against the emulator: several API
-    calls), the same kind of event again once warm, and, in a second fresh process, an
+    calls), the same kind of event again once warm, and, in another fresh process, an
     event that needs no API call (its one finding has no ProductArn: refused as
-    malformed, nothing recorded), which is the start-up alone (RIE included)."""
+    malformed, nothing recorded), which is the start-up alone (RIE included). Each
+    `repeats` times with fresh processes; the median, with the range."""
     results = {}
     for name, event_file in [("auto-remediate", "s3-8-imported.json"), ("custom-action", "custom-action-dryrun.json")]:
         emu = Emulator()
         try:
-            names, findings = seed(emu, "s3", 2)
+            names, findings = seed(emu, "s3", 2 * repeats)
             template = json.loads((ROOT / "events" / event_file).read_text())
 
             def event(finding: dict) -> dict:
                 return {**template, "detail": {**template["detail"], "findings": [finding]}}
 
             new = [{**f, "Workflow": {"Status": "NEW"}} for f in findings]
-            no_call = {k: v for k, v in new[0].items() if k != "ProductArn"}
-            proc, port, started = start_function(bins / name, emu)
-            wait_for_response(port, event(no_call))
-            start_only = time.perf_counter() - started
-            proc.kill()
-            proc.wait()
+            samples: dict[str, list[float]] = {"first_response_ms": [], "warm_response_ms": [],
+                                               "no_call_first_response_ms": [], "peak_rss_mb": []}
+            for i in range(repeats):
+                no_call = {k: v for k, v in new[2 * i].items() if k != "ProductArn"}
+                proc, port, started = start_function(bins / name, emu)
+                wait_for_response(port, event(no_call))
+                samples["no_call_first_response_ms"].append((time.perf_counter() - started) * 1000)
+                proc.kill()
+                proc.wait()
 
-            proc, port, started = start_function(bins / name, emu)
-            response = wait_for_response(port, event(new[0]))
-            first = time.perf_counter() - started
-            again = time.perf_counter()
-            invoke(port, event(new[1]))
-            warm = time.perf_counter() - again
-            rss = peak_rss_of_children(proc.pid)
-            proc.kill()
-            proc.wait()
-            results[name] = {"first_response_ms": first * 1000, "warm_response_ms": warm * 1000,
-                             "no_call_first_response_ms": start_only * 1000, "peak_rss_mb": rss,
-                             "summary": response.get("summary")}
+                proc, port, started = start_function(bins / name, emu)
+                response = wait_for_response(port, event(new[2 * i]))
+                samples["first_response_ms"].append((time.perf_counter() - started) * 1000)
+                again = time.perf_counter()
+                invoke(port, event(new[2 * i + 1]))
+                samples["warm_response_ms"].append((time.perf_counter() - again) * 1000)
+                samples["peak_rss_mb"].append(peak_rss_of_children(proc.pid))
+                proc.kill()
+                proc.wait()
+            results[name] = {key: sorted(v)[len(v) // 2] for key, v in samples.items()}
+            results[name]["range"] = {key: [min(v), max(v)] for key, v in samples.items()}
+            results[name]["summary"] = response.get("summary")
         finally:
             emu.close()
     return results
@@ -471,11 +475,12 @@ def markdown(results: dict) -> str:
                     ratio = f"{c['wall_s'] / h['wall_s']:.1f}x, {c['cpu_s'] / h['cpu_s']:.1f}x, {c['peak_rss_mb'] / h['peak_rss_mb']:.1f}x"
                     over = f"+{(h['wall_s'] / b['wall_s'] - 1) * 100:.0f}% ({(h['wall_s'] - b['wall_s']) / int(n) * 1000:.1f} ms)"
                 lines.append(f"| {names[kind]} | {n} | {name} | {r['wall_s']:.2f} | {r['cpu_s']:.2f} | {r['peak_rss_mb']:.1f} | {ratio} | {over} |")
-    lines += ["", "| Function | First response to a real event (process start to response) | Same event, warm | First response to an event needing no API call | Peak RSS |",
+    lines += ["", "| Function (median of fresh processes, range) | First response to a real event (process start to response) | Same event, warm | First response to an event needing no API call | Peak RSS |",
               "|---|---|---|---|---|"]
     for name, r in results["cold_start"].items():
-        lines.append(f"| {name} | {r['first_response_ms']:.0f} ms | {r['warm_response_ms']:.0f} ms | "
-                     f"{r['no_call_first_response_ms']:.0f} ms | {r['peak_rss_mb']:.1f} MB |")
+        span = lambda key, unit, fmt: (f"{r[key]:{fmt}} {unit}" + (f" ({r['range'][key][0]:{fmt}}–{r['range'][key][1]:{fmt}})" if "range" in r else ""))
+        lines.append(f"| {name} | {span('first_response_ms', 'ms', '.0f')} | {span('warm_response_ms', 'ms', '.0f')} | "
+                     f"{span('no_call_first_response_ms', 'ms', '.0f')} | {span('peak_rss_mb', 'MB', '.1f')} |")
     lines += ["", "| Findings in one event | ms per event | ms per finding |", "|---|---|---|"]
     for k, r in results["scaling"].items():
         lines.append(f"| {k} | {r['ms']:.0f} | {r['ms'] / int(k):.1f} |")
