@@ -783,15 +783,19 @@ fn with_reports(changes: &str, reports: &[String]) -> String {
     }
 }
 
+/// What a note is about. The finding names its resource, so the note names it only when
+/// the finding names several of the rule's type; notes of the same fix are then the same
+/// text and are recorded together (one `BatchUpdateFindings` call for up to 100
+/// findings, well inside Security Hub's rate limit for that call).
 fn subject(control: &str, target: &Target) -> String {
-    let mut s = format!("{control} on {}", target.resource_id);
     if target.candidates > 1 {
-        s.push_str(&format!(
-            " (first of {} resources of that type in the finding)",
-            target.candidates
-        ));
+        format!(
+            "{control} on {} (first of {} resources of that type in the finding)",
+            target.resource_id, target.candidates
+        )
+    } else {
+        control.to_owned()
     }
-    s
 }
 
 fn base_outcome(f: &Finding) -> Outcome {
@@ -859,6 +863,24 @@ mod tests {
     use super::*;
     use crate::finding::parse_finding;
     use serde_json::json;
+
+    #[test]
+    fn notes_name_the_resource_only_when_the_finding_names_several() {
+        let mut target = Target {
+            account: "111122223333".into(),
+            region: "us-east-1".into(),
+            partition: "aws".into(),
+            resource_id: "arn:aws:s3:::b".into(),
+            name: "b".into(),
+            candidates: 1,
+        };
+        assert_eq!(subject("S3.8", &target), "S3.8");
+        target.candidates = 3;
+        assert_eq!(
+            subject("S3.8", &target),
+            "S3.8 on arn:aws:s3:::b (first of 3 resources of that type in the finding)"
+        );
+    }
 
     fn finding(workflow: &str, record: &str, compliance: Option<&str>) -> Finding {
         let mut v = json!({
