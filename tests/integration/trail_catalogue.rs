@@ -178,6 +178,15 @@ async fn cloudtrail_1_undo_keeps_a_log_bucket_that_holds_logs() {
     )
     .await;
     let bucket = trail_bucket_name(ACCOUNT, REGION);
+    // A log file as CloudTrail delivers it. The emulator speaks plain HTTP, which the
+    // bucket's TLS-only policy refuses (as S3 would): the policy goes first.
+    clients
+        .s3
+        .delete_bucket_policy()
+        .bucket(&bucket)
+        .send()
+        .await
+        .unwrap();
     clients
         .s3
         .put_object()
@@ -616,6 +625,18 @@ async fn cloudtrail_7_access_logs_the_trail_bucket_once_a_log_bucket_is_configur
         .s3
         .create_bucket()
         .bucket(&log_bucket)
+        .send()
+        .await
+        .unwrap();
+    // S3 delivers access logs only to a bucket whose policy lets the logging service write.
+    let delivery = serde_json::json!({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
+        "Action": ["s3:PutObject"], "Resource": format!("arn:aws:s3:::{log_bucket}/*")}]});
+    clients
+        .s3
+        .put_bucket_policy()
+        .bucket(&log_bucket)
+        .policy(delivery.to_string())
         .send()
         .await
         .unwrap();
