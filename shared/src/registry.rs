@@ -3,6 +3,10 @@
 //! Everything else reads control metadata from here: the engine, the policy defaults,
 //! the IAM policy check of the SAM template and the README's supported-controls table.
 
+use crate::remediate::cloudtrail::{
+    CloudWatchDelivery, LogFileValidation, MultiRegionTrail, S3DataEvents, TrailBucket,
+    TrailEncryption,
+};
 use crate::remediate::cloudwatch::{CisMetricAlarm, CIS_ALARMS};
 use crate::remediate::codebuild::PlaintextCredentials;
 use crate::remediate::config_recorder::ConfigRecording;
@@ -37,6 +41,7 @@ use crate::remediate::s3_bucket::{
 };
 use crate::remediate::s3_policy::{DenyInsecureTransport, RestrictCrossAccountGrants};
 use crate::remediate::secrets::SecretRotation;
+use crate::remediate::trail_model::S3Access;
 use crate::remediate::Remediation;
 
 /// One supported control.
@@ -213,6 +218,31 @@ const CIS_ALARM_ACTIONS: &[&str] = &[
     "sns:DeleteTopic",
 ];
 
+const DATA_EVENTS_FIX: &str = "Adds an event selector of S3 object-level events of every bucket (`arn:aws:s3`) to the region's multi-region trail (an advanced selector when the trail uses advanced ones), keeping every selector it has; undo removes only that selector.";
+const DATA_EVENTS_ACTIONS: &[&str] = &[
+    "cloudtrail:DescribeTrails",
+    "cloudtrail:GetTrailStatus",
+    "cloudtrail:GetEventSelectors",
+    "cloudtrail:PutEventSelectors",
+];
+
+/// CIS 1.4.0 3.10 and 3.11: S3 object-level logging, which Security Hub does not check.
+const fn data_events_rule(
+    control_id: &'static str,
+    title: &'static str,
+    remediation: &'static S3DataEvents,
+) -> Rule {
+    Rule {
+        control_id,
+        title,
+        resource_type: "AwsAccount",
+        fix: DATA_EVENTS_FIX,
+        iam_actions: DATA_EVENTS_ACTIONS,
+        disruptive: true,
+        remediation,
+    }
+}
+
 /// A CIS monitoring control: one row of the CIS alarm table.
 const fn cis_alarm_rule(alarm: &'static CisMetricAlarm) -> Rule {
     Rule {
@@ -332,6 +362,16 @@ static RULES: &[Rule] = &[
         disruptive: true,
         remediation: &PoliciesThroughGroups,
     },
+    data_events_rule(
+        "CIS.3.10",
+        "Ensure that Object-level logging for write events is enabled for S3 bucket (CIS 1.4.0 3.10)",
+        &S3DataEvents(S3Access::Write),
+    ),
+    data_events_rule(
+        "CIS.3.11",
+        "Ensure that Object-level logging for read events is enabled for S3 bucket (CIS 1.4.0 3.11)",
+        &S3DataEvents(S3Access::Read),
+    ),
     Rule {
         control_id: "S3.1",
         title: "S3 general purpose buckets should have block public access settings enabled",
@@ -911,6 +951,128 @@ static RULES: &[Rule] = &[
         ],
         disruptive: true,
         remediation: &ConfigRecording,
+    },
+    Rule {
+        control_id: "CloudTrail.1",
+        title: "CloudTrail should be enabled and configured with at least one multi-Region trail that includes read and write management events",
+        resource_type: "AwsAccount",
+        fix: "Starts a stopped multi-region trail that logs read and write management events; when there is none, creates `hubfix-trail` (multi-region, log file validation, the HUBFIX_TRAIL_KMS_KEY key when set) with a dedicated bucket `hubfix-cloudtrail-<account>-<region>` (Block Public Access, encrypted, TLS-only policy admitting only the trail, access-logged when HUBFIX_S3_ACCESS_LOG_BUCKET is set), all tagged `hubfix:created`.",
+        iam_actions: &[
+            "cloudtrail:DescribeTrails",
+            "cloudtrail:GetTrailStatus",
+            "cloudtrail:GetEventSelectors",
+            "cloudtrail:CreateTrail",
+            "cloudtrail:AddTags",
+            "cloudtrail:ListTags",
+            "cloudtrail:StartLogging",
+            "cloudtrail:StopLogging",
+            "cloudtrail:DeleteTrail",
+            "s3:ListBucket",
+            "s3:CreateBucket",
+            "s3:PutBucketPublicAccessBlock",
+            "s3:PutEncryptionConfiguration",
+            "s3:PutBucketPolicy",
+            "s3:PutBucketTagging",
+            "s3:GetBucketTagging",
+            "s3:PutBucketLogging",
+            "s3:DeleteBucket",
+        ],
+        disruptive: false,
+        remediation: &MultiRegionTrail,
+    },
+    Rule {
+        control_id: "CloudTrail.2",
+        title: "CloudTrail should have encryption at-rest enabled",
+        resource_type: "AwsCloudTrailTrail",
+        fix: "Encrypts the trail's log files with the configured KMS key (HUBFIX_TRAIL_KMS_KEY; its key policy must let CloudTrail use it), else with `alias/hubfix-cloudtrail`, created once with a key policy for CloudTrail and rotation on (kept on undo: the logs need it).",
+        iam_actions: &[
+            "cloudtrail:GetTrail",
+            "cloudtrail:ListTags",
+            "cloudtrail:UpdateTrail",
+            "kms:DescribeKey",
+            "kms:GetKeyPolicy",
+            "kms:CreateKey",
+            "kms:TagResource",
+            "kms:CreateAlias",
+            "kms:EnableKeyRotation",
+        ],
+        disruptive: false,
+        remediation: &TrailEncryption,
+    },
+    Rule {
+        control_id: "CloudTrail.4",
+        title: "CloudTrail log file validation should be enabled",
+        resource_type: "AwsCloudTrailTrail",
+        fix: "Turns on log file validation of the trail.",
+        iam_actions: &["cloudtrail:GetTrail", "cloudtrail:ListTags", "cloudtrail:UpdateTrail"],
+        disruptive: false,
+        remediation: &LogFileValidation,
+    },
+    Rule {
+        control_id: "CloudTrail.5",
+        title: "CloudTrail trails should be integrated with Amazon CloudWatch Logs",
+        resource_type: "AwsCloudTrailTrail",
+        fix: "Makes the trail deliver to the log group HUBFIX_TRAIL_LOG_GROUP (default `hubfix-cloudtrail`, created with a year's retention when missing) with the role HUBFIX_TRAIL_LOGS_ROLE_ARN, else `hubfix-cloudtrail-logs` (created: only CloudTrail can assume it, it can only write to that log group).",
+        iam_actions: &[
+            "cloudtrail:GetTrail",
+            "cloudtrail:ListTags",
+            "cloudtrail:UpdateTrail",
+            "logs:DescribeLogGroups",
+            "logs:CreateLogGroup",
+            "logs:TagResource",
+            "logs:PutRetentionPolicy",
+            "logs:ListTagsForResource",
+            "logs:DescribeLogStreams",
+            "logs:DeleteLogGroup",
+            "iam:GetRole",
+            "iam:CreateRole",
+            "iam:TagRole",
+            "iam:PutRolePolicy",
+            "iam:ListRoleTags",
+            "iam:DeleteRolePolicy",
+            "iam:DeleteRole",
+            "iam:PassRole",
+        ],
+        disruptive: true,
+        remediation: &CloudWatchDelivery,
+    },
+    Rule {
+        control_id: "CloudTrail.6",
+        title: "Ensure the S3 bucket used to store CloudTrail logs is not publicly accessible",
+        resource_type: "AwsCloudTrailTrail",
+        fix: "Turns on the Block Public Access settings of the trail's bucket and removes its ACL grants to AllUsers and AuthenticatedUsers (as S3.2).",
+        iam_actions: &[
+            "cloudtrail:GetTrail",
+            "s3:GetBucketPublicAccessBlock",
+            "s3:PutBucketPublicAccessBlock",
+            "s3:GetBucketAcl",
+            "s3:PutBucketAcl",
+            "s3:GetBucketTagging",
+        ],
+        disruptive: false,
+        remediation: &TrailBucket {
+            inner: &BlockPublicReadWrite,
+            control: "CloudTrail.6",
+            needs_log_bucket: false,
+        },
+    },
+    Rule {
+        control_id: "CloudTrail.7",
+        title: "Ensure S3 bucket access logging is enabled on the CloudTrail S3 bucket",
+        resource_type: "AwsCloudTrailTrail",
+        fix: "Turns on server access logging of the trail's bucket to the configured log bucket (HUBFIX_S3_ACCESS_LOG_BUCKET), prefix `<bucket>/` (as S3.9).",
+        iam_actions: &[
+            "cloudtrail:GetTrail",
+            "s3:GetBucketLogging",
+            "s3:PutBucketLogging",
+            "s3:GetBucketTagging",
+        ],
+        disruptive: false,
+        remediation: &TrailBucket {
+            inner: &AccessLogging,
+            control: "CloudTrail.7",
+            needs_log_bucket: true,
+        },
     },
     cis_alarm_rule(&CIS_ALARMS[0]),
     cis_alarm_rule(&CIS_ALARMS[1]),

@@ -24,4 +24,5 @@ mod s3_account;
 mod s3_bucket;
 mod s3_catalogue;
 mod template;
+mod trail_catalogue;
 mod undo;

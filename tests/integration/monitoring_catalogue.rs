@@ -19,6 +19,28 @@ async fn trail_with_log_group(clients: &hubfix::aws::Clients) -> String {
         .send()
         .await
         .unwrap();
+    let trail = format!("arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/org-trail");
+    clients
+        .s3
+        .put_bucket_policy()
+        .bucket(&bucket)
+        .policy(
+            hubfix::remediate::trail_model::trail_bucket_policy("aws", ACCOUNT, &bucket, &trail)
+                .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    clients
+        .iam
+        .create_role()
+        .role_name("trail-logs")
+        .assume_role_policy_document(
+            hubfix::remediate::trail_model::logs_role_trust_policy(ACCOUNT).to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
     let group = unique("cloudtrail-group");
     clients
         .logs

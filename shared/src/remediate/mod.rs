@@ -2,6 +2,7 @@
 //! before-state. One module per AWS service; the pure decisions are separate from the
 //! SDK calls so they can be unit-tested.
 
+pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod codebuild;
 pub mod config_recorder;
@@ -25,6 +26,7 @@ pub mod s3_bucket;
 pub mod s3_policy;
 pub mod secrets;
 pub mod toggle;
+pub mod trail_model;
 
 use std::fmt;
 use std::future::Future;

@@ -2,7 +2,7 @@
 
 from typing import Callable
 
-from . import accessanalyzer, automation, awslambda, cloudwatch, codebuild, ec2, ecr, s3, securityhub
+from . import accessanalyzer, automation, awslambda, cloudtrail, cloudwatch, codebuild, ec2, ecr, s3, securityhub
 
 
 def install() -> None:
@@ -13,6 +13,7 @@ def install() -> None:
     codebuild.install()
     ecr.install()
     awslambda.install()
+    cloudtrail.install()
 
 
 def wsgi(moto_app: Callable) -> Callable:
