@@ -142,7 +142,7 @@ async fn a_runbook_overrides_the_native_rule_and_hubfix_verifies_and_undoes_it()
     assert_eq!(status, "RESOLVED");
     assert!(
         note.contains(&format!(
-            "ran SSM Automation runbook Org-BlockPublicAccess (BucketName={name})"
+            "started SSM Automation runbook Org-BlockPublicAccess (BucketName={name})"
         )),
         "{note}"
     );
@@ -328,4 +328,30 @@ async fn a_control_hubfix_has_no_rule_for_runs_its_runbook_on_approval_only() {
     let undo = undo_outcome_with(&clients, outcome, &settings).await;
     let err = undo.expect_err("hubfix cannot undo what it does not know");
     assert!(err.to_string().contains("cannot be undone"), "{err}");
+}
+
+#[tokio::test]
+async fn a_dry_run_names_the_runbook_and_its_parameters_and_starts_nothing() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    document(&clients, "Org-BlockPublicAccess", BLOCK_PUBLIC_ACCESS).await;
+    let name = bucket(&clients).await;
+    let mut policy = policy_with("S3.8", "Org-BlockPublicAccess", &[("BucketName", "{name}")]);
+    policy.dry_run = true;
+    let (outcome, _, note) = run_event(
+        &emulator,
+        &clients,
+        "s3-8-imported.json",
+        &format!("arn:aws:s3:::{name}"),
+        policy,
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::DryRun, "{note}");
+    assert!(
+        note.contains(&format!(
+            "would have started SSM Automation runbook Org-BlockPublicAccess (BucketName={name})"
+        )),
+        "{note}"
+    );
+    assert!(!blocks_public_access(&clients, &name).await);
 }

@@ -165,7 +165,7 @@ impl Runbook {
             .join(", ");
         Ok(Change::new(
             format!(
-                "ran SSM Automation runbook {} ({shown})",
+                "started SSM Automation runbook {} ({shown})",
                 self.spec.document
             ),
             &run,
