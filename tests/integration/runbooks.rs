@@ -95,6 +95,17 @@ async fn blocks_public_access(clients: &hubfix::aws::Clients, bucket: &str) -> b
     }
 }
 
+/// Runs the S3.8 sample event on bucket `name`: (outcome, workflow status, note).
+async fn s3_8(
+    emulator: &Emulator,
+    clients: &hubfix::aws::Clients,
+    name: &str,
+    policy: Policy,
+) -> (hubfix::Outcome, String, String) {
+    let bucket = format!("arn:aws:s3:::{name}");
+    run_event(emulator, clients, "s3-8-imported.json", &bucket, policy).await
+}
+
 /// Every control automatic, with `control` mapped to `document(parameters)`.
 fn policy_with(control: &str, document: &str, parameters: &[(&str, &str)]) -> Policy {
     let mut runbooks = BTreeMap::new();
@@ -130,14 +141,7 @@ async fn a_runbook_overrides_the_native_rule_and_hubfix_verifies_and_undoes_it()
     let name = bucket(&clients).await;
     let policy = policy_with("S3.8", "Org-BlockPublicAccess", &[("BucketName", "{name}")]);
     let settings = policy.settings.clone();
-    let (outcome, status, note) = run_event(
-        &emulator,
-        &clients,
-        "s3-8-imported.json",
-        &format!("arn:aws:s3:::{name}"),
-        policy,
-    )
-    .await;
+    let (outcome, status, note) = s3_8(&emulator, &clients, &name, policy).await;
     assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
     assert_eq!(status, "RESOLVED");
     assert!(
@@ -173,14 +177,7 @@ async fn a_failed_runbook_is_noted_with_its_execution_and_changes_nothing() {
         "Org-BlockPublicAccess",
         &[("BucketName", "{name}-gone")],
     );
-    let (outcome, status, note) = run_event(
-        &emulator,
-        &clients,
-        "s3-8-imported.json",
-        &format!("arn:aws:s3:::{name}"),
-        policy,
-    )
-    .await;
+    let (outcome, status, note) = s3_8(&emulator, &clients, &name, policy).await;
     assert_eq!(outcome.kind, OutcomeKind::Failed, "{note}");
     assert_eq!(status, "NOTIFIED");
     assert!(
@@ -203,14 +200,7 @@ async fn a_runbook_that_reports_success_without_fixing_fails_verification() {
         "AWSConfigRemediation-ConfigureS3BucketPublicAccessBlock",
         &[("BucketName", "{name}")],
     );
-    let (outcome, status, note) = run_event(
-        &emulator,
-        &clients,
-        "s3-8-imported.json",
-        &format!("arn:aws:s3:::{name}"),
-        policy,
-    )
-    .await;
+    let (outcome, status, note) = s3_8(&emulator, &clients, &name, policy).await;
     assert_eq!(outcome.kind, OutcomeKind::Failed, "{note}");
     assert_eq!(status, "NOTIFIED");
     assert!(note.contains("ended Success"), "{note}");
@@ -223,11 +213,10 @@ async fn a_compliant_resource_starts_no_runbook() {
     let clients = emulator.clients().await;
     let name = bucket(&clients).await;
     let policy = policy_with("S3.8", "Org-DoesNotExist", &[("BucketName", "{name}")]);
-    let (fixed, _, _) = run_event(
+    let (fixed, _, _) = s3_8(
         &emulator,
         &clients,
-        "s3-8-imported.json",
-        &format!("arn:aws:s3:::{name}"),
+        &name,
         Policy {
             default_mode: Some(Mode::Auto),
             ..Policy::default()
@@ -235,14 +224,7 @@ async fn a_compliant_resource_starts_no_runbook() {
     )
     .await;
     assert_eq!(fixed.kind, OutcomeKind::Remediated);
-    let (outcome, _, note) = run_event(
-        &emulator,
-        &clients,
-        "s3-8-imported.json",
-        &format!("arn:aws:s3:::{name}"),
-        policy,
-    )
-    .await;
+    let (outcome, _, note) = s3_8(&emulator, &clients, &name, policy).await;
     assert_eq!(outcome.kind, OutcomeKind::AlreadyCompliant, "{note}");
 }
 
@@ -255,14 +237,7 @@ async fn a_runbook_still_running_at_the_bound_is_noted_and_left_to_ssm() {
     let mut policy = policy_with("S3.8", "Org-BlockPublicAccess", &[("BucketName", "{name}")]);
     // The emulator's executions run for a second; hubfix waits for less.
     policy.settings.catalogue.runbook_wait = Duration::from_millis(300);
-    let (outcome, status, note) = run_event(
-        &emulator,
-        &clients,
-        "s3-8-imported.json",
-        &format!("arn:aws:s3:::{name}"),
-        policy,
-    )
-    .await;
+    let (outcome, status, note) = s3_8(&emulator, &clients, &name, policy).await;
     assert_eq!(outcome.kind, OutcomeKind::Failed, "{note}");
     assert_eq!(status, "NOTIFIED");
     assert!(note.contains("is still InProgress"), "{note}");
@@ -338,14 +313,7 @@ async fn a_dry_run_names_the_runbook_and_its_parameters_and_starts_nothing() {
     let name = bucket(&clients).await;
     let mut policy = policy_with("S3.8", "Org-BlockPublicAccess", &[("BucketName", "{name}")]);
     policy.dry_run = true;
-    let (outcome, _, note) = run_event(
-        &emulator,
-        &clients,
-        "s3-8-imported.json",
-        &format!("arn:aws:s3:::{name}"),
-        policy,
-    )
-    .await;
+    let (outcome, _, note) = s3_8(&emulator, &clients, &name, policy).await;
     assert_eq!(outcome.kind, OutcomeKind::DryRun, "{note}");
     assert!(
         note.contains(&format!(
