@@ -22,5 +22,6 @@ mod report;
 mod s3_account;
 mod s3_bucket;
 mod s3_catalogue;
+mod scan;
 mod template;
 mod undo;
