@@ -56,7 +56,7 @@ bench: venv .venv-bench/.installed
 	cargo build --locked -q --profile measure -p auto-remediate -p custom-action -p hubfix-cli
 	cargo build --locked -q --profile measure -p hubfix-tests --bin bare
 	.venv-bench/bin/python bench/bench.py --bin-dir $(CARGO_TARGET_DIR)/measure --out bench/results.json
-	cargo bench --locked -p hubfix-bench
+	cargo bench --locked --profile measure -p hubfix-bench
 
 .venv-bench/.installed: bench/requirements.txt
 	$(SYSTEM_PY) -m venv .venv-bench

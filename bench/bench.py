@@ -5,14 +5,18 @@ build, reported as times and ratios.
    (S3.8) and N security groups open on SSH (EC2.13); Custodian fixes them with its
    policy (set-public-block, remove-permissions), hubfix from the matching findings
    (the custom-action handler, in-process, through `hubfix invoke`), the bare program with
-   one API call per resource. Each tool gets a fresh emulator with the same resources.
-   Wall time, CPU time and peak resident memory of the tool's process (wait4 rusage).
+   one API call per resource. Each tool gets a fresh emulator with the same resources,
+   its one-off costs already paid (`warm`). Wall time, CPU time (wait4 rusage) and peak
+   resident memory (VmHWM) of the tool's process.
 2. Cold start of each function binary under the Lambda Runtime Interface Emulator: from
-   process start to the first response; peak resident memory of the function.
+   process start to the first response (a real event; an event needing no API call),
+   the same event warm; peak resident memory of the function.
 3. Scaling: one custom-action event with 1, 10 and 100 findings to a warm function.
 4. Binary sizes.
+5. API calls per resource of each tool at N = --calls, by operation, from the emulator
+   behind bench/counting_server.py (not timed).
 
-Usage: python bench/bench.py --bin-dir target/bench --out bench/results.json
+Usage: python bench/bench.py --bin-dir $CARGO_TARGET_DIR/measure --out bench/results.json
 """
 
 from __future__ import annotations
@@ -44,12 +48,15 @@ UNCAPPED = {"HUBFIX_MAX_FIXES_PER_INVOCATION": "100000", "HUBFIX_MAX_FIXES_PER_C
 
 
 class Emulator:
-    """The test bed's emulator (moto + hubfix's extension) on a free loopback port."""
+    """The test bed's emulator (moto + hubfix's extension) on a free loopback port; with
+    `call_log`, behind bench/counting_server.py, which logs every API call it serves."""
 
-    def __init__(self) -> None:
+    def __init__(self, call_log: Path | None = None) -> None:
+        script = ROOT / ("bench/counting_server.py" if call_log else "tests/emulator/server.py")
+        env = {**os.environ, "HUBFIX_BENCH_CALL_LOG": str(call_log)} if call_log else None
         self.proc = subprocess.Popen(
-            [str(EMULATOR_PYTHON), str(ROOT / "tests/emulator/server.py"), "--host", "127.0.0.1", "--port", "0"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            [str(EMULATOR_PYTHON), str(script), "--host", "127.0.0.1", "--port", "0"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
         deadline = time.time() + 90
         while time.time() < deadline:
             line = self.proc.stdout.readline()
@@ -152,7 +159,38 @@ def seed(emu: Emulator, kind: str, n: int) -> tuple[list[str], list[dict]]:
     hub = emu.client("securityhub")
     for i in range(0, len(findings), 100):
         hub.batch_import_findings(Findings=findings[i:i + 100])
+    warm(emu)
     return names, findings
+
+
+def warm(emu: Emulator) -> None:
+    """Has the emulator do, before any measurement, what it does once per process: build
+    the backend of each service the tools touch, and its first error responses. moto
+    builds a backend on its first request; STS's (with IAM's, holding AWS's managed
+    policies) took 0.4 to 1.7 s, EC2's 0.5 s; S3's first error responses (no tags, no
+    Block Public Access: what hubfix and Custodian read first) stalled a burst of
+    concurrent requests for 0.3 s. Whichever tool met them first would pay (hubfix and
+    Custodian ask STS who they are and read what the bare program does not), and AWS
+    has no such cost. The bucket used is deleted again: Custodian lists every bucket."""
+    s3, ec2 = emu.client("s3"), emu.client("ec2")
+    s3.create_bucket(Bucket="hubfix-bench-warm-up")
+    for _ in range(2):
+        emu.client("sts").get_caller_identity()
+        emu.client("securityhub").get_findings(MaxResults=1)
+        ec2.describe_security_groups(MaxResults=5)
+        for read in (s3.get_bucket_tagging, s3.get_public_access_block):
+            try:
+                read(Bucket="hubfix-bench-warm-up")
+            except s3.exceptions.ClientError:
+                pass
+        try:
+            ec2.describe_security_groups(GroupIds=["sg-00000000000000000"])
+        except ec2.exceptions.ClientError:
+            pass
+    s3.put_public_access_block(Bucket="hubfix-bench-warm-up", PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+    s3.delete_public_access_block(Bucket="hubfix-bench-warm-up")
+    s3.delete_bucket(Bucket="hubfix-bench-warm-up")
 
 
 def custom_action_events(findings: list[dict], directory: Path) -> list[Path]:
@@ -202,10 +240,12 @@ def custodian_policy(kind: str, n: int) -> str:
 """
 
 
-def run_tool(tool: str, kind: str, n: int, bins: Path) -> dict:
-    emu = Emulator()
+def run_tool(tool: str, kind: str, n: int, bins: Path, call_log: Path | None = None) -> dict:
+    emu = Emulator(call_log)
     try:
         names, findings = seed(emu, kind, n)
+        if call_log:
+            call_log.write_text("")
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
             if tool == "custodian":
@@ -221,12 +261,43 @@ def run_tool(tool: str, kind: str, n: int, bins: Path) -> dict:
                 (tmp / "names").write_text("\n".join(names))
                 result = measure([str(bins / "bare"), kind, str(tmp / "names"), "8"], emu.env())
         result.pop("stdout")
+        if call_log:
+            result["calls"] = calls_per_resource(call_log, n)
         result["fixed"] = fixed(emu, kind, names)
         if result["fixed"] != n:
             raise RuntimeError(f"{tool} fixed {result['fixed']} of {n} {kind} resources")
         return result
     finally:
         emu.close()
+
+
+def calls_per_resource(call_log: Path, n: int) -> dict:
+    """The API calls a tool made, from the counting emulator's log: per resource fixed,
+    by operation, with the emulator's time serving them."""
+    by_op: dict[str, dict] = {}
+    for line in call_log.read_text().splitlines():
+        service, op, seconds = line.split("\t")
+        entry = by_op.setdefault(f"{service} {op}", {"calls": 0, "emulator_s": 0.0})
+        entry["calls"] += 1
+        entry["emulator_s"] += float(seconds)
+    total = sum(e["calls"] for e in by_op.values())
+    return {"per_resource": total / n, "total": total,
+            "emulator_s": sum(e["emulator_s"] for e in by_op.values()),
+            "by_operation": dict(sorted(by_op.items(), key=lambda kv: -kv[1]["calls"]))}
+
+
+def call_profile(bins: Path, n: int) -> dict:
+    """Each tool once more, at N, against the counting emulator (not timed: the count
+    and the emulator's time per operation say where each tool's time goes)."""
+    profile: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in ("s3", "sg"):
+            for tool in ("bare", "hubfix", "custodian"):
+                r = run_tool(tool, kind, n, bins, Path(tmp) / f"{kind}-{tool}.log")
+                profile.setdefault(kind, {})[tool] = r["calls"]
+                print(f"{kind:<3} N={n:<5} {tool:<10} {r['calls']['per_resource']:.2f} calls a resource, "
+                      f"emulator {r['calls']['emulator_s']:.2f} s", flush=True)
+    return profile
 
 
 def free_port() -> int:
@@ -283,23 +354,46 @@ def wait_for_response(port: int, event: dict) -> dict:
             time.sleep(0.002)
 
 
-def cold_starts(bins: Path) -> dict:
-    """Process start to first response, and peak RSS, of each function binary."""
+def cold_starts(bins: Path, repeats: int = 5) -> dict:
+    """Process start to first response, and peak RSS, of each function binary: with a
+    real event (the function handles one finding against the emulator: several API
+    calls), the same kind of event again once warm, and, in another fresh process, an
+    event that needs no API call (its one finding has no ProductArn: refused as
+    malformed, nothing recorded), which is the start-up alone (RIE included). Each
+    `repeats` times with fresh processes; the median, with the range."""
     results = {}
     for name, event_file in [("auto-remediate", "s3-8-imported.json"), ("custom-action", "custom-action-dryrun.json")]:
         emu = Emulator()
         try:
-            names, findings = seed(emu, "s3", 1)
-            event = json.loads((ROOT / "events" / event_file).read_text())
-            event["detail"]["findings"] = [{**findings[0], **{"Workflow": {"Status": "NEW"}}}]
-            proc, port, started = start_function(bins / name, emu)
-            response = wait_for_response(port, event)
-            first = time.perf_counter() - started
-            rss = peak_rss_of_children(proc.pid)
-            proc.kill()
-            proc.wait()
-            results[name] = {"first_response_ms": first * 1000, "peak_rss_mb": rss,
-                             "summary": response.get("summary")}
+            names, findings = seed(emu, "s3", 2 * repeats)
+            template = json.loads((ROOT / "events" / event_file).read_text())
+
+            def event(finding: dict) -> dict:
+                return {**template, "detail": {**template["detail"], "findings": [finding]}}
+
+            new = [{**f, "Workflow": {"Status": "NEW"}} for f in findings]
+            samples: dict[str, list[float]] = {"first_response_ms": [], "warm_response_ms": [],
+                                               "no_call_first_response_ms": [], "peak_rss_mb": []}
+            for i in range(repeats):
+                no_call = {k: v for k, v in new[2 * i].items() if k != "ProductArn"}
+                proc, port, started = start_function(bins / name, emu)
+                wait_for_response(port, event(no_call))
+                samples["no_call_first_response_ms"].append((time.perf_counter() - started) * 1000)
+                proc.kill()
+                proc.wait()
+
+                proc, port, started = start_function(bins / name, emu)
+                response = wait_for_response(port, event(new[2 * i]))
+                samples["first_response_ms"].append((time.perf_counter() - started) * 1000)
+                again = time.perf_counter()
+                invoke(port, event(new[2 * i + 1]))
+                samples["warm_response_ms"].append((time.perf_counter() - again) * 1000)
+                samples["peak_rss_mb"].append(peak_rss_of_children(proc.pid))
+                proc.kill()
+                proc.wait()
+            results[name] = {key: sorted(v)[len(v) // 2] for key, v in samples.items()}
+            results[name]["range"] = {key: [min(v), max(v)] for key, v in samples.items()}
+            results[name]["summary"] = response.get("summary")
         finally:
             emu.close()
     return results
@@ -381,15 +475,30 @@ def markdown(results: dict) -> str:
                     ratio = f"{c['wall_s'] / h['wall_s']:.1f}x, {c['cpu_s'] / h['cpu_s']:.1f}x, {c['peak_rss_mb'] / h['peak_rss_mb']:.1f}x"
                     over = f"+{(h['wall_s'] / b['wall_s'] - 1) * 100:.0f}% ({(h['wall_s'] - b['wall_s']) / int(n) * 1000:.1f} ms)"
                 lines.append(f"| {names[kind]} | {n} | {name} | {r['wall_s']:.2f} | {r['cpu_s']:.2f} | {r['peak_rss_mb']:.1f} | {ratio} | {over} |")
-    lines += ["", "| Function | First response (process start to response) | Peak RSS |", "|---|---|---|"]
+    lines += ["", "| Function (median of fresh processes, range) | First response to a real event (process start to response) | Same event, warm | First response to an event needing no API call | Peak RSS |",
+              "|---|---|---|---|---|"]
     for name, r in results["cold_start"].items():
-        lines.append(f"| {name} | {r['first_response_ms']:.0f} ms | {r['peak_rss_mb']:.1f} MB |")
+        span = lambda key, unit, fmt: (f"{r[key]:{fmt}} {unit}" + (f" ({r['range'][key][0]:{fmt}}–{r['range'][key][1]:{fmt}})" if "range" in r else ""))
+        lines.append(f"| {name} | {span('first_response_ms', 'ms', '.0f')} | {span('warm_response_ms', 'ms', '.0f')} | "
+                     f"{span('no_call_first_response_ms', 'ms', '.0f')} | {span('peak_rss_mb', 'MB', '.1f')} |")
     lines += ["", "| Findings in one event | ms per event | ms per finding |", "|---|---|---|"]
     for k, r in results["scaling"].items():
         lines.append(f"| {k} | {r['ms']:.0f} | {r['ms'] / int(k):.1f} |")
     lines += ["", f"| Binary (x86_64, {results.get('build', 'measure')} build) | MB |", "|---|---|"]
     for name, mb in results["binary_mb"].items():
         lines.append(f"| {name} | {mb:.1f} |")
+    if "calls" in results:
+        n = results["calls"]["n"]
+        lines += ["", f"| Resources (N = {n}) | Tool | API calls a resource | Emulator s serving them | By operation (calls a resource) |",
+                  "|---|---|---|---|---|"]
+        for kind in ("s3", "sg"):
+            for tool, label in (("bare", "bare calls"), ("hubfix", "hubfix"), ("custodian", "Custodian")):
+                c = results["calls"][kind][tool]
+                ops = ", ".join(f"{op} {e['calls'] / n:.2f}" for op, e in list(c["by_operation"].items())[:8])
+                lines.append(f"| {names[kind]} | {label} | {c['per_resource']:.2f} | {c['emulator_s']:.2f} | {ops} |")
+    load = results["machine"]
+    lines += ["", f"Load average (1, 5, 15 min) before the run: {', '.join(f'{x:.2f}' for x in load['load_before'])}; "
+              f"after: {', '.join(f'{x:.2f}' for x in load.get('load_after', ()))}."]
     return "\n".join(lines) + "\n"
 
 
@@ -398,10 +507,13 @@ def main() -> None:
     parser.add_argument("--bin-dir", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
+    parser.add_argument("--calls", type=int, default=100, metavar="N",
+                        help="count each tool's API calls at N resources (0: do not)")
     args = parser.parse_args()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     bins = args.bin_dir.resolve()
-    results: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+    results: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
+                                 "load_before": os.getloadavg()},
                      "build": bins.name, "tools": {}}
     for kind in ("s3", "sg"):
         for n in args.sizes:
@@ -420,6 +532,9 @@ def main() -> None:
     print(json.dumps(results["scaling"]), flush=True)
     plot(results["scaling"], args.out.parent / "scaling.svg")
     results["binary_mb"] = {name: (bins / name).stat().st_size / 2**20 for name in ("auto-remediate", "custom-action", "hubfix")}
+    if args.calls:
+        results["calls"] = {"n": args.calls, **call_profile(bins, args.calls)}
+    results["machine"]["load_after"] = os.getloadavg()
     args.out.write_text(json.dumps(results, indent=2))
     (args.out.parent / "results.md").write_text(markdown(results))
     print(markdown(results))

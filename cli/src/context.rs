@@ -20,6 +20,8 @@ pub struct Context {
     pub policy: Policy,
     /// Who is running hubfix, for the audit trail: `hubfix CLI as <caller ARN>`.
     pub actor: String,
+    /// The caller's account, as STS said.
+    account: Option<String>,
     audit_bucket: Option<String>,
 }
 
@@ -68,13 +70,17 @@ impl Context {
             config,
             policy,
             actor,
+            account: caller.account().map(str::to_owned),
             audit_bucket,
         })
     }
 
-    /// The AWS clients, with the member role of the policy for other accounts.
+    /// The AWS clients, with the member role of the policy for other accounts, and the
+    /// caller's account as hubfix's own (STS is not asked twice).
     pub fn aws(&self) -> AwsContext {
-        AwsContext::new(self.config.clone()).with_member_role(self.policy.member_role.clone())
+        AwsContext::new(self.config.clone())
+            .with_home_account(self.account.as_deref())
+            .with_member_role(self.policy.member_role.clone())
     }
 
     /// The audit trail, when a bucket is configured.

@@ -211,6 +211,17 @@ impl AwsContext {
         }
     }
 
+    /// hubfix's own account id when the caller already knows it (the CLI asks STS
+    /// who the caller is before anything else): [`AwsContext::home_account`] then
+    /// does not ask again.
+    pub fn with_home_account(self, account: Option<&str>) -> Self {
+        if let Some(account) = account {
+            // A fresh context's cell is empty, so this cannot fail.
+            let _ = self.home_account.set(account.to_owned());
+        }
+        self
+    }
+
     /// Fix resources of other accounts through this role.
     pub fn with_member_role(mut self, role: Option<MemberRole>) -> Self {
         self.member_role = role;
@@ -343,6 +354,26 @@ mod tests {
             None
         );
         assert_eq!(fix.rewrite("http://evil.127.0.0.1:4566/"), None);
+    }
+
+    #[tokio::test]
+    async fn a_known_home_account_is_not_asked_again() {
+        // Nothing listens on port 9: asking STS would fail.
+        let config = config_loader()
+            .endpoint_url("http://127.0.0.1:9")
+            .region(Region::new("us-east-1"))
+            .credentials_provider(aws_credential_types::Credentials::new(
+                "AKIDTEST", "secret", None, None, "test",
+            ))
+            .retry_config(RetryConfig::disabled())
+            .load()
+            .await;
+        let known = AwsContext::new(config.clone()).with_home_account(Some("123456789012"));
+        assert_eq!(known.home_account().await.unwrap(), "123456789012");
+        let clients = known.clients_for("123456789012", "us-east-1").await;
+        assert!(clients.is_ok());
+        let unknown = AwsContext::new(config).with_home_account(None);
+        assert!(unknown.home_account().await.is_err());
     }
 
     #[test]

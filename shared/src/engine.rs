@@ -485,7 +485,7 @@ impl Engine {
                 }
             };
             base.control_id = Some(control.control_id.clone());
-            let Some(rule) = registry::rule(&control.control_id) else {
+            let Some(rule) = self.policy.rule(&control.control_id) else {
                 return done(
                     base,
                     OutcomeKind::Unsupported,
@@ -693,25 +693,29 @@ impl Engine {
         };
         self.count_fix(p.rule.control_id).await;
         let mut outcome = p.outcome;
-        if let Err(e) = remediate::apply(p.rule.remediation, fix, &p.plan).await {
-            // A call can fail after AWS made the change (a response lost on the way):
-            // reading the resource back tells.
-            if let Ok(after) = p.rule.remediation.inspect(fix, false).await {
-                if after.plan.is_compliant() {
-                    outcome.after = Some(after.plan.before);
-                    return with_kind(
-                        outcome,
-                        OutcomeKind::Remediated,
-                        format!("hubfix fixed {subject}: {changes}; a call reported an error ({e}) but reading it back shows the fix in place."),
-                    );
+        let reports = match remediate::apply(p.rule.remediation, fix, &p.plan).await {
+            Ok(reports) => reports,
+            Err(e) => {
+                // A call can fail after AWS made the change (a response lost on the way):
+                // reading the resource back tells.
+                if let Ok(after) = p.rule.remediation.inspect(fix, false).await {
+                    if after.plan.is_compliant() {
+                        outcome.after = Some(after.plan.before);
+                        return with_kind(
+                            outcome,
+                            OutcomeKind::Remediated,
+                            format!("hubfix fixed {subject}: {changes}; a call reported an error ({e}) but reading it back shows the fix in place."),
+                        );
+                    }
                 }
+                return with_kind(
+                    outcome,
+                    OutcomeKind::Failed,
+                    format!("hubfix could not fix {subject}: {e}. Planned: {changes}."),
+                );
             }
-            return with_kind(
-                outcome,
-                OutcomeKind::Failed,
-                format!("hubfix could not fix {subject}: {e}. Planned: {changes}."),
-            );
-        }
+        };
+        let changes = with_reports(&changes, &reports);
         match p.rule.remediation.inspect(fix, false).await {
             Ok(after) if after.plan.is_compliant() => {
                 outcome.after = Some(after.plan.before);
@@ -767,6 +771,15 @@ fn not_for_automatic(f: &Finding) -> Option<String> {
             "compliance status is {other:?}; the automatic path acts on FAILED findings only"
         )),
         None => Some("not a control finding (no compliance status)".into()),
+    }
+}
+
+/// The plan's description followed by what applying it reported (a runbook's execution).
+fn with_reports(changes: &str, reports: &[String]) -> String {
+    if reports.is_empty() {
+        changes.to_owned()
+    } else {
+        format!("{changes} ({})", reports.join("; "))
     }
 }
 

@@ -56,6 +56,9 @@ pub enum FixError {
     /// The control cannot be fixed safely by API; the text says what to do by hand.
     #[error("{0}")]
     Manual(String),
+    /// An SSM Automation runbook did not succeed, or did not end within hubfix's bound.
+    #[error("{0}")]
+    Runbook(String),
     /// A fix that cannot be reversed (it deleted something); the text says what is left.
     #[error("cannot be undone: {0}")]
     Irreversible(String),

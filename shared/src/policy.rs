@@ -620,6 +620,31 @@ impl Policy {
         Ok(policy)
     }
 
+    /// The rule that fixes a control under this policy: its configured SSM runbook
+    /// (which overrides the native rule), else the registry's rule.
+    pub fn rule(&self, control_id: &str) -> Option<&'static Rule> {
+        crate::remediate::runbook::rule_for(control_id, &self.settings.catalogue)
+            .or_else(|| registry::rule(control_id))
+    }
+
+    /// Every rule in force: the registry's, each replaced by its runbook when one is
+    /// configured, then the runbooks of controls hubfix has no rule for.
+    pub fn rules(&self) -> Vec<&'static Rule> {
+        let mut rules: Vec<&'static Rule> = registry::rules()
+            .iter()
+            .map(|r| self.rule(r.control_id).unwrap_or(r))
+            .collect();
+        rules.extend(
+            self.settings
+                .catalogue
+                .runbooks
+                .keys()
+                .filter(|c| registry::rule(c).is_none())
+                .filter_map(|c| self.rule(c)),
+        );
+        rules
+    }
+
     /// The mode in force for a rule.
     pub fn mode(&self, rule: &Rule) -> Mode {
         let mode = self.modes.get(rule.control_id).copied().unwrap_or_else(|| {

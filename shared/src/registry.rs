@@ -994,12 +994,14 @@ pub fn find(rule_id: &str) -> Option<&'static Rule> {
     rule(rule_id).or_else(|| ACTION_RULES.iter().find(|r| r.control_id == rule_id))
 }
 
-/// Every IAM action any rule or custom action needs, sorted and without duplicates.
+/// Every IAM action any rule, custom action or configured SSM runbook needs, sorted and
+/// without duplicates.
 pub fn all_iam_actions() -> Vec<&'static str> {
     let mut actions: Vec<&'static str> = RULES
         .iter()
         .chain(ACTION_RULES.iter())
         .flat_map(|r| r.iam_actions.iter().copied())
+        .chain(crate::remediate::runbook::IAM_ACTIONS.iter().copied())
         .collect();
     actions.sort_unstable();
     actions.dedup();

@@ -47,3 +47,39 @@ def test_own_documents_must_exist_and_can_fail_or_be_stopped(emulator):
     with pytest.raises(botocore.exceptions.ClientError) as err:
         ssm.get_automation_execution(AutomationExecutionId="00000000-0000-0000-0000-000000000000")
     assert err.value.response["Error"]["Code"] == "AutomationExecutionNotFoundException"
+
+
+PUBLIC_ACCESS_BLOCK = """
+schemaVersion: '0.3'
+parameters:
+  BucketName: {type: String}
+  AutomationAssumeRole: {type: String, default: ''}
+mainSteps:
+  - name: BlockPublicAccess
+    action: aws:executeAwsApi
+    inputs:
+      Service: s3
+      Api: PutPublicAccessBlock
+      Bucket: '{{ BucketName }}'
+      PublicAccessBlockConfiguration:
+        BlockPublicAcls: true
+        IgnorePublicAcls: true
+        BlockPublicPolicy: true
+        RestrictPublicBuckets: true
+"""
+
+
+def test_own_documents_run_their_api_steps_with_the_parameters(emulator):
+    ssm, s3 = emulator.client("ssm"), emulator.client("s3")
+    s3.create_bucket(Bucket="runbook-target")
+    ssm.create_document(Name="Org-BlockPublicAccess", Content=PUBLIC_ACCESS_BLOCK, DocumentType="Automation", DocumentFormat="YAML")
+    started = ssm.start_automation_execution(DocumentName="Org-BlockPublicAccess", Parameters={"BucketName": ["runbook-target"]})
+    execution = wait(ssm, started["AutomationExecutionId"])
+    assert execution["AutomationExecutionStatus"] == "Success", execution
+    config = s3.get_public_access_block(Bucket="runbook-target")["PublicAccessBlockConfiguration"]
+    assert all(config.values()), config
+
+    failing = ssm.start_automation_execution(DocumentName="Org-BlockPublicAccess", Parameters={"BucketName": ["no-such-bucket"]})
+    execution = wait(ssm, failing["AutomationExecutionId"])
+    assert execution["AutomationExecutionStatus"] == "Failed"
+    assert "BlockPublicAccess" in execution["FailureMessage"] and "NoSuchBucket" in execution["FailureMessage"]

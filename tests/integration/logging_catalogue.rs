@@ -270,7 +270,7 @@ async fn config_1_widens_an_existing_recorder_and_starts_it() {
                     aws_sdk_config::types::RecordingGroup::builder()
                         .all_supported(false)
                         .include_global_resource_types(false)
-                        .resource_types(aws_sdk_config::types::ResourceType::S3Bucket)
+                        .resource_types(aws_sdk_config::types::ResourceType::Bucket)
                         .build(),
                 )
                 .build(),

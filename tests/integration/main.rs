@@ -19,6 +19,7 @@ mod rds_catalogue;
 mod readme;
 mod reliability;
 mod report;
+mod runbooks;
 mod s3_account;
 mod s3_bucket;
 mod s3_catalogue;

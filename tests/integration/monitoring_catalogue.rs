@@ -86,7 +86,7 @@ async fn every_cis_alarm_control_gets_its_filter_and_alarm() {
     assert_eq!(alarms.metric_alarms().len(), metrics.len());
     let topic = format!("arn:aws:sns:{REGION}:{ACCOUNT}:{CIS_TOPIC}");
     for a in alarms.metric_alarms() {
-        assert_eq!(a.alarm_actions(), [topic.clone()]);
+        assert_eq!(a.alarm_actions(), std::slice::from_ref(&topic));
         assert_eq!(a.namespace(), Some("CISBenchmark"));
     }
 }

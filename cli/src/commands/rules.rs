@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use hubfix::registry::{action_rules, rules};
+use hubfix::registry::action_rules;
 use hubfix::Policy;
 use serde_json::json;
 
@@ -15,7 +15,7 @@ pub fn run(output: Output) -> Result<ExitCode, CliError> {
     let policy = Policy::from_env().map_err(|e| CliError::Config(e.to_string()))?;
     let mut rows = Vec::new();
     let mut records = Vec::new();
-    for rule in rules() {
+    for rule in policy.rules() {
         let mode = policy.mode(rule).to_string();
         rows.push(vec![
             rule.control_id.to_owned(),

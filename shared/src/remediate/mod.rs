@@ -19,6 +19,7 @@ pub mod manual;
 pub mod messaging;
 pub mod names;
 pub mod rds;
+pub mod runbook;
 pub mod s3;
 pub mod s3_bucket;
 pub mod s3_policy;
@@ -57,6 +58,17 @@ pub trait Remediation: fmt::Debug + Send + Sync {
 
     /// Applies one change of a plan `inspect` made.
     fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()>;
+
+    /// Applies one change and returns what a note should carry beyond the plan's own
+    /// description (an SSM Automation execution id and its result); most fixes have
+    /// nothing to add.
+    fn apply_reporting<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        change: &'a Change,
+    ) -> FixFuture<'a, Option<String>> {
+        Box::pin(async move { self.apply(fix, change).await.map(|()| None) })
+    }
 
     /// Undoes an applied fix: puts the resource back to `before` (as `inspect` recorded
     /// it), knowing the `changes` that were applied. Returns one line per step taken.
@@ -214,7 +226,9 @@ pub fn target(finding: &Finding, rule: &Rule) -> Result<Target, FixError> {
     let matching: Vec<_> = finding
         .resources
         .iter()
-        .filter(|r| r.resource_type == rule.resource_type)
+        .filter(|r| {
+            rule.resource_type == runbook::ANY_RESOURCE || r.resource_type == rule.resource_type
+        })
         .collect();
     let resource = matching.first().ok_or_else(|| {
         FixError::Target(format!(
@@ -249,16 +263,18 @@ pub fn target(finding: &Finding, rule: &Rule) -> Result<Target, FixError> {
     })
 }
 
-/// Applies a plan's changes, in order.
+/// Applies a plan's changes, in order; returns what the changes reported for the note
+/// (see [`Remediation::apply_reporting`]).
 pub async fn apply(
     remediation: &dyn Remediation,
     fix: Fix<'_>,
     plan: &Plan,
-) -> Result<(), FixError> {
+) -> Result<Vec<String>, FixError> {
+    let mut reports = Vec::new();
     for change in &plan.changes {
-        remediation.apply(fix, change).await?;
+        reports.extend(remediation.apply_reporting(fix, change).await?);
     }
-    Ok(())
+    Ok(reports)
 }
 
 /// The account id of an `AwsAccount` resource (`AWS::::Account:<id>`), which must be
