@@ -407,6 +407,13 @@ async fn round_trip_scan_finding_auto_remediation_rescan_passes() {
     );
     let topic = format!("arn:aws:sns:{REGION}:{ACCOUNT}:hubfix-cis-alarms");
     clients
+        .sqs
+        .create_queue()
+        .queue_name("responders")
+        .send()
+        .await
+        .unwrap();
+    clients
         .sns
         .subscribe()
         .topic_arn(&topic)
