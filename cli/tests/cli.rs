@@ -542,7 +542,10 @@ fn scan_manual_prints_the_checklist_without_aws() {
     let table = stdout(&out);
     assert!(table.starts_with("REQUIREMENT"), "{table}");
     assert!(table.contains("CIS 1.4.0 1.3"), "{table}");
-    assert!(table.contains("Ensure security questions are registered"), "{table}");
+    assert!(
+        table.contains("Ensure security questions are registered"),
+        "{table}"
+    );
     assert!(table.contains("CIS 1.2.0 4.4"), "{table}");
     let listed = hubfix(&[], &["scan", "--manual", "--output", "json"], "");
     assert_eq!(json(&listed).as_array().unwrap().len(), 14);
@@ -554,7 +557,11 @@ async fn scan_imports_the_failed_checks_and_reports_bad_input() {
     let env = environment(&emulator);
     let clients = emulator.clients().await;
     let group = hubfix_tests::open_ssh_group(&clients, "cli-open-ssh").await;
-    let out = hubfix(&env, &["scan", "--requirement", "5.2", "--output", "json"], "");
+    let out = hubfix(
+        &env,
+        &["scan", "--requirement", "5.2", "--output", "json"],
+        "",
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let report = json(&out);
     assert_eq!(report["errors"], serde_json::json!([]));
@@ -583,5 +590,9 @@ async fn scan_imports_the_failed_checks_and_reports_bad_input() {
     );
     let bad = hubfix(&env, &["scan", "--scan-region", "moon"], "");
     assert_eq!(bad.status.code(), Some(2));
-    assert!(stderr(&bad).contains("`moon` is not a region name"), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("`moon` is not a region name"),
+        "{}",
+        stderr(&bad)
+    );
 }

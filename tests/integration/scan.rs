@@ -39,11 +39,11 @@ fn options(requirements: &[String]) -> ScanOptions {
 
 async fn run_scan(emulator: &Emulator, requirements: &[String]) -> ScanReport {
     let engine = emulator.engine(Policy::default()).await;
-    scan(
+    Box::pin(scan(
         engine.aws(),
         &FixSettings::default(),
         &options(requirements),
-    )
+    ))
     .await
 }
 
@@ -451,7 +451,7 @@ async fn throttling_past_the_retries_is_a_per_requirement_error_and_archives_not
     let engine = emulator
         .engine_via(&proxy.endpoint, Policy::default())
         .await;
-    let report = scan(engine.aws(), &FixSettings::default(), &options(&reqs)).await;
+    let report = Box::pin(scan(engine.aws(), &FixSettings::default(), &options(&reqs))).await;
     assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
     let error = &report.errors[0];
     assert_eq!(error.requirement, "1.13");

@@ -55,7 +55,7 @@ pub async fn run(ctx: &Context, args: &ScanArgs, output: Output) -> Result<ExitC
         import: !args.no_import,
         concurrency: ctx.policy.concurrency,
     };
-    let report = scan(&ctx.aws(), &ctx.policy.settings, &options).await;
+    let report = Box::pin(scan(&ctx.aws(), &ctx.policy.settings, &options)).await;
     let mut rows: Vec<Vec<String>> = report
         .results
         .iter()

@@ -128,7 +128,7 @@ impl ScannerFunction {
             tracing::error!(error = %err, "event refused");
             return Err(err);
         }
-        let report = scan(&self.aws, &self.policy.settings, &self.options).await;
+        let report = Box::pin(scan(&self.aws, &self.policy.settings, &self.options)).await;
         let summary = report.summary();
         tracing::info!(%summary, "CIS scan done");
         let failed: Vec<_> = report

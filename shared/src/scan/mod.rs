@@ -200,7 +200,9 @@ pub async fn scan(aws: &AwsContext, settings: &FixSettings, options: &ScanOption
                 Scope::Region => regions.iter().map(|r| (r.as_str(), r.as_str())).collect(),
             };
             for (region, scope_region) in scopes {
-                let (found, errors) = evaluate(
+                // Boxed, like the engine's futures: nested SDK futures overflow a
+                // worker thread's stack in debug builds otherwise.
+                let (found, errors) = Box::pin(evaluate(
                     aws,
                     settings,
                     req,
@@ -208,7 +210,7 @@ pub async fn scan(aws: &AwsContext, settings: &FixSettings, options: &ScanOption
                     region,
                     scope_region,
                     concurrency,
-                )
+                ))
                 .await;
                 if errors.is_empty() {
                     complete.insert((
@@ -223,7 +225,7 @@ pub async fn scan(aws: &AwsContext, settings: &FixSettings, options: &ScanOption
         }
         if options.import {
             let now = iso(settings.now());
-            import(
+            Box::pin(import(
                 aws,
                 account,
                 &home_region,
@@ -231,7 +233,7 @@ pub async fn scan(aws: &AwsContext, settings: &FixSettings, options: &ScanOption
                 &complete,
                 &now,
                 &mut report,
-            )
+            ))
             .await;
         }
         report.results.extend(results);
@@ -289,15 +291,22 @@ async fn evaluate(
         Err(e) => return fail(None, &e),
     };
     let partition = partition_of(region);
-    let resources =
-        match read::resources(&clients, rule.resource_type, account, region, partition).await {
-            Ok(r) => r,
-            Err(e) => return fail(None, &e),
-        };
+    let resources = match Box::pin(read::resources(
+        &clients,
+        rule.resource_type,
+        account,
+        region,
+        partition,
+    ))
+    .await
+    {
+        Ok(r) => r,
+        Err(e) => return fail(None, &e),
+    };
     let checked: Vec<(ScannedResource, Result<Option<(bool, String)>, FixError>)> =
         stream::iter(resources)
             .map(|resource| async move {
-                let outcome = check_one(aws, settings, req, account, &resource).await;
+                let outcome = Box::pin(check_one(aws, settings, req, account, &resource)).await;
                 (resource, outcome)
             })
             .buffer_unordered(concurrency)
@@ -578,6 +587,9 @@ mod tests {
         let json = serde_json::to_value(&report).unwrap();
         assert_eq!(json["errors"][0]["requirement"], "1.13");
         assert!(json["errors"][0].get("resource").is_none());
-        assert_eq!(json["results"][0]["resource"]["type"], "AwsEc2SecurityGroup");
+        assert_eq!(
+            json["results"][0]["resource"]["type"],
+            "AwsEc2SecurityGroup"
+        );
     }
 }
