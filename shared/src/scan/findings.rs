@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use aws_sdk_securityhub::types::{
     AwsSecurityFinding, Compliance, ComplianceStatus, Recommendation, RecordState, Remediation,
-    Resource, ResourceDetails, Severity, SeverityLabel,
+    Resource, Severity, SeverityLabel,
 };
 use serde::Serialize;
 
@@ -20,6 +20,8 @@ pub const FINDING_TYPE: &str =
 pub const FIELD_CIS_140: &str = "hubfix/CIS-1.4.0";
 /// `ProductFields` key holding the CIS v1.2.0 numbers (comma-separated), when any.
 pub const FIELD_CIS_120: &str = "hubfix/CIS-1.2.0";
+/// `ProductFields` key prefix of the resource's facts (`hubfix/Resource/UserName`).
+pub const FIELD_RESOURCE_PREFIX: &str = "hubfix/Resource/";
 /// The region part of the id of a finding evaluated once per account.
 pub const GLOBAL: &str = "global";
 
@@ -38,7 +40,8 @@ pub struct ScannedResource {
     pub id: String,
     /// The region the resource is in.
     pub region: String,
-    /// Facts for `Resources[].Details.Other` (user name, bucket name, group id).
+    /// Facts about it (user name, bucket name, group id), in the finding's
+    /// `ProductFields` under [`FIELD_RESOURCE_PREFIX`].
     pub details: BTreeMap<String, String>,
 }
 
@@ -153,23 +156,18 @@ pub fn to_finding(
     if !req.cis_120.is_empty() {
         fields.insert(FIELD_CIS_120.to_owned(), req.cis_120.join(","));
     }
+    // The resource's facts go in ProductFields, not `Resources[].Details.Other`: the
+    // SDK's deserializer of `ResourceDetails` overflows an 8 MiB stack in debug builds,
+    // so every reader of the finding built that way (hubfix's own tests, a debug CLI)
+    // would crash on it.
+    for (k, v) in &result.resource.details {
+        fields.insert(format!("{FIELD_RESOURCE_PREFIX}{k}"), v.clone());
+    }
     let resource = Resource::builder()
         .r#type(&result.resource.resource_type)
         .id(&result.resource.id)
         .partition(ctx.partition.into())
         .region(&result.resource.region)
-        .set_details((!result.resource.details.is_empty()).then(|| {
-            ResourceDetails::builder()
-                .set_other(Some(
-                    result
-                        .resource
-                        .details
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect(),
-                ))
-                .build()
-        }))
         .build();
     AwsSecurityFinding::builder()
         .schema_version("2018-10-08")
@@ -343,14 +341,10 @@ mod tests {
         let r = &f.resources()[0];
         assert_eq!(r.r#type(), Some("AwsIamUser"));
         assert_eq!(r.region(), Some("us-east-1"));
+        assert!(r.details().is_none());
         assert_eq!(
-            r.details()
-                .unwrap()
-                .other()
-                .unwrap()
-                .get("UserName")
-                .map(String::as_str),
-            Some("alice")
+            f.product_fields().unwrap()["hubfix/Resource/UserName"],
+            "alice"
         );
         assert_eq!(f.created_at(), Some("2026-11-23T06:00:00.000Z"));
         assert_eq!(f.product_fields().unwrap()[FIELD_CIS_140], "1.13");
