@@ -366,18 +366,20 @@ async fn check_one(
         settings,
     };
     let checked = match req.check {
-        Check::MfaDelete => read::mfa_delete_enabled(&clients, &target.name)
-            .await
-            .map(|on| {
+        Check::MfaDelete => {
+            // The rule is manual (its resource name is the id): the bucket name is checked here.
+            let bucket = crate::remediate::s3::bucket_name(&resource.id)?;
+            read::mfa_delete_enabled(&clients, &bucket).await.map(|on| {
                 (
                     on,
                     if on {
                         String::new()
                     } else {
-                        format!("MFA delete is not enabled on bucket {}", target.name)
+                        format!("MFA delete is not enabled on bucket {bucket}")
                     },
                 )
-            }),
+            })
+        }
         Check::Rule | Check::RuleAndSubscribedTopic => {
             match rule.remediation.inspect(fix, false).await {
                 Ok(inspection) => {
