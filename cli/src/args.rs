@@ -82,6 +82,9 @@ pub enum Command {
     Audit(AuditArgs),
     /// The compliance report: scores per standard, top failed controls, finding counts.
     Report(ReportArgs),
+    /// Check the CIS requirements Security Hub does not evaluate and import the results
+    /// into Security Hub as findings (--manual: the checklist of the manual ones).
+    Scan(ScanArgs),
     /// Run a function's handler in-process with an event file, as Lambda would.
     Invoke {
         /// The function.
@@ -193,6 +196,28 @@ pub struct ReportArgs {
     /// Store the report in the bucket too (JSON, HTML and text).
     #[arg(long)]
     pub save: bool,
+}
+
+/// Options of the CIS gap scanner.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Print the checklist of the CIS requirements that need a person (no AWS call).
+    #[arg(long, conflicts_with_all = ["requirement", "no_import"])]
+    pub manual: bool,
+    /// A CIS 1.4.0 requirement to check, e.g. 1.13 (repeatable; default: every one).
+    #[arg(long)]
+    pub requirement: Vec<String>,
+    /// A region to check the regional requirements (1.20, 5.2) in (repeatable;
+    /// default: --region).
+    #[arg(long, value_delimiter = ',', env = "HUBFIX_SCAN_REGIONS")]
+    pub scan_region: Vec<String>,
+    /// An account to check (repeatable; default: the caller's); others are read through
+    /// the member role (HUBFIX_MEMBER_ROLE_NAME).
+    #[arg(long, value_delimiter = ',', env = "HUBFIX_SCAN_ACCOUNTS")]
+    pub account: Vec<String>,
+    /// Check only: import nothing into Security Hub.
+    #[arg(long)]
+    pub no_import: bool,
 }
 
 /// The Lambda functions.

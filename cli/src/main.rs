@@ -34,8 +34,10 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<ExitCode, CliError> {
     let output = cli.global.output;
-    if let Command::Rules = cli.command {
-        return commands::rules::run(output);
+    match &cli.command {
+        Command::Rules => return commands::rules::run(output),
+        Command::Scan(args) if args.manual => return commands::scan::manual(output),
+        _ => {}
     }
     let ctx = Context::load(&cli.global).await?;
     match &cli.command {
@@ -49,6 +51,7 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
         }
         Command::Audit(args) => commands::audit::run(&ctx, args, output).await,
         Command::Report(args) => commands::report::run(&ctx, args).await,
+        Command::Scan(args) => commands::scan::run(&ctx, args, output).await,
         Command::Invoke { function, event } => commands::invoke::run(&ctx, *function, event).await,
     }
 }

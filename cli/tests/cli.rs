@@ -534,3 +534,65 @@ async fn report_prints_the_demo_accounts_report_in_each_format() {
     assert_eq!(unsaved.status.code(), Some(2));
     assert!(stderr(&unsaved).contains("--save needs --bucket"));
 }
+
+#[test]
+fn scan_manual_prints_the_checklist_without_aws() {
+    let out = hubfix(&[], &["scan", "--manual"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let table = stdout(&out);
+    assert!(table.starts_with("REQUIREMENT"), "{table}");
+    assert!(table.contains("CIS 1.4.0 1.3"), "{table}");
+    assert!(
+        table.contains("Ensure security questions are registered"),
+        "{table}"
+    );
+    assert!(table.contains("CIS 1.2.0 4.4"), "{table}");
+    let listed = hubfix(&[], &["scan", "--manual", "--output", "json"], "");
+    assert_eq!(json(&listed).as_array().unwrap().len(), 14);
+}
+
+#[tokio::test]
+async fn scan_imports_the_failed_checks_and_reports_bad_input() {
+    let emulator = Emulator::start().await;
+    let env = environment(&emulator);
+    let clients = emulator.clients().await;
+    let group = hubfix_tests::open_ssh_group(&clients, "cli-open-ssh").await;
+    let out = hubfix(
+        &env,
+        &["scan", "--requirement", "5.2", "--output", "json"],
+        "",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(report["errors"], serde_json::json!([]));
+    let arn = format!("arn:aws:ec2:us-east-1:{ACCOUNT}:security-group/{group}");
+    let failed: Vec<&Value> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["compliant"] == false)
+        .collect();
+    assert_eq!(failed.len(), 1, "{report}");
+    assert_eq!(failed[0]["resource"]["id"], arn.as_str());
+    assert!(report["imported"].as_u64().unwrap() >= 1);
+
+    let table = hubfix(&env, &["scan", "--requirement", "5.2", "--no-import"], "");
+    assert!(table.status.success(), "{}", stderr(&table));
+    assert!(stdout(&table).contains("FAILED"), "{}", stdout(&table));
+    assert!(!stderr(&table).contains("Imported"), "{}", stderr(&table));
+
+    let bad = hubfix(&env, &["scan", "--requirement", "1.1"], "");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("--requirement: `1.1` is not an automated CIS 1.4.0 requirement"),
+        "{}",
+        stderr(&bad)
+    );
+    let bad = hubfix(&env, &["scan", "--scan-region", "moon"], "");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("`moon` is not a region name"),
+        "{}",
+        stderr(&bad)
+    );
+}

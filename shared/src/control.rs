@@ -415,7 +415,15 @@ pub fn map_standard_control(
     let mut candidates = STANDARD_CONTROLS
         .iter()
         .filter(|(s, sid, _, _)| *s == standard && *sid == id);
-    let first = candidates.clone().next()?;
+    let Some(first) = candidates.clone().next() else {
+        // hubfix's own CIS gap scanner findings (generator
+        // `hubfix/cis-aws-foundations-benchmark/v/1.4.0/<req>`) carry their control in
+        // `Compliance.SecurityControlId`; without it, the scanner's table decides.
+        return (standard == Standard::Cis140)
+            .then(|| crate::scan::requirements::requirement(id))
+            .flatten()
+            .map(|r| r.control_id.to_owned());
+    };
     candidates
         .find(|(_, _, _, rt)| rt.is_some() && *rt == resource_type)
         .or(Some(first))
@@ -621,6 +629,70 @@ mod tests {
             resolved(json!({"Compliance": {"SecurityControlId": " CIS.1.13 "}})).control_id,
             "CIS.1.13"
         );
+    }
+
+    /// A finding as hubfix's CIS gap scanner imports it (see `scan::findings`).
+    fn scanner_finding(requirement: &str, control: Option<&str>, resource: Value) -> Value {
+        let mut f = json!({
+            "Id": format!("hubfix/cis-aws-foundations-benchmark/v/1.4.0/{requirement}/123456789012/global/r"),
+            "ProductArn": "arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default",
+            "GeneratorId": format!("hubfix/cis-aws-foundations-benchmark/v/1.4.0/{requirement}"),
+            "Compliance": {"Status": "FAILED"},
+            "ProductFields": {"hubfix/CIS-1.4.0": requirement},
+            "Resources": [resource]
+        });
+        if let Some(c) = control {
+            f["Compliance"]["SecurityControlId"] = json!(c);
+        }
+        f
+    }
+
+    #[test]
+    fn scanner_findings_resolve_straight_to_the_rule_that_fixes_them() {
+        let user = json!({"Type": "AwsIamUser", "Id": "arn:aws:iam::123456789012:user/alice"});
+        let c = resolved(scanner_finding("1.13", Some("CIS.1.13"), user.clone()));
+        assert_eq!(c.control_id, "CIS.1.13");
+        assert_eq!(c.resolution, Resolution::Consolidated);
+        let rule = crate::registry::rule(&c.control_id).unwrap();
+        assert_eq!(rule.resource_type, "AwsIamUser");
+        assert!(rule.disruptive, "1.13 deactivates keys: approval-only");
+        for req in crate::scan::REQUIREMENTS {
+            let c = resolved(scanner_finding(
+                req.cis_140,
+                Some(req.control_id),
+                user.clone(),
+            ));
+            assert_eq!(c.control_id, req.control_id, "{}", req.cis_140);
+        }
+    }
+
+    #[test]
+    fn scanner_findings_without_their_control_id_resolve_by_the_scanners_table() {
+        let group = json!({"Type": "AwsEc2SecurityGroup",
+            "Id": "arn:aws:ec2:us-east-1:123456789012:security-group/sg-1"});
+        let c = resolved(scanner_finding("5.2", None, group.clone()));
+        assert_eq!(c.control_id, "EC2.53");
+        assert_eq!(
+            c.resolution,
+            Resolution::StandardSpecific {
+                standard: Standard::Cis140,
+                standard_control_id: "5.2".into()
+            }
+        );
+        assert_eq!(
+            resolved(scanner_finding("3.10", None, group.clone())).control_id,
+            "CIS.3.10"
+        );
+        assert_eq!(
+            resolved(scanner_finding("2.1.3", None, group.clone())).control_id,
+            "CIS.2.1.3"
+        );
+        // AWS's own CIS 1.4.0 rows still win where they exist.
+        assert_eq!(
+            resolved(scanner_finding("4.3", None, group.clone())).control_id,
+            "CloudWatch.1"
+        );
+        assert!(resolve(&finding(scanner_finding("1.1", None, group))).is_err());
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! - [`undo`]: putting a fixed resource back as it was;
 //! - [`audit`]: the trail of every decision, with before-states;
 //! - [`report`]: the compliance report (scores, failed controls, finding counts);
+//! - [`scan`]: the CIS gap scanner (requirements Security Hub does not evaluate);
 //! - [`aws`], [`securityhub`], [`securityhub_read`], [`metrics`]: the adapters.
 
 pub mod audit;
@@ -26,6 +27,7 @@ pub mod policy;
 pub mod registry;
 pub mod remediate;
 pub mod report;
+pub mod scan;
 pub mod securityhub;
 pub mod securityhub_read;
 pub mod undo;

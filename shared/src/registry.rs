@@ -159,6 +159,10 @@ static ROOT_MFA: Manual = Manual {
     steps: "sign in as the root user, open Security credentials, and assign an MFA device under Multi-factor authentication.",
 };
 
+static MFA_DELETE: Manual = Manual {
+    steps: "MFA delete can only be enabled by the root user with its MFA device: with the root user's access key, run aws s3api put-bucket-versioning --bucket <bucket> --versioning-configuration Status=Enabled,MFADelete=Enabled --mfa \"<root MFA device ARN> <code>\", then delete that access key.",
+};
+
 const RDS_INSTANCE_ACTIONS: &[&str] = &["rds:DescribeDBInstances", "rds:ModifyDBInstance"];
 
 /// One setting of an RDS DB instance.
@@ -372,6 +376,15 @@ static RULES: &[Rule] = &[
         "Ensure that Object-level logging for read events is enabled for S3 bucket (CIS 1.4.0 3.11)",
         &S3DataEvents(S3Access::Read),
     ),
+    Rule {
+        control_id: "CIS.2.1.3",
+        title: "Ensure MFA Delete is enabled on S3 buckets (CIS 1.4.0 2.1.3)",
+        resource_type: "AwsS3Bucket",
+        fix: "Manual: only the root user, with its MFA device, can enable MFA delete; the note gives the steps.",
+        iam_actions: &[],
+        disruptive: false,
+        remediation: &MFA_DELETE,
+    },
     Rule {
         control_id: "S3.1",
         title: "S3 general purpose buckets should have block public access settings enabled",

@@ -275,11 +275,20 @@ fn compliance_str(s: finding::ComplianceStatus) -> &'static str {
 
 /// Imports findings in calls of at most 100; returns `(Id, message)` of each failure.
 pub async fn import(client: &Client, findings: &[Finding]) -> Vec<(String, String)> {
+    import_sdk(client, findings.iter().map(to_sdk_finding).collect()).await
+}
+
+/// Imports ASFF findings in calls of at most 100; returns `(Id, message)` of each
+/// failure (every finding of a call that failed as a whole).
+pub async fn import_sdk(
+    client: &Client,
+    findings: Vec<AwsSecurityFinding>,
+) -> Vec<(String, String)> {
     let mut failures = Vec::new();
     for chunk in findings.chunks(MAX_FINDINGS_PER_IMPORT) {
         let result = client
             .batch_import_findings()
-            .set_findings(Some(chunk.iter().map(to_sdk_finding).collect()))
+            .set_findings(Some(chunk.to_vec()))
             .send()
             .await;
         match result {
@@ -300,7 +309,11 @@ pub async fn import(client: &Client, findings: &[Finding]) -> Vec<(String, Strin
                     &[],
                     e,
                 );
-                failures.extend(chunk.iter().map(|f| (f.id.clone(), err.to_string())));
+                failures.extend(
+                    chunk
+                        .iter()
+                        .map(|f| (f.id().unwrap_or_default().to_owned(), err.to_string())),
+                );
             }
         }
     }

@@ -23,6 +23,7 @@ mod runbooks;
 mod s3_account;
 mod s3_bucket;
 mod s3_catalogue;
+mod scan;
 mod template;
 mod trail_catalogue;
 mod undo;

@@ -10,7 +10,7 @@ use hubfix_tests::{run_event, undo_outcome, unique, Emulator, ACCOUNT, REGION};
 use crate::logging_catalogue::{account, auto};
 
 /// A multi-region trail delivering to a log group; returns the log group's name.
-async fn trail_with_log_group(clients: &hubfix::aws::Clients) -> String {
+pub(crate) async fn trail_with_log_group(clients: &hubfix::aws::Clients) -> String {
     let bucket = unique("trail-logs");
     clients
         .s3

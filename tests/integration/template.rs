@@ -1,5 +1,5 @@
-//! The SAM templates grant exactly the IAM actions the registry declares, never a
-//! wildcard (a Deny, such as the audit bucket's TLS-only policy, may cover every
+//! The SAM templates grant exactly the IAM actions the registry (and the CIS gap
+//! scanner) declare, never a wildcard (a Deny, such as the audit bucket's TLS-only policy, may cover every
 //! action), and route to the automatic path exactly the controls in automatic mode.
 
 use hubfix::policy::{Mode, Policy};
@@ -9,30 +9,53 @@ use hubfix_tests::{check_generated, workspace};
 const START: &str = "# hubfix:iam-actions:start\n";
 const END: &str = "# hubfix:iam-actions:end";
 
-fn action_block(indent: &str) -> String {
-    let mut block: String = all_iam_actions()
-        .iter()
-        .map(|a| format!("{indent}- {a}\n"))
-        .collect();
+fn action_block(actions: &[&str], indent: &str) -> String {
+    let mut block: String = actions.iter().map(|a| format!("{indent}- {a}\n")).collect();
     block.push_str(indent);
     block
 }
 
-fn indent_of_marker(text: &str) -> String {
+fn indent_of_marker(text: &str, start: &str) -> String {
     let line = text
         .lines()
-        .find(|l| l.trim() == START.trim())
+        .find(|l| l.trim() == start.trim())
         .expect("marker line");
     line[..line.len() - line.trim_start().len()].to_owned()
 }
 
 #[test]
 fn templates_grant_exactly_the_registry_actions() {
-    for file in ["template.yaml", "templates/member-role.yaml"] {
+    // The member role serves the remediations and the scanner's reads there.
+    let mut member: Vec<&str> = all_iam_actions();
+    member.extend(hubfix::scan::iam_actions());
+    member.sort_unstable();
+    member.dedup();
+    for (file, actions) in [
+        ("template.yaml", all_iam_actions()),
+        ("templates/member-role.yaml", member),
+    ] {
         let path = workspace().join(file);
         let text = std::fs::read_to_string(&path).unwrap();
-        let indent = indent_of_marker(&text);
-        check_generated(&path, START, END, &action_block(&indent));
+        let indent = indent_of_marker(&text, START);
+        check_generated(&path, START, END, &action_block(&actions, &indent));
+    }
+}
+
+#[test]
+fn the_scanner_function_is_granted_exactly_the_scanners_reads() {
+    const SCAN_START: &str = "# hubfix:scanner-actions:start\n";
+    const SCAN_END: &str = "# hubfix:scanner-actions:end";
+    let path = workspace().join("template.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let indent = indent_of_marker(&text, SCAN_START);
+    // Security Hub's import and read are granted on the account's own product and hub.
+    let reads: Vec<&str> = hubfix::scan::iam_actions()
+        .into_iter()
+        .filter(|a| !a.starts_with("securityhub:"))
+        .collect();
+    check_generated(&path, SCAN_START, SCAN_END, &action_block(&reads, &indent));
+    for granted in ["securityhub:BatchImportFindings", "securityhub:GetFindings"] {
+        assert!(text.contains(&format!("Action: {granted}")), "{granted}");
     }
 }
 

@@ -5,4 +5,5 @@ pub mod fix;
 pub mod invoke;
 pub mod report;
 pub mod rules;
+pub mod scan;
 pub mod undo;

@@ -1,0 +1,7 @@
+//! hubfix's cis-scanner function: on its schedule, the CIS requirements Security Hub
+//! does not evaluate, checked and imported into Security Hub as findings.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    hubfix::scan::lambda::run().await
+}
