@@ -303,15 +303,14 @@ async fn evaluate(
         Ok(r) => r,
         Err(e) => return fail(None, &e),
     };
-    let checked: Vec<(ScannedResource, Result<Option<(bool, String)>, FixError>)> =
-        stream::iter(resources)
-            .map(|resource| async move {
-                let outcome = Box::pin(check_one(aws, settings, req, account, &resource)).await;
-                (resource, outcome)
-            })
-            .buffer_unordered(concurrency)
-            .collect()
-            .await;
+    let checked: Vec<(ScannedResource, CheckOutcome)> = stream::iter(resources)
+        .map(|resource| async move {
+            let outcome = Box::pin(check_one(aws, settings, req, account, &resource)).await;
+            (resource, outcome)
+        })
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
     let mut results = Vec::new();
     let mut errors = Vec::new();
     for (resource, outcome) in checked {
@@ -341,13 +340,17 @@ async fn evaluate(
 
 /// One requirement on one resource: `(compliant, reason)`, `None` when the resource
 /// vanished while it was read.
+/// One resource's check: `Some((compliant, reason))`, or `None` when the requirement has
+/// no rule in this build.
+type CheckOutcome = Result<Option<(bool, String)>, FixError>;
+
 async fn check_one(
     aws: &AwsContext,
     settings: &FixSettings,
     req: &'static Requirement,
     account: &str,
     resource: &ScannedResource,
-) -> Result<Option<(bool, String)>, FixError> {
+) -> CheckOutcome {
     let Some(rule) = req.rule() else {
         return Ok(None);
     };
