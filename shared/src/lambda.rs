@@ -112,17 +112,18 @@ pub async fn engine_from_env() -> Result<Engine, ConfigError> {
         .with_actor(actor))
 }
 
+/// Logs a configuration a function refuses to start with, and makes it the start-up
+/// error Lambda reports (every function reads its configuration once per cold start).
+pub fn refused(err: ConfigError) -> lambda_runtime::Error {
+    tracing::error!(error = %err, "hubfix configuration refused; fix the function's environment");
+    err.into()
+}
+
 /// Runs a function: logging, the engine once per cold start, then the Lambda runtime
 /// loop handing each invocation to [`handle`].
 pub async fn run(accepts: Accepts) -> Result<(), lambda_runtime::Error> {
     init_tracing();
-    let engine = match engine_from_env().await {
-        Ok(engine) => std::sync::Arc::new(engine),
-        Err(err) => {
-            tracing::error!(error = %err, "hubfix configuration refused; fix the function's environment");
-            return Err(err.into());
-        }
-    };
+    let engine = std::sync::Arc::new(engine_from_env().await.map_err(refused)?);
     lambda_runtime::run(lambda_runtime::service_fn(
         move |event: lambda_runtime::LambdaEvent<Value>| {
             let engine = engine.clone();

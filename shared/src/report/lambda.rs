@@ -194,13 +194,7 @@ impl ReportFunction {
 /// the Lambda runtime loop.
 pub async fn run() -> Result<(), lambda_runtime::Error> {
     crate::lambda::init_tracing();
-    let config = match FunctionConfig::from_env() {
-        Ok(config) => config,
-        Err(err) => {
-            tracing::error!(error = %err, "hubfix configuration refused; fix the function's environment");
-            return Err(err.into());
-        }
-    };
+    let config = FunctionConfig::from_env().map_err(crate::lambda::refused)?;
     let clients = Clients::new(&load_config().await);
     let function = Arc::new(ReportFunction::new(&clients, config));
     lambda_runtime::run(lambda_runtime::service_fn(

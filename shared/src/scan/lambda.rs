@@ -149,17 +149,9 @@ impl ScannerFunction {
 /// the Lambda runtime loop.
 pub async fn run() -> Result<(), lambda_runtime::Error> {
     crate::lambda::init_tracing();
-    let configured = Policy::from_env().and_then(|policy| {
-        let options = options_from_lookup(|name| std::env::var(name).ok(), policy.concurrency)?;
-        Ok((policy, options))
-    });
-    let (policy, options) = match configured {
-        Ok(c) => c,
-        Err(err) => {
-            tracing::error!(error = %err, "hubfix configuration refused; fix the function's environment");
-            return Err(err.into());
-        }
-    };
+    let policy = Policy::from_env().map_err(crate::lambda::refused)?;
+    let options = options_from_lookup(|name| std::env::var(name).ok(), policy.concurrency)
+        .map_err(crate::lambda::refused)?;
     let aws = AwsContext::new(load_config().await).with_member_role(policy.member_role.clone());
     let function = Arc::new(ScannerFunction::new(aws, policy, options));
     lambda_runtime::run(lambda_runtime::service_fn(
