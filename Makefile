@@ -50,13 +50,16 @@ sandbox: venv
 	cargo build --locked -q -p hubfix-tests --bin sandbox
 	$(CARGO_TARGET_DIR)/debug/sandbox
 
+# One package set for both cargo invocations of `make bench`, so that they resolve the same
+# features and the SDK crates are compiled once.
+BENCH_PACKAGES := -p auto-remediate -p custom-action -p hubfix-cli -p hubfix-tests -p hubfix-bench
+
 ## bench: hubfix against Cloud Custodian and the bare API calls, cold starts, scaling
 ## (whole processes, bench/bench.py), and the core in-process (criterion). See BENCHMARKS.md.
 bench: venv .venv-bench/.installed
-	cargo build --locked -q --profile measure -p auto-remediate -p custom-action -p hubfix-cli
-	cargo build --locked -q --profile measure -p hubfix-tests --bin bare
+	cargo build --locked -q --profile measure $(BENCH_PACKAGES) --bin auto-remediate --bin custom-action --bin hubfix --bin bare
 	.venv-bench/bin/python bench/bench.py --bin-dir $(CARGO_TARGET_DIR)/measure --out bench/results.json
-	cargo bench --locked --profile measure -p hubfix-bench
+	cargo bench --locked --profile measure $(BENCH_PACKAGES) --bench core
 
 .venv-bench/.installed: bench/requirements.txt
 	$(SYSTEM_PY) -m venv .venv-bench

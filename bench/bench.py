@@ -77,15 +77,17 @@ class Emulator:
         self.proc.wait()
 
 
-def high_water_mb(pid: int) -> float:
-    """The process's peak resident set so far (VmHWM), in MB; 0 once it has exited."""
+def memory_mb(pid: int) -> dict[str, float]:
+    """The process's peak resident set so far (VmHWM) and its resident set now, split
+    into heap and other anonymous memory (RssAnon) and mapped files, the binary's own
+    pages above all (RssFile), in MB; empty once it has exited."""
+    fields = {"VmHWM:": "peak", "VmRSS:": "rss", "RssAnon:": "anon", "RssFile:": "file"}
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
     except OSError:
-        pass
-    return 0.0
+        return {}
+    return {fields[line.split()[0]]: int(line.split()[1]) / 1024
+            for line in lines if line.split() and line.split()[0] in fields}
 
 
 def measure(argv: list[str], env: dict[str, str], cwd: Path | None = None) -> dict:
@@ -96,9 +98,12 @@ def measure(argv: list[str], env: dict[str, str], cwd: Path | None = None) -> di
     proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out, err = b"", b""
     streams = {proc.stdout.fileno(): "out", proc.stderr.fileno(): "err"}
-    peak = 0.0
+    peak, at_peak = 0.0, {}
     while streams:
-        peak = max(peak, high_water_mb(proc.pid))
+        now = memory_mb(proc.pid)
+        peak = max(peak, now.get("peak", 0.0))
+        if now.get("rss", 0.0) >= at_peak.get("rss", 0.0):
+            at_peak = now
         ready, _, _ = select.select(list(streams), [], [], 0.005)
         for fd in ready:
             chunk = os.read(fd, 65536)
@@ -114,7 +119,8 @@ def measure(argv: list[str], env: dict[str, str], cwd: Path | None = None) -> di
     if code != 0:
         raise RuntimeError(f"{argv[0]} exited {code}: {err.decode()[-2000:]}")
     return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
-            "peak_rss_mb": peak, "stdout": out.decode()}
+            "peak_rss_mb": peak, "peak_anon_mb": at_peak.get("anon", 0.0),
+            "peak_file_mb": at_peak.get("file", 0.0), "stdout": out.decode()}
 
 
 def s3_finding(template: dict, bucket: str, account: str = ACCOUNT) -> dict:
@@ -258,8 +264,10 @@ def run_tool(tool: str, kind: str, n: int, bins: Path, call_log: Path | None = N
                     argv += ["--event", str(e)]
                 result = measure(argv, emu.env())
             else:
-                (tmp / "names").write_text("\n".join(names))
-                result = measure([str(bins / "bare"), kind, str(tmp / "names"), "8"], emu.env())
+                mode = "checked" if tool == "bare-checked" else "fix"
+                (tmp / "resources").write_text("\n".join(
+                    f"{name}\t{f['Id']}\t{f['ProductArn']}" for name, f in zip(names, findings)))
+                result = measure([str(bins / "bare"), kind, str(tmp / "resources"), "8", mode], emu.env())
         result.pop("stdout")
         if call_log:
             result["calls"] = calls_per_resource(call_log, n)
@@ -286,13 +294,16 @@ def calls_per_resource(call_log: Path, n: int) -> dict:
             "by_operation": dict(sorted(by_op.items(), key=lambda kv: -kv[1]["calls"]))}
 
 
+TOOLS = ("bare", "bare-checked", "hubfix", "custodian")
+
+
 def call_profile(bins: Path, n: int) -> dict:
     """Each tool once more, at N, against the counting emulator (not timed: the count
     and the emulator's time per operation say where each tool's time goes)."""
     profile: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         for kind in ("s3", "sg"):
-            for tool in ("bare", "hubfix", "custodian"):
+            for tool in TOOLS:
                 r = run_tool(tool, kind, n, bins, Path(tmp) / f"{kind}-{tool}.log")
                 profile.setdefault(kind, {})[tool] = r["calls"]
                 print(f"{kind:<3} N={n:<5} {tool:<10} {r['calls']['per_resource']:.2f} calls a resource, "
@@ -334,8 +345,9 @@ def peak_rss_of_children(pid: int) -> float:
 
 def start_function(bootstrap: Path, emu: Emulator) -> tuple[subprocess.Popen, int, float]:
     port, api_port = free_port(), free_port()
+    # HUBFIX_HOME_ACCOUNT as the template sets it for a deployed function.
     env = {**emu.env(), "AWS_LAMBDA_FUNCTION_NAME": bootstrap.name, "RUST_LOG": "warn",
-           "AWS_EC2_METADATA_DISABLED": "true"}
+           "AWS_EC2_METADATA_DISABLED": "true", "HUBFIX_HOME_ACCOUNT": ACCOUNT}
     started = time.perf_counter()
     proc = subprocess.Popen([str(rie_binary()), "--runtime-interface-emulator-address", f"127.0.0.1:{port}",
                              "--runtime-api-address", f"127.0.0.1:{api_port}", str(bootstrap)],
@@ -354,7 +366,7 @@ def wait_for_response(port: int, event: dict) -> dict:
             time.sleep(0.002)
 
 
-def cold_starts(bins: Path, repeats: int = 5) -> dict:
+def cold_starts(bins: Path, repeats: int = 7) -> dict:
     """Process start to first response, and peak RSS, of each function binary: with a
     real event (the function handles one finding against the emulator: several API
     calls), the same kind of event again once warm, and, in another fresh process, an
@@ -461,20 +473,22 @@ def plot(scale: dict, path: Path) -> None:
 def markdown(results: dict) -> str:
     """The results as the tables of BENCHMARKS.md."""
     names = {"s3": "S3.8 public buckets", "sg": "EC2.13 open SSH groups"}
-    lines = ["| Resources | N | Tool | Wall s | CPU s | Peak MB | Custodian / hubfix (wall, CPU, memory) | hubfix over bare (wall, per finding) |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["| Resources | N | Tool | Wall s | CPU s | Peak MB | At peak: anonymous + file-backed MB | Custodian / hubfix (wall, CPU, memory) | hubfix over bare, same calls / fix alone (wall, per finding) |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for kind, by_n in results["tools"].items():
         for n, tools in by_n.items():
-            c, h, b = tools["custodian"], tools["hubfix"], tools["bare"]
-            for name, r in (("Custodian", c), ("hubfix", h), ("bare calls", b)):
+            c, h, b, bc = tools["custodian"], tools["hubfix"], tools["bare"], tools["bare-checked"]
+            for name, r in (("Custodian", c), ("hubfix", h), ("bare: same calls as hubfix", bc), ("bare: the fix alone", b)):
                 ratio = over = ""
                 if "error" in r:
-                    lines.append(f"| {names[kind]} | {n} | {name} | failed: {r['error'].splitlines()[-1][:120]} | | | | |")
+                    lines.append(f"| {names[kind]} | {n} | {name} | failed: {r['error'].splitlines()[-1][:120]} | | | | | |")
                     continue
-                if name == "hubfix" and not any("error" in t for t in (c, b)):
+                if name == "hubfix" and not any("error" in t for t in (c, b, bc)):
                     ratio = f"{c['wall_s'] / h['wall_s']:.1f}x, {c['cpu_s'] / h['cpu_s']:.1f}x, {c['peak_rss_mb'] / h['peak_rss_mb']:.1f}x"
-                    over = f"+{(h['wall_s'] / b['wall_s'] - 1) * 100:.0f}% ({(h['wall_s'] - b['wall_s']) / int(n) * 1000:.1f} ms)"
-                lines.append(f"| {names[kind]} | {n} | {name} | {r['wall_s']:.2f} | {r['cpu_s']:.2f} | {r['peak_rss_mb']:.1f} | {ratio} | {over} |")
+                    over = " / ".join(f"{(h['wall_s'] / base['wall_s'] - 1) * 100:+.0f}% ({(h['wall_s'] - base['wall_s']) / int(n) * 1000:+.1f} ms)"
+                                      for base in (bc, b))
+                split = f"{r.get('peak_anon_mb', 0):.1f} + {r.get('peak_file_mb', 0):.1f}"
+                lines.append(f"| {names[kind]} | {n} | {name} | {r['wall_s']:.2f} | {r['cpu_s']:.2f} | {r['peak_rss_mb']:.1f} | {split} | {ratio} | {over} |")
     lines += ["", "| Function (median of fresh processes, range) | First response to a real event (process start to response) | Same event, warm | First response to an event needing no API call | Peak RSS |",
               "|---|---|---|---|---|"]
     for name, r in results["cold_start"].items():
@@ -492,7 +506,7 @@ def markdown(results: dict) -> str:
         lines += ["", f"| Resources (N = {n}) | Tool | API calls a resource | Emulator s serving them | By operation (calls a resource) |",
                   "|---|---|---|---|---|"]
         for kind in ("s3", "sg"):
-            for tool, label in (("bare", "bare calls"), ("hubfix", "hubfix"), ("custodian", "Custodian")):
+            for tool, label in (("bare", "bare: the fix alone"), ("bare-checked", "bare: same calls as hubfix"), ("hubfix", "hubfix"), ("custodian", "Custodian")):
                 c = results["calls"][kind][tool]
                 ops = ", ".join(f"{op} {e['calls'] / n:.2f}" for op, e in list(c["by_operation"].items())[:8])
                 lines.append(f"| {names[kind]} | {label} | {c['per_resource']:.2f} | {c['emulator_s']:.2f} | {ops} |")
@@ -517,7 +531,7 @@ def main() -> None:
                      "build": bins.name, "tools": {}}
     for kind in ("s3", "sg"):
         for n in args.sizes:
-            for tool in ("bare", "hubfix", "custodian"):
+            for tool in TOOLS:
                 try:
                     r = run_tool(tool, kind, n, bins)
                 except RuntimeError as e:

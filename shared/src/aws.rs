@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, ConfigLoader, Region, SdkConfig};
+use aws_sdk_ec2::types::SecurityGroup;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
@@ -13,6 +14,7 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use tokio::sync::OnceCell;
 
+use crate::coalesce::Coalescer;
 use crate::error::FixError;
 use crate::policy::MemberRole;
 use crate::remediate::is_account_id;
@@ -81,6 +83,9 @@ pub struct Clients {
     pub logs: aws_sdk_cloudwatchlogs::Client,
     /// Systems Manager (Automation runbooks).
     pub ssm: aws_sdk_ssm::Client,
+    /// Security groups read by id, concurrent reads merged into one
+    /// `DescribeSecurityGroups` call ([`crate::coalesce`]).
+    pub security_groups: Coalescer<SecurityGroup>,
 }
 
 impl Clients {
@@ -93,11 +98,13 @@ impl Clients {
             s3 = s3.force_path_style(true);
             s3control = s3control.interceptor(S3ControlHostFix::new(endpoint));
         }
+        let ec2 = aws_sdk_ec2::Client::new(config);
         Clients {
+            security_groups: crate::remediate::ec2::security_group_reader(ec2.clone()),
+            ec2,
             securityhub: aws_sdk_securityhub::Client::new(config),
             s3: aws_sdk_s3::Client::from_conf(s3.build()),
             s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
-            ec2: aws_sdk_ec2::Client::new(config),
             iam: aws_sdk_iam::Client::new(config),
             accessanalyzer: aws_sdk_accessanalyzer::Client::new(config),
             sts: aws_sdk_sts::Client::new(config),
@@ -212,8 +219,9 @@ impl AwsContext {
     }
 
     /// hubfix's own account id when the caller already knows it (the CLI asks STS
-    /// who the caller is before anything else): [`AwsContext::home_account`] then
-    /// does not ask again.
+    /// who the caller is before anything else; the functions read `HUBFIX_HOME_ACCOUNT`,
+    /// which the template sets): [`AwsContext::home_account`] then does not ask STS,
+    /// which saves a cold start a round trip.
     pub fn with_home_account(self, account: Option<&str>) -> Self {
         if let Some(account) = account {
             // A fresh context's cell is empty, so this cannot fail.

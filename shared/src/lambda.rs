@@ -98,7 +98,9 @@ pub async fn engine_from_env() -> Result<Engine, ConfigError> {
         exemption_tag = %policy.exemption_tag,
         "hubfix configured"
     );
-    let aws = AwsContext::new(load_config().await).with_member_role(policy.member_role.clone());
+    let aws = AwsContext::new(load_config().await)
+        .with_member_role(policy.member_role.clone())
+        .with_home_account(policy.home_account.as_deref());
     let audit = policy
         .audit
         .as_ref()

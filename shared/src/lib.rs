@@ -16,6 +16,7 @@
 pub mod audit;
 pub mod aws;
 pub mod catalogue_settings;
+pub mod coalesce;
 pub mod control;
 pub mod engine;
 pub mod error;

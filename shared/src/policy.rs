@@ -48,6 +48,9 @@ pub const ENV_FLOW_LOG_ROLE: &str = "HUBFIX_FLOW_LOG_ROLE_ARN";
 /// Environment variable: the role hubfix assumes in member accounts
 /// (`templates/member-role.yaml`); unset: findings of other accounts are refused.
 pub const ENV_MEMBER_ROLE: &str = "HUBFIX_MEMBER_ROLE_NAME";
+/// Environment variable: hubfix's own account id (the template sets it to the stack's
+/// account): the functions then need not ask STS who they are on a cold start.
+pub const ENV_HOME_ACCOUNT: &str = "HUBFIX_HOME_ACCOUNT";
 /// Environment variable: the external id hubfix passes when it assumes the member role.
 pub const ENV_MEMBER_EXTERNAL_ID: &str = "HUBFIX_MEMBER_ROLE_EXTERNAL_ID";
 /// Environment variable: the S3 bucket of the audit trail (before-states for undo);
@@ -295,6 +298,8 @@ pub struct Policy {
     pub settings: FixSettings,
     /// The role hubfix assumes in member accounts, if any.
     pub member_role: Option<MemberRole>,
+    /// hubfix's own account id, when the deployment states it (else STS is asked once).
+    pub home_account: Option<String>,
     /// The audit trail's bucket and key prefix, if any.
     pub audit: Option<AuditLocation>,
     /// Limits on how much hubfix changes at once.
@@ -368,6 +373,7 @@ impl Default for Policy {
             concurrency: DEFAULT_CONCURRENCY,
             settings: FixSettings::default(),
             member_role: None,
+            home_account: None,
             audit: None,
             limits: Limits::default(),
             action_targets: None,
@@ -495,6 +501,16 @@ impl Policy {
                 name: name.to_owned(),
                 external_id,
             });
+        }
+        if let Some(v) = get(ENV_HOME_ACCOUNT) {
+            let account = v.trim();
+            if !crate::remediate::is_account_id(account) {
+                return Err(ConfigError::new(
+                    ENV_HOME_ACCOUNT,
+                    format!("`{account}` is not a 12-digit account id"),
+                ));
+            }
+            policy.home_account = Some(account.to_owned());
         }
         if let Some(v) = get(ENV_FLOW_LOG_DESTINATION) {
             let arn = v.trim();
@@ -897,6 +913,14 @@ mod tests {
         .unwrap();
         assert_eq!(member.name, "hubfix-remediation");
         assert_eq!(member.external_id.as_deref(), Some("s3cr3t-external-id"));
+        let home = policy(&[("HUBFIX_HOME_ACCOUNT", " 123456789012 ")]).unwrap();
+        assert_eq!(home.home_account.as_deref(), Some("123456789012"));
+        assert_eq!(policy(&[]).unwrap().home_account, None);
+        let refused = policy(&[("HUBFIX_HOME_ACCOUNT", "12345")]).unwrap_err();
+        assert!(
+            refused.to_string().contains("HUBFIX_HOME_ACCOUNT"),
+            "{refused}"
+        );
         assert_eq!(
             ec2.mode(registry::rule("EC2.4").unwrap()),
             Mode::Approval,

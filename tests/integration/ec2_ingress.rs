@@ -1,9 +1,11 @@
 //! EC2.13, EC2.14, EC2.19, EC2.53, EC2.54: world-open ingress revoked, and only that.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range, Tag};
 use hubfix::{OutcomeKind, Policy};
+use hubfix_tests::faults::{FaultProxy, Schedule};
 use hubfix_tests::{event, finding_state, import, retarget, unique, Emulator, ACCOUNT, REGION};
 
 /// `(protocol, from, to, cidr)`.
@@ -249,5 +251,85 @@ async fn exempt_and_deleted_groups_are_noted_and_untouched() {
     assert!(
         note.contains(&format!("security group {gone} no longer exists")),
         "{note}"
+    );
+}
+
+#[tokio::test]
+async fn the_findings_of_one_event_share_their_security_group_reads() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let mut groups = Vec::new();
+    for _ in 0..24 {
+        groups.push(open_group(&clients, &[]).await);
+    }
+    let gone = groups[5].clone();
+    clients
+        .ec2
+        .delete_security_group()
+        .group_id(&gone)
+        .send()
+        .await
+        .unwrap();
+    let mut ev = event("custom-action-remediate.json");
+    ev["detail"]["findings"] = groups
+        .iter()
+        .map(|g| {
+            let mut one = event("ec2-13-imported.json");
+            retarget(&mut one, &group_arn(g), g);
+            one["detail"]["findings"][0].clone()
+        })
+        .collect();
+    import(&clients, &ev).await;
+    // A proxy that injects nothing: it counts the calls that reach the emulator.
+    let proxy = FaultProxy::start(
+        &emulator.endpoint,
+        Schedule {
+            seed: 1,
+            rate: 0.0,
+            faults: Vec::new(),
+            max_in_a_row: None,
+            eligible: Arc::new(|_| false),
+        },
+    )
+    .await;
+    let report = emulator
+        .engine_via(&proxy.endpoint, Policy::default())
+        .await
+        .handle_json(&ev)
+        .await
+        .unwrap();
+
+    for (outcome, group) in report.outcomes.iter().zip(&groups) {
+        if *group == gone {
+            assert_eq!(outcome.kind, OutcomeKind::Failed, "{}", outcome.note);
+            assert!(
+                outcome
+                    .note
+                    .contains(&format!("security group {gone} no longer exists")),
+                "a group missing from a shared read is noted as deleted: {}",
+                outcome.note
+            );
+        } else {
+            assert_eq!(outcome.kind, OutcomeKind::Remediated, "{}", outcome.note);
+            let expected: BTreeSet<Entry> = entries(START)
+                .difference(&entries(&[("tcp", 22, "0.0.0.0/0"), ("tcp", 22, "::/0")]))
+                .cloned()
+                .collect();
+            assert_eq!(ingress(&clients, group).await, expected, "{group}");
+        }
+    }
+    let describes: usize = proxy
+        .stats()
+        .forwarded
+        .iter()
+        .filter(|(op, _)| op.ends_with(" DescribeSecurityGroups"))
+        .map(|(_, n)| n)
+        .sum();
+    // Alone, each finding reads its group twice (to plan and to verify): 47 calls.
+    // Findings in progress together (8 at a time) share calls.
+    assert!(
+        describes > 0 && describes < groups.len(),
+        "{describes} DescribeSecurityGroups calls for {} findings",
+        groups.len()
     );
 }

@@ -5,11 +5,13 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_ec2::types::{
-    IpPermission, IpRange, Ipv6Range, PrefixListId, SecurityGroup, Tag, UserIdGroupPair,
+    Filter, IpPermission, IpRange, Ipv6Range, PrefixListId, SecurityGroup, Tag, UserIdGroupPair,
 };
 use serde::{Deserialize, Serialize};
 
 use super::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
+use crate::aws::Clients;
+use crate::coalesce::{BatchFuture, Coalescer, Merged};
 use crate::error::{service_code, FixError};
 
 /// Remote server administration ports (SSH, RDP).
@@ -66,7 +68,7 @@ impl Remediation for RevokeOpenIngress {
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(inspect_group(
-            &fix.clients.ec2,
+            fix.clients,
             &fix.target.name,
             self.0,
             &fix.settings.public_ports,
@@ -247,12 +249,12 @@ pub(crate) fn ec2_tags(tags: &[Tag]) -> Vec<(String, String)> {
 
 /// Reads a security group (its tags and ingress) and plans the revocations.
 async fn inspect_group(
-    ec2: &aws_sdk_ec2::Client,
+    clients: &Clients,
     group_id: &str,
     scope: IngressScope,
     public: &[u16],
 ) -> Result<Inspection, FixError> {
-    let group = describe_group(ec2, group_id).await?;
+    let group = describe_group(clients, group_id).await?;
     let tags = ec2_tags(group.tags());
     let rules: Vec<IngressRule> = group.ip_permissions().iter().map(to_rule).collect();
     let mut open = offending(scope, public, &rules);
@@ -273,12 +275,60 @@ async fn inspect_group(
     })
 }
 
-/// Reads one security group.
+/// Security groups per `DescribeSecurityGroups` call of [`security_group_reader`]
+/// (values of its `group-id` filter).
+pub const GROUPS_PER_READ: usize = 100;
+
+/// The reader of [`Clients::security_groups`](crate::aws::Clients): concurrent reads of
+/// security groups by id, merged into `DescribeSecurityGroups` calls filtered on
+/// `group-id` (a filter, not `GroupIds`, so that a deleted group is missing from the
+/// answer instead of failing the call for every group in it).
+pub fn security_group_reader(ec2: aws_sdk_ec2::Client) -> Coalescer<SecurityGroup> {
+    Coalescer::new(GROUPS_PER_READ, move |ids: Vec<String>| {
+        let ec2 = ec2.clone();
+        Box::pin(async move {
+            let pages = ec2
+                .describe_security_groups()
+                .filters(
+                    Filter::builder()
+                        .name("group-id")
+                        .set_values(Some(ids))
+                        .build(),
+                )
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>()
+                .await
+                .map_err(|e| {
+                    aws_smithy_types::error::display::DisplayErrorContext(e).to_string()
+                })?;
+            Ok(pages
+                .into_iter()
+                .filter_map(|g| Some((g.group_id()?.to_owned(), g)))
+                .collect())
+        }) as BatchFuture<SecurityGroup>
+    })
+}
+
+/// Reads one security group, in a call shared with concurrent reads of other groups
+/// ([`security_group_reader`]); alone when that call failed, for this group's own error.
 pub(crate) async fn describe_group(
-    ec2: &aws_sdk_ec2::Client,
+    clients: &Clients,
     group_id: &str,
 ) -> Result<SecurityGroup, FixError> {
-    let out = ec2
+    match clients.security_groups.read(group_id).await {
+        Merged::Found(group) => return Ok(group),
+        Merged::Missing => {
+            return Err(FixError::NotFound {
+                resource: format!("security group {group_id}"),
+                code: "InvalidGroup.NotFound".into(),
+            })
+        }
+        Merged::Failed => {}
+    }
+    let out = clients
+        .ec2
         .describe_security_groups()
         .group_ids(group_id)
         .send()
@@ -491,7 +541,7 @@ impl Remediation for RestrictDefaultGroup {
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
-            let group = describe_group(&fix.clients.ec2, &fix.target.name).await?;
+            let group = describe_group(fix.clients, &fix.target.name).await?;
             if group.group_name() != Some("default") {
                 return Err(FixError::Target(format!(
                     "security group {} is `{}`, not a VPC's default group",
@@ -541,7 +591,7 @@ impl Remediation for RestrictDefaultGroup {
         Box::pin(async move {
             let ec2 = &fix.clients.ec2;
             let group_id = &fix.target.name;
-            let group = describe_group(ec2, group_id).await?;
+            let group = describe_group(fix.clients, group_id).await?;
             let resource = format!("security group {group_id}");
             match change.detail::<Direction>()? {
                 Direction::Inbound if !group.ip_permissions().is_empty() => ec2

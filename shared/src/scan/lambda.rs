@@ -152,7 +152,9 @@ pub async fn run() -> Result<(), lambda_runtime::Error> {
     let policy = Policy::from_env().map_err(crate::lambda::refused)?;
     let options = options_from_lookup(|name| std::env::var(name).ok(), policy.concurrency)
         .map_err(crate::lambda::refused)?;
-    let aws = AwsContext::new(load_config().await).with_member_role(policy.member_role.clone());
+    let aws = AwsContext::new(load_config().await)
+        .with_member_role(policy.member_role.clone())
+        .with_home_account(policy.home_account.as_deref());
     let function = Arc::new(ScannerFunction::new(aws, policy, options));
     lambda_runtime::run(lambda_runtime::service_fn(
         move |event: lambda_runtime::LambdaEvent<Value>| {
