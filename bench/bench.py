@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import select
 import socket
@@ -142,14 +143,16 @@ def sg_finding(template: dict, group: str) -> dict:
     return f
 
 
-def seed(emu: Emulator, kind: str, n: int) -> tuple[list[str], list[dict]]:
-    """N non-compliant resources and their findings (imported into Security Hub)."""
+def seed(emu: Emulator, kind: str, n: int, prefix: str | None = None) -> tuple[list[str], list[dict]]:
+    """N non-compliant resources and their findings (imported into Security Hub),
+    named `<prefix>-<i>` (default prefix: `bench-<n>`)."""
+    prefix = prefix or f"bench-{n}"
     names, findings = [], []
     if kind == "s3":
         s3 = emu.client("s3")
         template = json.loads((ROOT / "events/s3-8-imported.json").read_text())["detail"]["findings"][0]
         for i in range(n):
-            name = f"bench-{n}-{i}"
+            name = f"{prefix}-{i}"
             s3.create_bucket(Bucket=name)
             names.append(name)
             findings.append(s3_finding(template, name))
@@ -157,7 +160,7 @@ def seed(emu: Emulator, kind: str, n: int) -> tuple[list[str], list[dict]]:
         ec2 = emu.client("ec2")
         template = json.loads((ROOT / "events/ec2-13-imported.json").read_text())["detail"]["findings"][0]
         for i in range(n):
-            gid = ec2.create_security_group(GroupName=f"bench-{n}-{i}", Description="open SSH")["GroupId"]
+            gid = ec2.create_security_group(GroupName=f"{prefix}-{i}", Description="open SSH")["GroupId"]
             ec2.authorize_security_group_ingress(GroupId=gid, IpPermissions=[{
                 "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
             names.append(gid)
@@ -411,61 +414,65 @@ def cold_starts(bins: Path, repeats: int = 7) -> dict:
     return results
 
 
+SCALING_SIZES = (1, 3, 10, 30, 100)
+
+
 def scaling(bins: Path) -> dict:
-    """One custom-action event with 1, 10 and 100 findings to a warm function."""
-    emu = Emulator()
-    results = {}
-    try:
-        proc, port, _ = start_function(bins / "custom-action", emu)
-        warm_names, warm = seed(emu, "s3", 1)
-        template = json.loads((ROOT / "events/custom-action-remediate.json").read_text())
-        wait_for_response(port, {**template, "detail": {**template["detail"], "findings": warm}})
-        s3 = emu.client("s3")
-        hub = emu.client("securityhub")
-        finding = json.loads((ROOT / "events/s3-8-imported.json").read_text())["detail"]["findings"][0]
-        for k in (1, 10, 100):
-            findings = []
-            for i in range(k):
-                name = f"scale-{k}-{i}"
-                s3.create_bucket(Bucket=name)
-                findings.append(s3_finding(finding, name))
-            hub.batch_import_findings(Findings=findings)
-            event = {**template, "detail": {**template["detail"], "findings": findings}}
-            start = time.perf_counter()
-            response = invoke(port, event)
-            results[k] = {"ms": (time.perf_counter() - start) * 1000, "summary": response.get("summary")}
-        proc.kill()
-        proc.wait()
-    finally:
-        emu.close()
+    """One custom-action event with 1 to 100 findings to a warm function, for S3.8
+    buckets and EC2.13 groups: ms per event, by kind and size."""
+    results: dict = {}
+    template = json.loads((ROOT / "events/custom-action-remediate.json").read_text())
+    for kind in ("s3", "sg"):
+        emu = Emulator()
+        try:
+            proc, port, _ = start_function(bins / "custom-action", emu)
+            _, warm = seed(emu, kind, 1)
+            wait_for_response(port, {**template, "detail": {**template["detail"], "findings": warm}})
+            results[kind] = {}
+            for k in SCALING_SIZES:
+                _, findings = seed(emu, kind, k, prefix=f"scale-{k}")
+                event = {**template, "detail": {**template["detail"], "findings": findings}}
+                start = time.perf_counter()
+                response = invoke(port, event)
+                results[kind][k] = {"ms": (time.perf_counter() - start) * 1000,
+                                    "summary": response.get("summary")}
+            proc.kill()
+            proc.wait()
+        finally:
+            emu.close()
     return results
 
 
 def plot(scale: dict, path: Path) -> None:
-    """The scaling curve as a small SVG: time per event against findings per event."""
-    w, h, pad = 480, 300, 50
-    ks = sorted(scale)
-    top = max(scale[k]["ms"] for k in ks) * 1.1
-    x = lambda k: pad + (w - 2 * pad) * (ks.index(k) / (len(ks) - 1))
-    y = lambda ms: h - pad - (h - 2 * pad) * ms / top
-    linear = [(k, scale[ks[0]]["ms"] * k) for k in ks]
-    points = " ".join(f"{x(k):.1f},{y(scale[k]['ms']):.1f}" for k in ks)
+    """The scaling curves as a small SVG, log-log: time per event against findings per
+    event, with the line of linear growth from one finding for comparison."""
+    scale = {kind: {int(k): r for k, r in curve.items()} for kind, curve in scale.items()}
+    w, h, pad = 560, 340, 60
+    colours = {"s3": "#1f77b4", "sg": "#2ca02c"}
+    labels = {"s3": "S3.8 public buckets", "sg": "EC2.13 open SSH groups"}
+    ks = sorted({int(k) for curve in scale.values() for k in curve})
+    values = [c[k]["ms"] for c in scale.values() for k in c] + [c[ks[0]]["ms"] * ks[-1] for c in scale.values()]
+    lo, hi = math.log10(min(values) / 1.5), math.log10(max(values) * 1.5)
+    x = lambda k: pad + (w - 2 * pad) * math.log10(k) / math.log10(ks[-1])
+    y = lambda ms: h - pad - (h - 2 * pad) * (math.log10(ms) - lo) / (hi - lo)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
              f'<rect width="{w}" height="{h}" fill="white"/>',
              f'<line x1="{pad}" y1="{h-pad}" x2="{w-pad}" y2="{h-pad}" stroke="black"/>',
              f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{h-pad}" stroke="black"/>',
-             f'<polyline points="{points}" fill="none" stroke="#1f77b4" stroke-width="2"/>',
-             f'<text x="{w/2}" y="{h-12}" text-anchor="middle">findings in one custom-action event</text>',
-             f'<text x="14" y="{h/2}" transform="rotate(-90 14 {h/2})" text-anchor="middle">ms per event</text>',
-             f'<text x="{w/2}" y="24" text-anchor="middle" font-weight="bold">hubfix custom-action: time per event</text>']
+             f'<text x="{w/2}" y="{h-16}" text-anchor="middle">findings in one custom-action event (log scale)</text>',
+             f'<text x="14" y="{h/2}" transform="rotate(-90 14 {h/2})" text-anchor="middle">ms per event (log scale)</text>',
+             f'<text x="{w/2}" y="22" text-anchor="middle" font-weight="bold">hubfix custom-action function, warm: time per event</text>']
     for k in ks:
-        parts.append(f'<circle cx="{x(k):.1f}" cy="{y(scale[k]["ms"]):.1f}" r="4" fill="#1f77b4"/>')
         parts.append(f'<text x="{x(k):.1f}" y="{h-pad+16}" text-anchor="middle">{k}</text>')
-        parts.append(f'<text x="{x(k):.1f}" y="{y(scale[k]["ms"]) - 8:.1f}" text-anchor="middle">{scale[k]["ms"]:.0f} ms</text>')
-    for k, ms in linear:
-        if ms <= top:
-            parts.append(f'<circle cx="{x(k):.1f}" cy="{y(ms):.1f}" r="3" fill="none" stroke="#d62728"/>')
-    parts.append(f'<text x="{w-pad}" y="{pad}" text-anchor="end" fill="#d62728">o linear from 1 finding (when on scale)</text>')
+    for row, (kind, curve) in enumerate(scale.items()):
+        c, first = colours.get(kind, "black"), curve[ks[0]]["ms"]
+        points = " ".join(f"{x(int(k)):.1f},{y(r['ms']):.1f}" for k, r in sorted(curve.items(), key=lambda kv: int(kv[0])))
+        parts.append(f'<polyline points="{points}" fill="none" stroke="{c}" stroke-width="2"/>')
+        parts.append(f'<line x1="{x(ks[0]):.1f}" y1="{y(first):.1f}" x2="{x(ks[-1]):.1f}" y2="{y(first * ks[-1]):.1f}" stroke="{c}" stroke-dasharray="4 4"/>')
+        for k, r in curve.items():
+            parts.append(f'<circle cx="{x(int(k)):.1f}" cy="{y(r["ms"]):.1f}" r="4" fill="{c}"/>')
+            parts.append(f'<text x="{x(int(k)) + 6:.1f}" y="{y(r["ms"]) + 14:.1f}" fill="{c}">{r["ms"]:.0f}</text>')
+        parts.append(f'<text x="{pad + 10}" y="{pad + 16 * row}" fill="{c}">{labels.get(kind, kind)} (dashed: linear from 1 finding)</text>')
     parts.append("</svg>")
     path.write_text("\n".join(parts))
 
@@ -495,9 +502,11 @@ def markdown(results: dict) -> str:
         span = lambda key, unit, fmt: (f"{r[key]:{fmt}} {unit}" + (f" ({r['range'][key][0]:{fmt}}–{r['range'][key][1]:{fmt}})" if "range" in r else ""))
         lines.append(f"| {name} | {span('first_response_ms', 'ms', '.0f')} | {span('warm_response_ms', 'ms', '.0f')} | "
                      f"{span('no_call_first_response_ms', 'ms', '.0f')} | {span('peak_rss_mb', 'MB', '.1f')} |")
-    lines += ["", "| Findings in one event | ms per event | ms per finding |", "|---|---|---|"]
-    for k, r in results["scaling"].items():
-        lines.append(f"| {k} | {r['ms']:.0f} | {r['ms'] / int(k):.1f} |")
+    lines += ["", "| Findings in one event | S3.8: ms per event | ms per finding | EC2.13: ms per event | ms per finding |",
+              "|---|---|---|---|---|"]
+    s3, sg = results["scaling"]["s3"], results["scaling"]["sg"]
+    for k in s3:
+        lines.append(f"| {k} | {s3[k]['ms']:.0f} | {s3[k]['ms'] / int(k):.1f} | {sg[k]['ms']:.0f} | {sg[k]['ms'] / int(k):.1f} |")
     lines += ["", f"| Binary (x86_64, {results.get('build', 'measure')} build) | MB |", "|---|---|"]
     for name, mb in results["binary_mb"].items():
         lines.append(f"| {name} | {mb:.1f} |")

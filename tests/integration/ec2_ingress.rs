@@ -111,6 +111,16 @@ async fn ingress(clients: &hubfix::aws::Clients, group_id: &str) -> BTreeSet<Ent
     set
 }
 
+async fn delete_group(clients: &hubfix::aws::Clients, group_id: &str) {
+    clients
+        .ec2
+        .delete_security_group()
+        .group_id(group_id)
+        .send()
+        .await
+        .expect("delete the security group");
+}
+
 fn group_arn(group_id: &str) -> String {
     format!("arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/{group_id}")
 }
@@ -229,13 +239,7 @@ async fn exempt_and_deleted_groups_are_noted_and_untouched() {
     assert!(note.unwrap().contains("exemption tag"));
 
     let gone = open_group(&clients, &[]).await;
-    clients
-        .ec2
-        .delete_security_group()
-        .group_id(&gone)
-        .send()
-        .await
-        .unwrap();
+    delete_group(&clients, &gone).await;
     let mut ev = event("ec2-19-imported.json");
     retarget(&mut ev, &group_arn(&gone), &gone);
     import(&clients, &ev).await;
@@ -263,13 +267,7 @@ async fn the_findings_of_one_event_share_their_security_group_reads() {
         groups.push(open_group(&clients, &[]).await);
     }
     let gone = groups[5].clone();
-    clients
-        .ec2
-        .delete_security_group()
-        .group_id(&gone)
-        .send()
-        .await
-        .unwrap();
+    delete_group(&clients, &gone).await;
     let mut ev = event("custom-action-remediate.json");
     ev["detail"]["findings"] = groups
         .iter()
