@@ -263,6 +263,29 @@ async fn invoke_runs_a_function_handler_in_process() {
     let file = dir.join("event.json");
     std::fs::write(&file, ev.to_string()).unwrap();
     let path = file.to_str().unwrap();
+    let bad = dir.join("truncated.json");
+    std::fs::write(&bad, "{\"detail\": {").unwrap();
+
+    // Every file is checked before any event is handled: nothing changes.
+    let refused = hubfix(
+        &env,
+        &[
+            "invoke",
+            "auto-remediate",
+            "--event",
+            path,
+            "--event",
+            bad.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("truncated.json is not JSON"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(!bucket_blocked(&admin, ADMIN_BUCKET).await);
 
     let out = hubfix(&env, &["invoke", "auto-remediate", "--event", path], "");
     assert!(out.status.success(), "{}", stderr(&out));

@@ -18,9 +18,12 @@ pub async fn run(
     function: Function,
     events: &[PathBuf],
 ) -> Result<ExitCode, CliError> {
-    let payloads = events
+    // Every file is read and checked before the first event is handled, so that a bad
+    // file refuses the whole command before anything changes; each is kept as text and
+    // parsed at its turn, so that only one event's JSON tree is in memory at a time.
+    let texts = events
         .iter()
-        .map(|e| read_event(e))
+        .map(|e| read_checked(e))
         .collect::<Result<Vec<_>, _>>()?;
     let accepts = match function {
         Function::AutoRemediate => Accepts::Imported,
@@ -28,7 +31,8 @@ pub async fn run(
     };
     let engine = ctx.engine();
     let mut failed = false;
-    for payload in payloads {
+    for (path, text) in events.iter().zip(&texts) {
+        let payload = parse_event(path, text)?;
         let response = match handle(&engine, accepts, payload, None).await {
             Ok(response) => response,
             Err(err) => {
@@ -53,8 +57,25 @@ pub async fn run(
 
 /// An event file as JSON, with a clear error when it is missing or not JSON.
 pub fn read_event(path: &Path) -> Result<Value, CliError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::Input(format!("cannot read {}: {e}", path.display())))?;
-    serde_json::from_str(&text)
-        .map_err(|e| CliError::Input(format!("{} is not JSON: {e}", path.display())))
+    parse_event(path, &read_text(path)?)
+}
+
+/// An event file's text, once checked to be JSON (without building its tree).
+fn read_checked(path: &Path) -> Result<String, CliError> {
+    let text = read_text(path)?;
+    serde_json::from_str::<serde::de::IgnoredAny>(&text).map_err(|e| not_json(path, &e))?;
+    Ok(text)
+}
+
+fn read_text(path: &Path) -> Result<String, CliError> {
+    std::fs::read_to_string(path)
+        .map_err(|e| CliError::Input(format!("cannot read {}: {e}", path.display())))
+}
+
+fn parse_event(path: &Path, text: &str) -> Result<Value, CliError> {
+    serde_json::from_str(text).map_err(|e| not_json(path, &e))
+}
+
+fn not_json(path: &Path, e: &serde_json::Error) -> CliError {
+    CliError::Input(format!("{} is not JSON: {e}", path.display()))
 }
