@@ -11,9 +11,12 @@ build, reported as times and ratios.
 2. Cold start of each function binary under the Lambda Runtime Interface Emulator: from
    process start to the first response (a real event; an event needing no API call),
    the same event warm; peak resident memory of the function.
-3. Scaling: one custom-action event with 1, 10 and 100 findings to a warm function.
-4. Binary sizes.
-5. API calls per resource of each tool at N = --calls, by operation, from the emulator
+3. Scaling: one custom-action event with 1 to 100 findings to a warm function.
+4. With modelled latency (--latency-ms): 1 at N = 100, and 3, again with every API call
+   held that long by the emulator (bench/counting_server.py), as the network and AWS's
+   own time hold a call against AWS: what concurrency gains there.
+5. Binary sizes.
+6. API calls per resource of each tool at N = --calls, by operation, from the emulator
    behind bench/counting_server.py (not timed).
 
 Usage: python bench/bench.py --bin-dir $CARGO_TARGET_DIR/measure --out bench/results.json
@@ -50,11 +53,12 @@ UNCAPPED = {"HUBFIX_MAX_FIXES_PER_INVOCATION": "100000", "HUBFIX_MAX_FIXES_PER_C
 
 class Emulator:
     """The test bed's emulator (moto + hubfix's extension) on a free loopback port; with
-    `call_log`, behind bench/counting_server.py, which logs every API call it serves."""
+    `call_log` or `latency_ms`, behind bench/counting_server.py, which logs every API
+    call it serves, or holds each for `latency_ms` (modelled network and AWS time)."""
 
-    def __init__(self, call_log: Path | None = None) -> None:
-        script = ROOT / ("bench/counting_server.py" if call_log else "tests/emulator/server.py")
-        env = {**os.environ, "HUBFIX_BENCH_CALL_LOG": str(call_log)} if call_log else None
+    def __init__(self, call_log: Path | None = None, latency_ms: float = 0) -> None:
+        script = ROOT / ("bench/counting_server.py" if call_log or latency_ms else "tests/emulator/server.py")
+        env = {**os.environ, "HUBFIX_BENCH_CALL_LOG": str(call_log or ""), "HUBFIX_BENCH_LATENCY_MS": str(latency_ms)}
         self.proc = subprocess.Popen(
             [str(EMULATOR_PYTHON), str(script), "--host", "127.0.0.1", "--port", "0"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
@@ -249,8 +253,8 @@ def custodian_policy(kind: str, n: int) -> str:
 """
 
 
-def run_tool(tool: str, kind: str, n: int, bins: Path, call_log: Path | None = None) -> dict:
-    emu = Emulator(call_log)
+def run_tool(tool: str, kind: str, n: int, bins: Path, call_log: Path | None = None, latency_ms: float = 0) -> dict:
+    emu = Emulator(call_log, latency_ms)
     try:
         names, findings = seed(emu, kind, n)
         if call_log:
@@ -417,13 +421,14 @@ def cold_starts(bins: Path, repeats: int = 7) -> dict:
 SCALING_SIZES = (1, 3, 10, 30, 100)
 
 
-def scaling(bins: Path) -> dict:
+def scaling(bins: Path, latency_ms: float = 0) -> dict:
     """One custom-action event with 1 to 100 findings to a warm function, for S3.8
-    buckets and EC2.13 groups: ms per event, by kind and size."""
+    buckets and EC2.13 groups, each call held `latency_ms` by the emulator: ms per
+    event, by kind and size."""
     results: dict = {}
     template = json.loads((ROOT / "events/custom-action-remediate.json").read_text())
     for kind in ("s3", "sg"):
-        emu = Emulator()
+        emu = Emulator(latency_ms=latency_ms)
         try:
             proc, port, _ = start_function(bins / "custom-action", emu)
             _, warm = seed(emu, kind, 1)
@@ -443,15 +448,17 @@ def scaling(bins: Path) -> dict:
     return results
 
 
-def plot(scale: dict, path: Path) -> None:
-    """The scaling curves as a small SVG, log-log: time per event against findings per
-    event, with the line of linear growth from one finding for comparison."""
-    scale = {kind: {int(k): r for k, r in curve.items()} for kind, curve in scale.items()}
-    w, h, pad = 560, 340, 60
-    colours = {"s3": "#1f77b4", "sg": "#2ca02c"}
-    labels = {"s3": "S3.8 public buckets", "sg": "EC2.13 open SSH groups"}
-    ks = sorted({int(k) for curve in scale.values() for k in curve})
-    values = [c[k]["ms"] for c in scale.values() for k in c] + [c[ks[0]]["ms"] * ks[-1] for c in scale.values()]
+PLOT_COLOURS = ("#1f77b4", "#2ca02c", "#d62728", "#9467bd")
+
+
+def plot(curves: dict[str, dict], path: Path) -> None:
+    """Scaling curves as a small SVG, log-log: time per event against findings per
+    event, each with the line of linear growth from one finding (dashed) for
+    comparison. `curves` maps a legend label to a scaling curve."""
+    curves = {label: {int(k): r for k, r in curve.items()} for label, curve in curves.items()}
+    w, h, pad = 640, 400, 60
+    ks = sorted({k for curve in curves.values() for k in curve})
+    values = [r["ms"] for c in curves.values() for r in c.values()] + [c[ks[0]]["ms"] * ks[-1] for c in curves.values()]
     lo, hi = math.log10(min(values) / 1.5), math.log10(max(values) * 1.5)
     x = lambda k: pad + (w - 2 * pad) * math.log10(k) / math.log10(ks[-1])
     y = lambda ms: h - pad - (h - 2 * pad) * (math.log10(ms) - lo) / (hi - lo)
@@ -464,49 +471,77 @@ def plot(scale: dict, path: Path) -> None:
              f'<text x="{w/2}" y="22" text-anchor="middle" font-weight="bold">hubfix custom-action function, warm: time per event</text>']
     for k in ks:
         parts.append(f'<text x="{x(k):.1f}" y="{h-pad+16}" text-anchor="middle">{k}</text>')
-    for row, (kind, curve) in enumerate(scale.items()):
-        c, first = colours.get(kind, "black"), curve[ks[0]]["ms"]
-        points = " ".join(f"{x(int(k)):.1f},{y(r['ms']):.1f}" for k, r in sorted(curve.items(), key=lambda kv: int(kv[0])))
+    for row, (label, curve) in enumerate(curves.items()):
+        c, first = PLOT_COLOURS[row % len(PLOT_COLOURS)], curve[ks[0]]["ms"]
+        points = " ".join(f"{x(k):.1f},{y(r['ms']):.1f}" for k, r in sorted(curve.items()))
         parts.append(f'<polyline points="{points}" fill="none" stroke="{c}" stroke-width="2"/>')
         parts.append(f'<line x1="{x(ks[0]):.1f}" y1="{y(first):.1f}" x2="{x(ks[-1]):.1f}" y2="{y(first * ks[-1]):.1f}" stroke="{c}" stroke-dasharray="4 4"/>')
         for k, r in curve.items():
-            parts.append(f'<circle cx="{x(int(k)):.1f}" cy="{y(r["ms"]):.1f}" r="4" fill="{c}"/>')
-            parts.append(f'<text x="{x(int(k)) + 6:.1f}" y="{y(r["ms"]) + 14:.1f}" fill="{c}">{r["ms"]:.0f}</text>')
-        parts.append(f'<text x="{pad + 10}" y="{pad + 16 * row}" fill="{c}">{labels.get(kind, kind)} (dashed: linear from 1 finding)</text>')
+            parts.append(f'<circle cx="{x(k):.1f}" cy="{y(r["ms"]):.1f}" r="4" fill="{c}"/>')
+            parts.append(f'<text x="{x(k) + 6:.1f}" y="{y(r["ms"]) + 14:.1f}" fill="{c}">{r["ms"]:.0f}</text>')
+        parts.append(f'<text x="{pad + 10}" y="{pad - 14 + 16 * row}" fill="{c}">{label}</text>')
+    parts.append(f'<text x="{w - pad}" y="{h - pad - 8}" text-anchor="end" fill="#555">dashed: linear growth from 1 finding</text>')
     parts.append("</svg>")
     path.write_text("\n".join(parts))
 
 
-def markdown(results: dict) -> str:
-    """The results as the tables of BENCHMARKS.md."""
-    names = {"s3": "S3.8 public buckets", "sg": "EC2.13 open SSH groups"}
+def scaling_curves(results: dict) -> dict[str, dict]:
+    """The run's scaling curves by legend label, with the modelled-latency ones."""
+    curves = {NAMES[kind]: curve for kind, curve in results["scaling"].items()}
+    if "latency" in results:
+        ms = results["latency"]["ms"]
+        curves |= {f"{NAMES[kind]}, {ms:g} ms a call": curve for kind, curve in results["latency"]["scaling"].items()}
+    return curves
+
+
+NAMES = {"s3": "S3.8 public buckets", "sg": "EC2.13 open SSH groups"}
+
+
+def tools_table(tools: dict) -> list[str]:
+    """Each tool's wall time, CPU time and memory, by kind and N, with the ratios."""
     lines = ["| Resources | N | Tool | Wall s | CPU s | Peak MB | At peak: anonymous + file-backed MB | Custodian / hubfix (wall, CPU, memory) | hubfix over bare, same calls / fix alone (wall, per finding) |",
              "|---|---|---|---|---|---|---|---|---|"]
-    for kind, by_n in results["tools"].items():
-        for n, tools in by_n.items():
-            c, h, b, bc = tools["custodian"], tools["hubfix"], tools["bare"], tools["bare-checked"]
+    for kind, by_n in tools.items():
+        for n, by_tool in by_n.items():
+            c, h, b, bc = by_tool["custodian"], by_tool["hubfix"], by_tool["bare"], by_tool["bare-checked"]
             for name, r in (("Custodian", c), ("hubfix", h), ("bare: same calls as hubfix", bc), ("bare: the fix alone", b)):
                 ratio = over = ""
                 if "error" in r:
-                    lines.append(f"| {names[kind]} | {n} | {name} | failed: {r['error'].splitlines()[-1][:120]} | | | | | |")
+                    lines.append(f"| {NAMES[kind]} | {n} | {name} | failed: {r['error'].splitlines()[-1][:120]} | | | | | |")
                     continue
                 if name == "hubfix" and not any("error" in t for t in (c, b, bc)):
                     ratio = f"{c['wall_s'] / h['wall_s']:.1f}x, {c['cpu_s'] / h['cpu_s']:.1f}x, {c['peak_rss_mb'] / h['peak_rss_mb']:.1f}x"
                     over = " / ".join(f"{(h['wall_s'] / base['wall_s'] - 1) * 100:+.0f}% ({(h['wall_s'] - base['wall_s']) / int(n) * 1000:+.1f} ms)"
                                       for base in (bc, b))
                 split = f"{r.get('peak_anon_mb', 0):.1f} + {r.get('peak_file_mb', 0):.1f}"
-                lines.append(f"| {names[kind]} | {n} | {name} | {r['wall_s']:.2f} | {r['cpu_s']:.2f} | {r['peak_rss_mb']:.1f} | {split} | {ratio} | {over} |")
+                lines.append(f"| {NAMES[kind]} | {n} | {name} | {r['wall_s']:.2f} | {r['cpu_s']:.2f} | {r['peak_rss_mb']:.1f} | {split} | {ratio} | {over} |")
+    return lines
+
+
+def scaling_table(scale: dict) -> list[str]:
+    """Time per event and per finding, by findings per event."""
+    lines = ["| Findings in one event | S3.8: ms per event | ms per finding | EC2.13: ms per event | ms per finding |",
+             "|---|---|---|---|---|"]
+    s3, sg = scale["s3"], scale["sg"]
+    for k in s3:
+        lines.append(f"| {k} | {s3[k]['ms']:.0f} | {s3[k]['ms'] / int(k):.1f} | {sg[k]['ms']:.0f} | {sg[k]['ms'] / int(k):.1f} |")
+    return lines
+
+
+def markdown(results: dict) -> str:
+    """The results as the tables of BENCHMARKS.md."""
+    lines = tools_table(results["tools"])
     lines += ["", "| Function (median of fresh processes, range) | First response to a real event (process start to response) | Same event, warm | First response to an event needing no API call | Peak RSS |",
               "|---|---|---|---|---|"]
     for name, r in results["cold_start"].items():
         span = lambda key, unit, fmt: (f"{r[key]:{fmt}} {unit}" + (f" ({r['range'][key][0]:{fmt}}–{r['range'][key][1]:{fmt}})" if "range" in r else ""))
         lines.append(f"| {name} | {span('first_response_ms', 'ms', '.0f')} | {span('warm_response_ms', 'ms', '.0f')} | "
                      f"{span('no_call_first_response_ms', 'ms', '.0f')} | {span('peak_rss_mb', 'MB', '.1f')} |")
-    lines += ["", "| Findings in one event | S3.8: ms per event | ms per finding | EC2.13: ms per event | ms per finding |",
-              "|---|---|---|---|---|"]
-    s3, sg = results["scaling"]["s3"], results["scaling"]["sg"]
-    for k in s3:
-        lines.append(f"| {k} | {s3[k]['ms']:.0f} | {s3[k]['ms'] / int(k):.1f} | {sg[k]['ms']:.0f} | {sg[k]['ms'] / int(k):.1f} |")
+    lines += [""] + scaling_table(results["scaling"])
+    if "latency" in results:
+        latency = results["latency"]
+        lines += ["", f"With {latency['ms']:g} ms held on every call (modelled network and AWS time):", ""]
+        lines += tools_table(latency["tools"]) + [""] + scaling_table(latency["scaling"])
     lines += ["", f"| Binary (x86_64, {results.get('build', 'measure')} build) | MB |", "|---|---|"]
     for name, mb in results["binary_mb"].items():
         lines.append(f"| {name} | {mb:.1f} |")
@@ -518,11 +553,29 @@ def markdown(results: dict) -> str:
             for tool, label in (("bare", "bare: the fix alone"), ("bare-checked", "bare: same calls as hubfix"), ("hubfix", "hubfix"), ("custodian", "Custodian")):
                 c = results["calls"][kind][tool]
                 ops = ", ".join(f"{op} {e['calls'] / n:.2f}" for op, e in list(c["by_operation"].items())[:8])
-                lines.append(f"| {names[kind]} | {label} | {c['per_resource']:.2f} | {c['emulator_s']:.2f} | {ops} |")
+                lines.append(f"| {NAMES[kind]} | {label} | {c['per_resource']:.2f} | {c['emulator_s']:.2f} | {ops} |")
     load = results["machine"]
     lines += ["", f"Load average (1, 5, 15 min) before the run: {', '.join(f'{x:.2f}' for x in load['load_before'])}; "
               f"after: {', '.join(f'{x:.2f}' for x in load.get('load_after', ()))}."]
     return "\n".join(lines) + "\n"
+
+
+def compare(bins: Path, sizes: list[int], latency_ms: float = 0) -> dict:
+    """Every tool on every kind of resource and N, each call held `latency_ms`."""
+    tools: dict = {}
+    for kind in ("s3", "sg"):
+        for n in sizes:
+            for tool in TOOLS:
+                try:
+                    r = run_tool(tool, kind, n, bins, latency_ms=latency_ms)
+                except RuntimeError as e:
+                    r = {"error": str(e)[-300:]}
+                    print(f"{kind:<3} N={n:<5} {tool:<12} FAILED: {r['error']}", flush=True)
+                else:
+                    print(f"{kind:<3} N={n:<5} {tool:<12} wall {r['wall_s']:7.2f} s  cpu {r['cpu_s']:6.2f} s  "
+                          f"peak {r['peak_rss_mb']:6.1f} MB{f'  ({latency_ms:g} ms a call)' if latency_ms else ''}", flush=True)
+                tools.setdefault(kind, {}).setdefault(str(n), {})[tool] = r
+    return tools
 
 
 def main() -> None:
@@ -532,28 +585,25 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
     parser.add_argument("--calls", type=int, default=100, metavar="N",
                         help="count each tool's API calls at N resources (0: do not)")
+    parser.add_argument("--latency-ms", type=float, default=20, metavar="MS",
+                        help="run the comparison at N = 100 and the scaling again with every call held MS "
+                             "milliseconds, a model of AWS's network and service time (0: do not)")
     args = parser.parse_args()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     bins = args.bin_dir.resolve()
     results: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
                                  "load_before": os.getloadavg()},
-                     "build": bins.name, "tools": {}}
-    for kind in ("s3", "sg"):
-        for n in args.sizes:
-            for tool in TOOLS:
-                try:
-                    r = run_tool(tool, kind, n, bins)
-                except RuntimeError as e:
-                    r = {"error": str(e)[-300:]}
-                    print(f"{kind:<3} N={n:<5} {tool:<10} FAILED: {r['error']}", flush=True)
-                else:
-                    print(f"{kind:<3} N={n:<5} {tool:<10} wall {r['wall_s']:7.2f} s  cpu {r['cpu_s']:6.2f} s  peak {r['peak_rss_mb']:6.1f} MB", flush=True)
-                results["tools"].setdefault(kind, {}).setdefault(str(n), {})[tool] = r
+                     "build": bins.name}
+    results["tools"] = compare(bins, args.sizes)
     results["cold_start"] = cold_starts(bins)
     print(json.dumps(results["cold_start"]), flush=True)
     results["scaling"] = scaling(bins)
     print(json.dumps(results["scaling"]), flush=True)
-    plot(results["scaling"], args.out.parent / "scaling.svg")
+    if args.latency_ms:
+        results["latency"] = {"ms": args.latency_ms, "tools": compare(bins, [100], args.latency_ms),
+                              "scaling": scaling(bins, args.latency_ms)}
+        print(json.dumps(results["latency"]["scaling"]), flush=True)
+    plot(scaling_curves(results), args.out.parent / "scaling.svg")
     results["binary_mb"] = {name: (bins / name).stat().st_size / 2**20 for name in ("auto-remediate", "custom-action", "hubfix")}
     if args.calls:
         results["calls"] = {"n": args.calls, **call_profile(bins, args.calls)}

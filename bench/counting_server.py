@@ -1,7 +1,14 @@
 """The test bed's emulator (tests/emulator/server.py), unchanged, behind a WSGI
-middleware that logs every API call it serves: one line per request, tab-separated,
-`<service>\t<operation>\t<seconds in the emulator>`, appended to the file named by
-HUBFIX_BENCH_CALL_LOG. `bench.py --calls` counts them per finding, by operation.
+middleware for the benchmark, which can:
+
+- log every API call it serves: one line per request, tab-separated,
+  `<service>\t<operation>\t<seconds in the emulator>`, appended to the file named by
+  HUBFIX_BENCH_CALL_LOG (`bench.py --calls` counts them per finding, by operation);
+- hold every request for HUBFIX_BENCH_LATENCY_MS milliseconds before the emulator
+  handles it: a model of the network round trip and of AWS's own time serving a call,
+  which, as against AWS, overlap across concurrent requests (the wait releases
+  Python's interpreter lock; the emulator's own work, under that lock, does not
+  overlap).
 
 Usage: python bench/counting_server.py [--host 127.0.0.1] [--port 0]
 """
@@ -49,6 +56,7 @@ def operation(environ: dict, body: bytes) -> tuple[str, str]:
 
 
 def counting(app, log: Path):
+    """Logs each request's service, operation and time in the emulator to `log`."""
     lock = threading.Lock()
 
     def middleware(environ, start_response):
@@ -66,10 +74,30 @@ def counting(app, log: Path):
     return middleware
 
 
+def delayed(app, seconds: float):
+    """Holds each request for `seconds` before `app` handles it."""
+
+    def middleware(environ, start_response):
+        time.sleep(seconds)
+        return app(environ, start_response)
+
+    return middleware
+
+
+def bench_app(build):
+    """The emulator's app with the middlewares the environment asks for."""
+    app = build()
+    if os.environ.get("HUBFIX_BENCH_CALL_LOG"):
+        app = counting(app, Path(os.environ["HUBFIX_BENCH_CALL_LOG"]))
+    latency_ms = float(os.environ.get("HUBFIX_BENCH_LATENCY_MS") or 0)
+    if latency_ms > 0:
+        app = delayed(app, latency_ms / 1000)
+    return app
+
+
 if __name__ == "__main__":
-    log = Path(os.environ["HUBFIX_BENCH_CALL_LOG"])
     build = server.build_app
-    server.build_app = lambda: counting(build(), log)
+    server.build_app = lambda: bench_app(build)
     code = server.main(sys.argv[1:])
     sys.stderr.flush()
     sys.__stdout__.flush()

@@ -1,9 +1,10 @@
 //! Reads of one kind of resource merged into fewer API calls ("group commit"): a read
-//! that arrives while another call of its kind is in flight waits for it to end and goes
-//! out with every read that arrived meanwhile, in one call that names them all
-//! (`DescribeSecurityGroups` with a `group-id` filter). A read that finds nothing in
-//! flight goes out at once, so a lone finding waits for nothing; the findings of an
-//! event, read and verified concurrently, share calls.
+//! that arrives while the most calls of its kind allowed at once are in flight waits for
+//! one of them to end and goes out with every read that arrived meanwhile, in one call
+//! that names them all (`DescribeSecurityGroups` with a `group-id` filter). A read that
+//! finds a call slot free goes out at once, so a lone finding waits for nothing; the
+//! findings of an event, read and verified concurrently, share calls. More calls in
+//! flight mean shorter waits (a read waits for the first of them to end) and more calls.
 //!
 //! Every read still reaches AWS after it was asked for (a call is sent only once all its
 //! reads are queued), so a read made to verify a change sees that change. When the
@@ -35,19 +36,21 @@ pub type BatchFuture<V> = Pin<Box<dyn Future<Output = Result<HashMap<String, V>,
 type Fetch<V> = dyn Fn(Vec<String>) -> BatchFuture<V> + Send + Sync;
 
 /// Merges concurrent reads of one kind of resource into calls of at most `max_batch`
-/// ids. Cheap to clone: clones share the queue.
+/// ids, at most `max_in_flight` calls at a time. Cheap to clone: clones share the queue.
 pub struct Coalescer<V> {
     inner: Arc<Inner<V>>,
 }
 
 struct Inner<V> {
     max_batch: usize,
+    max_in_flight: usize,
     fetch: Box<Fetch<V>>,
     queue: Mutex<Queue<V>>,
 }
 
 struct Queue<V> {
-    draining: bool,
+    /// Calls being made (each by a drain task of its own).
+    in_flight: usize,
     waiting: Vec<(String, oneshot::Sender<Merged<V>>)>,
 }
 
@@ -63,37 +66,44 @@ impl<V> fmt::Debug for Coalescer<V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Coalescer")
             .field("max_batch", &self.inner.max_batch)
+            .field("max_in_flight", &self.inner.max_in_flight)
             .finish_non_exhaustive()
     }
 }
 
 impl<V: Clone + Send + 'static> Coalescer<V> {
-    /// Reads through `fetch`, which gets 1 to `max_batch` distinct ids a call.
+    /// Reads through `fetch`, which gets 1 to `max_batch` distinct ids a call and is
+    /// called at most `max_in_flight` times at once.
     pub fn new(
         max_batch: usize,
+        max_in_flight: usize,
         fetch: impl Fn(Vec<String>) -> BatchFuture<V> + Send + Sync + 'static,
     ) -> Self {
         Coalescer {
             inner: Arc::new(Inner {
                 max_batch: max_batch.max(1),
+                max_in_flight: max_in_flight.max(1),
                 fetch: Box::new(fetch),
                 queue: Mutex::new(Queue {
-                    draining: false,
+                    in_flight: 0,
                     waiting: Vec::new(),
                 }),
             }),
         }
     }
 
-    /// Reads one resource, in a call shared with the reads that arrive while one is in
-    /// flight. Needs a Tokio runtime: the calls are made by a task of their own, so
-    /// that no reader waits on others' calls after its own has returned.
+    /// Reads one resource, at once when a call slot is free, else in the next call to
+    /// go out, shared with the reads that arrived meanwhile. Needs a Tokio runtime: the
+    /// calls are made by tasks of their own, so that no reader waits on others' calls
+    /// after its own has returned.
     pub async fn read(&self, id: &str) -> Merged<V> {
         let (sender, receiver) = oneshot::channel();
         let start = {
             let mut queue = self.lock();
             queue.waiting.push((id.to_owned(), sender));
-            !std::mem::replace(&mut queue.draining, true)
+            let free = queue.in_flight < self.inner.max_in_flight;
+            queue.in_flight += usize::from(free);
+            free
         };
         if start {
             tokio::spawn(drain(self.inner.clone()));
@@ -112,14 +122,14 @@ impl<V> Inner<V> {
     }
 }
 
-/// Sends the waiting reads, `max_batch` distinct ids a call, one call at a time, until
-/// none is left.
+/// One call slot: sends the waiting reads, `max_batch` distinct ids a call, one call
+/// after another, until none is left.
 async fn drain<V: Clone>(inner: Arc<Inner<V>>) {
     loop {
         let batch = {
             let mut queue = inner.lock();
             if queue.waiting.is_empty() {
-                queue.draining = false;
+                queue.in_flight -= 1;
                 return;
             }
             take_batch(&mut queue.waiting, inner.max_batch)
@@ -171,8 +181,9 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use tokio::sync::Semaphore;
 
-    /// A store of `known` ids whose calls are recorded and held in flight until the
-    /// test lets them end (one permit a call); calls naming `fail` fail.
+    /// A store of `known` ids whose calls (at most `in_flight` at once) are recorded
+    /// and held in flight until the test lets them end (one permit a call, in the order
+    /// they went out); calls naming `fail` fail.
     struct Gated {
         groups: Coalescer<String>,
         calls: Arc<Mutex<Vec<Vec<String>>>>,
@@ -180,11 +191,15 @@ mod tests {
     }
 
     impl Gated {
-        fn new(known: &'static [&'static str], fail: Option<&'static str>) -> Self {
+        fn new(
+            known: &'static [&'static str],
+            fail: Option<&'static str>,
+            in_flight: usize,
+        ) -> Self {
             let calls = Arc::new(Mutex::new(Vec::new()));
             let gate = Arc::new(Semaphore::new(0));
             let (log, wait) = (calls.clone(), gate.clone());
-            let groups = Coalescer::new(3, move |ids: Vec<String>| {
+            let groups = Coalescer::new(3, in_flight, move |ids: Vec<String>| {
                 log.lock().unwrap().push(ids.clone());
                 let wait = wait.clone();
                 Box::pin(async move {
@@ -231,7 +246,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_lone_read_goes_out_at_once_with_its_own_id() {
-        let store = Gated::new(&["sg-1"], None);
+        let store = Gated::new(&["sg-1"], None, 1);
         store.gate.add_permits(2);
         assert_eq!(store.read("sg-1").await.unwrap(), found("sg-1"));
         assert_eq!(store.read("sg-2").await.unwrap(), Merged::Missing);
@@ -240,7 +255,7 @@ mod tests {
 
     #[tokio::test]
     async fn reads_arriving_during_a_call_share_the_next_ones() {
-        let store = Gated::new(&["a", "b", "c", "d", "e"], None);
+        let store = Gated::new(&["a", "b", "c", "d", "e"], None, 1);
         let first = store.read("a");
         store.settle(1, 0).await;
         let later: Vec<_> = ["b", "c", "d", "e", "b"]
@@ -261,8 +276,36 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn reads_go_out_at_once_while_a_call_slot_is_free() {
+        let store = Gated::new(&["a", "b", "c", "d"], None, 2);
+        let a = store.read("a");
+        store.settle(1, 0).await;
+        let b = store.read("b");
+        store.settle(2, 0).await;
+        let (c, d) = (store.read("c"), store.read("d"));
+        store.settle(2, 2).await;
+        assert_eq!(
+            store.calls(),
+            [vec!["a"], vec!["b"]],
+            "both slots taken, c and d wait"
+        );
+        store.gate.add_permits(1);
+        assert_eq!(a.await.unwrap(), found("a"));
+        store.settle(3, 0).await;
+        assert_eq!(
+            store.calls(),
+            [vec!["a"], vec!["b"], vec!["c", "d"]],
+            "the first slot to free up took both waiting reads in one call"
+        );
+        store.gate.add_permits(2);
+        for (id, read) in [("b", b), ("c", c), ("d", d)] {
+            assert_eq!(read.await.unwrap(), found(id));
+        }
+    }
+
+    #[tokio::test]
     async fn a_failed_call_tells_each_of_its_readers_and_no_other() {
-        let store = Gated::new(&["a", "b", "c"], Some("b"));
+        let store = Gated::new(&["a", "b", "c"], Some("b"), 1);
         let first = store.read("a");
         store.settle(1, 0).await;
         let (b, c) = (store.read("b"), store.read("c"));
@@ -278,7 +321,7 @@ mod tests {
     async fn the_queue_drains_and_a_later_read_starts_a_new_call() {
         let served = Arc::new(AtomicUsize::new(0));
         let counter = served.clone();
-        let groups = Coalescer::new(100, move |ids: Vec<String>| {
+        let groups = Coalescer::new(100, 2, move |ids: Vec<String>| {
             counter.fetch_add(ids.len(), Ordering::SeqCst);
             Box::pin(async move { Ok(ids.into_iter().map(|id| (id, ())).collect()) })
                 as BatchFuture<()>
@@ -290,7 +333,11 @@ mod tests {
             }))
             .await;
             assert!(reads.iter().all(|r| *r == Merged::Found(())));
-            assert!(!groups.lock().draining, "the drain ended with the queue");
+            assert_eq!(
+                groups.lock().in_flight,
+                0,
+                "the drains ended with the queue"
+            );
         }
         assert_eq!(served.load(Ordering::SeqCst), 30);
     }

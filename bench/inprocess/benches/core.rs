@@ -50,14 +50,18 @@ fn merged_reads(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("runtime");
-    let reader = Coalescer::new(100, |ids: Vec<String>| {
-        Box::pin(async move {
-            Ok(ids
-                .into_iter()
-                .map(|id| (id, ()))
-                .collect::<HashMap<_, _>>())
-        }) as BatchFuture<()>
-    });
+    let reader = Coalescer::new(
+        100,
+        remediate::ec2::GROUP_READS_IN_FLIGHT,
+        |ids: Vec<String>| {
+            Box::pin(async move {
+                Ok(ids
+                    .into_iter()
+                    .map(|id| (id, ()))
+                    .collect::<HashMap<_, _>>())
+            }) as BatchFuture<()>
+        },
+    );
     let mut group = c.benchmark_group("merged reads");
     for n in [1usize, 10, 100] {
         let ids: Vec<String> = (0..n).map(|i| format!("sg-{i:017x}")).collect();
