@@ -485,6 +485,9 @@ def plot(curves: dict[str, dict], path: Path) -> None:
     path.write_text("\n".join(parts))
 
 
+NAMES = {"s3": "S3.8 public buckets", "sg": "EC2.13 open SSH groups"}
+
+
 def scaling_curves(results: dict) -> dict[str, dict]:
     """The run's scaling curves by legend label, with the modelled-latency ones."""
     curves = {NAMES[kind]: curve for kind, curve in results["scaling"].items()}
@@ -492,9 +495,6 @@ def scaling_curves(results: dict) -> dict[str, dict]:
         ms = results["latency"]["ms"]
         curves |= {f"{NAMES[kind]}, {ms:g} ms a call": curve for kind, curve in results["latency"]["scaling"].items()}
     return curves
-
-
-NAMES = {"s3": "S3.8 public buckets", "sg": "EC2.13 open SSH groups"}
 
 
 def tools_table(tools: dict) -> list[str]:
