@@ -85,6 +85,22 @@ pub enum Command {
     /// Check the CIS requirements Security Hub does not evaluate and import the results
     /// into Security Hub as findings (--manual: the checklist of the manual ones).
     Scan(ScanArgs),
+    /// Move the events of a dead-letter queue back to the findings queue (the stack's
+    /// RedriveCommand output), once the cause of their failure is fixed.
+    Redrive {
+        /// The queue to take them from (the stack's FindingsDeadLetterQueueUrl).
+        #[arg(long)]
+        from: String,
+        /// The queue to put them on (the stack's FindingsQueueUrl).
+        #[arg(long)]
+        to: String,
+        /// At most this many events.
+        #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u32).range(1..))]
+        limit: u32,
+        /// Do not ask first.
+        #[arg(long, short)]
+        yes: bool,
+    },
     /// Run a function's handler in-process with an event file, as Lambda would.
     Invoke {
         /// The function.

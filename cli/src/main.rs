@@ -52,6 +52,12 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Audit(args) => commands::audit::run(&ctx, args, output).await,
         Command::Report(args) => commands::report::run(&ctx, args).await,
         Command::Scan(args) => commands::scan::run(&ctx, args, output).await,
+        Command::Redrive {
+            from,
+            to,
+            limit,
+            yes,
+        } => commands::redrive::run(&ctx, from, to, *limit, *yes, output).await,
         Command::Invoke { function, event } => commands::invoke::run(&ctx, *function, event).await,
     }
 }

@@ -228,19 +228,20 @@ impl AuditTrail {
             .map_err(|e| self.error("s3:PutObject", e))
     }
 
-    /// How many fixes of `control` were applied in the hour before `now`.
+    /// The fixes of `control` applied in the hour before `now`: how many, and when the
+    /// oldest was (when the hour's window frees its first slot).
     pub async fn fixes_in_last_hour(
         &self,
         control: &str,
         now: SystemTime,
-    ) -> Result<usize, FixError> {
+    ) -> Result<RecentFixes, FixError> {
         let since = compact(&rfc3339(now - Duration::from_secs(3600)));
         let now_hour = compact(&rfc3339(now))[..10].to_owned();
         let mut hours = vec![since[..10].to_owned()];
         if now_hour != hours[0] {
             hours.push(now_hour);
         }
-        let mut count = 0;
+        let mut recent = RecentFixes::default();
         for hour in &hours {
             let prefix = format!("{}rate/{control}/{hour}/", self.prefix);
             let mut pages = self
@@ -252,15 +253,20 @@ impl AuditTrail {
                 .send();
             while let Some(page) = pages.next().await {
                 let page = page.map_err(|e| self.error("s3:ListBucket", e))?;
-                count += page
+                for name in page
                     .contents()
                     .iter()
                     .filter_map(|o| o.key()?.rsplit('/').next())
                     .filter(|name| *name >= since.as_str())
-                    .count();
+                {
+                    recent.count += 1;
+                    if recent.oldest.is_none() {
+                        recent.oldest = parse_compact(name);
+                    }
+                }
             }
         }
-        Ok(count)
+        Ok(recent)
     }
 
     /// Takes the lock of a resource (an object created only if absent, so that two
@@ -451,6 +457,36 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
+/// The time a compact stamp (`YYYYMMDDHHMMSSmmm`, as [`compact`] writes it) starts
+/// with.
+fn parse_compact(stamp: &str) -> Option<SystemTime> {
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = stamp.get(range)?;
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let date = crate::report::date::Date::new(
+        i32::try_from(digits(0..4)?).ok()?,
+        digits(4..6)?,
+        digits(6..8)?,
+    )?;
+    let (hour, minute, second) = (digits(8..10)?, digits(10..12)?, digits(12..14)?);
+    let millis = digits(14..17)?;
+    let secs = u64::try_from(date.start_seconds()).ok()?
+        + u64::from(hour * 3600 + minute * 60 + second);
+    Some(UNIX_EPOCH + Duration::from_secs(secs) + Duration::from_millis(u64::from(millis)))
+}
+
+/// The fixes of a control in the last hour.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecentFixes {
+    /// How many.
+    pub count: usize,
+    /// When the oldest was applied.
+    pub oldest: Option<SystemTime>,
+}
+
 /// An RFC 3339 time (or date) with only its digits, as it starts a record's file name.
 fn compact(time: &str) -> String {
     time.chars().filter(char::is_ascii_digit).collect()
@@ -477,6 +513,15 @@ fn fnv1a(text: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compact_stamps_read_back_as_the_time_they_were_written() {
+        let t = UNIX_EPOCH + Duration::from_millis(1_764_000_123_456);
+        let stamp = compact(&rfc3339(t)) + "-123450001";
+        assert_eq!(parse_compact(&stamp), Some(t));
+        assert_eq!(parse_compact("2026"), None);
+        assert_eq!(parse_compact("2026x1231000000000"), None);
+    }
 
     #[test]
     fn times_are_rfc3339_utc_with_milliseconds() {

@@ -6,7 +6,6 @@
 //! NOTIFIED ("in progress") in one call, so hubfix's own updates never re-trigger the
 //! automatic path; apply and verify; record every outcome.
 
-use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -15,9 +14,10 @@ use futures_util::stream::{self, StreamExt};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::audit::{AuditRecord, AuditTrail, Stage};
+use crate::audit::{AuditRecord, AuditTrail, RecentFixes, Stage};
 use crate::aws::{AwsContext, Clients};
 use crate::control;
+use crate::deferral::{self, DeferReason, Deferral};
 use crate::error::FixError;
 use crate::finding::{
     ComplianceStatus, EventError, Finding, MalformedFinding, RecordState, SecurityHubEvent,
@@ -25,6 +25,7 @@ use crate::finding::{
 };
 use crate::metrics;
 use crate::outcome::{Outcome, OutcomeKind};
+use crate::pacing::{AccountPacer, TokenBucket};
 use crate::policy::Policy;
 use crate::registry::{self, Rule};
 use crate::remediate::{self, Fix, Plan, Target};
@@ -134,11 +135,17 @@ pub struct Engine {
     notes: bool,
     progress: Option<Progress>,
     ledger: Mutex<HashMap<String, Vec<SystemTime>>>,
+    write_budget: Option<Arc<TokenBucket>>,
+    pacer: AccountPacer,
 }
+
+/// One finding of an event, or why it could not be read.
+type Item = Result<Finding, MalformedFinding>;
 
 impl Engine {
     /// An engine with a policy and AWS clients; metrics are off until asked for.
     pub fn new(policy: Policy, aws: AwsContext) -> Self {
+        let policy_account_concurrency = policy.pacing.account_concurrency;
         Engine {
             policy,
             aws,
@@ -148,7 +155,16 @@ impl Engine {
             notes: true,
             progress: None,
             ledger: Mutex::new(HashMap::new()),
+            write_budget: None,
+            pacer: AccountPacer::new(policy_account_concurrency),
         }
+    }
+
+    /// Paces this engine's `BatchUpdateFindings` calls ([`TokenBucket`]): its share of
+    /// Security Hub's write quota.
+    pub fn with_write_budget(mut self, budget: Option<Arc<TokenBucket>>) -> Self {
+        self.write_budget = budget;
+        self
     }
 
     /// Reports each outcome as it is reached.
@@ -217,22 +233,51 @@ impl Engine {
 
     /// Handles a parsed event within a deadline (a Lambda invocation's): once less than
     /// the policy's time reserve remains, no new fix starts; the findings left are
-    /// recorded as not attempted, and the outcomes are recorded in the reserve.
+    /// recorded as not attempted (on the automatic path: sent back to the queue), and
+    /// the outcomes are recorded in the reserve.
     pub async fn handle_until(
         &self,
         event: &SecurityHubEvent,
         deadline: Option<Instant>,
     ) -> Report {
+        let items: Vec<&Item> = event.findings.iter().collect();
+        Box::pin(self.run(Request::of(&event.trigger), &items, deadline)).await
+    }
+
+    /// Handles the Imported events of one queue batch as one set of findings on the
+    /// automatic path, so that they share Security Hub writes (notes grouped across
+    /// events) and reads. The outcomes follow the events' findings in order; an outcome
+    /// marked `requeue` asks for its event's message to go back to the queue.
+    pub async fn handle_queued(
+        &self,
+        events: &[&SecurityHubEvent],
+        deadline: Option<Instant>,
+    ) -> Report {
+        let items: Vec<&Item> = events.iter().flat_map(|e| e.findings.iter()).collect();
+        Box::pin(self.run(Ok(Request::Automatic), &items, deadline)).await
+    }
+
+    /// The pipeline: plan every finding (bounded concurrency, paced per account and
+    /// region), apply the blast-radius caps, apply and verify, then record every
+    /// outcome with as few `BatchUpdateFindings` calls as the notes allow.
+    async fn run(
+        &self,
+        request: Result<Request, String>,
+        items: &[&Item],
+        deadline: Option<Instant>,
+    ) -> Report {
         let reserve = self.policy.limits.time_reserve;
         let out_of_time = move || deadline.is_some_and(|d| Instant::now() + reserve >= d);
-        let request = Request::of(&event.trigger);
+        let automatic = matches!(request, Ok(Request::Automatic));
+        let budgets = ControlBudgets::default();
         let mut seen = HashSet::new();
-        let prepared: Vec<Prepared> = stream::iter(event.findings.iter())
+        let prepared: Vec<Prepared> = stream::iter(items.iter())
             .map(|item| {
                 let duplicate = item
                     .as_ref()
                     .is_ok_and(|f| !seen.insert((f.id.clone(), f.product_arn.clone())));
                 let request = request.clone();
+                let budgets = &budgets;
                 async move {
                     match item {
                         Err(malformed) => Prepared::Done(Box::new(malformed_outcome(malformed))),
@@ -241,47 +286,31 @@ impl Engine {
                             OutcomeKind::Ignored,
                             "the same finding appears earlier in this event".into(),
                         ))),
-                        Ok(f) if out_of_time() => {
-                            Prepared::Done(Box::new(not_attempted(base_outcome(f))))
-                        }
-                        Ok(f) => Box::pin(self.prepare(f, request)).await,
+                        Ok(f) if out_of_time() => Prepared::Done(Box::new(not_attempted(
+                            base_outcome(f),
+                            automatic,
+                            Postponed::Deadline,
+                        ))),
+                        Ok(f) => Box::pin(self.prepare(f, request, budgets)).await,
                     }
                 }
             })
             .buffered(self.policy.concurrency)
             .collect()
             .await;
-        let prepared = Box::pin(self.within_limits(prepared)).await;
-
-        let in_progress: Vec<FindingUpdate> = prepared
-            .iter()
-            .filter(|_| self.notes)
-            .filter_map(|p| match p {
-                Prepared::Ready(p) => Some(FindingUpdate {
-                    id: p.outcome.finding_id.clone(),
-                    product_arn: p.outcome.product_arn.clone().unwrap_or_default(),
-                    status: WorkflowStatus::Notified,
-                    note: "hubfix: remediation in progress; the outcome follows in the next note."
-                        .into(),
-                }),
-                Prepared::Done(_) => None,
-            })
-            .collect();
-        let mut update_failures = Box::pin(securityhub::record(
-            &self.aws.home().securityhub,
-            &in_progress,
-        ))
-        .await;
+        let prepared = Box::pin(self.within_limits(prepared, automatic, &budgets)).await;
 
         let actor = self.actor_of(&request);
-        let outcomes: Vec<Outcome> = stream::iter(prepared)
+        let mut outcomes: Vec<Outcome> = stream::iter(prepared)
             .map(|p| {
                 let actor = &actor;
                 async move {
                     let outcome = match p {
                         Prepared::Done(o) => *o,
-                        Prepared::Ready(p) if out_of_time() => not_attempted(p.outcome),
-                        Prepared::Ready(p) => Box::pin(self.finish(*p, actor)).await,
+                        Prepared::Ready(p) if out_of_time() => {
+                            not_attempted(p.outcome, automatic, Postponed::Deadline)
+                        }
+                        Prepared::Ready(p) => Box::pin(self.finish(*p, actor, automatic)).await,
                     };
                     if let Some(Progress(report)) = &self.progress {
                         report(&outcome);
@@ -293,20 +322,7 @@ impl Engine {
             .collect()
             .await;
 
-        let updates: Vec<FindingUpdate> = outcomes
-            .iter()
-            .filter(|o| self.notes && o.is_recorded())
-            .filter_map(|o| {
-                Some(FindingUpdate {
-                    id: o.finding_id.clone(),
-                    product_arn: o.product_arn.clone()?,
-                    status: o.kind.workflow()?,
-                    note: o.note.clone(),
-                })
-            })
-            .collect();
-        update_failures
-            .extend(Box::pin(securityhub::record(&self.aws.home().securityhub, &updates)).await);
+        let update_failures = Box::pin(self.record(&mut outcomes, items, automatic)).await;
         for o in &outcomes {
             log_outcome(o);
             if self.emit_metrics {
@@ -321,7 +337,63 @@ impl Engine {
         }
     }
 
-    /// Writes one `decided` record per outcome that is not ignored; returns the failures.
+    /// Records the outcomes on their findings: workflow status, note, and hubfix's
+    /// deferral marker (set on deferred findings, replaced once a deferred finding has
+    /// its final outcome). On the automatic path a finding Security Hub did not update
+    /// for a transient reason (throttling, a failed call) goes back to the queue, so that
+    /// no outcome is lost; its failure is still reported.
+    async fn record(
+        &self,
+        outcomes: &mut [Outcome],
+        items: &[&Item],
+        automatic: bool,
+    ) -> Vec<UpdateFailure> {
+        if !self.notes {
+            return Vec::new();
+        }
+        let updates: Vec<FindingUpdate> = outcomes
+            .iter()
+            .zip(items)
+            .filter(|(o, _)| o.is_recorded())
+            .filter_map(|(o, item)| {
+                let was_deferred = item.as_ref().is_ok_and(|f| deferral::is_deferred(f));
+                let fields = match (&o.deferral, was_deferred) {
+                    (Some(d), _) => d.fields(),
+                    (None, true) => deferral::done_fields(),
+                    (None, false) => BTreeMap::new(),
+                };
+                Some(FindingUpdate {
+                    id: o.finding_id.clone(),
+                    product_arn: o.product_arn.clone()?,
+                    status: o.kind.workflow()?,
+                    note: o.note.clone(),
+                    fields,
+                })
+            })
+            .collect();
+        let failures = Box::pin(securityhub::record(
+            &self.aws.home().securityhub,
+            self.write_budget.as_deref(),
+            &updates,
+        ))
+        .await;
+        if automatic {
+            let retry: HashSet<&str> = failures
+                .iter()
+                .filter(|f| f.is_transient())
+                .map(|f| f.id.as_str())
+                .collect();
+            for o in outcomes.iter_mut() {
+                if o.is_recorded() && retry.contains(o.finding_id.as_str()) {
+                    o.requeue = true;
+                }
+            }
+        }
+        failures
+    }
+
+    /// Writes one `decided` record per outcome that is not ignored or sent back to the
+    /// queue; returns the failures.
     async fn audit_decisions(
         &self,
         outcomes: &[Outcome],
@@ -332,20 +404,24 @@ impl Engine {
         };
         let actor = self.actor_of(request);
         let now = std::time::SystemTime::now();
-        stream::iter(outcomes.iter().filter(|o| o.kind != OutcomeKind::Ignored))
-            .map(|o| {
-                let record = AuditRecord::of(o, Stage::Decided, &actor, now);
-                async move {
-                    trail.write(&record).await.err().map(|e| {
-                        tracing::warn!(finding_id = %record.finding_id, error = %e, "audit record not written");
-                        format!("{}: {e}", record.finding_id)
-                    })
-                }
-            })
-            .buffer_unordered(self.policy.concurrency)
-            .filter_map(|failure| async move { failure })
-            .collect()
-            .await
+        stream::iter(
+            outcomes
+                .iter()
+                .filter(|o| o.kind != OutcomeKind::Ignored && !o.requeue),
+        )
+        .map(|o| {
+            let record = AuditRecord::of(o, Stage::Decided, &actor, now);
+            async move {
+                trail.write(&record).await.err().map(|e| {
+                    tracing::warn!(finding_id = %record.finding_id, error = %e, "audit record not written");
+                    format!("{}: {e}", record.finding_id)
+                })
+            }
+        })
+        .buffer_unordered(self.policy.concurrency)
+        .filter_map(|failure| async move { failure })
+        .collect()
+        .await
     }
 
     /// The actor of the audit records: the engine's driver and the request.
@@ -361,44 +437,48 @@ impl Engine {
     }
 
     /// Applies the blast-radius caps to the findings about to be fixed, in event order:
-    /// at most so many fixes per invocation, and per control per hour. The findings
-    /// over a cap are refused with a note saying which cap, and a warning is logged.
-    async fn within_limits(&self, prepared: Vec<Prepared>) -> Vec<Prepared> {
+    /// at most so many fixes per invocation, and per control per hour. On the automatic
+    /// path a finding over the per-invocation cap goes back to the queue, and one over
+    /// a control's hourly cap is deferred until the hour's window frees a slot; on a
+    /// custom action both are refused with a note saying which cap. A warning is logged.
+    async fn within_limits(
+        &self,
+        prepared: Vec<Prepared>,
+        automatic: bool,
+        budgets: &ControlBudgets,
+    ) -> Vec<Prepared> {
         let limits = self.policy.limits;
-        let mut budgets: HashMap<&'static str, usize> = HashMap::new();
         for p in &prepared {
             if let Prepared::Ready(p) = p {
-                if let Entry::Vacant(e) = budgets.entry(p.rule.control_id) {
-                    let used = self.fixes_in_last_hour(p.rule.control_id).await;
-                    e.insert(limits.fixes_per_control_hour.saturating_sub(used));
-                }
+                budgets.load(self, p.rule.control_id).await;
             }
         }
         let mut applied = 0;
         let mut gate = |p: Box<Pending>| {
             let control = p.rule.control_id;
-            let budget = budgets.entry(control).or_default();
-            let over = if applied >= limits.fixes_per_invocation {
-                format!(
-                    "the cap of {} fixes per invocation is reached (HUBFIX_MAX_FIXES_PER_INVOCATION); run the Remediate action on it again",
-                    limits.fixes_per_invocation
-                )
-            } else if *budget == 0 {
-                format!(
-                    "the cap of {} fixes of {control} per hour is reached (HUBFIX_MAX_FIXES_PER_CONTROL_PER_HOUR); a person should look at why so many resources fail it",
-                    limits.fixes_per_control_hour
-                )
-            } else {
+            if applied >= limits.fixes_per_invocation {
+                tracing::warn!(control, resource = %p.target.resource_id, cap = limits.fixes_per_invocation, "per-invocation cap reached");
+                return Prepared::Done(Box::new(not_attempted(
+                    p.outcome,
+                    automatic,
+                    Postponed::InvocationCap(limits.fixes_per_invocation),
+                )));
+            }
+            if budgets.take(control) {
                 applied += 1;
-                *budget -= 1;
                 return Prepared::Ready(p);
-            };
-            tracing::warn!(control, resource = %p.target.resource_id, cap = %over, "blast-radius cap reached");
-            let note = format!(
-                "hubfix did not fix {}: {over}; nothing changed.",
-                subject(control, &p.target)
-            );
-            Prepared::Done(Box::new(with_kind(p.outcome, OutcomeKind::Refused, note)))
+            }
+            tracing::warn!(control, resource = %p.target.resource_id, cap = limits.fixes_per_control_hour, "per-control hourly cap reached");
+            let subject = subject(control, &p.target);
+            Prepared::Done(Box::new(if automatic {
+                self.deferred(p.outcome, &subject, DeferReason::ControlCap, budgets.frees_at(control))
+            } else {
+                let note = format!(
+                    "hubfix did not fix {subject}: the cap of {} fixes of {control} per hour is reached (HUBFIX_MAX_FIXES_PER_CONTROL_PER_HOUR); a person should look at why so many resources fail it; nothing changed.",
+                    limits.fixes_per_control_hour
+                );
+                with_kind(p.outcome, OutcomeKind::Refused, note)
+            }))
         };
         prepared
             .into_iter()
@@ -409,25 +489,60 @@ impl Engine {
             .collect()
     }
 
+    /// A deferred outcome: nothing changed now; the finding is marked with the time
+    /// hubfix tries again, by itself.
+    fn deferred(
+        &self,
+        outcome: Outcome,
+        subject: &str,
+        reason: DeferReason,
+        not_before: SystemTime,
+    ) -> Outcome {
+        let deferral = Deferral::until(reason, not_before);
+        let why = match reason {
+            DeferReason::ControlCap => format!(
+                "the cap of {} fixes of this control per hour is reached (HUBFIX_MAX_FIXES_PER_CONTROL_PER_HOUR)",
+                self.policy.limits.fixes_per_control_hour
+            ),
+            DeferReason::Throttled => "the resource's API kept throttling".to_owned(),
+        };
+        let mut outcome = with_kind(
+            outcome,
+            OutcomeKind::Deferred,
+            format!(
+                "hubfix deferred {subject}: {why}; nothing changed. hubfix tries again by itself after {} (UserDefinedFields {}).",
+                deferral.retry_after_text(),
+                deferral::FIELD_RETRY_AFTER,
+            ),
+        );
+        outcome.deferral = Some(deferral);
+        outcome
+    }
+
     /// Fixes of a control applied in the last hour: from the audit trail when there is
     /// one (every invocation counts), else from this process's own record.
-    async fn fixes_in_last_hour(&self, control: &str) -> usize {
+    async fn fixes_in_last_hour(&self, control: &str) -> RecentFixes {
         let now = SystemTime::now();
         if let Some(trail) = &self.audit {
             match trail.fixes_in_last_hour(control, now).await {
-                Ok(n) => return n,
+                Ok(recent) => return recent,
                 Err(e) => {
                     tracing::warn!(control, error = %e, "could not count recent fixes in the audit trail; counting this process's own")
                 }
             }
         }
         let ledger = self.ledger.lock().unwrap_or_else(|e| e.into_inner());
-        ledger.get(control).map_or(0, |times| {
+        let recent: Vec<SystemTime> = ledger.get(control).map_or(Vec::new(), |times| {
             times
                 .iter()
                 .filter(|t| now.duration_since(**t).is_ok_and(|age| age < HOUR))
-                .count()
-        })
+                .copied()
+                .collect()
+        });
+        RecentFixes {
+            count: recent.len(),
+            oldest: recent.iter().min().copied(),
+        }
     }
 
     /// Counts an applied fix of a control, in this process and in the audit trail.
@@ -447,7 +562,12 @@ impl Engine {
     }
 
     /// Resolves, gates and plans one finding.
-    async fn prepare(&self, finding: &Finding, request: Result<Request, String>) -> Prepared {
+    async fn prepare(
+        &self,
+        finding: &Finding,
+        request: Result<Request, String>,
+        budgets: &ControlBudgets,
+    ) -> Prepared {
         let base = base_outcome(finding);
         let done = |base: Outcome, kind, note: String| {
             Prepared::Done(Box::new(with_kind(base, kind, note)))
@@ -529,6 +649,17 @@ impl Engine {
         if self.policy.is_exempt(finding_tags) {
             return done(base, OutcomeKind::Exempt, self.exempt_note(&subject));
         }
+        let automatic = request == Request::Automatic;
+        if automatic && budgets.load(self, rule.control_id).await == 0 {
+            let frees_at = budgets.frees_at(rule.control_id);
+            return Prepared::Done(Box::new(self.deferred(
+                base,
+                &subject,
+                DeferReason::ControlCap,
+                frees_at,
+            )));
+        }
+        let _slot = self.pacer.slot(&target.account, &target.region).await;
         let clients = match self.aws.clients_for(&target.account, &target.region).await {
             Ok(c) => c,
             Err(e) => {
@@ -559,6 +690,14 @@ impl Engine {
                     OutcomeKind::Refused,
                     format!("hubfix skipped {subject}: {e}."),
                 )
+            }
+            Err(FixError::Throttled { .. }) if automatic => {
+                return Prepared::Done(Box::new(self.deferred(
+                    base,
+                    &subject,
+                    DeferReason::Throttled,
+                    SystemTime::now() + THROTTLE_DEFERRAL,
+                )))
             }
             Err(e) => {
                 return done(
@@ -606,10 +745,11 @@ impl Engine {
 
     /// Fixes one resource: under the resource's lock and after storing the before-state
     /// when there is an audit trail, then applies the plan and verifies it.
-    async fn finish(&self, p: Pending, actor: &str) -> Outcome {
+    async fn finish(&self, p: Pending, actor: &str, automatic: bool) -> Outcome {
         let subject = subject(p.rule.control_id, &p.target);
+        let _slot = self.pacer.slot(&p.target.account, &p.target.region).await;
         let Some(trail) = &self.audit else {
-            return Box::pin(self.apply_and_verify(p, &subject)).await;
+            return Box::pin(self.apply_and_verify(p, &subject, automatic)).await;
         };
         let lock = format!(
             "{}|{}|{}|{}",
@@ -617,6 +757,9 @@ impl Engine {
         );
         match trail.lock(&lock, &p.outcome.finding_id).await {
             Ok(true) => {}
+            Ok(false) if automatic => {
+                return not_attempted(p.outcome, true, Postponed::Busy(subject));
+            }
             Ok(false) => {
                 return with_kind(
                     p.outcome,
@@ -636,7 +779,7 @@ impl Engine {
             Ok(p) => {
                 let record = AuditRecord::of(&p.outcome, Stage::Planned, actor, SystemTime::now());
                 match trail.write(&record).await {
-                    Ok(_) => Box::pin(self.apply_and_verify(p, &subject)).await,
+                    Ok(_) => Box::pin(self.apply_and_verify(p, &subject, automatic)).await,
                     Err(e) => with_kind(
                         p.outcome,
                         OutcomeKind::Failed,
@@ -684,7 +827,7 @@ impl Engine {
     }
 
     /// Applies a plan and verifies it by reading the resource back.
-    async fn apply_and_verify(&self, p: Pending, subject: &str) -> Outcome {
+    async fn apply_and_verify(&self, p: Pending, subject: &str, automatic: bool) -> Outcome {
         let changes = p.plan.describe();
         let fix = Fix {
             clients: &p.clients,
@@ -707,6 +850,14 @@ impl Engine {
                             format!("hubfix fixed {subject}: {changes}; a call reported an error ({e}) but reading it back shows the fix in place."),
                         );
                     }
+                }
+                if automatic && matches!(e, FixError::Throttled { .. }) {
+                    return self.deferred(
+                        outcome,
+                        subject,
+                        DeferReason::Throttled,
+                        SystemTime::now() + THROTTLE_DEFERRAL,
+                    );
                 }
                 return with_kind(
                     outcome,
@@ -756,9 +907,11 @@ impl Engine {
 /// Why the automatic path leaves a finding alone, if it does. hubfix's own updates
 /// (NOTIFIED, RESOLVED) come back as imported events and end here.
 fn not_for_automatic(f: &Finding) -> Option<String> {
-    if f.workflow_status() != WorkflowStatus::New {
+    let picked_up_again =
+        f.workflow_status() == WorkflowStatus::Notified && deferral::is_deferred(f);
+    if f.workflow_status() != WorkflowStatus::New && !picked_up_again {
         return Some(format!(
-            "workflow status is {}; the automatic path acts on NEW findings only",
+            "workflow status is {}; the automatic path acts on NEW findings (and on the ones it deferred) only",
             f.workflow_status().as_str()
         ));
     }
@@ -814,13 +967,120 @@ fn with_kind(mut o: Outcome, kind: OutcomeKind, note: String) -> Outcome {
 
 /// The window of the per-control cap.
 const HOUR: Duration = Duration::from_secs(3600);
+/// The least a fix is deferred by.
+const MIN_DEFERRAL: Duration = Duration::from_secs(300);
+/// How long a fix whose resource's API kept throttling is deferred.
+const THROTTLE_DEFERRAL: Duration = Duration::from_secs(600);
 
-fn not_attempted(o: Outcome) -> Outcome {
-    with_kind(
-        o,
-        OutcomeKind::NotAttempted,
-        "hubfix did not attempt this fix: the invocation's time ran out before it could start; nothing changed. Run the Remediate action on it again.".into(),
-    )
+/// Why a fix was not started in this invocation.
+enum Postponed {
+    /// The invocation's time ran out.
+    Deadline,
+    /// The per-invocation cap of fixes was reached.
+    InvocationCap(usize),
+    /// Another invocation holds the resource's lock.
+    Busy(String),
+}
+
+/// A fix not started now. On the automatic path the finding's message goes back to the
+/// queue (nothing is noted; the note is only logged); on a custom action the note asks
+/// the analyst to run it again.
+fn not_attempted(o: Outcome, automatic: bool, why: Postponed) -> Outcome {
+    let why = match why {
+        Postponed::Deadline => "the invocation's time ran out before it could start".to_owned(),
+        Postponed::InvocationCap(cap) => format!(
+            "the cap of {cap} fixes per invocation is reached (HUBFIX_MAX_FIXES_PER_INVOCATION)"
+        ),
+        Postponed::Busy(subject) => {
+            format!("another hubfix invocation is fixing {subject} right now")
+        }
+    };
+    let mut o = if automatic {
+        with_kind(
+            o,
+            OutcomeKind::NotAttempted,
+            format!("hubfix postponed this fix: {why}; its message goes back to the queue and it is tried again shortly; nothing changed."),
+        )
+    } else {
+        with_kind(
+            o,
+            OutcomeKind::NotAttempted,
+            format!("hubfix did not attempt this fix: {why}; nothing changed. Run the Remediate action on it again."),
+        )
+    };
+    o.requeue = automatic;
+    o
+}
+
+/// What is left of each control's hourly cap in one run, read once per control.
+#[derive(Default)]
+struct ControlBudgets {
+    loading: tokio::sync::Mutex<()>,
+    budgets: Mutex<HashMap<&'static str, ControlBudget>>,
+}
+
+#[derive(Clone, Copy)]
+struct ControlBudget {
+    left: usize,
+    frees_at: SystemTime,
+}
+
+impl ControlBudgets {
+    fn get(&self, control: &str) -> Option<ControlBudget> {
+        self.budgets
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(control)
+            .copied()
+    }
+
+    /// Fixes of `control` left this hour, counted once per run.
+    async fn load(&self, engine: &Engine, control: &'static str) -> usize {
+        if let Some(b) = self.get(control) {
+            return b.left;
+        }
+        let _loading = self.loading.lock().await;
+        if let Some(b) = self.get(control) {
+            return b.left;
+        }
+        let recent = engine.fixes_in_last_hour(control).await;
+        let now = SystemTime::now();
+        let budget = ControlBudget {
+            left: engine
+                .policy
+                .limits
+                .fixes_per_control_hour
+                .saturating_sub(recent.count),
+            frees_at: recent
+                .oldest
+                .map_or(now + HOUR, |t| t + HOUR)
+                .max(now + MIN_DEFERRAL),
+        };
+        self.budgets
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(control, budget);
+        budget.left
+    }
+
+    /// Takes one fix of `control`'s budget; `false` when none is left.
+    fn take(&self, control: &str) -> bool {
+        let mut budgets = self.budgets.lock().unwrap_or_else(|p| p.into_inner());
+        match budgets.get_mut(control) {
+            Some(b) if b.left > 0 => {
+                b.left -= 1;
+                true
+            }
+            Some(_) => false,
+            None => true,
+        }
+    }
+
+    /// When the hour's window frees a slot of `control`'s cap.
+    fn frees_at(&self, control: &str) -> SystemTime {
+        self.get(control)
+            .map_or_else(|| SystemTime::now() + HOUR, |b| b.frees_at)
+    }
 }
 
 fn malformed_outcome(m: &MalformedFinding) -> Outcome {

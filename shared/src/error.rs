@@ -24,7 +24,7 @@ pub enum FixError {
         code: String,
     },
     /// The API kept throttling after the SDK's retries.
-    #[error("{operation} was throttled ({code}) and retries ran out; the finding will be retried on its next update")]
+    #[error("{operation} was throttled ({code}) and the SDK's retries ran out")]
     Throttled {
         /// The API operation.
         operation: &'static str,
@@ -80,6 +80,10 @@ const THROTTLING_CODES: &[&str] = &[
     "SlowDown",
     "TooManyRequestsException",
     "RequestThrottled",
+    // Security Hub's modelled throttling error (HTTP 429); the SDK retries it as
+    // throttling too.
+    "LimitExceededException",
+    "ProvisionedThroughputExceededException",
 ];
 
 impl FixError {

@@ -13,6 +13,9 @@ use serde_json::Value;
 
 /// The EventBridge `source` of every Security Hub event.
 pub const SECURITY_HUB_SOURCE: &str = "aws.securityhub";
+/// The `source` of the events hubfix's reconciler puts back on the queue: findings it
+/// read from Security Hub with `GetFindings`, in the shape of an Imported event.
+pub const REQUEUED_SOURCE: &str = "hubfix.reconciler";
 /// `detail-type` of the events Security Hub emits for new and updated findings.
 pub const DETAIL_TYPE_IMPORTED: &str = "Security Hub Findings - Imported";
 /// `detail-type` of the events Security Hub emits when an analyst runs a custom action.
@@ -74,6 +77,33 @@ pub struct Finding {
     /// The latest note on the finding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Note>,
+    /// Name/value pairs customers and tools set with `BatchUpdateFindings`; hubfix
+    /// keeps its deferral marker here ([`crate::deferral`]). Read leniently: a value
+    /// that is not a string is left out, anything but an object reads as empty.
+    #[serde(
+        default,
+        deserialize_with = "lenient_string_map",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub user_defined_fields: BTreeMap<String, String>,
+}
+
+/// A JSON object's string members; other members, and any other JSON value, are
+/// ignored rather than refused (the field is written by customers and other tools).
+fn lenient_string_map<'de, D>(deserializer: D) -> Result<BTreeMap<String, String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    Ok(match Value::deserialize(deserializer)? {
+        Value::Object(members) => members
+            .into_iter()
+            .filter_map(|(k, v)| match v {
+                Value::String(s) => Some((k, s)),
+                _ => None,
+            })
+            .collect(),
+        _ => BTreeMap::new(),
+    })
 }
 
 /// ASFF `Severity`.
@@ -355,11 +385,17 @@ impl SecurityHubEvent {
     pub fn parse(event: &Value) -> Result<Self, EventError> {
         let obj = event.as_object().ok_or(EventError::NotAnObject)?;
         let source = str_field(obj, "source")?.ok_or(EventError::Missing("source"))?;
-        if source != SECURITY_HUB_SOURCE {
+        if source != SECURITY_HUB_SOURCE && source != REQUEUED_SOURCE {
             return Err(EventError::WrongSource(quoted(source, MAX_QUOTED_CHARS)));
         }
         let detail_type =
             str_field(obj, "detail-type")?.ok_or(EventError::Missing("detail-type"))?;
+        if source == REQUEUED_SOURCE && detail_type != DETAIL_TYPE_IMPORTED {
+            return Err(EventError::UnsupportedDetailType(quoted(
+                detail_type,
+                MAX_QUOTED_CHARS,
+            )));
+        }
         let detail = obj
             .get("detail")
             .ok_or(EventError::Missing("detail"))?
@@ -742,5 +778,16 @@ mod tests {
         let parsed = parse_finding(0, &f).unwrap();
         assert_eq!(parsed.workflow_status(), WorkflowStatus::Unknown);
         assert_eq!(parsed.compliance_status(), Some(ComplianceStatus::Unknown));
+    }
+
+    #[test]
+    fn user_defined_fields_keep_strings_and_ignore_the_rest() {
+        let mut f = finding();
+        f["UserDefinedFields"] = json!({"hubfix:state": "deferred", "n": 3, "x": null});
+        let parsed = parse_finding(0, &f).unwrap();
+        assert_eq!(parsed.user_defined_fields.len(), 1);
+        assert_eq!(parsed.user_defined_fields["hubfix:state"], "deferred");
+        f["UserDefinedFields"] = json!(["not", "a", "map"]);
+        assert!(parse_finding(0, &f).unwrap().user_defined_fields.is_empty());
     }
 }

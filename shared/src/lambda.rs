@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use crate::aws::{load_config, AwsContext};
 use crate::finding::{SecurityHubEvent, Trigger};
+use crate::queue::Delivery;
 use crate::policy::{ConfigError, Policy};
 use crate::Engine;
 
@@ -39,6 +40,12 @@ pub enum InvocationError {
         "event refused: custom action target {0} is not one of hubfix's (HUBFIX_ACTION_TARGETS)"
     )]
     ForeignActionTarget(String),
+    /// The payload is not an SQS batch the automatic path can read.
+    #[error("batch refused: {0}")]
+    Batch(#[from] crate::queue::BatchError),
+    /// A bare event (no queue) whose fixes were postponed: the invoker should retry it.
+    #[error("{0} of the event's findings were postponed (time or fix cap reached, or the resource busy); invoke it again")]
+    Postponed(usize),
 }
 
 impl InvocationError {
@@ -48,6 +55,8 @@ impl InvocationError {
             InvocationError::Malformed(_) => "hubfix.MalformedEvent",
             InvocationError::WrongKind { .. } => "hubfix.WrongEventKind",
             InvocationError::ForeignActionTarget(_) => "hubfix.ForeignActionTarget",
+            InvocationError::Batch(_) => "hubfix.MalformedBatch",
+            InvocationError::Postponed(_) => "hubfix.Postponed",
         }
     }
 }
@@ -59,6 +68,40 @@ impl From<InvocationError> for lambda_runtime::Diagnostic {
             error_message: err.to_string(),
         }
     }
+}
+
+/// Why a scheduled function refused an invocation.
+#[derive(Debug, thiserror::Error)]
+#[error("event refused: this function handles EventBridge scheduled events (source aws.events, detail-type Scheduled Event): got source {got_source} and detail-type {got_detail_type}")]
+pub struct NotScheduled {
+    got_source: String,
+    got_detail_type: String,
+}
+
+impl From<NotScheduled> for lambda_runtime::Diagnostic {
+    fn from(err: NotScheduled) -> Self {
+        lambda_runtime::Diagnostic {
+            error_type: "hubfix.WrongEventKind".to_owned(),
+            error_message: err.to_string(),
+        }
+    }
+}
+
+/// Checks that an event is an EventBridge scheduled event (what the scheduled functions
+/// run on); logs and refuses anything else.
+pub fn scheduled(event: &Value) -> Result<(), NotScheduled> {
+    use crate::report::lambda::{SCHEDULED_DETAIL_TYPE, SCHEDULED_SOURCE};
+    let field = |name: &str| event.get(name).and_then(Value::as_str);
+    if (field("source"), field("detail-type")) == (Some(SCHEDULED_SOURCE), Some(SCHEDULED_DETAIL_TYPE)) {
+        return Ok(());
+    }
+    let shown = |v: Option<&str>| crate::finding::quoted(v.unwrap_or("(none)"), 64);
+    let err = NotScheduled {
+        got_source: shown(field("source")),
+        got_detail_type: shown(field("detail-type")),
+    };
+    tracing::error!(error = %err, "event refused");
+    Err(err)
 }
 
 /// JSON logs on stdout, one object per line, fields at the top level; `RUST_LOG`
@@ -108,10 +151,16 @@ pub async fn engine_from_env() -> Result<Engine, ConfigError> {
     let actor = std::env::var("AWS_LAMBDA_FUNCTION_NAME")
         .map(|name| format!("function {name}"))
         .unwrap_or_else(|_| "hubfix".to_owned());
+    let budget = std::sync::Arc::new(policy.pacing.write_budget());
+    tracing::info!(
+        finding_updates_per_second = budget.rate(),
+        "this instance's share of the Security Hub write budget"
+    );
     Ok(Engine::new(policy, aws)
         .with_metrics(true)
         .with_audit(audit)
-        .with_actor(actor))
+        .with_actor(actor)
+        .with_write_budget(Some(budget)))
 }
 
 /// Logs a configuration a function refuses to start with, and makes it the start-up
@@ -122,20 +171,153 @@ pub fn refused(err: ConfigError) -> lambda_runtime::Error {
 }
 
 /// Runs a function: logging, the engine once per cold start, then the Lambda runtime
-/// loop handing each invocation to [`handle`].
+/// loop handing each invocation to [`handle_batch`] (an SQS batch, on the automatic
+/// path) or [`handle`] (an EventBridge event).
 pub async fn run(accepts: Accepts) -> Result<(), lambda_runtime::Error> {
     init_tracing();
-    let engine = std::sync::Arc::new(engine_from_env().await.map_err(refused)?);
+    let engine = engine_from_env().await.map_err(refused)?;
+    let queue = std::sync::Arc::new(QueueSettings::from_env(&engine));
+    let engine = std::sync::Arc::new(engine);
     lambda_runtime::run(lambda_runtime::service_fn(
         move |event: lambda_runtime::LambdaEvent<Value>| {
             let engine = engine.clone();
+            let queue = queue.clone();
             async move {
-                let deadline = deadline_of(event.context.deadline);
-                handle(&engine, accepts, event.payload, Some(deadline)).await
+                let deadline = Some(deadline_of(event.context.deadline));
+                if accepts == Accepts::Imported && crate::queue::is_batch(&event.payload) {
+                    handle_batch(&engine, &queue, event.payload, deadline).await
+                } else {
+                    handle(&engine, accepts, event.payload, deadline).await
+                }
             }
         },
     ))
     .await
+}
+
+/// Environment variable: the dead-letter queue a message hubfix cannot act on is moved
+/// to at once (the template sets the findings queue's own).
+pub const ENV_DEAD_LETTER_QUEUE_URL: &str = "HUBFIX_DEAD_LETTER_QUEUE_URL";
+
+/// What the automatic path needs of its queue: where unreadable messages go, and the
+/// queue URLs of the batches it receives (asked of SQS once).
+#[derive(Debug)]
+pub struct QueueSettings {
+    sqs: aws_sdk_sqs::Client,
+    dead_letter_url: Option<String>,
+    queue_urls: tokio::sync::Mutex<std::collections::HashMap<String, String>>,
+}
+
+impl QueueSettings {
+    /// With the engine's home SQS client and [`ENV_DEAD_LETTER_QUEUE_URL`].
+    pub fn from_env(engine: &Engine) -> Self {
+        let dead_letter_url = std::env::var(ENV_DEAD_LETTER_QUEUE_URL)
+            .ok()
+            .filter(|u| !u.trim().is_empty());
+        QueueSettings::new(engine.aws().home().sqs.clone(), dead_letter_url)
+    }
+
+    /// With an SQS client and the dead-letter queue's URL, if any.
+    pub fn new(sqs: aws_sdk_sqs::Client, dead_letter_url: Option<String>) -> Self {
+        QueueSettings {
+            sqs,
+            dead_letter_url,
+            queue_urls: tokio::sync::Mutex::new(std::collections::HashMap::new()),
+        }
+    }
+
+    async fn url_of(&self, queue_arn: &str) -> Option<String> {
+        let mut urls = self.queue_urls.lock().await;
+        if let Some(url) = urls.get(queue_arn) {
+            return Some(url.clone());
+        }
+        match crate::queue::queue_url(&self.sqs, queue_arn).await {
+            Ok(url) => {
+                urls.insert(queue_arn.to_owned(), url.clone());
+                Some(url)
+            }
+            Err(e) => {
+                tracing::warn!(queue = queue_arn, error = %e, "could not find the queue's URL");
+                None
+            }
+        }
+    }
+}
+
+/// Handles one SQS batch of the automatic path: every message's findings as one set
+/// ([`Engine::handle_queued`]), then Lambda's partial batch response. A message goes
+/// back to the queue, after a back-off, when one of its findings was postponed or its
+/// outcome could not be recorded; a message hubfix cannot act on (not an Imported
+/// event) is moved to the dead-letter queue at once, or, without one, goes back until
+/// the queue's redrive policy moves it there.
+pub async fn handle_batch(
+    engine: &Engine,
+    queue: &QueueSettings,
+    payload: Value,
+    deadline: Option<Instant>,
+) -> Result<Value, InvocationError> {
+    let batch = crate::queue::read_batch(&payload).inspect_err(|e| {
+        tracing::error!(error = %e, "batch refused");
+    })?;
+    let events: Vec<(usize, &SecurityHubEvent)> = batch
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (_, d))| match d {
+            Delivery::Event(e) => Some((i, e.as_ref())),
+            Delivery::Unreadable(_) => None,
+        })
+        .collect();
+    let parsed: Vec<&SecurityHubEvent> = events.iter().map(|(_, e)| *e).collect();
+    let report = engine.handle_queued(&parsed, deadline).await;
+    let mut retry = std::collections::BTreeSet::new();
+    let mut outcomes = report.outcomes.iter();
+    for (i, event) in &events {
+        if outcomes
+            .by_ref()
+            .take(event.findings.len())
+            .fold(false, |any, o| any | o.requeue)
+        {
+            retry.insert(*i);
+        }
+    }
+    let mut dead_lettered = 0;
+    for (i, (message, delivery)) in batch.iter().enumerate() {
+        let Delivery::Unreadable(reason) = delivery else {
+            continue;
+        };
+        tracing::error!(message_id = %message.message_id, reason = %reason, "message refused");
+        let moved = match &queue.dead_letter_url {
+            Some(url) => crate::queue::dead_letter(&queue.sqs, url, message, reason)
+                .await
+                .inspect_err(|e| tracing::error!(message_id = %message.message_id, error = %e, "could not move the message to the dead-letter queue; it goes back to the queue"))
+                .is_ok(),
+            None => false,
+        };
+        if moved {
+            dead_lettered += 1;
+        } else {
+            retry.insert(i);
+        }
+    }
+    let back: Vec<&crate::queue::Message> = retry.iter().map(|i| &batch[*i].0).collect();
+    if let Some(arn) = back.first().and_then(|m| m.event_source_arn.as_deref()) {
+        if let Some(url) = queue.url_of(arn).await {
+            crate::queue::back_off(&queue.sqs, &url, &back).await;
+        }
+    }
+    tracing::info!(
+        messages = batch.len(),
+        findings = report.outcomes.len(),
+        retried = back.len(),
+        dead_lettered,
+        update_failures = report.update_failures.len(),
+        audit_failures = report.audit_failures.len(),
+        summary = ?report.summary(),
+        "batch handled"
+    );
+    Ok(crate::queue::batch_response(
+        back.iter().map(|m| m.message_id.as_str()),
+    ))
 }
 
 /// The invocation's deadline (milliseconds since the epoch) as an instant.
@@ -184,6 +366,12 @@ pub async fn handle(
         }
     }
     let report = engine.handle_until(&event, deadline).await;
+    let postponed = report.outcomes.iter().filter(|o| o.requeue).count();
+    if postponed > 0 {
+        let err = InvocationError::Postponed(postponed);
+        tracing::warn!(error = %err, "event postponed");
+        return Err(err);
+    }
     Ok(json!({
         "summary": report.summary(),
         "outcomes": report.outcomes,

@@ -7,6 +7,8 @@
 //! - [`policy`]: what hubfix may do (modes, scope, exemptions, dry-run);
 //! - [`remediate`]: per-service plan/apply/verify with before-state;
 //! - [`engine`]: the flow from event to recorded outcomes;
+//! - [`queue`], [`pacing`], [`deferral`], [`reconcile`]: the automatic path's delivery at
+//!   organisation scale (SQS batches, Security Hub's write quota, deferred fixes);
 //! - [`undo`]: putting a fixed resource back as it was;
 //! - [`audit`]: the trail of every decision, with before-states;
 //! - [`report`]: the compliance report (scores, failed controls, finding counts);
@@ -18,13 +20,17 @@ pub mod aws;
 pub mod catalogue_settings;
 pub mod coalesce;
 pub mod control;
+pub mod deferral;
 pub mod engine;
 pub mod error;
 pub mod finding;
 pub mod lambda;
 pub mod metrics;
 pub mod outcome;
+pub mod pacing;
 pub mod policy;
+pub mod queue;
+pub mod reconcile;
 pub mod registry;
 pub mod remediate;
 pub mod report;

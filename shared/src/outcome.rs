@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::deferral::Deferral;
 use crate::finding::WorkflowStatus;
 use crate::remediate::{BeforeState, Change, Plan, Target};
 
@@ -30,8 +31,13 @@ pub enum OutcomeKind {
     Manual,
     /// hubfix has no rule for the finding, or the finding is malformed.
     Unsupported,
-    /// The invocation ran out of time before this fix could start; nothing changed.
+    /// The invocation ran out of time (or reached its cap of fixes) before this fix could
+    /// start; nothing changed. On the automatic path the finding's message goes back to
+    /// the queue and nothing is noted.
     NotAttempted,
+    /// The automatic path put the fix off on purpose (a blast-radius cap, throttling);
+    /// the finding is marked so that hubfix picks it up again by itself.
+    Deferred,
     /// Not for hubfix to act on (not NEW, not FAILED, archived, or a duplicate);
     /// logged but not noted, so hubfix's own updates never re-trigger it.
     Ignored,
@@ -61,6 +67,7 @@ impl OutcomeKind {
             OutcomeKind::Manual => "manual",
             OutcomeKind::Unsupported => "unsupported",
             OutcomeKind::NotAttempted => "not_attempted",
+            OutcomeKind::Deferred => "deferred",
             OutcomeKind::Ignored => "ignored",
         }
     }
@@ -101,6 +108,14 @@ pub struct Outcome {
     /// The state read back after the fix.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub after: Option<BeforeState>,
+    /// A deferred outcome's marker (when it is due again, and why).
+    #[serde(skip)]
+    pub deferral: Option<Deferral>,
+    /// The finding's message goes back to the queue, to be tried again; nothing is
+    /// noted on the finding (it stays as it was, so nothing is promised that the queue
+    /// does not keep).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub requeue: bool,
 }
 
 impl Outcome {
@@ -121,6 +136,8 @@ impl Outcome {
             target: None,
             plan: Vec::new(),
             after: None,
+            deferral: None,
+            requeue: false,
         }
     }
 
@@ -134,7 +151,10 @@ impl Outcome {
 
     /// Whether the finding gets a note and workflow update.
     pub fn is_recorded(&self) -> bool {
-        self.kind.workflow().is_some() && self.product_arn.is_some() && !self.finding_id.is_empty()
+        self.kind.workflow().is_some()
+            && !self.requeue
+            && self.product_arn.is_some()
+            && !self.finding_id.is_empty()
     }
 }
 
@@ -198,6 +218,7 @@ mod tests {
             OutcomeKind::Manual,
             OutcomeKind::Unsupported,
             OutcomeKind::NotAttempted,
+            OutcomeKind::Deferred,
         ] {
             assert_eq!(k.workflow(), Some(WorkflowStatus::Notified), "{k:?}");
         }

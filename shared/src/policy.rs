@@ -12,7 +12,7 @@ use crate::registry::{self, Rule};
 /// Default tag key that exempts a resource from hubfix.
 pub const DEFAULT_EXEMPTION_TAG: &str = "hubfix:exempt";
 /// Default number of findings of one event processed at once.
-pub const DEFAULT_CONCURRENCY: usize = 8;
+pub const DEFAULT_CONCURRENCY: usize = 16;
 /// Largest accepted concurrency.
 pub const MAX_CONCURRENCY: usize = 64;
 
@@ -70,7 +70,7 @@ pub const ENV_TIME_RESERVE: &str = "HUBFIX_TIME_RESERVE_SECONDS";
 /// (comma-separated; the template sets its own three). Unset: any action target.
 pub const ENV_ACTION_TARGETS: &str = "HUBFIX_ACTION_TARGETS";
 /// Default of [`ENV_MAX_FIXES_PER_INVOCATION`].
-pub const DEFAULT_MAX_FIXES_PER_INVOCATION: usize = 50;
+pub const DEFAULT_MAX_FIXES_PER_INVOCATION: usize = 200;
 /// Default of [`ENV_MAX_FIXES_PER_CONTROL_HOUR`].
 pub const DEFAULT_MAX_FIXES_PER_CONTROL_HOUR: usize = 200;
 /// Default of [`ENV_TIME_RESERVE`].
@@ -95,6 +95,21 @@ pub const ENV_SECRETS_ROTATION_LAMBDA: &str = "HUBFIX_SECRETS_ROTATION_LAMBDA_AR
 /// Environment variable: days between automatic rotations hubfix schedules
 /// (`SecretsManager.1`).
 pub const ENV_SECRETS_ROTATION_DAYS: &str = "HUBFIX_SECRETS_ROTATION_DAYS";
+/// Environment variable: Security Hub finding updates (`BatchUpdateFindings` calls) a
+/// second the whole stack may make; Security Hub allows 10 (burst 30) per account and
+/// region, shared with everything else that writes to the hub.
+pub const ENV_FINDING_UPDATES_PER_SECOND: &str = "HUBFIX_FINDING_UPDATES_PER_SECOND";
+/// Environment variable: how many function instances may write at once (the template
+/// sets the automatic path's maximum concurrency plus the custom-action function's
+/// reserved concurrency); each takes an equal share of the updates a second.
+pub const ENV_CONCURRENT_WRITERS: &str = "HUBFIX_CONCURRENT_WRITERS";
+/// Environment variable: most fixes one process runs at once in one account and region.
+pub const ENV_ACCOUNT_CONCURRENCY: &str = "HUBFIX_ACCOUNT_CONCURRENCY";
+/// Default of [`ENV_FINDING_UPDATES_PER_SECOND`]: 8 of Security Hub's 10, leaving room
+/// for the analysts and integrations that write to the same hub.
+pub const DEFAULT_FINDING_UPDATES_PER_SECOND: f64 = 8.0;
+/// Default of [`ENV_ACCOUNT_CONCURRENCY`].
+pub const DEFAULT_ACCOUNT_CONCURRENCY: usize = 4;
 /// Environment variable: the automated backup retention, in days, `RDS.11` sets.
 pub const ENV_RDS_BACKUP_RETENTION_DAYS: &str = "HUBFIX_RDS_BACKUP_RETENTION_DAYS";
 
@@ -306,6 +321,85 @@ pub struct Policy {
     pub limits: Limits,
     /// The action targets custom actions must come from; `None`: any.
     pub action_targets: Option<BTreeSet<String>>,
+    /// How fast hubfix writes to Security Hub and works in one account.
+    pub pacing: Pacing,
+}
+
+/// How fast hubfix writes to Security Hub, and how much it does at once in one member
+/// account and region ([`crate::pacing`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pacing {
+    /// `BatchUpdateFindings` calls a second for the whole stack.
+    pub finding_updates_per_second: f64,
+    /// Function instances that may write at once; each gets an equal share.
+    pub concurrent_writers: u32,
+    /// Most fixes at once in one account and region, per process.
+    pub account_concurrency: usize,
+}
+
+// The rate is validated finite and positive when read, so equality is total.
+impl Eq for Pacing {}
+
+impl Default for Pacing {
+    fn default() -> Self {
+        Pacing {
+            finding_updates_per_second: DEFAULT_FINDING_UPDATES_PER_SECOND,
+            concurrent_writers: 1,
+            account_concurrency: DEFAULT_ACCOUNT_CONCURRENCY,
+        }
+    }
+}
+
+impl Pacing {
+    /// Reads the pacing settings; unset ones keep their defaults.
+    fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut pacing = Pacing::default();
+        if let Some(v) = get(ENV_FINDING_UPDATES_PER_SECOND) {
+            pacing.finding_updates_per_second = v
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|r| r.is_finite() && (0.1..=1000.0).contains(r))
+                .ok_or_else(|| {
+                    ConfigError::new(
+                        ENV_FINDING_UPDATES_PER_SECOND,
+                        format!("`{v}` must be a number from 0.1 to 1000 (Security Hub allows 10 a second unless your quota was raised)"),
+                    )
+                })?;
+        }
+        if let Some(v) = get(ENV_CONCURRENT_WRITERS) {
+            pacing.concurrent_writers = v
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=1000).contains(n))
+                .ok_or_else(|| {
+                    ConfigError::new(
+                        ENV_CONCURRENT_WRITERS,
+                        format!("`{v}` must be a whole number from 1 to 1000"),
+                    )
+                })?;
+        }
+        if let Some(v) = get(ENV_ACCOUNT_CONCURRENCY) {
+            pacing.account_concurrency = v
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=MAX_CONCURRENCY).contains(n))
+                .ok_or_else(|| {
+                    ConfigError::new(
+                        ENV_ACCOUNT_CONCURRENCY,
+                        format!("`{v}` must be a whole number from 1 to {MAX_CONCURRENCY}"),
+                    )
+                })?;
+        }
+        Ok(pacing)
+    }
+
+    /// This process's share of the stack's write budget.
+    pub fn write_budget(&self) -> crate::pacing::TokenBucket {
+        crate::pacing::TokenBucket::share(self.finding_updates_per_second, self.concurrent_writers)
+    }
 }
 
 /// Blast-radius limits and the time kept back at the end of an invocation.
@@ -377,6 +471,7 @@ impl Default for Policy {
             audit: None,
             limits: Limits::default(),
             action_targets: None,
+            pacing: Pacing::default(),
         }
     }
 }
@@ -395,6 +490,7 @@ impl Policy {
             policy.dry_run = parse_bool(&v).map_err(|r| ConfigError::new(ENV_DRY_RUN, r))?;
         }
         policy.settings.catalogue = CatalogueSettings::from_lookup(&get)?;
+        policy.pacing = Pacing::from_lookup(&get)?;
         if let Some(v) = get(ENV_MODES) {
             policy.modes = parse_modes(&v, &policy.settings.catalogue)?;
         }

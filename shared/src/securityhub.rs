@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::finding::{self, Finding, WorkflowStatus};
 use crate::outcome::{fit_note, UPDATED_BY};
+use crate::pacing::TokenBucket;
 
 /// Most finding identifiers `BatchUpdateFindings` takes in one call.
 pub const MAX_FINDINGS_PER_UPDATE: usize = 100;
@@ -21,6 +22,10 @@ pub const MAX_FINDINGS_PER_IMPORT: usize = 100;
 
 /// Unprocessed-finding codes worth one more try.
 const RETRYABLE: &[&str] = &["ConcurrentUpdateError", "InternalFailure"];
+/// [`UpdateFailure::code`] of a call Security Hub throttled past the SDK's retries.
+pub const CODE_THROTTLED: &str = "Throttled";
+/// [`UpdateFailure::code`] of a call that failed as a whole for another reason.
+pub const CODE_CALL_FAILED: &str = "BatchUpdateFindingsFailed";
 
 /// A finding's `(Id, ProductArn)`.
 pub type FindingKey = (String, String);
@@ -36,6 +41,8 @@ pub struct FindingUpdate {
     pub status: WorkflowStatus,
     /// The note text (fitted to the API's limit when sent).
     pub note: String,
+    /// `UserDefinedFields` to set (merged into the finding's); hubfix's deferral marker.
+    pub fields: BTreeMap<String, String>,
 }
 
 /// A finding Security Hub did not update.
@@ -49,39 +56,57 @@ pub struct UpdateFailure {
     pub message: String,
 }
 
-/// One `BatchUpdateFindings` call: the same status and note for up to 100 findings.
+impl UpdateFailure {
+    /// Whether trying again later can succeed: throttling, a failed call, a concurrent
+    /// update or Security Hub's own failure; not a finding it does not have or an input
+    /// it refuses.
+    pub fn is_transient(&self) -> bool {
+        [CODE_THROTTLED, CODE_CALL_FAILED]
+            .iter()
+            .chain(RETRYABLE)
+            .any(|c| *c == self.code)
+    }
+}
+
+/// One `BatchUpdateFindings` call: the same status, note and fields for up to 100
+/// findings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdateBatch {
     /// The workflow status.
     pub status: WorkflowStatus,
     /// The fitted note.
     pub note: String,
+    /// The `UserDefinedFields` to set.
+    pub fields: BTreeMap<String, String>,
     /// `(Id, ProductArn)` pairs, at most 100, without duplicates.
     pub findings: Vec<FindingKey>,
 }
 
-/// Groups updates by identical status and note (one call can only carry one of each),
-/// drops duplicate identifiers, and cuts groups into calls of at most 100.
+/// What one call can carry only one of: status, note and fields.
+type GroupKey = (&'static str, String, BTreeMap<String, String>);
+
+/// Groups updates by identical status, note and fields (one call can only carry one of
+/// each), drops duplicate identifiers, and cuts groups into calls of at most 100.
 pub fn batches(updates: &[FindingUpdate]) -> Vec<UpdateBatch> {
-    let mut groups: BTreeMap<(&'static str, String), (WorkflowStatus, Vec<FindingKey>)> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<GroupKey, (WorkflowStatus, Vec<FindingKey>)> = BTreeMap::new();
     let mut seen = HashSet::new();
     for u in updates {
         if !seen.insert((u.id.as_str(), u.product_arn.as_str())) {
             continue;
         }
         groups
-            .entry((u.status.as_str(), fit_note(&u.note)))
+            .entry((u.status.as_str(), fit_note(&u.note), u.fields.clone()))
             .or_insert_with(|| (u.status, Vec::new()))
             .1
             .push((u.id.clone(), u.product_arn.clone()));
     }
     let mut out = Vec::new();
-    for ((_, note), (status, findings)) in groups {
+    for ((_, note, fields), (status, findings)) in groups {
         for chunk in findings.chunks(MAX_FINDINGS_PER_UPDATE) {
             out.push(UpdateBatch {
                 status,
                 note: note.clone(),
+                fields: fields.clone(),
                 findings: chunk.to_vec(),
             });
         }
@@ -90,12 +115,21 @@ pub fn batches(updates: &[FindingUpdate]) -> Vec<UpdateBatch> {
 }
 
 /// Records updates on findings; returns the findings Security Hub did not update.
-/// Unprocessed findings with a transient code are tried once more.
-pub async fn record(client: &Client, updates: &[FindingUpdate]) -> Vec<UpdateFailure> {
+/// Unprocessed findings with a transient code are tried once more. With a budget, every
+/// call waits for its turn ([`TokenBucket`]), so hubfix stays inside its share of
+/// Security Hub's write quota.
+pub async fn record(
+    client: &Client,
+    budget: Option<&TokenBucket>,
+    updates: &[FindingUpdate],
+) -> Vec<UpdateFailure> {
     let mut failures = Vec::new();
     for batch in batches(updates) {
         let mut pending = batch.findings.clone();
         for attempt in 0..2 {
+            if let Some(budget) = budget {
+                budget.acquire().await;
+            }
             let unprocessed = send_batch(client, &batch, &pending).await;
             let (retry, fail): (Vec<_>, Vec<_>) = unprocessed
                 .into_iter()
@@ -147,6 +181,9 @@ async fn send_batch(
                 .status(batch.status.as_str().into())
                 .build(),
         )
+        .set_user_defined_fields(
+            (!batch.fields.is_empty()).then(|| batch.fields.clone().into_iter().collect()),
+        )
         .send()
         .await;
     match result {
@@ -174,15 +211,13 @@ async fn send_batch(
                 &[],
                 e,
             );
+            let code = match err {
+                crate::error::FixError::Throttled { .. } => CODE_THROTTLED,
+                _ => CODE_CALL_FAILED,
+            };
             findings
                 .iter()
-                .map(|f| {
-                    (
-                        f.clone(),
-                        "BatchUpdateFindingsFailed".to_owned(),
-                        err.to_string(),
-                    )
-                })
+                .map(|f| (f.clone(), code.to_owned(), err.to_string()))
                 .collect()
         }
     }
@@ -330,6 +365,7 @@ mod tests {
             product_arn: "arn:aws:securityhub:us-east-1::product/aws/securityhub".into(),
             status,
             note: note.into(),
+            fields: BTreeMap::new(),
         }
     }
 
@@ -368,5 +404,14 @@ mod tests {
         assert_eq!(b.len(), 1);
         assert_eq!(b[0].findings.len(), 1);
         assert_eq!(b[0].note.chars().count(), 512);
+    }
+
+    #[test]
+    fn different_fields_go_in_different_calls() {
+        let mut deferred = update("a", WorkflowStatus::Notified, "deferred");
+        deferred.fields = crate::deferral::done_fields();
+        let b = batches(&[deferred, update("b", WorkflowStatus::Notified, "deferred")]);
+        assert_eq!(b.len(), 2);
+        assert_eq!(b.iter().filter(|b| b.fields.is_empty()).count(), 1);
     }
 }

@@ -146,6 +146,7 @@ pub fn from_sdk_finding(index: usize, f: &AwsSecurityFinding) -> Result<Finding,
             "UpdatedBy": n.updated_by(),
             "UpdatedAt": n.updated_at(),
         }))),
+        "UserDefinedFields": f.user_defined_fields(),
     }));
     parse_finding(index, &raw)
 }

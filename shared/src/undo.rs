@@ -179,11 +179,13 @@ pub async fn undo_fix(
     let noted = match &record.product_arn {
         Some(product_arn) => securityhub::record(
             &aws.home().securityhub,
+            None,
             &[FindingUpdate {
                 id: finding_id.to_owned(),
                 product_arn: product_arn.clone(),
                 status: WorkflowStatus::Notified,
                 note: note.clone(),
+                fields: Default::default(),
             }],
         )
         .await

@@ -477,9 +477,11 @@ pub async fn seed() -> Seeded {
         product_arn: PRODUCT.to_owned(),
         status,
         note: note.to_owned(),
+        fields: Default::default(),
     };
     let failures = record(
         &clients.securityhub,
+        None,
         &[
             hubfix(
                 "s3.1-b",

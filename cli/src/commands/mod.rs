@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod fix;
 pub mod invoke;
+pub mod redrive;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -9,7 +9,7 @@ use super::{scan, select, ScanOptions};
 use crate::aws::{load_config, AwsContext};
 use crate::policy::{ConfigError, Policy};
 use crate::remediate::{is_account_id, is_region};
-use crate::report::lambda::{SCHEDULED_DETAIL_TYPE, SCHEDULED_SOURCE};
+use crate::lambda::NotScheduled;
 
 /// The regions of the regional requirements (comma-separated; default the function's).
 pub const ENV_REGIONS: &str = "HUBFIX_SCAN_REGIONS";
@@ -71,23 +71,6 @@ pub fn options_from_lookup(
     })
 }
 
-/// Why an invocation was refused.
-#[derive(Debug, thiserror::Error)]
-#[error("event refused: this function handles EventBridge scheduled events (source aws.events, detail-type Scheduled Event): got source {got_source} and detail-type {got_detail_type}")]
-pub struct NotScheduled {
-    got_source: String,
-    got_detail_type: String,
-}
-
-impl From<NotScheduled> for lambda_runtime::Diagnostic {
-    fn from(err: NotScheduled) -> Self {
-        lambda_runtime::Diagnostic {
-            error_type: "hubfix.WrongEventKind".to_owned(),
-            error_message: err.to_string(),
-        }
-    }
-}
-
 /// The function: clients, policy and options, made once per cold start.
 #[derive(Debug)]
 pub struct ScannerFunction {
@@ -109,25 +92,7 @@ impl ScannerFunction {
     /// Handles one scheduled event: scans and imports; answers with the summary, the
     /// failed results (the first [`MAX_LISTED`]) and every requirement not evaluated.
     pub async fn handle(&self, event: Value) -> Result<Value, NotScheduled> {
-        let field = |name: &str| event.get(name).and_then(Value::as_str);
-        if (field("source"), field("detail-type"))
-            != (Some(SCHEDULED_SOURCE), Some(SCHEDULED_DETAIL_TYPE))
-        {
-            let err = NotScheduled {
-                got_source: field("source")
-                    .unwrap_or("(none)")
-                    .chars()
-                    .take(64)
-                    .collect(),
-                got_detail_type: field("detail-type")
-                    .unwrap_or("(none)")
-                    .chars()
-                    .take(64)
-                    .collect(),
-            };
-            tracing::error!(error = %err, "event refused");
-            return Err(err);
-        }
+        crate::lambda::scheduled(&event)?;
         let report = Box::pin(scan(&self.aws, &self.policy.settings, &self.options)).await;
         let summary = report.summary();
         tracing::info!(%summary, "CIS scan done");
