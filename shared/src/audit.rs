@@ -7,6 +7,8 @@
 //! milliseconds, so a finding's records list in the order they were written. Each
 //! record carries the full finding id, which reads check.
 
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_s3::primitives::ByteStream;
@@ -140,7 +142,13 @@ pub struct AuditTrail {
     s3: aws_sdk_s3::Client,
     bucket: String,
     prefix: String,
+    fix_marks: Arc<Mutex<HashMap<String, BTreeSet<String>>>>,
 }
+
+/// How far back a process lists again the fix marks it has already seen: a mark is
+/// named by the time its writer took, so one written by another process a moment
+/// before the newest this one saw can still arrive.
+const MARK_MARGIN: Duration = Duration::from_secs(5);
 
 impl AuditTrail {
     /// The trail in `bucket` under `prefix` (e.g. [`DEFAULT_PREFIX`]).
@@ -153,6 +161,7 @@ impl AuditTrail {
             s3,
             bucket: bucket.into(),
             prefix: prefix.into(),
+            fix_marks: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 
@@ -229,7 +238,9 @@ impl AuditTrail {
     }
 
     /// The fixes of `control` applied in the hour before `now`: how many, and when the
-    /// oldest was (when the hour's window frees its first slot).
+    /// oldest was (when the hour's window frees its first slot). A process remembers
+    /// the marks it has listed, so that a warm function lists only the new ones (and
+    /// those of the last few seconds again), not the whole hour's on every invocation.
     pub async fn fixes_in_last_hour(
         &self,
         control: &str,
@@ -241,32 +252,49 @@ impl AuditTrail {
         if now_hour != hours[0] {
             hours.push(now_hour);
         }
-        let mut recent = RecentFixes::default();
+        let resume = self
+            .marks()
+            .get(control)
+            .and_then(|seen| seen.last())
+            .and_then(|newest| parse_compact(newest))
+            .map(|t| compact(&rfc3339(t - MARK_MARGIN)));
+        let mut listed = Vec::new();
         for hour in &hours {
             let prefix = format!("{}rate/{control}/{hour}/", self.prefix);
+            let start_after = resume
+                .as_ref()
+                .filter(|r| r.starts_with(hour.as_str()))
+                .map(|r| format!("{prefix}{r}"));
             let mut pages = self
                 .s3
                 .list_objects_v2()
                 .bucket(&self.bucket)
                 .prefix(&prefix)
+                .set_start_after(start_after)
                 .into_paginator()
                 .send();
             while let Some(page) = pages.next().await {
                 let page = page.map_err(|e| self.error("s3:ListBucket", e))?;
-                for name in page
-                    .contents()
-                    .iter()
-                    .filter_map(|o| o.key()?.rsplit('/').next())
-                    .filter(|name| *name >= since.as_str())
-                {
-                    recent.count += 1;
-                    if recent.oldest.is_none() {
-                        recent.oldest = parse_compact(name);
-                    }
-                }
+                listed.extend(
+                    page.contents()
+                        .iter()
+                        .filter_map(|o| o.key()?.rsplit('/').next())
+                        .map(str::to_owned),
+                );
             }
         }
-        Ok(recent)
+        let mut marks = self.marks();
+        let seen = marks.entry(control.to_owned()).or_default();
+        seen.extend(listed);
+        seen.retain(|name| name.as_str() >= since.as_str());
+        Ok(RecentFixes {
+            count: seen.len(),
+            oldest: seen.first().and_then(|name| parse_compact(name)),
+        })
+    }
+
+    fn marks(&self) -> std::sync::MutexGuard<'_, HashMap<String, BTreeSet<String>>> {
+        self.fix_marks.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Takes the lock of a resource (an object created only if absent, so that two

@@ -109,7 +109,7 @@ pub const ENV_ACCOUNT_CONCURRENCY: &str = "HUBFIX_ACCOUNT_CONCURRENCY";
 /// for the analysts and integrations that write to the same hub.
 pub const DEFAULT_FINDING_UPDATES_PER_SECOND: f64 = 8.0;
 /// Default of [`ENV_ACCOUNT_CONCURRENCY`].
-pub const DEFAULT_ACCOUNT_CONCURRENCY: usize = 4;
+pub const DEFAULT_ACCOUNT_CONCURRENCY: usize = 8;
 /// Environment variable: the automated backup retention, in days, `RDS.11` sets.
 pub const ENV_RDS_BACKUP_RETENTION_DAYS: &str = "HUBFIX_RDS_BACKUP_RETENTION_DAYS";
 

@@ -324,7 +324,7 @@ async fn the_findings_of_one_event_share_their_security_group_reads() {
         .map(|(_, n)| n)
         .sum();
     // Alone, each finding reads its group twice (to plan and to verify): 47 calls.
-    // Findings in progress together (8 at a time) share calls.
+    // Findings in progress together (8 at a time in one account and region) share calls.
     assert!(
         describes > 0 && describes < groups.len(),
         "{describes} DescribeSecurityGroups calls for {} findings",

@@ -64,3 +64,23 @@ fn every_rule_has_a_sample_event() {
         );
     }
 }
+
+#[test]
+fn the_sqs_sample_is_a_batch_of_imported_events_as_the_queue_delivers_them() {
+    let raw = hubfix_tests::event("sqs-batch-imported.json");
+    let batch = hubfix::queue::read_batch(&raw).expect("an SQS batch");
+    assert_eq!(batch.len(), 2);
+    for (message, delivery) in &batch {
+        assert_eq!(message.receive_count(), 1);
+        assert!(message
+            .event_source_arn
+            .as_deref()
+            .is_some_and(|a| a.starts_with("arn:aws:sqs:")));
+        let hubfix::queue::Delivery::Event(event) = delivery else {
+            panic!("{}: not an Imported event", message.message_id);
+        };
+        assert_eq!(event.trigger, Trigger::Imported);
+        let f = event.findings[0].as_ref().unwrap();
+        assert_eq!(rule_of(event, f).control_id, resolve(f).unwrap().control_id);
+    }
+}

@@ -123,7 +123,7 @@ async fn a_fix_throttled_past_its_retries_is_reported_not_dropped() {
     assert!(
         throttled
             .note
-            .contains("was throttled (SlowDown) and retries ran out"),
+            .contains("was throttled (SlowDown) and the SDK's retries ran out"),
         "{}",
         throttled.note
     );
@@ -173,4 +173,36 @@ async fn security_hub_throttling_does_not_lose_an_outcome() {
         assert_eq!(o.kind, OutcomeKind::Remediated);
         assert_eq!(finding_state(&clients, &o.finding_id).await.0, "RESOLVED");
     }
+}
+
+#[tokio::test]
+async fn on_the_automatic_path_a_fix_throttled_past_its_retries_is_deferred_and_marked() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let buckets = public_buckets(&clients, "faulty", 1).await;
+    let mut ev = hubfix_tests::event("s3-8-imported.json");
+    hubfix_tests::retarget(&mut ev, &format!("arn:aws:s3:::{}", buckets[0]), &buckets[0]);
+    hubfix_tests::import(&clients, &ev).await;
+    let target = format!("/{}/?publicAccessBlock", buckets[0]);
+    let proxy = FaultProxy::start(
+        &emulator.endpoint,
+        Schedule::always_throttle(move |r| r.method == "PUT" && r.target.starts_with(&target)),
+    )
+    .await;
+    let engine = emulator
+        .engine_via(&proxy.endpoint, Policy::default())
+        .await;
+    let report = engine.handle_json(&ev).await.unwrap();
+    let deferred = &report.outcomes[0];
+    assert_eq!(deferred.kind, OutcomeKind::Deferred, "{}", deferred.note);
+    assert!(
+        deferred.note.contains("the resource's API kept throttling")
+            && deferred.note.contains("hubfix tries again by itself after"),
+        "{}",
+        deferred.note
+    );
+    let (status, _) = finding_state(&clients, &deferred.finding_id).await;
+    assert_eq!(status, "NOTIFIED");
+    let marker = deferred.deferral.expect("a deferral");
+    assert_eq!(marker.reason, hubfix::deferral::DeferReason::Throttled);
 }

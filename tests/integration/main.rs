@@ -15,6 +15,7 @@ mod iam_catalogue;
 mod isolate;
 mod logging_catalogue;
 mod monitoring_catalogue;
+mod queue;
 mod rds_catalogue;
 mod readme;
 mod reliability;

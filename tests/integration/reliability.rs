@@ -66,7 +66,7 @@ async fn near_the_deadline_no_fix_starts_and_the_rest_are_noted_not_attempted() 
 }
 
 #[tokio::test]
-async fn the_per_invocation_cap_refuses_the_fixes_beyond_it() {
+async fn the_per_invocation_cap_leaves_the_fixes_beyond_it_to_be_run_again() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
     let buckets = public_buckets(&clients, "radius", 3).await;
@@ -81,12 +81,16 @@ async fn the_per_invocation_cap_refuses_the_fixes_beyond_it() {
         [
             OutcomeKind::Remediated,
             OutcomeKind::Remediated,
-            OutcomeKind::Refused
+            OutcomeKind::NotAttempted
         ]
     );
-    assert!(report.outcomes[2].note.contains(
-        "the cap of 2 fixes per invocation is reached (HUBFIX_MAX_FIXES_PER_INVOCATION)"
-    ));
+    let note = &report.outcomes[2].note;
+    assert!(
+        note.contains(
+            "the cap of 2 fixes per invocation is reached (HUBFIX_MAX_FIXES_PER_INVOCATION)"
+        ) && note.contains("Run the Remediate action on it again"),
+        "{note}"
+    );
     assert!(!blocked(&clients, &buckets[2]).await);
 }
 
@@ -204,7 +208,15 @@ async fn the_same_event_delivered_twice_at_once_changes_each_resource_once() {
         .await
         .with_audit(Some(trail.clone()));
     let (ra, rb) = tokio::join!(a.handle_json(&ev), b.handle_json(&ev));
-    let kinds = [ra.unwrap().outcomes[0].kind, rb.unwrap().outcomes[0].kind];
+    let (ra, rb) = (ra.unwrap(), rb.unwrap());
+    let kinds = [ra.outcomes[0].kind, rb.outcomes[0].kind];
+    for o in [&ra.outcomes[0], &rb.outcomes[0]] {
+        assert_eq!(
+            o.requeue,
+            o.kind == OutcomeKind::NotAttempted,
+            "a delivery that found the resource busy goes back to the queue: {o:?}"
+        );
+    }
     assert_eq!(
         kinds
             .iter()
@@ -216,7 +228,7 @@ async fn the_same_event_delivered_twice_at_once_changes_each_resource_once() {
     assert!(
         kinds.iter().all(|k| matches!(
             k,
-            OutcomeKind::Remediated | OutcomeKind::Ignored | OutcomeKind::AlreadyCompliant
+            OutcomeKind::Remediated | OutcomeKind::NotAttempted | OutcomeKind::AlreadyCompliant
         )),
         "never a failure from the second delivery: {kinds:?}"
     );

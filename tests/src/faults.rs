@@ -71,6 +71,31 @@ pub struct Schedule {
     pub eligible: Arc<Eligible>,
 }
 
+impl Schedule {
+    /// No faults at all: the proxy only counts what reaches the emulator.
+    pub fn none() -> Self {
+        Schedule {
+            seed: 1,
+            rate: 0.0,
+            faults: Vec::new(),
+            max_in_a_row: None,
+            eligible: Arc::new(|_| false),
+        }
+    }
+
+    /// Every request `eligible` admits is throttled, with no limit in a row: the SDK's
+    /// retries run out.
+    pub fn always_throttle(eligible: impl Fn(&Request) -> bool + Send + Sync + 'static) -> Self {
+        Schedule {
+            seed: 1,
+            rate: 1.0,
+            faults: vec![Fault::Throttle],
+            max_in_a_row: None,
+            eligible: Arc::new(eligible),
+        }
+    }
+}
+
 /// What the proxy did.
 #[derive(Debug, Default, Clone)]
 pub struct Stats {

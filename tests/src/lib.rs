@@ -3,6 +3,7 @@
 //! clients against it, and loads the sample events of `events/` as fixtures.
 
 pub mod faults;
+pub mod queue;
 pub mod sandbox;
 
 use std::path::{Path, PathBuf};
