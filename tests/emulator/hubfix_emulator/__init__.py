@@ -2,7 +2,7 @@
 
 from typing import Callable
 
-from . import accessanalyzer, automation, awslambda, cloudtrail, cloudwatch, codebuild, ec2, ecr, s3, securityhub
+from . import accessanalyzer, admin, automation, awslambda, cloudtrail, cloudwatch, codebuild, ec2, ecr, s3, securityhub
 
 
 def install() -> None:
@@ -17,5 +17,7 @@ def install() -> None:
 
 
 def wsgi(moto_app: Callable) -> Callable:
-    """The server app: moto, behind the services the extension adds whole."""
-    return automation.middleware(cloudwatch.middleware(accessanalyzer.middleware(moto_app)))
+    """The server app: moto, behind the services the extension adds whole and the
+    extension's admin endpoints (`/_hubfix/...`)."""
+    app = automation.middleware(cloudwatch.middleware(accessanalyzer.middleware(moto_app)))
+    return admin.middleware(app, securityhub.ADMIN_ROUTES)
