@@ -2,11 +2,12 @@
 
 from typing import Callable
 
-from . import accessanalyzer, admin, automation, awslambda, cloudtrail, cloudwatch, codebuild, ec2, ecr, s3, securityhub
+from . import accessanalyzer, admin, automation, awslambda, cloudtrail, cloudwatch, codebuild, core, ec2, ecr, s3, securityhub, sqs
 
 
 def install() -> None:
     """Installs every extension; call before the moto server app is built."""
+    core.install()
     securityhub.install()
     s3.install()
     ec2.install()
@@ -14,6 +15,7 @@ def install() -> None:
     ecr.install()
     awslambda.install()
     cloudtrail.install()
+    sqs.install()
 
 
 def wsgi(moto_app: Callable) -> Callable:
