@@ -2,12 +2,13 @@
 
 from typing import Callable
 
-from . import accessanalyzer, admin, automation, awslambda, cloudtrail, cloudwatch, codebuild, core, ec2, ecr, s3, securityhub, sqs
+from . import accessanalyzer, admin, automation, awslambda, cloudtrail, cloudwatch, codebuild, core, ec2, ecr, iam, s3, securityhub, sqs
 
 
 def install() -> None:
     """Installs every extension; call before the moto server app is built."""
     core.install()
+    iam.install()
     securityhub.install()
     s3.install()
     ec2.install()
