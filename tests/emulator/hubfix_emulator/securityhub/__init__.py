@@ -27,7 +27,7 @@ from moto.securityhub import urls
 from moto.securityhub.models import SecurityHubBackend
 from moto.securityhub.responses import SecurityHubResponse
 
-from ..admin import Handler, Route
+from .. import admin
 from . import action_targets, imports, outbox, quotas, search, seed, standards, store, updates
 from .errors import LOCK, InvalidInput
 
@@ -43,7 +43,7 @@ URL_PATHS = (
 )
 
 # The admin endpoints (`/_hubfix/securityhub/...`).
-ADMIN_ROUTES: dict[Route, Handler] = {**quotas.ROUTES, **outbox.ROUTES, **seed.ROUTES}
+ADMIN_ROUTES: dict[admin.Route, admin.Handler] = {**quotas.ROUTES, **outbox.ROUTES, **seed.ROUTES}
 
 
 def get_findings(self: SecurityHubBackend, filters: Any = None, sort_criteria: Any = None,
