@@ -1,16 +1,16 @@
-"""The test bed's emulator (tests/emulator/server.py), unchanged, behind a WSGI
-middleware for the benchmark, which can:
+"""The test bed's emulator (tests/emulator/server.py), unchanged, for the benchmark,
+which can:
 
 - log every API call it serves: one line per request, tab-separated,
   `<service>\t<operation>\t<seconds in the emulator>`, appended to the file named by
   HUBFIX_BENCH_CALL_LOG (`bench.py --calls` counts them per finding, by operation);
+  the emulator's admin endpoints (`/_hubfix/...`) are not API calls and are not logged;
 - hold every request for HUBFIX_BENCH_LATENCY_MS milliseconds before the emulator
-  handles it: a model of the network round trip and of AWS's own time serving a call,
-  which, as against AWS, overlap across concurrent requests (the wait releases
-  Python's interpreter lock; the emulator's own work, under that lock, does not
-  overlap).
+  handles it: the server's own `--latency-ms` (a model of the network round trip and of
+  AWS's own time serving a call; see tests/emulator/server.py), outside the call log,
+  so the logged time is the emulator's alone.
 
-Usage: python bench/counting_server.py [--host 127.0.0.1] [--port 0]
+Usage: python bench/counting_server.py [--host 127.0.0.1] [--port 0] [--latency-ms 0]
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from urllib.parse import parse_qs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests/emulator"))
 
+import hubfix_emulator  # noqa: E402  (the emulator's extension)
 import server  # noqa: E402  (the emulator's own entry point)
 
 CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]*/[^/]*/[^/]*/([^/]*)/")
@@ -60,6 +61,8 @@ def counting(app, log: Path):
     lock = threading.Lock()
 
     def middleware(environ, start_response):
+        if hubfix_emulator.admin.is_admin(environ):
+            return app(environ, start_response)
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
         environ["wsgi.input"] = io.BytesIO(body)
@@ -74,31 +77,24 @@ def counting(app, log: Path):
     return middleware
 
 
-def delayed(app, seconds: float):
-    """Holds each request for `seconds` before `app` handles it."""
-
-    def middleware(environ, start_response):
-        time.sleep(seconds)
-        return app(environ, start_response)
-
-    return middleware
-
-
 def bench_app(build):
-    """The emulator's app with the middlewares the environment asks for."""
+    """The emulator's app, logging its calls when the environment asks for it."""
     app = build()
     if os.environ.get("HUBFIX_BENCH_CALL_LOG"):
         app = counting(app, Path(os.environ["HUBFIX_BENCH_CALL_LOG"]))
-    latency_ms = float(os.environ.get("HUBFIX_BENCH_LATENCY_MS") or 0)
-    if latency_ms > 0:
-        app = delayed(app, latency_ms / 1000)
     return app
+
+
+def bench_args(argv: list[str]) -> list[str]:
+    """The server's command line, with HUBFIX_BENCH_LATENCY_MS as its --latency-ms."""
+    latency_ms = float(os.environ.get("HUBFIX_BENCH_LATENCY_MS") or 0)
+    return argv + (["--latency-ms", str(latency_ms)] if latency_ms > 0 else [])
 
 
 if __name__ == "__main__":
     build = server.build_app
     server.build_app = lambda: bench_app(build)
-    code = server.main(sys.argv[1:])
+    code = server.main(bench_args(sys.argv[1:]))
     sys.stderr.flush()
     sys.__stdout__.flush()
     os._exit(code)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -51,13 +54,15 @@ class Emulator:
             raise AssertionError(f"unexpected first line {line!r}")
         self.endpoint = line[len(READY):].strip()
 
-    def client(self, service: str, validate: bool = True, region: str = REGION, **credentials: str) -> Any:
+    def client(self, service: str, validate: bool = True, region: str = REGION, attempts: int = 2,
+               **credentials: str) -> Any:
         """A boto3 client for the emulator (the default account unless credentials are
         given); `validate=False` turns botocore's own parameter checks off, so requests
-        reach the server's validation."""
+        reach the server's validation; `attempts` counts the first try and botocore's
+        retries."""
         return boto3.client(
             service,
-            config=botocore.config.Config(parameter_validation=validate, retries={"max_attempts": 1}),
+            config=botocore.config.Config(parameter_validation=validate, retries={"total_max_attempts": attempts}),
             endpoint_url=self.endpoint,
             region_name=region,
             aws_access_key_id=credentials.get("key", "testing"),
@@ -65,14 +70,24 @@ class Emulator:
             aws_session_token=credentials.get("token"),
         )
 
-    def client_in(self, service: str, account: str, validate: bool = True) -> Any:
+    def client_in(self, service: str, account: str, validate: bool = True, region: str = REGION) -> Any:
         """A client acting in `account`, through a role assumed there (moto does not
         require the role to exist: the account comes from the role ARN)."""
         creds = self.client("sts").assume_role(
             RoleArn=f"arn:aws:iam::{account}:role/hubfix-tests", RoleSessionName="hubfix-tests"
         )["Credentials"]
-        return self.client(service, validate=validate, key=creds["AccessKeyId"],
+        return self.client(service, validate=validate, region=region, key=creds["AccessKeyId"],
                            secret=creds["SecretAccessKey"], token=creds["SessionToken"])
+
+    def admin(self, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
+        """Calls one of the extension's admin endpoints (`/_hubfix/...`): (status, JSON answer)."""
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.endpoint + path, data=data, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as err:
+            return err.code, json.loads(err.read())
 
     def stop(self) -> None:
         """Stops the emulator."""

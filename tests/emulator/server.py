@@ -1,9 +1,13 @@
 """The local AWS emulator for hubfix's tests and demo: moto in server mode plus
 hubfix's extension (`hubfix_emulator/`), on a loopback port.
 
-Usage: python tests/emulator/server.py [--host 127.0.0.1] [--port 0]
+Usage: python tests/emulator/server.py [--host 127.0.0.1] [--port 0] [--latency-ms 0]
 
-Port 0 (the default) binds a free port chosen by the OS. When ready, prints exactly one
+Port 0 (the default) binds a free port chosen by the OS. `--latency-ms` holds every AWS
+request that long before the emulator handles it: a model of the network round trip
+and of AWS's own time serving a call, which, as against AWS, overlap across concurrent
+requests (the wait releases Python's interpreter lock; the emulator's own work does
+not overlap). The emulator's admin endpoints (`/_hubfix/...`) are not held. When ready, prints exactly one
 line `HUBFIX_EMULATOR_READY http://<host>:<port>` to stdout and nothing more there.
 Exits when its stdin reaches end-of-file (the parent process died or closed the pipe)
 and on SIGTERM or SIGINT, so it never outlives the test that started it.
@@ -17,7 +21,9 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -29,11 +35,16 @@ POLL = 0.1
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    """The command line: --host and --port."""
+    """The command line: --host, --port and --latency-ms."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (loopback)")
     parser.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one")
-    return parser.parse_args(argv)
+    parser.add_argument("--latency-ms", type=float, default=0.0,
+                        help="hold every AWS request this many milliseconds (0: none)")
+    args = parser.parse_args(argv)
+    if args.latency_ms < 0:
+        parser.error("--latency-ms must not be negative")
+    return args
 
 
 def quiet_logging() -> None:
@@ -53,6 +64,19 @@ def build_app() -> Callable:
     )
 
     return hubfix_emulator.wsgi(DomainDispatcherApplication(create_backend_app))
+
+
+def with_latency(app: Callable, milliseconds: float) -> Callable:
+    """Holds each AWS request for `milliseconds` before `app` handles it (admin endpoints
+    are answered at once)."""
+    seconds = milliseconds / 1000
+
+    def wsgi(environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        if not hubfix_emulator.admin.is_admin(environ):
+            time.sleep(seconds)
+        return app(environ, start_response)
+
+    return wsgi
 
 
 def watch_stdin(stop: threading.Event) -> None:
@@ -85,6 +109,8 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv)
     quiet_logging()
     app = build_app()
+    if args.latency_ms > 0:
+        app = with_latency(app, args.latency_ms)
     from moto.moto_server.werkzeug_app import MotoRequestHandler
     from werkzeug.serving import make_server
 

@@ -1,18 +1,27 @@
-"""The emulator process: its contract with the Rust harness, and S3 Control routing."""
+"""The emulator process: its contract with the Rust harness, modelled latency (also the
+benchmark's counting server's), and S3 Control routing."""
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import socket
 import subprocess
+import sys
 import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
 
+import boto3
 import pytest
 
 from asff import client_error
-from conftest import DEFAULT_ACCOUNT, start_server, stop_server
+from conftest import DEFAULT_ACCOUNT, SERVER, start_server, stop_server
+
+COUNTING_SERVER = str(Path(__file__).resolve().parents[2] / "bench" / "counting_server.py")
 
 READY_LINE = re.compile(r"^HUBFIX_EMULATOR_READY http://127\.0\.0\.1:(\d+)\n$")
 
@@ -99,3 +108,63 @@ def test_s3_control_reaches_moto_without_the_account_host_prefix(emulator):
     assert got["PublicAccessBlockConfiguration"] == config
     assert sent and all(url.startswith(f"{emulator.endpoint}/v20180820/configuration/publicAccessBlock")
                         for url in sent), sent
+
+
+def started(*args: str, script: str = SERVER, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """A server process started with `args`, and its endpoint."""
+    process = subprocess.Popen([sys.executable, script, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               text=True, env={**os.environ, **(env or {})})
+    return process, f"http://127.0.0.1:{ready_port(process)}"
+
+
+def sts(endpoint: str) -> Any:
+    return boto3.client("sts", endpoint_url=endpoint, region_name="us-east-1",
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def test_latency_holds_aws_requests_concurrently_but_not_admin_ones():
+    process, endpoint = started("--latency-ms", "400")
+    try:
+        client = sts(endpoint)
+        client.get_caller_identity()
+        began = time.monotonic()
+        client.get_caller_identity()
+        assert time.monotonic() - began >= 0.4
+        began = time.monotonic()
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(lambda _: sts(endpoint).get_caller_identity(), range(8)))
+        assert time.monotonic() - began < 8 * 0.4 / 2, "held requests overlap"
+        began = time.monotonic()
+        with urllib.request.urlopen(f"{endpoint}/_hubfix/securityhub/calls") as response:
+            assert response.status == 200
+        assert time.monotonic() - began < 0.4, "admin endpoints are not held"
+    finally:
+        stop_server(process)
+
+
+def test_a_negative_latency_is_refused():
+    process = subprocess.Popen([sys.executable, SERVER, "--latency-ms", "-1"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert "--latency-ms must not be negative" in err
+
+
+def test_the_benchmarks_counting_server_logs_calls_and_holds_them(tmp_path):
+    log = tmp_path / "calls.tsv"
+    process, endpoint = started(script=COUNTING_SERVER,
+                                env={"HUBFIX_BENCH_CALL_LOG": str(log), "HUBFIX_BENCH_LATENCY_MS": "300"})
+    try:
+        client = sts(endpoint)
+        client.get_caller_identity()
+        client.get_caller_identity()
+        began = time.monotonic()
+        client.get_caller_identity()
+        assert time.monotonic() - began >= 0.3
+        with urllib.request.urlopen(f"{endpoint}/_hubfix/securityhub/calls") as response:
+            assert response.status == 200
+    finally:
+        stop_server(process)
+    lines = [line.split("\t") for line in log.read_text().splitlines()]
+    assert [(service, operation) for service, operation, _ in lines] == [("sts", "GetCallerIdentity")] * 3
+    assert float(lines[-1][2]) < 0.3, "the held time is not the emulator's (the first calls build backends)"

@@ -2,11 +2,13 @@
 
 from typing import Callable
 
-from . import accessanalyzer, automation, awslambda, cloudtrail, cloudwatch, codebuild, ec2, ecr, s3, securityhub
+from . import accessanalyzer, admin, automation, awslambda, cloudtrail, cloudwatch, codebuild, core, ec2, ecr, iam, s3, securityhub, sqs
 
 
 def install() -> None:
     """Installs every extension; call before the moto server app is built."""
+    core.install()
+    iam.install()
     securityhub.install()
     s3.install()
     ec2.install()
@@ -14,8 +16,11 @@ def install() -> None:
     ecr.install()
     awslambda.install()
     cloudtrail.install()
+    sqs.install()
 
 
 def wsgi(moto_app: Callable) -> Callable:
-    """The server app: moto, behind the services the extension adds whole."""
-    return automation.middleware(cloudwatch.middleware(accessanalyzer.middleware(moto_app)))
+    """The server app: moto, behind the services the extension adds whole and the
+    extension's admin endpoints (`/_hubfix/...`)."""
+    app = automation.middleware(cloudwatch.middleware(accessanalyzer.middleware(moto_app)))
+    return admin.middleware(app, securityhub.ADMIN_ROUTES)

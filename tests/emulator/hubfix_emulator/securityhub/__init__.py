@@ -3,31 +3,32 @@
 Added: BatchUpdateFindings (`updates`), CreateActionTarget, DescribeActionTargets,
 UpdateActionTarget and DeleteActionTarget (`action_targets`), DescribeStandards,
 BatchEnableStandards, BatchDisableStandards and GetEnabledStandards (`standards`).
-Changed: GetFindings applies its Filters (`filters`), BatchImportFindings validates its
-input, keeps what customers own and applies the automatic workflow transitions
-(`imports`), and EnableSecurityHub/DisableSecurityHub turn the default standards on and
-every standard off (`standards`).
+Changed: GetFindings applies its Filters (`filters`) and pages by position (`search`),
+BatchImportFindings validates its input, keeps what customers own and applies the
+automatic workflow transitions (`imports`), findings are indexed by identity (`store`),
+and EnableSecurityHub/DisableSecurityHub turn the default standards on and every
+standard off (`standards`). For organisation-scale benchmarks: API quotas and call
+counts (`quotas`), the Imported events Security Hub would send (`outbox`) and findings
+aggregated into an administrator's hub (`seed`), driven through admin endpoints.
 
-This module only wires them into moto: URL paths, response methods and backend methods.
+This module only wires them into moto: URL paths, response methods, backend methods
+and the admin routes.
 `install()` must run before moto's server app is built.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
 
-from moto.core.exceptions import InvalidToken
 from moto.securityhub import urls
 from moto.securityhub.models import SecurityHubBackend
 from moto.securityhub.responses import SecurityHubResponse
-from moto.utilities.paginator import paginate
 
-from . import action_targets, imports, standards, updates
-from . import filters as finding_filters
+from .. import admin
+from . import action_targets, imports, outbox, quotas, search, seed, standards, store, updates
 from .errors import LOCK, InvalidInput
 
 URL_PATHS = (
@@ -40,35 +41,17 @@ URL_PATHS = (
     r"{0}/standards/register$",
     r"{0}/standards/deregister$",
 )
-MAX_RESULTS = 100
-PAGINATION = {
-    "matching_findings": {
-        "input_token": "next_token",
-        "limit_key": "max_results",
-        "limit_default": MAX_RESULTS,
-        "unique_attribute": ["Id", "ProductArn"],
-        "fail_on_invalid_token": True,
-    },
-}
 
-
-@paginate(pagination_model=PAGINATION)
-def matching_findings(backend: SecurityHubBackend, active: dict[str, list[Any]]) -> list[dict[str, Any]]:
-    """Copies of the stored findings that pass validated filters, in import order."""
-    return [copy.deepcopy(f.data) for f in backend.findings if finding_filters.matches(f.data, active)]
+# The admin endpoints (`/_hubfix/securityhub/...`).
+ADMIN_ROUTES: dict[admin.Route, admin.Handler] = {**quotas.ROUTES, **outbox.ROUTES, **seed.ROUTES}
 
 
 def get_findings(self: SecurityHubBackend, filters: Any = None, sort_criteria: Any = None,
                  max_results: Any = None, next_token: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
-    """GetFindings with Filters applied before paging. SortCriteria is accepted and ignored."""
-    if max_results is not None and (not isinstance(max_results, int) or not 1 <= max_results <= MAX_RESULTS):
-        raise InvalidInput(f"MaxResults must be an integer from 1 to {MAX_RESULTS}")
-    active = finding_filters.validate(filters)
+    """GetFindings with Filters applied before paging (see `search`). SortCriteria is
+    accepted and ignored."""
     with LOCK:
-        try:
-            return matching_findings(self, active=active, max_results=max_results, next_token=next_token)
-        except InvalidToken:
-            raise InvalidInput("NextToken is not valid for this request") from None
+        return search.get_findings(self, filters, sort_criteria, max_results, next_token)
 
 
 def batch_import_findings(self: SecurityHubBackend, findings: Any) -> tuple[int, int, list[dict[str, Any]]]:
@@ -156,6 +139,8 @@ def arn_handler(handler: Callable[..., dict[str, Any]], with_body: bool) -> Resp
 
 def install() -> None:
     """Registers the extension with moto; call before the server app is built."""
+    store.install()
+    quotas.install()
     for path in URL_PATHS:
         urls.url_paths[path] = SecurityHubResponse.dispatch
     SecurityHubBackend.get_findings = get_findings

@@ -200,33 +200,49 @@ def string_matches(value: Any, comparison: str, wanted: str) -> bool:
     return wanted in value
 
 
-def values_pass(values: list[Any], conditions: list[tuple[str, str]]) -> bool:
+Predicate = Callable[[Finding], bool]
+
+
+def values_pass(values: Iterable[Any], positive: list[tuple[str, str]], negative: list[tuple[str, str]]) -> bool:
     """Positive conditions OR'ed (any value), then negative ones AND'ed (no value)."""
-    positive = [(c, w) for c, w in conditions if c in POSITIVE]
-    negative = [(c, w) for c, w in conditions if c not in POSITIVE]
+    values = list(values)
     if positive and not any(string_matches(v, c, w) for c, w in positive for v in values):
         return False
     return not any(string_matches(v, c, w) for c, w in negative for v in values)
 
 
-def string_field_passes(finding: Finding, field: str, conditions: list[dict[str, str]]) -> bool:
-    """A string attribute's filters."""
-    values = list(STRING_FIELDS[field](finding))
-    return values_pass(values, [(c["Comparison"], c["Value"]) for c in conditions])
+def split(conditions: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The positive and the negative conditions."""
+    return ([c for c in conditions if c["Comparison"] in POSITIVE],
+            [c for c in conditions if c["Comparison"] not in POSITIVE])
 
 
-def map_field_passes(finding: Finding, field: str, conditions: list[dict[str, str]]) -> bool:
+def string_predicate(field: str, conditions: list[dict[str, str]]) -> Predicate:
+    """A string attribute's filters. EQUALS alone (the common case) is a set lookup."""
+    values = STRING_FIELDS[field]
+    positive, negative = ([(c["Comparison"], c["Value"]) for c in part] for part in split(conditions))
+    if positive and not negative and all(c == "EQUALS" for c, _ in positive):
+        wanted = {w for _, w in positive}
+        return lambda f: any(isinstance(v, str) and v in wanted for v in values(f))
+    return lambda f: values_pass(values(f), positive, negative)
+
+
+def map_predicate(field: str, conditions: list[dict[str, str]]) -> Predicate:
     """A map attribute's filters, each on the value of its own Key."""
-    maps = list(MAP_FIELDS[field](finding))
-    positive = [c for c in conditions if c["Comparison"] in POSITIVE]
-    negative = [c for c in conditions if c["Comparison"] not in POSITIVE]
+    maps_of = MAP_FIELDS[field]
+    positive, negative = split(conditions)
 
-    def hit(c: dict[str, str]) -> bool:
-        return any(string_matches(m.get(c["Key"]), c["Comparison"], c["Value"]) for m in maps)
+    def passes(finding: Finding) -> bool:
+        maps = list(maps_of(finding))
 
-    if positive and not any(hit(c) for c in positive):
-        return False
-    return not any(hit(c) for c in negative)
+        def hit(c: dict[str, str]) -> bool:
+            return any(string_matches(m.get(c["Key"]), c["Comparison"], c["Value"]) for m in maps)
+
+        if positive and not any(hit(c) for c in positive):
+            return False
+        return not any(hit(c) for c in negative)
+
+    return passes
 
 
 def date_passes(value: Any, condition: dict[str, Any], now: datetime.datetime) -> bool:
@@ -249,21 +265,22 @@ def date_passes(value: Any, condition: dict[str, Any], now: datetime.datetime) -
     return True
 
 
-def date_field_passes(finding: Finding, field: str, conditions: list[dict[str, Any]]) -> bool:
-    """A date attribute's filters: every one must hold."""
+def date_predicate(field: str, conditions: list[dict[str, Any]]) -> Predicate:
+    """A date attribute's filters: every one must hold (DateRange counts from now)."""
+    values = DATE_FIELDS[field]
     now = datetime.datetime.now(datetime.UTC)
-    return all(date_passes(v, c, now) for c in conditions for v in DATE_FIELDS[field](finding))
+    return lambda f: all(date_passes(v, c, now) for c in conditions for v in values(f))
 
 
-def matches(finding: Finding, filters: dict[str, list[Any]]) -> bool:
-    """Whether a finding passes validated Filters (attributes AND'ed)."""
+def predicate(filters: dict[str, list[Any]]) -> Predicate:
+    """Whether a finding passes validated Filters (attributes AND'ed), built once per
+    request so a search does not re-read the filters for every finding."""
+    tests: list[Predicate] = []
     for field, conditions in filters.items():
         if field in STRING_FIELDS:
-            passed = string_field_passes(finding, field, conditions)
+            tests.append(string_predicate(field, conditions))
         elif field in MAP_FIELDS:
-            passed = map_field_passes(finding, field, conditions)
+            tests.append(map_predicate(field, conditions))
         else:
-            passed = date_field_passes(finding, field, conditions)
-        if not passed:
-            return False
-    return True
+            tests.append(date_predicate(field, conditions))
+    return lambda f: all(test(f) for test in tests)

@@ -16,6 +16,8 @@
   Compliance.Status changes from PASSED to WARNING, FAILED or NOT_AVAILABLE; a control
   finding (one with Compliance.Status) that is PASSED is RESOLVED unless a customer
   SUPPRESSED it. SUPPRESSED never changes by itself.
+- Every finding created or updated goes to the outbox (`outbox`), as Security Hub sends
+  an Imported event for it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any
 from moto.securityhub.models import Finding, SecurityHubBackend
 
 from . import model, updates
+from .outbox import OUTBOX
 from .errors import InvalidInput, dig, is_ratio, is_text, now_iso, parse_time
 
 MAX_FINDINGS = 100
@@ -158,6 +161,7 @@ def create(backend: SecurityHubBackend, finding: dict[str, Any]) -> None:
     data.setdefault("WorkflowState", "NEW")
     data["Workflow"]["Status"] = automatic_status(None, data, data["Workflow"]["Status"])
     backend.findings.append(Finding(data["Id"], data))
+    OUTBOX.record(backend, data)
 
 
 def keep(data: dict[str, Any], old: dict[str, Any], fields: tuple[str, ...] | set[str]) -> None:
@@ -177,6 +181,7 @@ def update(backend: SecurityHubBackend, stored: Finding, finding: dict[str, Any]
     status = dig(old, "Workflow", "Status") or "NEW"
     data["Workflow"] = {"Status": automatic_status(old, data, status)}
     stored.data = data
+    OUTBOX.record(backend, data)
 
 
 def batch_import_findings(backend: SecurityHubBackend, findings: Any) -> tuple[int, int, list[dict[str, Any]]]:
@@ -185,6 +190,12 @@ def batch_import_findings(backend: SecurityHubBackend, findings: Any) -> tuple[i
         raise InvalidInput("Findings must list at least one finding")
     if len(findings) > MAX_FINDINGS:
         raise InvalidInput(f"Findings has {len(findings)} items; the maximum is {MAX_FINDINGS}")
+    return import_findings(backend, findings)
+
+
+def import_findings(backend: SecurityHubBackend, findings: list[Any]) -> tuple[int, int, list[dict[str, Any]]]:
+    """Validates and stores any number of findings in `backend`'s hub: (failed,
+    succeeded, failures), each failure a FailedFindings entry."""
     failed: list[dict[str, Any]] = []
     for finding in findings:
         try:

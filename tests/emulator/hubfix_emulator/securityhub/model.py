@@ -46,10 +46,7 @@ def completed_severity(severity: dict[str, Any]) -> dict[str, Any]:
 
 def find(backend: SecurityHubBackend, finding_id: str, product_arn: str) -> Finding | None:
     """The stored finding with this Id and ProductArn (a finding's identity), if any."""
-    for stored in backend.findings:
-        if stored.id == finding_id and stored.data.get("ProductArn") == product_arn:
-            return stored
-    return None
+    return backend.findings.find(finding_id, product_arn)
 
 
 def customer_updated(stored: Finding) -> set[str]:

@@ -5,7 +5,8 @@ fields; request-level validation errors are InvalidInputException (HTTP 400), wh
 per-finding problems go to UnprocessedFindings (FindingNotFound,
 DuplicatedFindingIdentifier). As in Security Hub, an update does not change the
 finding's UpdatedAt (that belongs to the finding provider); it sets Note.UpdatedAt and
-ProcessedAt. The deprecated WorkflowState is left as it is.
+ProcessedAt. The deprecated WorkflowState is left as it is. Every finding updated goes
+to the outbox (`outbox`), as Security Hub sends an Imported event for it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from moto.securityhub.models import SecurityHubBackend
 
 from . import model
+from .outbox import OUTBOX
 from .errors import InvalidInput, is_ratio, is_text, now_iso
 
 MAX_IDENTIFIERS = 100
@@ -165,6 +167,7 @@ def batch_update_findings(backend: SecurityHubBackend, body: dict[str, Any]) -> 
         else:
             changed = apply(stored.data, body, stamp)
             model.customer_updated(stored).update(changed & set(model.PROVIDER_MIRRORED))
+            OUTBOX.record(backend, stored.data)
             processed.append({"Id": key[0], "ProductArn": key[1]})
         seen.add(key)
     return {"ProcessedFindings": processed, "UnprocessedFindings": failed}
