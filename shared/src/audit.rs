@@ -501,8 +501,8 @@ fn parse_compact(stamp: &str) -> Option<SystemTime> {
     )?;
     let (hour, minute, second) = (digits(8..10)?, digits(10..12)?, digits(12..14)?);
     let millis = digits(14..17)?;
-    let secs = u64::try_from(date.start_seconds()).ok()?
-        + u64::from(hour * 3600 + minute * 60 + second);
+    let secs =
+        u64::try_from(date.start_seconds()).ok()? + u64::from(hour * 3600 + minute * 60 + second);
     Some(UNIX_EPOCH + Duration::from_secs(secs) + Duration::from_millis(u64::from(millis)))
 }
 

@@ -157,7 +157,9 @@ mod tests {
 
     #[test]
     fn a_deferred_finding_is_due_once_its_time_has_come() {
-        let f = finding(json!({"hubfix:state": "deferred", "hubfix:retry-after": "2023-11-14T22:15:00Z"}));
+        let f = finding(
+            json!({"hubfix:state": "deferred", "hubfix:retry-after": "2023-11-14T22:15:00Z"}),
+        );
         assert!(is_deferred(&f));
         let before = UNIX_EPOCH + Duration::from_secs(1_700_000_099);
         let after = UNIX_EPOCH + Duration::from_secs(1_700_000_100);

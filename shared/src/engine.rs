@@ -356,7 +356,7 @@ impl Engine {
             .zip(items)
             .filter(|(o, _)| o.is_recorded())
             .filter_map(|(o, item)| {
-                let was_deferred = item.as_ref().is_ok_and(|f| deferral::is_deferred(f));
+                let was_deferred = item.as_ref().is_ok_and(deferral::is_deferred);
                 let fields = match (&o.deferral, was_deferred) {
                     (Some(d), _) => d.fields(),
                     (None, true) => deferral::done_fields(),
@@ -471,7 +471,12 @@ impl Engine {
             tracing::warn!(control, resource = %p.target.resource_id, cap = limits.fixes_per_control_hour, "per-control hourly cap reached");
             let subject = subject(control, &p.target);
             Prepared::Done(Box::new(if automatic {
-                self.deferred(p.outcome, &subject, DeferReason::ControlCap, budgets.frees_at(control))
+                self.deferred(
+                    p.outcome,
+                    &subject,
+                    DeferReason::ControlCap,
+                    budgets.frees_at(control),
+                )
             } else {
                 let note = format!(
                     "hubfix did not fix {subject}: the cap of {} fixes of {control} per hour is reached (HUBFIX_MAX_FIXES_PER_CONTROL_PER_HOUR); a person should look at why so many resources fail it; nothing changed.",

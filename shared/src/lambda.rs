@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 
 use crate::aws::{load_config, AwsContext};
 use crate::finding::{SecurityHubEvent, Trigger};
-use crate::queue::Delivery;
 use crate::policy::{ConfigError, Policy};
+use crate::queue::Delivery;
 use crate::Engine;
 
 /// Which event kind a function accepts.
@@ -92,7 +92,9 @@ impl From<NotScheduled> for lambda_runtime::Diagnostic {
 pub fn scheduled(event: &Value) -> Result<(), NotScheduled> {
     use crate::report::lambda::{SCHEDULED_DETAIL_TYPE, SCHEDULED_SOURCE};
     let field = |name: &str| event.get(name).and_then(Value::as_str);
-    if (field("source"), field("detail-type")) == (Some(SCHEDULED_SOURCE), Some(SCHEDULED_DETAIL_TYPE)) {
+    if (field("source"), field("detail-type"))
+        == (Some(SCHEDULED_SOURCE), Some(SCHEDULED_DETAIL_TYPE))
+    {
         return Ok(());
     }
     let shown = |v: Option<&str>| crate::finding::quoted(v.unwrap_or("(none)"), 64);

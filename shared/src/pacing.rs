@@ -177,7 +177,11 @@ mod tests {
             *per_second.entry(c.as_secs()).or_insert(0) += 1;
         }
         assert!(per_second.values().all(|n| *n <= 30), "{per_second:?}");
-        assert!((600..=625).contains(&calls.len()), "{} calls in 60 s", calls.len());
+        assert!(
+            (600..=625).contains(&calls.len()),
+            "{} calls in 60 s",
+            calls.len()
+        );
     }
 
     #[tokio::test]
@@ -187,7 +191,11 @@ mod tests {
         for _ in 0..3 {
             bucket.acquire().await;
         }
-        assert!(start.elapsed() >= Duration::from_millis(35), "{:?}", start.elapsed());
+        assert!(
+            start.elapsed() >= Duration::from_millis(35),
+            "{:?}",
+            start.elapsed()
+        );
     }
 
     #[tokio::test]

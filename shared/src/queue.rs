@@ -298,9 +298,8 @@ pub async fn requeue(client: &Client, queue_url: &str, events: &[Value]) -> (usi
                         .map(|f| format!("{}: {}", f.code(), f.message().unwrap_or_default())),
                 );
             }
-            Err(e) => failures.push(
-                FixError::from_sdk("sqs:SendMessageBatch", queue_url, &[], e).to_string(),
-            ),
+            Err(e) => failures
+                .push(FixError::from_sdk("sqs:SendMessageBatch", queue_url, &[], e).to_string()),
         }
     }
     (sent, failures)

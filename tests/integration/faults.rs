@@ -181,7 +181,11 @@ async fn on_the_automatic_path_a_fix_throttled_past_its_retries_is_deferred_and_
     let clients = emulator.clients().await;
     let buckets = public_buckets(&clients, "faulty", 1).await;
     let mut ev = hubfix_tests::event("s3-8-imported.json");
-    hubfix_tests::retarget(&mut ev, &format!("arn:aws:s3:::{}", buckets[0]), &buckets[0]);
+    hubfix_tests::retarget(
+        &mut ev,
+        &format!("arn:aws:s3:::{}", buckets[0]),
+        &buckets[0],
+    );
     hubfix_tests::import(&clients, &ev).await;
     let target = format!("/{}/?publicAccessBlock", buckets[0]);
     let proxy = FaultProxy::start(

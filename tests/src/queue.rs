@@ -160,7 +160,11 @@ impl EventSource {
                 .receive_message()
                 .queue_url(&self.queue.url)
                 .max_number_of_messages(i32::try_from(left.min(10)).unwrap_or(10))
-                .wait_time_seconds(if poll_for >= Duration::from_millis(500) { 1 } else { 0 })
+                .wait_time_seconds(if poll_for >= Duration::from_millis(500) {
+                    1
+                } else {
+                    0
+                })
                 .message_system_attribute_names(MessageSystemAttributeName::All)
                 .send()
                 .await
@@ -191,7 +195,8 @@ impl EventSource {
             if records.len() >= self.batch_size {
                 break;
             }
-            if out.messages().is_empty() && first.is_none() && poll_for < Duration::from_millis(500) {
+            if out.messages().is_empty() && first.is_none() && poll_for < Duration::from_millis(500)
+            {
                 tokio::time::sleep(poll_for).await;
             }
         }

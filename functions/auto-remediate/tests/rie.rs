@@ -126,3 +126,68 @@ async fn a_bad_configuration_stops_the_function_with_a_clear_error() {
         "invalid HUBFIX_MODES: S3.8: `sometimes` is not a mode (expected auto, approval or off)"
     );
 }
+
+#[tokio::test]
+async fn fixes_a_batch_from_the_findings_queue_and_answers_with_partial_failures() {
+    use hubfix_tests::queue::{EventSource, FindingsQueue};
+    use std::time::Duration;
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let queue = FindingsQueue::create(&clients.sqs, &unique("rie-findings"), 5).await;
+    let mut events = Vec::new();
+    let mut buckets = Vec::new();
+    for _ in 0..3 {
+        let bucket = unique("rie-batch");
+        clients
+            .s3
+            .create_bucket()
+            .bucket(&bucket)
+            .send()
+            .await
+            .unwrap();
+        let mut ev = event("s3-8-imported.json");
+        retarget(&mut ev, &format!("arn:aws:s3:::{bucket}"), &bucket);
+        import(&clients, &ev).await;
+        events.push(ev);
+        buckets.push(bucket);
+    }
+    events.push(serde_json::json!({"source": "aws.s3", "detail-type": "Object Created"}));
+    queue.send(&events).await;
+    let source = EventSource {
+        queue: queue.clone(),
+        batch_size: 10,
+        window: Duration::from_millis(300),
+    };
+    let batch = source.poll(Duration::from_secs(5)).await.unwrap();
+    assert_eq!(batch.handles.len(), 4);
+
+    let function = Rie::start(
+        Path::new(BOOTSTRAP),
+        &emulator,
+        &[(
+            "HUBFIX_DEAD_LETTER_QUEUE_URL",
+            queue.dead_letter_url.as_str(),
+        )],
+    )
+    .await;
+    let response = function.invoke(&batch.payload).await;
+    assert_eq!(response, serde_json::json!({"batchItemFailures": []}));
+    for (b, ev) in buckets.iter().zip(&events) {
+        assert!(clients
+            .s3
+            .get_public_access_block()
+            .bucket(b)
+            .send()
+            .await
+            .is_ok());
+        let id = ev["detail"]["findings"][0]["Id"].as_str().unwrap();
+        assert_eq!(finding_state(&clients, id).await.0, "RESOLVED");
+    }
+    assert_eq!(
+        queue.depth(&queue.dead_letter_url).await.0,
+        1,
+        "the unreadable message is dead-lettered at once"
+    );
+    let summary = function.log_line("INFO").await;
+    assert!(summary.is_object());
+}

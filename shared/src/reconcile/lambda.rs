@@ -99,7 +99,8 @@ pub async fn run() -> Result<(), lambda_runtime::Error> {
     let policy = Policy::from_env().map_err(crate::lambda::refused)?;
     let options =
         options_from_lookup(|name| std::env::var(name).ok()).map_err(crate::lambda::refused)?;
-    let aws = AwsContext::new(load_config().await).with_home_account(policy.home_account.as_deref());
+    let aws =
+        AwsContext::new(load_config().await).with_home_account(policy.home_account.as_deref());
     let function = Arc::new(ReconcilerFunction::new(aws, policy, options));
     lambda_runtime::run(lambda_runtime::service_fn(
         move |event: lambda_runtime::LambdaEvent<Value>| {

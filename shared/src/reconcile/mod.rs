@@ -213,7 +213,9 @@ async fn collect(
             match from_sdk_finding(found.len(), f) {
                 Ok(f) if keep(&f) && found.len() < limit => found.push(f),
                 Ok(_) => {}
-                Err(m) => tracing::warn!(finding_id = ?m.id, error = %m.error, "finding not readable; left alone"),
+                Err(m) => {
+                    tracing::warn!(finding_id = ?m.id, error = %m.error, "finding not readable; left alone")
+                }
             }
         }
         match page.next_token() {
@@ -319,9 +321,12 @@ mod tests {
         let auto = automatic_controls(&policy);
         assert!(auto.contains(&"S3.8"));
         assert!(!auto.contains(&"EC2.4"), "never automatic");
-        assert!(!auto.contains(&"S3.6"), "disruptive: approval-only by default");
-        let off = Policy::from_lookup(|k| (k == "HUBFIX_MODES").then(|| "S3.8=off".into()))
-            .unwrap();
+        assert!(
+            !auto.contains(&"S3.6"),
+            "disruptive: approval-only by default"
+        );
+        let off =
+            Policy::from_lookup(|k| (k == "HUBFIX_MODES").then(|| "S3.8=off".into())).unwrap();
         assert!(!automatic_controls(&off).contains(&"S3.8"));
     }
 

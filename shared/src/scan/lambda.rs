@@ -7,9 +7,9 @@ use serde_json::{json, Value};
 
 use super::{scan, select, ScanOptions};
 use crate::aws::{load_config, AwsContext};
+use crate::lambda::NotScheduled;
 use crate::policy::{ConfigError, Policy};
 use crate::remediate::{is_account_id, is_region};
-use crate::lambda::NotScheduled;
 
 /// The regions of the regional requirements (comma-separated; default the function's).
 pub const ENV_REGIONS: &str = "HUBFIX_SCAN_REGIONS";
