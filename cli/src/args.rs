@@ -106,8 +106,9 @@ pub enum Command {
         /// The function.
         #[arg(value_enum)]
         function: Function,
-        /// The EventBridge event (e.g. one of events/*.json); repeat for several
-        /// invocations in a row, as one warm Lambda container would run them.
+        /// The event (e.g. one of events/*.json: an EventBridge event, or for
+        /// auto-remediate an SQS batch of them); repeat for several invocations in a row,
+        /// as one warm Lambda container would run them.
         #[arg(long, required = true)]
         event: Vec<PathBuf>,
     },

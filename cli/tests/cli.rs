@@ -308,6 +308,26 @@ async fn invoke_runs_a_function_handler_in_process() {
                 .unwrap()
                 .ends_with("automatic (imported finding)")));
 
+    // The findings queue's batch shape: the sample's two events (an S3.8 and an EC2.19
+    // finding the sandbox does not hold) are handled as one batch.
+    let batch = hubfix_tests::workspace().join("events/sqs-batch-imported.json");
+    let out = hubfix(
+        &env,
+        &[
+            "invoke",
+            "auto-remediate",
+            "--event",
+            batch.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        json(&out)["batchItemFailures"].is_array(),
+        "{}",
+        stdout(&out)
+    );
+
     let wrong = hubfix(&env, &["invoke", "custom-action", "--event", path], "");
     assert_eq!(wrong.status.code(), Some(1));
     assert_eq!(json(&wrong)["errorType"], "hubfix.WrongEventKind");
@@ -618,4 +638,40 @@ async fn scan_imports_the_failed_checks_and_reports_bad_input() {
         "{}",
         stderr(&bad)
     );
+}
+
+#[tokio::test]
+async fn redrive_moves_the_dead_letter_queue_back_after_asking() {
+    let emulator = Emulator::start().await;
+    let env = environment(&emulator);
+    let clients = emulator.clients().await;
+    let queue = hubfix_tests::queue::FindingsQueue::create(&clients.sqs, "cli-findings", 5).await;
+    let dead = hubfix_tests::queue::FindingsQueue {
+        url: queue.dead_letter_url.clone(),
+        ..queue.clone()
+    };
+    dead.send(&[event("s3-8-imported.json"), event("ec2-19-imported.json")])
+        .await;
+    let args = [
+        "redrive",
+        "--from",
+        queue.dead_letter_url.as_str(),
+        "--to",
+        queue.url.as_str(),
+    ];
+    let declined = hubfix(&env, &args, "n\n");
+    assert_eq!(declined.status.code(), Some(2), "{}", stderr(&declined));
+    assert!(
+        stderr(&declined).contains("2 message(s) in"),
+        "{}",
+        stderr(&declined)
+    );
+    assert_eq!(queue.depth(&queue.url).await.0, 0, "nothing moved");
+    let mut yes = args.to_vec();
+    yes.extend(["--yes", "--output", "json"]);
+    let moved = hubfix(&env, &yes, "");
+    assert!(moved.status.success(), "{}", stderr(&moved));
+    assert_eq!(json(&moved)["moved"], 2);
+    assert_eq!(queue.depth(&queue.url).await.0, 2);
+    assert_eq!(queue.depth(&queue.dead_letter_url).await.0, 0);
 }

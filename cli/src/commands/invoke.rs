@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use hubfix::lambda::{handle, Accepts};
+use hubfix::lambda::{handle, handle_batch, Accepts, QueueSettings};
 use serde_json::Value;
 
 use crate::args::Function;
@@ -30,10 +30,18 @@ pub async fn run(
         Function::CustomAction => Accepts::CustomAction,
     };
     let engine = ctx.engine();
+    let queue = QueueSettings::from_env(&engine);
     let mut failed = false;
     for (path, text) in events.iter().zip(&texts) {
         let payload = parse_event(path, text)?;
-        let response = match handle(&engine, accepts, payload, None).await {
+        // The auto-remediate function takes the findings queue's batches (SQS-wrapped
+        // events, as in events/sqs-batch-imported.json) and bare Imported events.
+        let answer = if accepts == Accepts::Imported && hubfix::queue::is_batch(&payload) {
+            handle_batch(&engine, &queue, payload, None).await
+        } else {
+            handle(&engine, accepts, payload, None).await
+        };
+        let response = match answer {
             Ok(response) => response,
             Err(err) => {
                 failed = true;
