@@ -92,7 +92,7 @@ impl Context {
             .map_or(DEFAULT_PREFIX, |a| a.prefix.as_str());
         self.audit_bucket
             .as_ref()
-            .map(|bucket| AuditTrail::new(aws.home().s3.clone(), bucket, prefix))
+            .map(|bucket| AuditTrail::new(aws.home().s3.client().clone(), bucket, prefix))
     }
 
     /// The audit trail, or the error saying how to configure it.

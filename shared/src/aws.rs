@@ -2,7 +2,7 @@
 //! against the local emulator (`AWS_ENDPOINT_URL`).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, ConfigLoader, Region, SdkConfig};
@@ -34,98 +34,164 @@ pub async fn load_config() -> SdkConfig {
     config_loader().load().await
 }
 
-/// The service clients hubfix uses in one account and region.
+/// A service client built the first time it is used. An account and region's
+/// [`Clients`] name every service hubfix calls, but a fix calls one or two: building
+/// only those keeps a process that works in hundreds of accounts and regions small (all
+/// 23 clients take about 420 KB; one S3 client about 25 KB).
+pub struct Lazy<T> {
+    cell: OnceLock<T>,
+    config: Arc<SdkConfig>,
+    make: fn(&SdkConfig) -> T,
+}
+
+impl<T> Lazy<T> {
+    /// A client that `make` builds from `config` when first used.
+    pub fn new(config: &Arc<SdkConfig>, make: fn(&SdkConfig) -> T) -> Self {
+        Lazy {
+            cell: OnceLock::new(),
+            config: config.clone(),
+            make,
+        }
+    }
+
+    /// The client, built now if it was not yet.
+    pub fn client(&self) -> &T {
+        self.cell.get_or_init(|| (self.make)(&self.config))
+    }
+}
+
+impl<T> std::ops::Deref for Lazy<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        self.client()
+    }
+}
+
+impl<T: Clone> Clone for Lazy<T> {
+    fn clone(&self) -> Self {
+        Lazy {
+            cell: self.cell.clone(),
+            config: self.config.clone(),
+            make: self.make,
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for Lazy<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.cell.get().is_some() {
+            "Lazy(built)"
+        } else {
+            "Lazy(not built)"
+        })
+    }
+}
+
+/// The service clients hubfix uses in one account and region, each built on first use.
 #[derive(Debug, Clone)]
 pub struct Clients {
     /// Security Hub.
-    pub securityhub: aws_sdk_securityhub::Client,
-    /// S3.
-    pub s3: aws_sdk_s3::Client,
+    pub securityhub: Lazy<aws_sdk_securityhub::Client>,
+    /// S3 (path-style under an endpoint override).
+    pub s3: Lazy<aws_sdk_s3::Client>,
     /// S3 Control (account-level settings).
-    pub s3control: aws_sdk_s3control::Client,
+    pub s3control: Lazy<aws_sdk_s3control::Client>,
     /// EC2 and VPC.
-    pub ec2: aws_sdk_ec2::Client,
+    pub ec2: Lazy<aws_sdk_ec2::Client>,
     /// IAM.
-    pub iam: aws_sdk_iam::Client,
+    pub iam: Lazy<aws_sdk_iam::Client>,
     /// IAM Access Analyzer.
-    pub accessanalyzer: aws_sdk_accessanalyzer::Client,
+    pub accessanalyzer: Lazy<aws_sdk_accessanalyzer::Client>,
     /// STS.
-    pub sts: aws_sdk_sts::Client,
+    pub sts: Lazy<aws_sdk_sts::Client>,
     /// RDS.
-    pub rds: aws_sdk_rds::Client,
+    pub rds: Lazy<aws_sdk_rds::Client>,
     /// Lambda.
-    pub lambda: aws_sdk_lambda::Client,
+    pub lambda: Lazy<aws_sdk_lambda::Client>,
     /// SNS.
-    pub sns: aws_sdk_sns::Client,
+    pub sns: Lazy<aws_sdk_sns::Client>,
     /// SQS.
-    pub sqs: aws_sdk_sqs::Client,
+    pub sqs: Lazy<aws_sdk_sqs::Client>,
     /// DynamoDB.
-    pub dynamodb: aws_sdk_dynamodb::Client,
+    pub dynamodb: Lazy<aws_sdk_dynamodb::Client>,
     /// ECR.
-    pub ecr: aws_sdk_ecr::Client,
+    pub ecr: Lazy<aws_sdk_ecr::Client>,
     /// Secrets Manager.
-    pub secretsmanager: aws_sdk_secretsmanager::Client,
+    pub secretsmanager: Lazy<aws_sdk_secretsmanager::Client>,
     /// CodeBuild.
-    pub codebuild: aws_sdk_codebuild::Client,
+    pub codebuild: Lazy<aws_sdk_codebuild::Client>,
     /// Elastic Load Balancing (Application, Network and Gateway Load Balancers).
-    pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
+    pub elbv2: Lazy<aws_sdk_elasticloadbalancingv2::Client>,
     /// KMS.
-    pub kms: aws_sdk_kms::Client,
+    pub kms: Lazy<aws_sdk_kms::Client>,
     /// GuardDuty.
-    pub guardduty: aws_sdk_guardduty::Client,
+    pub guardduty: Lazy<aws_sdk_guardduty::Client>,
     /// AWS Config.
-    pub config: aws_sdk_config::Client,
+    pub config: Lazy<aws_sdk_config::Client>,
     /// CloudTrail.
-    pub cloudtrail: aws_sdk_cloudtrail::Client,
+    pub cloudtrail: Lazy<aws_sdk_cloudtrail::Client>,
     /// CloudWatch (alarms).
-    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub cloudwatch: Lazy<aws_sdk_cloudwatch::Client>,
     /// CloudWatch Logs (metric filters).
-    pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub logs: Lazy<aws_sdk_cloudwatchlogs::Client>,
     /// Systems Manager (Automation runbooks).
-    pub ssm: aws_sdk_ssm::Client,
+    pub ssm: Lazy<aws_sdk_ssm::Client>,
     /// Security groups read by id, concurrent reads merged into one
     /// `DescribeSecurityGroups` call ([`crate::coalesce`]).
-    pub security_groups: Coalescer<SecurityGroup>,
+    pub security_groups: Lazy<Coalescer<SecurityGroup>>,
 }
 
 impl Clients {
-    /// Builds every client from one configuration. Under an endpoint override S3 uses
-    /// path-style addressing and S3 Control keeps the configured host.
+    /// The clients of one configuration (none is built yet). Under an endpoint override
+    /// S3 uses path-style addressing and S3 Control keeps the configured host.
     pub fn new(config: &SdkConfig) -> Self {
-        let mut s3 = aws_sdk_s3::config::Builder::from(config);
-        let mut s3control = aws_sdk_s3control::config::Builder::from(config);
-        if let Some(endpoint) = config.endpoint_url() {
-            s3 = s3.force_path_style(true);
-            s3control = s3control.interceptor(S3ControlHostFix::new(endpoint));
-        }
-        let ec2 = aws_sdk_ec2::Client::new(config);
+        let config = Arc::new(config.clone());
         Clients {
-            security_groups: crate::remediate::ec2::security_group_reader(ec2.clone()),
-            ec2,
-            securityhub: aws_sdk_securityhub::Client::new(config),
-            s3: aws_sdk_s3::Client::from_conf(s3.build()),
-            s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
-            iam: aws_sdk_iam::Client::new(config),
-            accessanalyzer: aws_sdk_accessanalyzer::Client::new(config),
-            sts: aws_sdk_sts::Client::new(config),
-            rds: aws_sdk_rds::Client::new(config),
-            lambda: aws_sdk_lambda::Client::new(config),
-            sns: aws_sdk_sns::Client::new(config),
-            sqs: aws_sdk_sqs::Client::new(config),
-            dynamodb: aws_sdk_dynamodb::Client::new(config),
-            ecr: aws_sdk_ecr::Client::new(config),
-            secretsmanager: aws_sdk_secretsmanager::Client::new(config),
-            codebuild: aws_sdk_codebuild::Client::new(config),
-            elbv2: aws_sdk_elasticloadbalancingv2::Client::new(config),
-            kms: aws_sdk_kms::Client::new(config),
-            guardduty: aws_sdk_guardduty::Client::new(config),
-            config: aws_sdk_config::Client::new(config),
-            cloudtrail: aws_sdk_cloudtrail::Client::new(config),
-            cloudwatch: aws_sdk_cloudwatch::Client::new(config),
-            logs: aws_sdk_cloudwatchlogs::Client::new(config),
-            ssm: aws_sdk_ssm::Client::new(config),
+            securityhub: Lazy::new(&config, aws_sdk_securityhub::Client::new),
+            s3: Lazy::new(&config, s3_client),
+            s3control: Lazy::new(&config, s3control_client),
+            ec2: Lazy::new(&config, aws_sdk_ec2::Client::new),
+            iam: Lazy::new(&config, aws_sdk_iam::Client::new),
+            accessanalyzer: Lazy::new(&config, aws_sdk_accessanalyzer::Client::new),
+            sts: Lazy::new(&config, aws_sdk_sts::Client::new),
+            rds: Lazy::new(&config, aws_sdk_rds::Client::new),
+            lambda: Lazy::new(&config, aws_sdk_lambda::Client::new),
+            sns: Lazy::new(&config, aws_sdk_sns::Client::new),
+            sqs: Lazy::new(&config, aws_sdk_sqs::Client::new),
+            dynamodb: Lazy::new(&config, aws_sdk_dynamodb::Client::new),
+            ecr: Lazy::new(&config, aws_sdk_ecr::Client::new),
+            secretsmanager: Lazy::new(&config, aws_sdk_secretsmanager::Client::new),
+            codebuild: Lazy::new(&config, aws_sdk_codebuild::Client::new),
+            elbv2: Lazy::new(&config, aws_sdk_elasticloadbalancingv2::Client::new),
+            kms: Lazy::new(&config, aws_sdk_kms::Client::new),
+            guardduty: Lazy::new(&config, aws_sdk_guardduty::Client::new),
+            config: Lazy::new(&config, aws_sdk_config::Client::new),
+            cloudtrail: Lazy::new(&config, aws_sdk_cloudtrail::Client::new),
+            cloudwatch: Lazy::new(&config, aws_sdk_cloudwatch::Client::new),
+            logs: Lazy::new(&config, aws_sdk_cloudwatchlogs::Client::new),
+            ssm: Lazy::new(&config, aws_sdk_ssm::Client::new),
+            security_groups: Lazy::new(&config, |c| {
+                crate::remediate::ec2::security_group_reader(aws_sdk_ec2::Client::new(c))
+            }),
         }
     }
+}
+
+fn s3_client(config: &SdkConfig) -> aws_sdk_s3::Client {
+    let mut s3 = aws_sdk_s3::config::Builder::from(config);
+    if config.endpoint_url().is_some() {
+        s3 = s3.force_path_style(true);
+    }
+    aws_sdk_s3::Client::from_conf(s3.build())
+}
+
+fn s3control_client(config: &SdkConfig) -> aws_sdk_s3control::Client {
+    let mut s3control = aws_sdk_s3control::config::Builder::from(config);
+    if let Some(endpoint) = config.endpoint_url() {
+        s3control = s3control.interceptor(S3ControlHostFix::new(endpoint));
+    }
+    aws_sdk_s3control::Client::from_conf(s3control.build())
 }
 
 /// S3 Control puts the account id in the host name (`<account>.<endpoint host>`), which
@@ -188,7 +254,45 @@ pub struct AwsContext {
     home: Arc<Clients>,
     home_account: OnceCell<String>,
     member_role: Option<MemberRole>,
-    clients: Mutex<HashMap<(String, String), Arc<Clients>>>,
+    clients: Mutex<ClientCache>,
+}
+
+/// Most accounts and regions whose clients a process keeps; the least recently used
+/// are dropped beyond it, so that a long-lived process working across an organisation
+/// stays within its memory (their sessions are assumed again when next needed).
+pub const MAX_CACHED_ACCOUNT_REGIONS: usize = 512;
+
+/// Clients per account and region, least recently used dropped first.
+#[derive(Debug, Default)]
+struct ClientCache {
+    entries: HashMap<(String, String), (Arc<Clients>, u64)>,
+    tick: u64,
+}
+
+impl ClientCache {
+    fn get(&mut self, key: &(String, String)) -> Option<Arc<Clients>> {
+        self.tick += 1;
+        let tick = self.tick;
+        self.entries.get_mut(key).map(|(clients, used)| {
+            *used = tick;
+            clients.clone()
+        })
+    }
+
+    fn insert(&mut self, key: (String, String), clients: Arc<Clients>) {
+        if self.entries.len() >= MAX_CACHED_ACCOUNT_REGIONS && !self.entries.contains_key(&key) {
+            if let Some(oldest) = self
+                .entries
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(k, _)| k.clone())
+            {
+                self.entries.remove(&oldest);
+            }
+        }
+        self.tick += 1;
+        self.entries.insert(key, (clients, self.tick));
+    }
 }
 
 /// The partition of a region.
@@ -214,7 +318,7 @@ impl AwsContext {
             base,
             home_account: OnceCell::new(),
             member_role: None,
-            clients: Mutex::new(HashMap::new()),
+            clients: Mutex::new(ClientCache::default()),
         }
     }
 
@@ -296,7 +400,6 @@ impl AwsContext {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .get(key)
-            .cloned()
     }
 
     /// Configuration for a member account: the member role's credentials, checked now
@@ -382,6 +485,40 @@ mod tests {
         assert!(clients.is_ok());
         let unknown = AwsContext::new(config).with_home_account(None);
         assert!(unknown.home_account().await.is_err());
+    }
+
+    #[test]
+    fn the_client_cache_drops_the_least_recently_used() {
+        let config = aws_config::SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .build();
+        let clients = Arc::new(Clients::new(&config));
+        let mut cache = ClientCache::default();
+        let key = |i: usize| (format!("{i:012}"), "us-east-1".to_owned());
+        for i in 0..MAX_CACHED_ACCOUNT_REGIONS {
+            cache.insert(key(i), clients.clone());
+        }
+        assert!(
+            cache.get(&key(0)).is_some(),
+            "used again: now the most recent"
+        );
+        cache.insert(key(MAX_CACHED_ACCOUNT_REGIONS), clients.clone());
+        assert_eq!(cache.entries.len(), MAX_CACHED_ACCOUNT_REGIONS);
+        assert!(cache.get(&key(0)).is_some());
+        assert!(cache.get(&key(1)).is_none(), "the least recently used went");
+    }
+
+    #[test]
+    fn clients_are_built_on_first_use_only() {
+        let config = aws_config::SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .build();
+        let clients = Clients::new(&config);
+        assert_eq!(format!("{:?}", clients.s3), "Lazy(not built)");
+        let _ = clients.s3.config();
+        assert_eq!(format!("{:?}", clients.s3), "Lazy(built)");
+        assert_eq!(format!("{:?}", clients.ec2), "Lazy(not built)");
     }
 
     #[test]

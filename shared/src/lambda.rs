@@ -146,10 +146,9 @@ pub async fn engine_from_env() -> Result<Engine, ConfigError> {
     let aws = AwsContext::new(load_config().await)
         .with_member_role(policy.member_role.clone())
         .with_home_account(policy.home_account.as_deref());
-    let audit = policy
-        .audit
-        .as_ref()
-        .map(|a| crate::audit::AuditTrail::new(aws.home().s3.clone(), &a.bucket, &a.prefix));
+    let audit = policy.audit.as_ref().map(|a| {
+        crate::audit::AuditTrail::new(aws.home().s3.client().clone(), &a.bucket, &a.prefix)
+    });
     let actor = std::env::var("AWS_LAMBDA_FUNCTION_NAME")
         .map(|name| format!("function {name}"))
         .unwrap_or_else(|_| "hubfix".to_owned());
@@ -216,7 +215,7 @@ impl QueueSettings {
         let dead_letter_url = std::env::var(ENV_DEAD_LETTER_QUEUE_URL)
             .ok()
             .filter(|u| !u.trim().is_empty());
-        QueueSettings::new(engine.aws().home().sqs.clone(), dead_letter_url)
+        QueueSettings::new(engine.aws().home().sqs.client().clone(), dead_letter_url)
     }
 
     /// With an SQS client and the dead-letter queue's URL, if any.

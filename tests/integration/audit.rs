@@ -47,7 +47,7 @@ async fn every_decision_is_recorded_and_a_fix_waits_for_its_before_state() {
         .send()
         .await
         .unwrap();
-    let trail = AuditTrail::new(clients.s3.clone(), &trail_bucket, DEFAULT_PREFIX);
+    let trail = AuditTrail::new(clients.s3.client().clone(), &trail_bucket, DEFAULT_PREFIX);
     let engine = emulator
         .engine(Policy::default())
         .await
@@ -118,7 +118,11 @@ async fn without_a_place_for_the_before_state_nothing_changes() {
         .send()
         .await
         .unwrap();
-    let missing = AuditTrail::new(clients.s3.clone(), unique("no-such-trail"), DEFAULT_PREFIX);
+    let missing = AuditTrail::new(
+        clients.s3.client().clone(),
+        unique("no-such-trail"),
+        DEFAULT_PREFIX,
+    );
     let engine = emulator
         .engine(Policy::default())
         .await

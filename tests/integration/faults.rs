@@ -41,7 +41,7 @@ async fn retries_win_over_throttling_and_resets_and_nothing_is_applied_twice() {
     )
     .await;
     let trail = AuditTrail::new(
-        emulator.clients().await.s3.clone(),
+        emulator.clients().await.s3.client().clone(),
         &trail_bucket,
         DEFAULT_PREFIX,
     );

@@ -95,7 +95,10 @@ async fn a_batch_of_imported_events_is_fixed_with_one_write_for_their_shared_not
     let engine = emulator
         .engine_via(&proxy.endpoint, Policy::default())
         .await;
-    let settings = QueueSettings::new(clients.sqs.clone(), Some(queue.dead_letter_url.clone()));
+    let settings = QueueSettings::new(
+        clients.sqs.client().clone(),
+        Some(queue.dead_letter_url.clone()),
+    );
     let response = handle_batch(&engine, &settings, batch.payload.clone(), deadline())
         .await
         .unwrap();
@@ -135,7 +138,10 @@ async fn postponed_fixes_go_back_to_the_queue_and_nothing_is_noted() {
     let engine = emulator
         .engine(with(&[("HUBFIX_MAX_FIXES_PER_INVOCATION", "2")]))
         .await;
-    let settings = QueueSettings::new(clients.sqs.clone(), Some(queue.dead_letter_url.clone()));
+    let settings = QueueSettings::new(
+        clients.sqs.client().clone(),
+        Some(queue.dead_letter_url.clone()),
+    );
     let response = handle_batch(&engine, &settings, batch.payload.clone(), deadline())
         .await
         .unwrap();
@@ -196,7 +202,10 @@ async fn unreadable_messages_go_to_the_dead_letter_queue_at_once_with_the_reason
     };
     let batch = source.poll(Duration::from_secs(5)).await.unwrap();
     let engine = emulator.engine(Policy::default()).await;
-    let settings = QueueSettings::new(clients.sqs.clone(), Some(queue.dead_letter_url.clone()));
+    let settings = QueueSettings::new(
+        clients.sqs.client().clone(),
+        Some(queue.dead_letter_url.clone()),
+    );
     let response = handle_batch(&engine, &settings, batch.payload.clone(), deadline())
         .await
         .unwrap();
@@ -229,7 +238,7 @@ async fn unreadable_messages_go_to_the_dead_letter_queue_at_once_with_the_reason
     // Without a dead-letter queue, they go back until the redrive policy moves them.
     queue.send(&[json!({"source": "aws.s3"})]).await;
     let batch = source.poll(Duration::from_secs(5)).await.unwrap();
-    let no_dlq = QueueSettings::new(clients.sqs.clone(), None);
+    let no_dlq = QueueSettings::new(clients.sqs.client().clone(), None);
     let response = handle_batch(&engine, &no_dlq, batch.payload.clone(), deadline())
         .await
         .unwrap();
@@ -249,7 +258,10 @@ async fn a_fix_over_the_hourly_cap_is_deferred_and_the_reconciler_picks_it_up_ag
         batch_size: 10,
         window: Duration::from_millis(300),
     };
-    let settings = QueueSettings::new(clients.sqs.clone(), Some(queue.dead_letter_url.clone()));
+    let settings = QueueSettings::new(
+        clients.sqs.client().clone(),
+        Some(queue.dead_letter_url.clone()),
+    );
     let capped = emulator
         .engine(with(&[("HUBFIX_MAX_FIXES_PER_CONTROL_PER_HOUR", "2")]))
         .await;
@@ -354,7 +366,10 @@ async fn the_reconciler_puts_back_stale_new_findings_only_once_the_queue_is_drai
         events[0]["detail"]["findings"][0]["Id"]
     );
     let engine = emulator.engine(Policy::default()).await;
-    let settings = QueueSettings::new(clients.sqs.clone(), Some(queue.dead_letter_url.clone()));
+    let settings = QueueSettings::new(
+        clients.sqs.client().clone(),
+        Some(queue.dead_letter_url.clone()),
+    );
     let response = handle_batch(&engine, &settings, batch.payload.clone(), deadline())
         .await
         .unwrap();
@@ -385,7 +400,10 @@ async fn an_outcome_security_hub_would_not_take_sends_the_message_back() {
     let engine = emulator
         .engine_via(&throttled.endpoint, Policy::default())
         .await;
-    let settings = QueueSettings::new(clients.sqs.clone(), Some(queue.dead_letter_url.clone()));
+    let settings = QueueSettings::new(
+        clients.sqs.client().clone(),
+        Some(queue.dead_letter_url.clone()),
+    );
     let response = handle_batch(&engine, &settings, batch.payload.clone(), deadline())
         .await
         .unwrap();

@@ -108,7 +108,7 @@ async fn the_per_control_hourly_cap_counts_every_invocation_in_the_audit_trail()
         .unwrap();
     let buckets = public_buckets(&clients, "radius", 3).await;
     let policy = || with(&[("HUBFIX_MAX_FIXES_PER_CONTROL_PER_HOUR", "2")]);
-    let trail = AuditTrail::new(clients.s3.clone(), &trail_bucket, DEFAULT_PREFIX);
+    let trail = AuditTrail::new(clients.s3.client().clone(), &trail_bucket, DEFAULT_PREFIX);
 
     // Two invocations, as two Lambda containers would run them: separate engines.
     let first = emulator
@@ -189,7 +189,7 @@ async fn the_same_event_delivered_twice_at_once_changes_each_resource_once() {
         .send()
         .await
         .unwrap();
-    let trail = AuditTrail::new(clients.s3.clone(), &trail_bucket, DEFAULT_PREFIX);
+    let trail = AuditTrail::new(clients.s3.client().clone(), &trail_bucket, DEFAULT_PREFIX);
     let group = open_ssh_group(&clients, &unique("twice")).await;
     let mut ev = event("ec2-19-imported.json");
     retarget(

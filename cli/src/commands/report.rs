@@ -38,7 +38,7 @@ pub async fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CliError>
         .map_err(|e| report_error(e, ctx))?;
     let report = match &args.bucket {
         Some(bucket) => {
-            let store = ReportStore::new(aws.home().s3.clone(), bucket, &args.prefix);
+            let store = ReportStore::new(aws.home().s3.client().clone(), bucket, &args.prefix);
             let trend = store
                 .trend(date, TREND_REPORTS)
                 .await

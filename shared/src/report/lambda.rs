@@ -139,8 +139,8 @@ impl ReportFunction {
     /// From clients and a configuration.
     pub fn new(clients: &Clients, config: FunctionConfig) -> Self {
         ReportFunction {
-            securityhub: clients.securityhub.clone(),
-            store: ReportStore::new(clients.s3.clone(), &config.bucket, &config.prefix),
+            securityhub: clients.securityhub.client().clone(),
+            store: ReportStore::new(clients.s3.client().clone(), &config.bucket, &config.prefix),
             config,
         }
     }

@@ -21,7 +21,7 @@ async fn the_html_report_shows_every_number_in_chromium() {
         .send()
         .await
         .unwrap();
-    let store = ReportStore::new(clients.s3.clone(), &bucket, "reports/");
+    let store = ReportStore::new(clients.s3.client().clone(), &bucket, "reports/");
     let day = |offset: i64| Date::of_instant(seeded.date.start_seconds() + offset * 86_400);
     for (offset, fsbp, cis) in [(-20, 18, 14), (-10, 20, 29), (1, 99, 99)] {
         let mut other = report.clone();
