@@ -103,12 +103,22 @@ pub struct Stats {
     pub faults: HashMap<Fault, usize>,
     /// Requests that reached the emulator, by operation.
     pub forwarded: HashMap<String, usize>,
+    /// Requests whose answer reached the client, by operation (a request the proxy
+    /// reset after the emulator saw it is forwarded but not delivered).
+    pub delivered: HashMap<String, usize>,
+    /// Most requests of a group in flight at once (see [`FaultProxy::start_grouped`]).
+    pub max_in_flight: HashMap<String, usize>,
 }
+
+/// Names the group a request belongs to (an account and region, say), for
+/// [`Stats::max_in_flight`].
+pub type Group = dyn Fn(&Request) -> Option<String> + Send + Sync;
 
 struct State {
     rng: u64,
     in_a_row: usize,
     stats: Stats,
+    in_flight: HashMap<String, usize>,
 }
 
 /// A running proxy; stops when dropped.
@@ -128,6 +138,12 @@ impl Drop for FaultProxy {
 impl FaultProxy {
     /// Starts a proxy to `upstream` (`http://host:port`) on a free loopback port.
     pub async fn start(upstream: &str, schedule: Schedule) -> FaultProxy {
+        Self::start_grouped(upstream, schedule, Arc::new(|_| None)).await
+    }
+
+    /// [`FaultProxy::start`], also keeping the most requests of each `group` in flight
+    /// at once.
+    pub async fn start_grouped(upstream: &str, schedule: Schedule, group: Arc<Group>) -> FaultProxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let endpoint = format!("http://{}", listener.local_addr().expect("address"));
         let upstream = upstream.trim_start_matches("http://").to_owned();
@@ -135,15 +151,16 @@ impl FaultProxy {
             rng: schedule.seed.max(1),
             in_a_row: 0,
             stats: Stats::default(),
+            in_flight: HashMap::new(),
         }));
         let shared = state.clone();
         let schedule = Arc::new(schedule);
         let task = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
-                let (state, schedule, upstream) =
-                    (shared.clone(), schedule.clone(), upstream.clone());
+                let (state, schedule, upstream, group) =
+                    (shared.clone(), schedule.clone(), upstream.clone(), group.clone());
                 tokio::spawn(async move {
-                    let _ = serve(client, &upstream, &schedule, &state).await;
+                    let _ = serve(client, &upstream, &schedule, &state, group.as_ref()).await;
                 });
             }
         });
@@ -160,14 +177,17 @@ impl FaultProxy {
     }
 }
 
-/// Serves one client connection, request after request.
+/// Serves one client connection, request after request, over one upstream connection
+/// kept open while the emulator keeps it (a new one when it closed).
 async fn serve(
     client: TcpStream,
     upstream: &str,
     schedule: &Schedule,
     state: &Mutex<State>,
+    group: &Group,
 ) -> std::io::Result<()> {
     let mut client = BufReader::new(client);
+    let mut conn: Option<BufReader<TcpStream>> = None;
     loop {
         let Some((head, body)) = read_request(&mut client).await? else {
             return Ok(());
@@ -186,18 +206,43 @@ async fn serve(
             Some(Fault::Delay(d)) => tokio::time::sleep(d).await,
             Some(Fault::ResetAfter) | None => {}
         }
-        let response = forward(upstream, &head, &body).await?;
+        let key = group(&request);
+        if let Some(key) = &key {
+            let mut s = state.lock().expect("state");
+            let now = {
+                let n = s.in_flight.entry(key.clone()).or_default();
+                *n += 1;
+                *n
+            };
+            let max = s.stats.max_in_flight.entry(key.clone()).or_default();
+            *max = (*max).max(now);
+        }
+        let response = forward(upstream, &mut conn, &head, &body, &request.method).await;
+        if let Some(key) = &key {
+            if let Some(n) = state.lock().expect("state").in_flight.get_mut(key) {
+                *n -= 1;
+            }
+        }
+        let response = response?;
+        let operation = request.operation();
         *state
             .lock()
             .expect("stats")
             .stats
             .forwarded
-            .entry(request.operation())
+            .entry(operation.clone())
             .or_default() += 1;
         if fault == Some(Fault::ResetAfter) {
             return reset(client.into_inner());
         }
         client.get_mut().write_all(&response).await?;
+        *state
+            .lock()
+            .expect("stats")
+            .stats
+            .delivered
+            .entry(operation)
+            .or_default() += 1;
     }
 }
 
@@ -280,21 +325,107 @@ fn describe(head: &str, body: &[u8]) -> Request {
     }
 }
 
-/// Sends the request to the emulator on a new connection it closes after answering,
-/// and reads the whole response.
-async fn forward(upstream: &str, head: &str, body: &[u8]) -> std::io::Result<Vec<u8>> {
-    let mut conn = TcpStream::connect(upstream).await?;
+/// Sends the request to the emulator over `conn` (opened when there is none, opened
+/// again once when the emulator had closed it) and reads the whole response.
+async fn forward(
+    upstream: &str,
+    conn: &mut Option<BufReader<TcpStream>>,
+    head: &str,
+    body: &[u8],
+    method: &str,
+) -> std::io::Result<Vec<u8>> {
     let mut out: String = head
         .lines()
         .filter(|l| !l.is_empty() && !l.to_ascii_lowercase().starts_with("connection:"))
         .map(|l| format!("{l}\r\n"))
         .collect();
-    out.push_str("Connection: close\r\n\r\n");
-    conn.write_all(out.as_bytes()).await?;
-    conn.write_all(body).await?;
-    let mut response = Vec::new();
-    conn.read_to_end(&mut response).await?;
-    Ok(response)
+    out.push_str("Connection: keep-alive\r\n\r\n");
+    for attempt in 0..2 {
+        let reused = conn.is_some();
+        if conn.is_none() {
+            *conn = Some(BufReader::new(TcpStream::connect(upstream).await?));
+        }
+        let stream = conn.as_mut().expect("a connection");
+        let sent = async {
+            stream.get_mut().write_all(out.as_bytes()).await?;
+            stream.get_mut().write_all(body).await?;
+            read_response(stream, method).await
+        }
+        .await;
+        match sent {
+            Ok((response, keep)) => {
+                if !keep {
+                    *conn = None;
+                }
+                return Ok(response);
+            }
+            // The emulator closed a kept connection meanwhile: once more on a new one.
+            Err(_) if reused && attempt == 0 => *conn = None,
+            Err(e) => {
+                *conn = None;
+                return Err(e);
+            }
+        }
+    }
+    Err(std::io::Error::other("the emulator closed the connection"))
+}
+
+/// Reads one HTTP/1.1 response: head, then a body framed by `Content-Length`, chunked,
+/// or by the end of the connection. Also says whether the connection can be kept.
+async fn read_response(
+    stream: &mut BufReader<TcpStream>,
+    method: &str,
+) -> std::io::Result<(Vec<u8>, bool)> {
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        if stream.read_line(&mut line).await? == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the connection closed before a response",
+            ));
+        }
+        let end = line == "\r\n";
+        head.push_str(&line);
+        if end {
+            break;
+        }
+    }
+    let status: u16 = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let closes = header(&head, "connection").is_some_and(|v| v.eq_ignore_ascii_case("close"))
+        || head.starts_with("HTTP/1.0");
+    let mut response = head.clone().into_bytes();
+    let no_body = method == "HEAD" || status == 204 || status == 304 || (100..200).contains(&status);
+    if no_body {
+        return Ok((response, !closes));
+    }
+    if let Some(length) = header(&head, "content-length").and_then(|v| v.parse::<usize>().ok()) {
+        let mut body = vec![0; length];
+        stream.read_exact(&mut body).await?;
+        response.extend(body);
+        return Ok((response, !closes));
+    }
+    if header(&head, "transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+        loop {
+            let mut size_line = String::new();
+            stream.read_line(&mut size_line).await?;
+            response.extend(size_line.as_bytes());
+            let size = usize::from_str_radix(size_line.trim().split(';').next().unwrap_or("0"), 16)
+                .unwrap_or(0);
+            let mut chunk = vec![0; size + 2];
+            stream.read_exact(&mut chunk).await?;
+            response.extend(chunk);
+            if size == 0 {
+                return Ok((response, !closes));
+            }
+        }
+    }
+    stream.read_to_end(&mut response).await?;
+    Ok((response, false))
 }
 
 /// The throttling error each protocol uses, as AWS sends it.
