@@ -149,6 +149,12 @@ pub struct AuditTrail {
 /// named by the time its writer took, so one written by another process a moment
 /// before the newest this one saw can still arrive.
 const MARK_MARGIN: Duration = Duration::from_secs(5);
+/// How long a reservation waits between writing its marks and counting: a concurrent
+/// writer's mark named earlier than this one's has landed by then, so the ranking every
+/// writer sees is the same.
+pub const MARK_SETTLE: Duration = Duration::from_millis(150);
+/// Marks of one reservation written at once.
+const MARK_WRITES_AT_ONCE: usize = 16;
 
 impl AuditTrail {
     /// The trail in `bucket` under `prefix` (e.g. [`DEFAULT_PREFIX`]).
@@ -217,15 +223,11 @@ impl AuditTrail {
         }
     }
 
-    /// Counts a fix of `control` applied now, for the per-control hourly cap.
-    pub async fn mark_fix(&self, control: &str, now: SystemTime) -> Result<(), FixError> {
-        let stamp = compact(&rfc3339(now));
-        let key = format!(
-            "{}rate/{control}/{}/{stamp}{}",
-            self.prefix,
-            &stamp[..10],
-            unique_suffix()
-        );
+    /// Writes a mark of a fix of `control` taken now; returns its name (its time, then
+    /// a suffix unique to the writer).
+    async fn put_mark(&self, control: &str, now: SystemTime) -> Result<String, FixError> {
+        let name = format!("{}{}", compact(&rfc3339(now)), unique_suffix());
+        let key = format!("{}rate/{control}/{}/{name}", self.prefix, &name[..10]);
         self.s3
             .put_object()
             .bucket(&self.bucket)
@@ -233,8 +235,78 @@ impl AuditTrail {
             .body(ByteStream::from_static(b""))
             .send()
             .await
-            .map(|_| ())
+            .map(|_| name)
             .map_err(|e| self.error("s3:PutObject", e))
+    }
+
+    async fn delete_mark(&self, control: &str, name: &str) -> Result<(), FixError> {
+        self.s3
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(format!(
+                "{}rate/{control}/{}/{name}",
+                self.prefix,
+                &name[..10]
+            ))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| self.error("s3:DeleteObject", e))
+    }
+
+    /// Reserves up to `wanted` fixes of `control` under a cap of `cap` an hour, for
+    /// every invocation at once. `headroom` is the most that concurrent invocations
+    /// may be reserving meanwhile: while the hour's count plus `wanted` plus that stays
+    /// under the cap, the marks are written and all granted. Near the cap, it writes a
+    /// mark per fix, lets concurrent writers' marks land ([`MARK_SETTLE`]), lists the
+    /// hour's marks, and keeps the marks that fall within the cap in time order; the
+    /// others are deleted. `known` is the hour's count when the caller has just made it.
+    /// Returns how many were granted, and the hour's fixes.
+    pub async fn reserve_fixes(
+        &self,
+        control: &str,
+        wanted: usize,
+        cap: usize,
+        headroom: usize,
+        known: Option<RecentFixes>,
+        now: SystemTime,
+    ) -> Result<(usize, RecentFixes), FixError> {
+        use futures_util::stream::{self, StreamExt, TryStreamExt};
+        let before = match known {
+            Some(recent) => recent,
+            None => self.fixes_in_last_hour(control, now).await?,
+        };
+        let far_from_cap = before.count + wanted + headroom <= cap;
+        let mine: Vec<String> = stream::iter(0..wanted)
+            .map(|_| self.put_mark(control, now))
+            .buffer_unordered(MARK_WRITES_AT_ONCE)
+            .try_collect()
+            .await?;
+        if far_from_cap {
+            let mut recent = before;
+            recent.count += wanted;
+            return Ok((wanted, recent));
+        }
+        tokio::time::sleep(MARK_SETTLE).await;
+        let recent = self.fixes_in_last_hour(control, SystemTime::now()).await?;
+        let ranked: Vec<String> = self
+            .marks()
+            .get(control)
+            .map(|seen| seen.iter().cloned().collect())
+            .unwrap_or_default();
+        let mut granted = 0;
+        for name in &mine {
+            let rank = ranked.partition_point(|n| n < name);
+            if rank < cap {
+                granted += 1;
+            } else {
+                self.delete_mark(control, name).await?;
+                if let Some(seen) = self.marks().get_mut(control) {
+                    seen.remove(name);
+                }
+            }
+        }
+        Ok((granted, recent))
     }
 
     /// The fixes of `control` applied in the hour before `now`: how many, and when the

@@ -34,6 +34,9 @@ pub enum DeferReason {
     ControlCap,
     /// The resource's API kept throttling after the SDK's retries.
     Throttled,
+    /// The audit trail could not be read to count the control's recent fixes, so the
+    /// hourly cap could not be checked.
+    Uncounted,
 }
 
 impl DeferReason {
@@ -42,6 +45,7 @@ impl DeferReason {
         match self {
             DeferReason::ControlCap => "control-cap",
             DeferReason::Throttled => "throttled",
+            DeferReason::Uncounted => "cap-uncounted",
         }
     }
 }

@@ -437,10 +437,11 @@ impl Engine {
     }
 
     /// Applies the blast-radius caps to the findings about to be fixed, in event order:
-    /// at most so many fixes per invocation, and per control per hour. On the automatic
-    /// path a finding over the per-invocation cap goes back to the queue, and one over
-    /// a control's hourly cap is deferred until the hour's window frees a slot; on a
-    /// custom action both are refused with a note saying which cap. A warning is logged.
+    /// at most so many fixes per invocation, and per control per hour, reserved in the
+    /// audit trail so that the cap holds across concurrent invocations. On the automatic
+    /// path a finding over the per-invocation cap goes back to the queue, and one over a
+    /// control's hourly cap is deferred until the hour's window frees a slot; on a
+    /// custom action both are noted. A warning is logged.
     async fn within_limits(
         &self,
         prepared: Vec<Prepared>,
@@ -448,50 +449,74 @@ impl Engine {
         budgets: &ControlBudgets,
     ) -> Vec<Prepared> {
         let limits = self.policy.limits;
+        let mut applied = 0;
+        let prepared: Vec<Prepared> = prepared
+            .into_iter()
+            .map(|p| match p {
+                Prepared::Ready(p) if applied >= limits.fixes_per_invocation => {
+                    tracing::warn!(control = p.rule.control_id, resource = %p.target.resource_id, cap = limits.fixes_per_invocation, "per-invocation cap reached");
+                    Prepared::Done(Box::new(not_attempted(
+                        p.outcome,
+                        automatic,
+                        Postponed::InvocationCap(limits.fixes_per_invocation),
+                    )))
+                }
+                Prepared::Ready(p) => {
+                    applied += 1;
+                    Prepared::Ready(p)
+                }
+                done => done,
+            })
+            .collect();
+        let mut wanted: BTreeMap<&'static str, usize> = BTreeMap::new();
         for p in &prepared {
             if let Prepared::Ready(p) = p {
-                budgets.load(self, p.rule.control_id).await;
+                *wanted.entry(p.rule.control_id).or_default() += 1;
             }
         }
-        let mut applied = 0;
-        let mut gate = |p: Box<Pending>| {
-            let control = p.rule.control_id;
-            if applied >= limits.fixes_per_invocation {
-                tracing::warn!(control, resource = %p.target.resource_id, cap = limits.fixes_per_invocation, "per-invocation cap reached");
-                return Prepared::Done(Box::new(not_attempted(
-                    p.outcome,
-                    automatic,
-                    Postponed::InvocationCap(limits.fixes_per_invocation),
-                )));
-            }
-            if budgets.take(control) {
-                applied += 1;
-                return Prepared::Ready(p);
-            }
-            tracing::warn!(control, resource = %p.target.resource_id, cap = limits.fixes_per_control_hour, "per-control hourly cap reached");
-            let subject = subject(control, &p.target);
-            Prepared::Done(Box::new(if automatic {
-                self.deferred(
-                    p.outcome,
-                    &subject,
-                    DeferReason::ControlCap,
-                    budgets.frees_at(control),
-                )
-            } else {
-                let note = format!(
-                    "hubfix did not fix {subject}: the cap of {} fixes of {control} per hour is reached (HUBFIX_MAX_FIXES_PER_CONTROL_PER_HOUR); a person should look at why so many resources fail it; nothing changed.",
-                    limits.fixes_per_control_hour
-                );
-                with_kind(p.outcome, OutcomeKind::Refused, note)
-            }))
-        };
+        for (control, n) in wanted {
+            budgets.reserve(self, control, n).await;
+        }
         prepared
             .into_iter()
             .map(|p| match p {
-                Prepared::Ready(p) => gate(p),
+                Prepared::Ready(p) if budgets.take(p.rule.control_id) => Prepared::Ready(p),
+                Prepared::Ready(p) => {
+                    Prepared::Done(Box::new(self.over_cap(*p, automatic, budgets)))
+                }
                 done => done,
             })
             .collect()
+    }
+
+    /// The most fixes of one control that other invocations may be reserving while this
+    /// one does: every writer instance's per-invocation cap.
+    fn reservation_headroom(&self) -> usize {
+        let writers = usize::try_from(self.policy.pacing.concurrent_writers).unwrap_or(usize::MAX);
+        writers.saturating_mul(self.policy.limits.fixes_per_invocation)
+    }
+
+    /// A fix over its control's hourly cap: deferred on the automatic path, noted on a
+    /// custom action.
+    fn over_cap(&self, p: Pending, automatic: bool, budgets: &ControlBudgets) -> Outcome {
+        let control = p.rule.control_id;
+        let cap = self.policy.limits.fixes_per_control_hour;
+        tracing::warn!(control, resource = %p.target.resource_id, cap, "per-control hourly cap reached");
+        let subject = subject(control, &p.target);
+        let why = budgets.why_none(control);
+        if automatic {
+            return self.deferred(p.outcome, &subject, why, budgets.frees_at(control));
+        }
+        if why == DeferReason::Uncounted {
+            let note = format!(
+                "hubfix did not fix {subject}: its fixes of the last hour could not be counted in the audit trail, so the hourly cap (HUBFIX_MAX_FIXES_PER_CONTROL_PER_HOUR) cannot be checked; nothing changed. Run the Remediate action on it again."
+            );
+            return with_kind(p.outcome, OutcomeKind::NotAttempted, note);
+        }
+        let note = format!(
+            "hubfix did not fix {subject}: the cap of {cap} fixes of {control} per hour is reached (HUBFIX_MAX_FIXES_PER_CONTROL_PER_HOUR); a person should look at why so many resources fail it; nothing changed."
+        );
+        with_kind(p.outcome, OutcomeKind::Refused, note)
     }
 
     /// A deferred outcome: nothing changed now; the finding is marked with the time
@@ -510,6 +535,7 @@ impl Engine {
                 self.policy.limits.fixes_per_control_hour
             ),
             DeferReason::Throttled => "the resource's API kept throttling".to_owned(),
+            DeferReason::Uncounted => "its fixes of the last hour could not be counted in the audit trail, so the hourly cap (HUBFIX_MAX_FIXES_PER_CONTROL_PER_HOUR) cannot be checked".to_owned(),
         };
         let mut outcome = with_kind(
             outcome,
@@ -525,16 +551,15 @@ impl Engine {
     }
 
     /// Fixes of a control applied in the last hour: from the audit trail when there is
-    /// one (every invocation counts), else from this process's own record.
-    async fn fixes_in_last_hour(&self, control: &str) -> RecentFixes {
+    /// one (every invocation counts), else from this process's own record. An audit
+    /// trail that cannot be read is an error: the cap is then not known, and nothing is
+    /// fixed on a guess.
+    async fn fixes_in_last_hour(&self, control: &str) -> Result<RecentFixes, FixError> {
         let now = SystemTime::now();
         if let Some(trail) = &self.audit {
-            match trail.fixes_in_last_hour(control, now).await {
-                Ok(recent) => return recent,
-                Err(e) => {
-                    tracing::warn!(control, error = %e, "could not count recent fixes in the audit trail; counting this process's own")
-                }
-            }
+            return trail.fixes_in_last_hour(control, now).await.inspect_err(|e| {
+                tracing::warn!(control, error = %e, "could not count recent fixes in the audit trail; the control's fixes wait");
+            });
         }
         let ledger = self.ledger.lock().unwrap_or_else(|e| e.into_inner());
         let recent: Vec<SystemTime> = ledger.get(control).map_or(Vec::new(), |times| {
@@ -544,26 +569,10 @@ impl Engine {
                 .copied()
                 .collect()
         });
-        RecentFixes {
+        Ok(RecentFixes {
             count: recent.len(),
             oldest: recent.iter().min().copied(),
-        }
-    }
-
-    /// Counts an applied fix of a control, in this process and in the audit trail.
-    async fn count_fix(&self, control: &str) {
-        let now = SystemTime::now();
-        {
-            let mut ledger = self.ledger.lock().unwrap_or_else(|e| e.into_inner());
-            let times = ledger.entry(control.to_owned()).or_default();
-            times.retain(|t| now.duration_since(*t).is_ok_and(|age| age < HOUR));
-            times.push(now);
-        }
-        if let Some(trail) = &self.audit {
-            if let Err(e) = trail.mark_fix(control, now).await {
-                tracing::warn!(control, error = %e, "could not count the fix in the audit trail");
-            }
-        }
+        })
     }
 
     /// Resolves, gates and plans one finding.
@@ -660,7 +669,7 @@ impl Engine {
             return Prepared::Done(Box::new(self.deferred(
                 base,
                 &subject,
-                DeferReason::ControlCap,
+                budgets.why_none(rule.control_id),
                 frees_at,
             )));
         }
@@ -839,7 +848,6 @@ impl Engine {
             target: &p.target,
             settings: &self.policy.settings,
         };
-        self.count_fix(p.rule.control_id).await;
         let mut outcome = p.outcome;
         let reports = match remediate::apply(p.rule.remediation, fix, &p.plan).await {
             Ok(reports) => reports,
@@ -1028,6 +1036,9 @@ struct ControlBudgets {
 struct ControlBudget {
     left: usize,
     frees_at: SystemTime,
+    uncounted: bool,
+    /// The hour's fixes as counted for this run, before any reservation.
+    counted: Option<RecentFixes>,
 }
 
 impl ControlBudgets {
@@ -1048,24 +1059,92 @@ impl ControlBudgets {
         if let Some(b) = self.get(control) {
             return b.left;
         }
-        let recent = engine.fixes_in_last_hour(control).await;
         let now = SystemTime::now();
-        let budget = ControlBudget {
-            left: engine
-                .policy
-                .limits
-                .fixes_per_control_hour
-                .saturating_sub(recent.count),
-            frees_at: recent
-                .oldest
-                .map_or(now + HOUR, |t| t + HOUR)
-                .max(now + MIN_DEFERRAL),
+        let budget = match engine.fixes_in_last_hour(control).await {
+            Ok(recent) => ControlBudget {
+                left: engine
+                    .policy
+                    .limits
+                    .fixes_per_control_hour
+                    .saturating_sub(recent.count),
+                frees_at: recent
+                    .oldest
+                    .map_or(now + HOUR, |t| t + HOUR)
+                    .max(now + MIN_DEFERRAL),
+                uncounted: false,
+                counted: Some(recent),
+            },
+            Err(_) => ControlBudget {
+                left: 0,
+                frees_at: now + MIN_DEFERRAL,
+                uncounted: true,
+                counted: None,
+            },
         };
         self.budgets
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(control, budget);
         budget.left
+    }
+
+    /// Reserves up to `wanted` fixes of `control` for this run: in the audit trail when
+    /// there is one (the cap holds across invocations), else in this process's record.
+    async fn reserve(&self, engine: &Engine, control: &'static str, wanted: usize) {
+        let now = SystemTime::now();
+        let cap = engine.policy.limits.fixes_per_control_hour;
+        let frees = |oldest: Option<SystemTime>| {
+            oldest
+                .map_or(now + HOUR, |t| t + HOUR)
+                .max(now + MIN_DEFERRAL)
+        };
+        let counted = self.get(control).and_then(|b| b.counted);
+        let budget = match &engine.audit {
+            Some(trail) => match trail
+                .reserve_fixes(
+                    control,
+                    wanted,
+                    cap,
+                    engine.reservation_headroom(),
+                    counted,
+                    now,
+                )
+                .await
+            {
+                Ok((granted, recent)) => ControlBudget {
+                    left: granted,
+                    frees_at: frees(recent.oldest),
+                    uncounted: false,
+                    counted: None,
+                },
+                Err(e) => {
+                    tracing::warn!(control, error = %e, "could not reserve fixes in the audit trail; the control's fixes wait");
+                    ControlBudget {
+                        left: 0,
+                        frees_at: now + MIN_DEFERRAL,
+                        uncounted: true,
+                        counted: None,
+                    }
+                }
+            },
+            None => {
+                let mut ledger = engine.ledger.lock().unwrap_or_else(|e| e.into_inner());
+                let times = ledger.entry(control.to_owned()).or_default();
+                times.retain(|t| now.duration_since(*t).is_ok_and(|age| age < HOUR));
+                let granted = wanted.min(cap.saturating_sub(times.len()));
+                times.extend(std::iter::repeat_n(now, granted));
+                ControlBudget {
+                    left: granted,
+                    frees_at: frees(times.iter().min().copied()),
+                    uncounted: false,
+                    counted: None,
+                }
+            }
+        };
+        self.budgets
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(control, budget);
     }
 
     /// Takes one fix of `control`'s budget; `false` when none is left.
@@ -1085,6 +1164,15 @@ impl ControlBudgets {
     fn frees_at(&self, control: &str) -> SystemTime {
         self.get(control)
             .map_or_else(|| SystemTime::now() + HOUR, |b| b.frees_at)
+    }
+
+    /// Why `control` has no budget left: its cap, or a count that could not be made.
+    fn why_none(&self, control: &str) -> DeferReason {
+        if self.get(control).is_some_and(|b| b.uncounted) {
+            DeferReason::Uncounted
+        } else {
+            DeferReason::ControlCap
+        }
     }
 }
 

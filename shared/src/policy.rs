@@ -12,7 +12,7 @@ use crate::registry::{self, Rule};
 /// Default tag key that exempts a resource from hubfix.
 pub const DEFAULT_EXEMPTION_TAG: &str = "hubfix:exempt";
 /// Default number of findings of one event processed at once.
-pub const DEFAULT_CONCURRENCY: usize = 16;
+pub const DEFAULT_CONCURRENCY: usize = 32;
 /// Largest accepted concurrency.
 pub const MAX_CONCURRENCY: usize = 64;
 
@@ -70,7 +70,7 @@ pub const ENV_TIME_RESERVE: &str = "HUBFIX_TIME_RESERVE_SECONDS";
 /// (comma-separated; the template sets its own three). Unset: any action target.
 pub const ENV_ACTION_TARGETS: &str = "HUBFIX_ACTION_TARGETS";
 /// Default of [`ENV_MAX_FIXES_PER_INVOCATION`].
-pub const DEFAULT_MAX_FIXES_PER_INVOCATION: usize = 200;
+pub const DEFAULT_MAX_FIXES_PER_INVOCATION: usize = 300;
 /// Default of [`ENV_MAX_FIXES_PER_CONTROL_HOUR`].
 pub const DEFAULT_MAX_FIXES_PER_CONTROL_HOUR: usize = 200;
 /// Default of [`ENV_TIME_RESERVE`].

@@ -31,3 +31,22 @@ def test_versioned_bucket_reports_its_status(emulator):
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Suspended"})
     assert "<Status>Suspended</Status>" in raw_versioning_body(emulator, bucket)
     assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Suspended"
+
+
+def test_listing_survives_a_key_deleted_while_it_iterates():
+    """A key deleted after a listing took its copy of the names is still listed from
+    that copy, not looked up again (moto's KeyError under concurrent requests)."""
+    import hubfix_emulator
+
+    hubfix_emulator.install()
+    from moto.s3.utils import _VersionedKeyStore
+
+    store = _VersionedKeyStore()
+    store["a"] = "A1"
+    store["a"] = "A2"
+    store["b"] = "B1"
+    items = store.items()
+    first = next(items)
+    super(_VersionedKeyStore, store).pop("b")
+    assert [first, *items] == [("a", "A2"), ("b", "B1")]
+    assert list(store.values()) == ["A2"]

@@ -143,7 +143,11 @@ impl FaultProxy {
 
     /// [`FaultProxy::start`], also keeping the most requests of each `group` in flight
     /// at once.
-    pub async fn start_grouped(upstream: &str, schedule: Schedule, group: Arc<Group>) -> FaultProxy {
+    pub async fn start_grouped(
+        upstream: &str,
+        schedule: Schedule,
+        group: Arc<Group>,
+    ) -> FaultProxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let endpoint = format!("http://{}", listener.local_addr().expect("address"));
         let upstream = upstream.trim_start_matches("http://").to_owned();
@@ -157,8 +161,12 @@ impl FaultProxy {
         let schedule = Arc::new(schedule);
         let task = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
-                let (state, schedule, upstream, group) =
-                    (shared.clone(), schedule.clone(), upstream.clone(), group.clone());
+                let (state, schedule, upstream, group) = (
+                    shared.clone(),
+                    schedule.clone(),
+                    upstream.clone(),
+                    group.clone(),
+                );
                 tokio::spawn(async move {
                     let _ = serve(client, &upstream, &schedule, &state, group.as_ref()).await;
                 });
@@ -399,7 +407,8 @@ async fn read_response(
     let closes = header(&head, "connection").is_some_and(|v| v.eq_ignore_ascii_case("close"))
         || head.starts_with("HTTP/1.0");
     let mut response = head.clone().into_bytes();
-    let no_body = method == "HEAD" || status == 204 || status == 304 || (100..200).contains(&status);
+    let no_body =
+        method == "HEAD" || status == 204 || status == 304 || (100..200).contains(&status);
     if no_body {
         return Ok((response, !closes));
     }

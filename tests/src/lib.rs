@@ -5,6 +5,7 @@
 pub mod faults;
 pub mod queue;
 pub mod sandbox;
+pub mod storm;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -60,9 +61,17 @@ pub struct Emulator {
 impl Emulator {
     /// Starts an emulator on a free loopback port and waits until it answers.
     pub async fn start() -> Emulator {
+        Self::start_with(&[], &[]).await
+    }
+
+    /// [`Emulator::start`] with more server options (`--latency-ms 20`) and environment
+    /// (`HUBFIX_EMULATOR_QUOTAS=1`).
+    pub async fn start_with(args: &[&str], env: &[(&str, &str)]) -> Emulator {
         let mut child = Command::new(python())
             .arg(workspace().join("tests/emulator/server.py"))
             .args(["--host", "127.0.0.1", "--port", "0"])
+            .args(args)
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -87,6 +96,31 @@ impl Emulator {
             _child: child,
             _stdin: stdin,
         }
+    }
+
+    /// Calls one of the emulator's admin endpoints (`/_hubfix/...`, see
+    /// tests/emulator/README.md) with a JSON body; returns its JSON answer.
+    pub async fn admin(&self, method: &str, path: &str, body: &Value) -> Value {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let address = self.endpoint.trim_start_matches("http://");
+        let body = body.to_string();
+        let mut stream = tokio::net::TcpStream::connect(address)
+            .await
+            .expect("connect to the emulator");
+        let request = format!(
+            "{method} {path} HTTP/1.0\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).await.expect("send");
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).await.expect("read");
+        let text = String::from_utf8_lossy(&response);
+        let (head, body) = text.split_once("\r\n\r\n").expect("an HTTP response");
+        assert!(
+            head.starts_with("HTTP/1.0 200") || head.starts_with("HTTP/1.1 200"),
+            "{method} {path}: {head}\n{body}"
+        );
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {body}"))
     }
 
     /// SDK configuration for the emulator: the default account's credentials.
@@ -149,9 +183,13 @@ impl Emulator {
     /// Clients acting in another account, through a role assumed there (the emulator
     /// isolates accounts by the credentials' account).
     pub async fn clients_in(&self, account: &str, role: &str) -> Clients {
-        let home = self.clients().await;
+        Clients::new(&self.assumed_config(account, role).await)
+    }
+
+    /// SDK configuration acting in another account, through a role assumed there.
+    pub async fn assumed_config(&self, account: &str, role: &str) -> SdkConfig {
+        let home = aws_sdk_sts::Client::new(&self.config().await);
         let out = home
-            .sts
             .assume_role()
             .role_arn(format!("arn:aws:iam::{account}:role/{role}"))
             .role_session_name("hubfix-tests")
@@ -166,7 +204,7 @@ impl Emulator {
             None,
             "assumed-role",
         );
-        Clients::new(&self.config_with(credentials).await)
+        self.config_with(credentials).await
     }
 }
 

@@ -147,12 +147,14 @@ impl EventSource {
         let start = Instant::now();
         loop {
             let left = self.batch_size - records.len();
-            let waited = start.elapsed();
-            let poll_for = match first {
-                None if waited >= wait => break,
-                None => (wait - waited).min(Duration::from_secs(1)),
+            // Before the first message: long polls, as the event source's pollers make.
+            // After it: short receives until the window closes, so that the window is
+            // kept to the millisecond rather than to a long poll's second.
+            let long_poll = match first {
+                None if start.elapsed() >= wait => break,
+                None => true,
                 Some(t) if t.elapsed() >= self.window => break,
-                Some(t) => (self.window - t.elapsed()).min(Duration::from_secs(1)),
+                Some(_) => false,
             };
             let out = self
                 .queue
@@ -160,11 +162,7 @@ impl EventSource {
                 .receive_message()
                 .queue_url(&self.queue.url)
                 .max_number_of_messages(i32::try_from(left.min(10)).unwrap_or(10))
-                .wait_time_seconds(if poll_for >= Duration::from_millis(500) {
-                    1
-                } else {
-                    0
-                })
+                .wait_time_seconds(i32::from(long_poll))
                 .message_system_attribute_names(MessageSystemAttributeName::All)
                 .send()
                 .await
@@ -195,9 +193,11 @@ impl EventSource {
             if records.len() >= self.batch_size {
                 break;
             }
-            if out.messages().is_empty() && first.is_none() && poll_for < Duration::from_millis(500)
-            {
-                tokio::time::sleep(poll_for).await;
+            if out.messages().is_empty() {
+                if let Some(t) = first {
+                    let left = self.window.saturating_sub(t.elapsed());
+                    tokio::time::sleep(left.min(Duration::from_millis(50))).await;
+                }
             }
         }
         (!records.is_empty()).then(|| Batch {

@@ -1,15 +1,24 @@
-"""S3 responses moto 5.2.5 gets wrong for the AWS SDK for Rust.
+"""S3 behaviour moto 5.2.5 gets wrong for the AWS SDK for Rust, or under concurrency.
 
 GetBucketVersioning on a bucket that was never versioned: moto answers with an empty
 `<GetBucketVersioningResponse/>` root, which strict clients reject; S3 answers with an
 empty `<VersioningConfiguration/>` (and with `<Status>` once versioning was set).
+
+Listing a bucket while another request deletes one of its keys: moto iterates a copy of
+the bucket's key names, then looks each up again, and a key deleted in between raises
+`KeyError` (an InternalError answer). S3 lists a consistent view; the items iterated now
+come from the copy itself.
 """
 
 from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
+from collections.abc import Iterator
+from typing import Any
+
 from moto.s3.responses import S3Response
+from moto.s3.utils import _VersionedKeyStore
 
 S3_NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
 
@@ -29,6 +38,21 @@ def get_bucket_versioning(self: S3Response):
     return 200, {"Content-Type": "application/xml"}, versioning_xml(status)
 
 
+def snapshot_items(self: _VersionedKeyStore) -> Iterator[tuple[str, Any]]:
+    """Each key's latest version, from one copy of the store."""
+    for key, versions in self._self_iterable().items():
+        if versions:
+            yield key, versions[-1]
+
+
+def snapshot_values(self: _VersionedKeyStore) -> Iterator[Any]:
+    """Each key's latest version, from one copy of the store."""
+    for _, value in snapshot_items(self):
+        yield value
+
+
 def install() -> None:
     """Registers the S3 fixes with moto."""
     S3Response.get_bucket_versioning = get_bucket_versioning
+    _VersionedKeyStore.items = _VersionedKeyStore.iteritems = snapshot_items
+    _VersionedKeyStore.values = _VersionedKeyStore.itervalues = snapshot_values
