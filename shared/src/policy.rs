@@ -8,6 +8,7 @@ use std::str::FromStr;
 
 pub use crate::catalogue_settings::CatalogueSettings;
 use crate::registry::{self, Rule};
+use crate::trust::TrustSettings;
 
 /// Default tag key that exempts a resource from hubfix.
 pub const DEFAULT_EXEMPTION_TAG: &str = "hubfix:exempt";
@@ -306,6 +307,8 @@ pub struct Policy {
     pub limits: Limits,
     /// The action targets custom actions must come from; `None`: any.
     pub action_targets: Option<BTreeSet<String>>,
+    /// Which findings' products hubfix acts on, besides Security Hub's own.
+    pub trust: TrustSettings,
 }
 
 /// Blast-radius limits and the time kept back at the end of an invocation.
@@ -377,6 +380,7 @@ impl Default for Policy {
             audit: None,
             limits: Limits::default(),
             action_targets: None,
+            trust: TrustSettings::default(),
         }
     }
 }
@@ -395,6 +399,7 @@ impl Policy {
             policy.dry_run = parse_bool(&v).map_err(|r| ConfigError::new(ENV_DRY_RUN, r))?;
         }
         policy.settings.catalogue = CatalogueSettings::from_lookup(&get)?;
+        policy.trust = TrustSettings::from_lookup(&get)?;
         if let Some(v) = get(ENV_MODES) {
             policy.modes = parse_modes(&v, &policy.settings.catalogue)?;
         }
