@@ -219,7 +219,8 @@ impl fmt::Display for Untrusted {
             ),
             Untrusted::AwsIntegration { product, name } => write!(
                 f,
-                "it is a {name} finding (`{product}`), not a control finding: hubfix fixes Security Hub control findings{}",
+                "it is a finding of AWS's {} integration (`{product}`), not a control finding: hubfix fixes Security Hub control findings{}",
+                integration_name(name),
                 if name == "guardduty" {
                     "; an analyst can isolate an instance it names with the IsolateInstance action"
                 } else {
@@ -237,6 +238,24 @@ impl fmt::Display for Untrusted {
         }
     }
 }
+
+/// How AWS calls one of its integrations, from its product name.
+fn integration_name(name: &str) -> &str {
+    match name {
+        "guardduty" => "GuardDuty",
+        "inspector" => "Inspector",
+        "macie" => "Macie",
+        "access-analyzer" => "IAM Access Analyzer",
+        "firewall-manager" => "Firewall Manager",
+        "health" => "Health",
+        "config" => "Config",
+        other => other,
+    }
+}
+
+/// Most characters of a product ARN a note quotes (a default product's ARN is about
+/// 70 characters; notes hold 512).
+const MAX_PRODUCT_CHARS: usize = 2 * MAX_QUOTED_CHARS;
 
 impl Untrusted {
     /// The note recorded on the finding.
@@ -269,7 +288,7 @@ pub fn check(
     settings: &TrustSettings,
     home: &Home<'_>,
 ) -> Result<Trusted, Untrusted> {
-    let shown = quoted(&finding.product_arn, MAX_QUOTED_CHARS);
+    let shown = quoted(&finding.product_arn, MAX_PRODUCT_CHARS);
     let Some(product) = ProductArn::parse(&finding.product_arn) else {
         return Err(Untrusted::MalformedProduct { product: shown });
     };
@@ -315,7 +334,7 @@ fn scanner(
     if !product.is_default_of(account) {
         return refuse(format!(
             "its product `{}` is not the default product of its account `{}`",
-            quoted(&finding.product_arn, MAX_QUOTED_CHARS),
+            quoted(&finding.product_arn, MAX_PRODUCT_CHARS),
             quoted(account, MAX_QUOTED_CHARS)
         ));
     }
@@ -460,15 +479,15 @@ mod tests {
         let cases = [
             (
                 "arn:aws:securityhub:us-east-1::product/aws/guardduty",
-                "guardduty finding",
+                "a finding of AWS's GuardDuty integration",
             ),
             (
                 "arn:aws:securityhub:us-east-1::product/aws/inspector",
-                "inspector finding",
+                "a finding of AWS's Inspector integration",
             ),
             (
                 "arn:aws:securityhub:us-east-1::product/aws/macie",
-                "macie finding",
+                "a finding of AWS's Macie integration",
             ),
             (
                 "arn:aws:securityhub:eu-west-1::product/prowler/prowler",
@@ -635,6 +654,6 @@ mod tests {
             .unwrap_err()
             .note();
         assert!(!note.chars().any(char::is_control), "{note}");
-        assert!(note.chars().count() < 250, "{note}");
+        assert!(note.chars().count() < 320, "{note}");
     }
 }

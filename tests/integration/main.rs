@@ -17,6 +17,7 @@ mod logging_catalogue;
 mod monitoring_catalogue;
 mod rds_catalogue;
 mod readme;
+mod realworld;
 mod reliability;
 mod report;
 mod runbooks;
