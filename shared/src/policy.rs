@@ -399,7 +399,7 @@ impl Policy {
             policy.dry_run = parse_bool(&v).map_err(|r| ConfigError::new(ENV_DRY_RUN, r))?;
         }
         policy.settings.catalogue = CatalogueSettings::from_lookup(&get)?;
-        policy.trust = TrustSettings::from_lookup(&get)?;
+        policy.trust = TrustSettings::from_lookup(get)?;
         if let Some(v) = get(ENV_MODES) {
             policy.modes = parse_modes(&v, &policy.settings.catalogue)?;
         }
@@ -873,6 +873,27 @@ mod tests {
         assert_eq!(p.mode(registry::rule("S3.8").unwrap()), Mode::Auto);
         assert_eq!(p.mode(registry::rule("S3.1").unwrap()), Mode::Approval);
         assert!(p.account_in_scope("123456789012"));
+    }
+
+    #[test]
+    fn trust_comes_from_the_environment_and_a_bad_product_stops_start_up() {
+        let own = "arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default";
+        let p = policy(&[
+            (crate::trust::ENV_TRUSTED_PRODUCTS, own),
+            (crate::trust::ENV_SCAN_ACCOUNTS, "111122223333,222233334444"),
+            (crate::trust::ENV_SCAN_REGIONS, "eu-west-1"),
+        ])
+        .unwrap();
+        assert_eq!(p.trust.trusted_products, [own]);
+        assert_eq!(p.trust.scan_accounts.len(), 2);
+        assert_eq!(p.trust.scan_regions, ["eu-west-1"]);
+        assert_eq!(policy(&[]).unwrap().trust, TrustSettings::default());
+        let err = policy(&[(
+            crate::trust::ENV_TRUSTED_PRODUCTS,
+            "arn:aws:securityhub:eu-west-1::product/aws/guardduty",
+        )])
+        .unwrap_err();
+        assert_eq!(err.variable, crate::trust::ENV_TRUSTED_PRODUCTS);
     }
 
     #[test]
