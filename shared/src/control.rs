@@ -18,23 +18,39 @@ pub enum Standard {
     Cis140,
     /// CIS AWS Foundations Benchmark v3.0.0.
     Cis300,
+    /// CIS AWS Foundations Benchmark v5.0.0.
+    Cis500,
     /// PCI DSS v3.2.1.
     PciDss321,
+    /// PCI DSS v4.0.1 (ids equal security control ids).
+    PciDss401,
     /// AWS Foundational Security Best Practices v1.0.0 (ids equal security control ids).
     Fsbp,
     /// NIST SP 800-53 Rev. 5 (ids equal security control ids).
     Nist80053,
+    /// NIST SP 800-171 Rev. 2 (ids equal security control ids).
+    Nist800171,
+    /// Service-Managed Standard: AWS Control Tower (ids are security control ids with a
+    /// `CT.` prefix).
+    ControlTower,
+    /// AWS Resource Tagging Standard (ids equal security control ids).
+    ResourceTagging,
 }
 
 impl Standard {
     /// Every standard, in the order they are detected.
-    pub const ALL: [Standard; 6] = [
+    pub const ALL: [Standard; 11] = [
         Standard::Cis120,
         Standard::Cis140,
         Standard::Cis300,
+        Standard::Cis500,
         Standard::PciDss321,
+        Standard::PciDss401,
         Standard::Fsbp,
         Standard::Nist80053,
+        Standard::Nist800171,
+        Standard::ControlTower,
+        Standard::ResourceTagging,
     ];
 
     /// The path fragment that names this standard in ARNs and generator ids.
@@ -43,9 +59,14 @@ impl Standard {
             Standard::Cis120 => "cis-aws-foundations-benchmark/v/1.2.0",
             Standard::Cis140 => "cis-aws-foundations-benchmark/v/1.4.0",
             Standard::Cis300 => "cis-aws-foundations-benchmark/v/3.0.0",
+            Standard::Cis500 => "cis-aws-foundations-benchmark/v/5.0.0",
             Standard::PciDss321 => "pci-dss/v/3.2.1",
+            Standard::PciDss401 => "pci-dss/v/4.0.1",
             Standard::Fsbp => "aws-foundational-security-best-practices/v/1.0.0",
             Standard::Nist80053 => "nist-800-53/v/5.0.0",
+            Standard::Nist800171 => "nist-800-171/v/2.0.0",
+            Standard::ControlTower => "service-managed-aws-control-tower/v/1.0.0",
+            Standard::ResourceTagging => "aws-resource-tagging-standard/v/1.0.0",
         }
     }
 
@@ -55,15 +76,34 @@ impl Standard {
             Standard::Cis120 => "CIS AWS Foundations Benchmark v1.2.0",
             Standard::Cis140 => "CIS AWS Foundations Benchmark v1.4.0",
             Standard::Cis300 => "CIS AWS Foundations Benchmark v3.0.0",
+            Standard::Cis500 => "CIS AWS Foundations Benchmark v5.0.0",
             Standard::PciDss321 => "PCI DSS v3.2.1",
+            Standard::PciDss401 => "PCI DSS v4.0.1",
             Standard::Fsbp => "AWS Foundational Security Best Practices v1.0.0",
             Standard::Nist80053 => "NIST SP 800-53 Rev. 5",
+            Standard::Nist800171 => "NIST SP 800-171 Rev. 2",
+            Standard::ControlTower => "Service-Managed Standard: AWS Control Tower",
+            Standard::ResourceTagging => "AWS Resource Tagging Standard",
         }
     }
 
-    /// Whether the standard's control ids are the security control ids themselves.
-    fn uses_security_control_ids(self) -> bool {
-        matches!(self, Standard::Fsbp | Standard::Nist80053)
+    /// The security control id a standard-specific id is, for the standards whose
+    /// controls carry security control ids (Control Tower's with a `CT.` prefix);
+    /// `None` for the standards whose ids are their own requirement numbers.
+    fn security_control_id(self, id: &str) -> Option<&str> {
+        match self {
+            Standard::Fsbp
+            | Standard::Nist80053
+            | Standard::Nist800171
+            | Standard::PciDss401
+            | Standard::ResourceTagging => Some(id),
+            Standard::ControlTower => Some(id.strip_prefix("CT.").unwrap_or(id)),
+            Standard::Cis120
+            | Standard::Cis140
+            | Standard::Cis300
+            | Standard::Cis500
+            | Standard::PciDss321 => None,
+        }
     }
 
     fn detect(text: &str) -> Option<Standard> {
@@ -80,11 +120,22 @@ impl fmt::Display for Standard {
 }
 
 /// Standard-specific control id -> security control id, for the standards whose ids
-/// differ. Where one requirement covers several controls, the resource type decides
-/// (the third column names it; `None` means any).
+/// differ. Where one requirement is checked by several controls, the finding decides:
+/// by its resource's type when the controls' types differ (the third column names
+/// it; `None` means any), else by the control its own `ProductFields.RecommendationUrl`
+/// names ([`resolve`]); never by a guess.
+///
+/// Sources: the User Guide's "Impact of consolidation on ASFF fields and values" (the
+/// table of generator ids before and after consolidation, and the table of standard
+/// control ids and titles) for CIS v1.2.0, v1.4.0 and PCI DSS v3.2.1; its "CIS AWS
+/// Foundations Benchmark" page (the mapping of controls to CIS requirements in each
+/// version) for CIS v1.4.0, v3.0.0 and v5.0.0. Where the two pages give a v1.4.0
+/// requirement different controls over time (3.6: `S3.9` in 2023, `CloudTrail.7`
+/// now), both rows are kept and the finding's own fields decide.
 pub const STANDARD_CONTROLS: &[(Standard, &str, &str, Option<&str>)] = &[
     // CIS AWS Foundations Benchmark v1.2.0 (ProductFields.RuleId).
     (Standard::Cis120, "1.1", "CloudWatch.1", None),
+    (Standard::Cis120, "1.1", "IAM.20", None),
     (Standard::Cis120, "1.2", "IAM.5", None),
     (Standard::Cis120, "1.3", "IAM.8", None),
     (Standard::Cis120, "1.4", "IAM.3", None),
@@ -99,6 +150,7 @@ pub const STANDARD_CONTROLS: &[(Standard, &str, &str, Option<&str>)] = &[
     (Standard::Cis120, "1.13", "IAM.9", None),
     (Standard::Cis120, "1.14", "IAM.6", None),
     (Standard::Cis120, "1.16", "IAM.2", None),
+    (Standard::Cis120, "1.18", "Account.1", None),
     (Standard::Cis120, "1.20", "IAM.18", None),
     (Standard::Cis120, "1.22", "IAM.1", None),
     (Standard::Cis120, "2.1", "CloudTrail.1", None),
@@ -128,6 +180,7 @@ pub const STANDARD_CONTROLS: &[(Standard, &str, &str, Option<&str>)] = &[
     (Standard::Cis120, "4.2", "EC2.14", None),
     (Standard::Cis120, "4.3", "EC2.2", None),
     // CIS AWS Foundations Benchmark v1.4.0 (ProductFields.ControlId).
+    (Standard::Cis140, "1.2", "Account.1", None),
     (Standard::Cis140, "1.4", "IAM.4", None),
     (Standard::Cis140, "1.5", "IAM.9", None),
     (Standard::Cis140, "1.6", "IAM.6", None),
@@ -139,7 +192,11 @@ pub const STANDARD_CONTROLS: &[(Standard, &str, &str, Option<&str>)] = &[
     (Standard::Cis140, "1.14", "IAM.3", None),
     (Standard::Cis140, "1.16", "IAM.1", None),
     (Standard::Cis140, "1.17", "IAM.18", None),
+    (Standard::Cis140, "2.1.1", "S3.4", None),
     (Standard::Cis140, "2.1.2", "S3.5", None),
+    (Standard::Cis140, "2.1.3", "S3.20", None),
+    (Standard::Cis140, "2.1.5", "S3.1", Some("AwsAccount")),
+    (Standard::Cis140, "2.1.5", "S3.8", Some("AwsS3Bucket")),
     (Standard::Cis140, "2.1.5.1", "S3.1", None),
     (Standard::Cis140, "2.1.5.2", "S3.8", None),
     (Standard::Cis140, "2.2.1", "EC2.7", None),
@@ -149,7 +206,8 @@ pub const STANDARD_CONTROLS: &[(Standard, &str, &str, Option<&str>)] = &[
     (Standard::Cis140, "3.3", "CloudTrail.6", None),
     (Standard::Cis140, "3.4", "CloudTrail.5", None),
     (Standard::Cis140, "3.5", "Config.1", None),
-    (Standard::Cis140, "3.6", "CloudTrail.7", None),
+    (Standard::Cis140, "3.6", "CloudTrail.7", Some("AwsS3Bucket")),
+    (Standard::Cis140, "3.6", "S3.9", Some("AwsS3Bucket")),
     (Standard::Cis140, "3.7", "CloudTrail.2", None),
     (Standard::Cis140, "3.8", "KMS.4", None),
     (Standard::Cis140, "3.9", "EC2.6", None),
@@ -167,8 +225,8 @@ pub const STANDARD_CONTROLS: &[(Standard, &str, &str, Option<&str>)] = &[
     (Standard::Cis140, "4.14", "CloudWatch.14", None),
     (Standard::Cis140, "5.1", "EC2.21", None),
     (Standard::Cis140, "5.3", "EC2.2", None),
-    // CIS AWS Foundations Benchmark v3.0.0 (consolidated findings only, but the
-    // standard id can still arrive in ProductFields).
+    // CIS AWS Foundations Benchmark v3.0.0 (ProductFields.ControlId).
+    (Standard::Cis300, "1.2", "Account.1", None),
     (Standard::Cis300, "1.4", "IAM.4", None),
     (Standard::Cis300, "1.5", "IAM.9", None),
     (Standard::Cis300, "1.6", "IAM.6", None),
@@ -178,7 +236,6 @@ pub const STANDARD_CONTROLS: &[(Standard, &str, &str, Option<&str>)] = &[
     (Standard::Cis300, "1.12", "IAM.22", None),
     (Standard::Cis300, "1.14", "IAM.3", None),
     (Standard::Cis300, "1.15", "IAM.2", None),
-    (Standard::Cis300, "1.16", "IAM.1", None),
     (Standard::Cis300, "1.17", "IAM.18", None),
     (Standard::Cis300, "1.19", "IAM.26", None),
     (Standard::Cis300, "1.20", "IAM.28", None),
@@ -206,6 +263,47 @@ pub const STANDARD_CONTROLS: &[(Standard, &str, &str, Option<&str>)] = &[
     (Standard::Cis300, "5.3", "EC2.54", None),
     (Standard::Cis300, "5.4", "EC2.2", None),
     (Standard::Cis300, "5.6", "EC2.8", None),
+    // CIS AWS Foundations Benchmark v5.0.0 (ProductFields.ControlId).
+    (Standard::Cis500, "1.2", "Account.1", None),
+    (Standard::Cis500, "1.3", "IAM.4", None),
+    (Standard::Cis500, "1.4", "IAM.9", None),
+    (Standard::Cis500, "1.5", "IAM.6", None),
+    (Standard::Cis500, "1.7", "IAM.15", None),
+    (Standard::Cis500, "1.8", "IAM.16", None),
+    (Standard::Cis500, "1.9", "IAM.5", None),
+    (Standard::Cis500, "1.11", "IAM.22", None),
+    (Standard::Cis500, "1.13", "IAM.3", None),
+    (Standard::Cis500, "1.14", "IAM.2", None),
+    (Standard::Cis500, "1.16", "IAM.18", None),
+    (Standard::Cis500, "1.18", "IAM.26", None),
+    (Standard::Cis500, "1.19", "IAM.28", None),
+    (Standard::Cis500, "1.21", "IAM.27", None),
+    (Standard::Cis500, "2.1.1", "S3.5", None),
+    (Standard::Cis500, "2.1.2", "S3.20", None),
+    (Standard::Cis500, "2.1.4", "S3.1", Some("AwsAccount")),
+    (Standard::Cis500, "2.1.4", "S3.8", Some("AwsS3Bucket")),
+    (Standard::Cis500, "2.2.1", "RDS.3", None),
+    (Standard::Cis500, "2.2.2", "RDS.13", None),
+    (Standard::Cis500, "2.2.3", "RDS.2", None),
+    (Standard::Cis500, "2.2.4", "RDS.5", Some("AwsRdsDbInstance")),
+    (Standard::Cis500, "2.2.4", "RDS.15", Some("AwsRdsDbCluster")),
+    (Standard::Cis500, "2.3.1", "EFS.1", Some("AwsEfsFileSystem")),
+    (Standard::Cis500, "2.3.1", "EFS.8", Some("AwsEfsFileSystem")),
+    (Standard::Cis500, "3.1", "CloudTrail.1", None),
+    (Standard::Cis500, "3.2", "CloudTrail.4", None),
+    (Standard::Cis500, "3.3", "Config.1", None),
+    (Standard::Cis500, "3.4", "CloudTrail.7", None),
+    (Standard::Cis500, "3.5", "CloudTrail.2", None),
+    (Standard::Cis500, "3.6", "KMS.4", None),
+    (Standard::Cis500, "3.7", "EC2.6", None),
+    (Standard::Cis500, "3.8", "S3.22", None),
+    (Standard::Cis500, "3.9", "S3.23", None),
+    (Standard::Cis500, "5.1.1", "EC2.7", None),
+    (Standard::Cis500, "5.2", "EC2.21", None),
+    (Standard::Cis500, "5.3", "EC2.53", None),
+    (Standard::Cis500, "5.4", "EC2.54", None),
+    (Standard::Cis500, "5.5", "EC2.2", None),
+    (Standard::Cis500, "5.7", "EC2.8", None),
     // PCI DSS v3.2.1 (ProductFields.ControlId).
     (
         Standard::PciDss321,
@@ -282,7 +380,7 @@ pub const STANDARD_CONTROLS: &[(Standard, &str, &str, Option<&str>)] = &[
     (Standard::PciDss321, "PCI.S3.3", "S3.7", None),
     (Standard::PciDss321, "PCI.S3.4", "S3.4", None),
     (Standard::PciDss321, "PCI.S3.5", "S3.5", None),
-    (Standard::PciDss321, "PCI.S3.6", "S3.8", None),
+    (Standard::PciDss321, "PCI.S3.6", "S3.1", None),
     (Standard::PciDss321, "PCI.SageMaker.1", "SageMaker.1", None),
     (Standard::PciDss321, "PCI.SSM.1", "SSM.2", None),
     (Standard::PciDss321, "PCI.SSM.2", "SSM.3", None),
@@ -300,6 +398,12 @@ pub enum Resolution {
         standard: Standard,
         /// The id within that standard, e.g. `2.9`.
         standard_control_id: String,
+    },
+    /// A finding of hubfix's CIS gap scanner without its control id: the scanner's
+    /// own table of requirements decides.
+    Scanner {
+        /// The CIS v1.4.0 requirement, e.g. `1.13`.
+        requirement: &'static str,
     },
 }
 
@@ -329,6 +433,17 @@ pub enum ResolveError {
         /// The standard-specific id ([`quoted`]).
         id: String,
     },
+    /// A requirement checked by several controls of the finding's resource type, and
+    /// the finding does not name which (its `ProductFields.RecommendationUrl`).
+    #[error("{standard} requirement `{id}` is checked by several controls ({candidates}) and the finding does not say which (its ProductFields.RecommendationUrl names none of them)")]
+    AmbiguousStandardControl {
+        /// The standard.
+        standard: Standard,
+        /// The standard-specific id.
+        id: String,
+        /// The controls it could be, comma-separated.
+        candidates: String,
+    },
     /// A consolidated finding whose control id is not of the form `Service.N`.
     #[error("the security control id `{id}` is not of the form Service.N")]
     MalformedControlId {
@@ -351,6 +466,9 @@ pub fn resolve(finding: &Finding) -> Result<ControlRef, ResolveError> {
     if let Some(id) = generator.strip_prefix("security-control/") {
         return consolidated(id);
     }
+    if let Some(number) = generator.strip_prefix(crate::scan::findings::GENERATOR_PREFIX) {
+        return scanner(number);
+    }
     let field = |k: &str| finding.product_fields.get(k).map(String::as_str);
     let standard = [
         field("StandardsArn"),
@@ -371,14 +489,33 @@ pub fn resolve(finding: &Finding) -> Result<ControlRef, ResolveError> {
         .map(str::to_owned)
         .or_else(|| generator.rsplit('/').next().map(str::to_owned))
         .unwrap_or_default();
-    let resource_type = finding.resources.first().map(|r| r.resource_type.as_str());
-    let control_id =
-        map_standard_control(standard, &standard_id, resource_type).ok_or_else(|| {
-            ResolveError::UnmappedStandardControl {
-                standard,
-                id: quoted(&standard_id, MAX_QUOTED_CHARS),
-            }
-        })?;
+    let resource_types: Vec<&str> = finding
+        .resources
+        .iter()
+        .map(|r| r.resource_type.as_str())
+        .collect();
+    let named = named_control(finding);
+    let unmapped = || ResolveError::UnmappedStandardControl {
+        standard,
+        id: quoted(&standard_id, MAX_QUOTED_CHARS),
+    };
+    let control_id = match standard.security_control_id(&standard_id) {
+        Some(id) => looks_like_security_control_id(id)
+            .then(|| id.to_owned())
+            .ok_or_else(unmapped)?,
+        None => match candidates(standard, &standard_id, &resource_types).as_slice() {
+            [] => return Err(unmapped()),
+            [one] => (*one).to_owned(),
+            several => named
+                .filter(|n| several.contains(n))
+                .map(str::to_owned)
+                .ok_or_else(|| ResolveError::AmbiguousStandardControl {
+                    standard,
+                    id: quoted(&standard_id, MAX_QUOTED_CHARS),
+                    candidates: several.join(", "),
+                })?,
+        },
+    };
     Ok(ControlRef {
         control_id,
         resolution: Resolution::StandardSpecific {
@@ -386,6 +523,39 @@ pub fn resolve(finding: &Finding) -> Result<ControlRef, ResolveError> {
             standard_control_id: standard_id,
         },
     })
+}
+
+/// A finding of hubfix's CIS gap scanner that does not carry its control id: the
+/// scanner's requirement table gives it (the generator names the requirement).
+fn scanner(number: &str) -> Result<ControlRef, ResolveError> {
+    crate::scan::requirements::requirement(number)
+        .map(|r| ControlRef {
+            control_id: r.control_id.to_owned(),
+            resolution: Resolution::Scanner {
+                requirement: r.cis_140,
+            },
+        })
+        .ok_or_else(|| ResolveError::UnmappedStandardControl {
+            standard: Standard::Cis140,
+            id: quoted(number, MAX_QUOTED_CHARS),
+        })
+}
+
+/// The security control a finding names in its own fields: the control of its
+/// `ProductFields.RecommendationUrl` (`https://docs.aws.amazon.com/console/securityhub/
+/// <control>/remediation`, the form since the consolidated controls view; older
+/// findings name the standard there, `standards-cis-2.3`, which names no control).
+pub fn named_control(finding: &Finding) -> Option<&str> {
+    named_control_of_url(finding.product_fields.get("RecommendationUrl")?)
+}
+
+/// The security control a recommendation URL names ([`named_control`]).
+pub fn named_control_of_url(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("https://docs.aws.amazon.com/console/securityhub/")
+        .or_else(|| url.strip_prefix("https://docs.amazonaws.cn/console/securityhub/"))?;
+    let (control, tail) = rest.split_once('/')?;
+    (tail == "remediation" && looks_like_security_control_id(control)).then_some(control)
 }
 
 /// A consolidated finding's control id, when it is one: it ends up in notes, logs,
@@ -403,43 +573,48 @@ fn consolidated(id: &str) -> Result<ControlRef, ResolveError> {
     }
 }
 
-/// Maps a standard-specific control id to its security control id.
+/// The controls [`STANDARD_CONTROLS`] gives a standard-specific id, for a finding
+/// naming resources of these types: rows of another resource type are left out.
+fn candidates(standard: Standard, id: &str, resource_types: &[&str]) -> Vec<&'static str> {
+    STANDARD_CONTROLS
+        .iter()
+        .filter(|(s, sid, _, rt)| {
+            *s == standard && *sid == id && rt.is_none_or(|t| resource_types.contains(&t))
+        })
+        .map(|(_, _, control, _)| *control)
+        .collect()
+}
+
+/// Maps a standard-specific control id to its security control id, for a finding
+/// naming resources of `resource_types` and, in its own fields, the control `named`
+/// ([`named_control`]). `None` when the table does not map it, or maps it to several
+/// controls of those resource types none of which is `named`.
 pub fn map_standard_control(
     standard: Standard,
     id: &str,
-    resource_type: Option<&str>,
+    resource_types: &[&str],
+    named: Option<&str>,
 ) -> Option<String> {
-    if standard.uses_security_control_ids() {
+    if let Some(id) = standard.security_control_id(id) {
         return looks_like_security_control_id(id).then(|| id.to_owned());
     }
-    let mut candidates = STANDARD_CONTROLS
-        .iter()
-        .filter(|(s, sid, _, _)| *s == standard && *sid == id);
-    let Some(first) = candidates.clone().next() else {
-        // hubfix's own CIS gap scanner findings (generator
-        // `hubfix/cis-aws-foundations-benchmark/v/1.4.0/<req>`) carry their control in
-        // `Compliance.SecurityControlId`; without it, the scanner's table decides.
-        return (standard == Standard::Cis140)
-            .then(|| crate::scan::requirements::requirement(id))
-            .flatten()
-            .map(|r| r.control_id.to_owned());
-    };
-    candidates
-        .find(|(_, _, _, rt)| rt.is_some() && *rt == resource_type)
-        .or(Some(first))
-        .map(|(_, _, control, _)| (*control).to_owned())
+    match candidates(standard, id, resource_types).as_slice() {
+        [] => None,
+        [one] => Some((*one).to_owned()),
+        several => named.filter(|n| several.contains(n)).map(str::to_owned),
+    }
 }
 
 /// Longest security control id accepted (real ones are under 20 characters).
 const MAX_CONTROL_ID_CHARS: usize = 32;
 
 /// `Service.N`, e.g. `S3.8`, `CloudTrail.1`, or dotted numbers as in hubfix's own
-/// `CIS.1.13`.
+/// `CIS.1.13`; the service starts with a letter (`1.4.4` is a requirement number).
 fn looks_like_security_control_id(id: &str) -> bool {
     id.len() <= MAX_CONTROL_ID_CHARS
         && match id.split_once('.') {
             Some((service, number)) => {
-                !service.is_empty()
+                service.starts_with(|c: char| c.is_ascii_alphabetic())
                     && service.chars().all(|c| c.is_ascii_alphanumeric())
                     && number
                         .split('.')
@@ -672,13 +847,7 @@ mod tests {
             "Id": "arn:aws:ec2:us-east-1:123456789012:security-group/sg-1"});
         let c = resolved(scanner_finding("5.2", None, group.clone()));
         assert_eq!(c.control_id, "EC2.53");
-        assert_eq!(
-            c.resolution,
-            Resolution::StandardSpecific {
-                standard: Standard::Cis140,
-                standard_control_id: "5.2".into()
-            }
-        );
+        assert_eq!(c.resolution, Resolution::Scanner { requirement: "5.2" });
         assert_eq!(
             resolved(scanner_finding("3.10", None, group.clone())).control_id,
             "CIS.3.10"
@@ -687,28 +856,178 @@ mod tests {
             resolved(scanner_finding("2.1.3", None, group.clone())).control_id,
             "CIS.2.1.3"
         );
-        // AWS's own CIS 1.4.0 rows still win where they exist.
+        // The scanner's own table decides its findings, also where AWS's CIS 1.4.0
+        // rows name another control for the same number.
         assert_eq!(
             resolved(scanner_finding("4.3", None, group.clone())).control_id,
-            "CloudWatch.1"
+            "CIS.4.3"
         );
         assert!(resolve(&finding(scanner_finding("1.1", None, group))).is_err());
     }
 
     #[test]
-    fn mapping_table_has_no_conflicting_rows() {
+    fn mapping_table_has_no_duplicate_rows_and_only_security_control_ids() {
         for (i, a) in STANDARD_CONTROLS.iter().enumerate() {
             for b in &STANDARD_CONTROLS[i + 1..] {
-                if a.0 == b.0 && a.1 == b.1 {
-                    assert!(
-                        a.3.is_some() && b.3.is_some() && a.3 != b.3,
-                        "{:?} {} is mapped twice without a resource type to choose",
-                        a.0,
-                        a.1
-                    );
-                }
+                assert!(
+                    !(a.0 == b.0 && a.1 == b.1 && a.2 == b.2),
+                    "{:?} {} -> {} twice",
+                    a.0,
+                    a.1,
+                    a.2
+                );
             }
             assert!(looks_like_security_control_id(a.2), "{}", a.2);
+            assert!(a.0.security_control_id(a.1).is_none(), "{:?}", a.0);
         }
+    }
+
+    /// A standard-specific finding as Security Hub sends it with consolidated control
+    /// findings off and without `Compliance.SecurityControlId` (findings from before
+    /// the consolidated controls view, and Regions without it).
+    fn standard_finding(standard: &str, id: &str, url: Option<&str>, resource: Value) -> Value {
+        let mut fields = json!({
+            "StandardsArn": format!("arn:aws:securityhub:::standards/{standard}"),
+            "ControlId": id
+        });
+        if let Some(u) = url {
+            fields["RecommendationUrl"] = json!(format!(
+                "https://docs.aws.amazon.com/console/securityhub/{u}/remediation"
+            ));
+        }
+        json!({"GeneratorId": format!("{standard}/{id}"), "ProductFields": fields,
+            "Compliance": {"Status": "FAILED"}, "Resources": [resource]})
+    }
+
+    #[test]
+    fn cis_5_0_0_requirements_resolve_by_aws_mapping() {
+        let account = json!({"Type": "AwsAccount", "Id": "AWS::::Account:123456789012"});
+        let bucket = json!({"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::b"});
+        let user = json!({"Type": "AwsIamUser", "Id": "arn:aws:iam::123456789012:user/a"});
+        let cis5 = "cis-aws-foundations-benchmark/v/5.0.0";
+        for (id, resource, control) in [
+            ("5.1.1", &account, "EC2.7"),
+            ("2.1.4", &account, "S3.1"),
+            ("2.1.4", &bucket, "S3.8"),
+            ("2.1.2", &bucket, "S3.20"),
+            ("3.8", &account, "S3.22"),
+            ("3.9", &account, "S3.23"),
+            ("1.14", &user, "IAM.2"),
+            ("1.3", &account, "IAM.4"),
+            ("3.4", &bucket, "CloudTrail.7"),
+            ("5.3", &account, "EC2.53"),
+        ] {
+            let c = resolved(standard_finding(cis5, id, None, resource.clone()));
+            assert_eq!(c.control_id, control, "CIS 5.0.0 {id}");
+            assert_eq!(
+                c.resolution,
+                Resolution::StandardSpecific {
+                    standard: Standard::Cis500,
+                    standard_control_id: id.into()
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn a_requirement_of_several_controls_of_one_resource_type_is_decided_by_the_finding() {
+        let efs = json!({"Type": "AwsEfsFileSystem",
+            "Id": "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1"});
+        let cis5 = "cis-aws-foundations-benchmark/v/5.0.0";
+        for named in ["EFS.1", "EFS.8"] {
+            let c = resolved(standard_finding(cis5, "2.3.1", Some(named), efs.clone()));
+            assert_eq!(c.control_id, named);
+        }
+        for url in [None, Some("S3.8")] {
+            let err =
+                resolve(&finding(standard_finding(cis5, "2.3.1", url, efs.clone()))).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "CIS AWS Foundations Benchmark v5.0.0 requirement `2.3.1` is checked by several controls (EFS.1, EFS.8) and the finding does not say which (its ProductFields.RecommendationUrl names none of them)"
+            );
+        }
+        let account = json!({"Type": "AwsAccount", "Id": "AWS::::Account:123456789012"});
+        let cis12 = "cis-aws-foundations-benchmark/v/1.2.0";
+        let iam20 = resolved(standard_finding(
+            cis12,
+            "1.1",
+            Some("IAM.20"),
+            account.clone(),
+        ));
+        assert_eq!(iam20.control_id, "IAM.20");
+        let old_url = finding(json!({
+            "GeneratorId": "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0/rule/1.1",
+            "ProductFields": {"RuleId": "1.1", "RecommendationUrl":
+                "https://docs.aws.amazon.com/console/securityhub/standards-cis-1.1/remediation"},
+            "Resources": [account]
+        }));
+        assert!(matches!(
+            resolve(&old_url),
+            Err(ResolveError::AmbiguousStandardControl { .. })
+        ));
+        // Where the table has one control, it decides, whatever the URL says (AWS's
+        // own NIST sample finding names CloudTrail.9 there for CloudTrail.2).
+        let trail = json!({"Type": "AwsCloudTrailTrail",
+            "Id": "arn:aws:cloudtrail:us-east-1:123456789012:trail/t"});
+        let c = resolved(standard_finding(
+            "cis-aws-foundations-benchmark/v/1.4.0",
+            "3.7",
+            Some("CloudTrail.9"),
+            trail,
+        ));
+        assert_eq!(c.control_id, "CloudTrail.2");
+    }
+
+    #[test]
+    fn standards_of_security_control_ids_resolve_to_them() {
+        let bucket = json!({"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::b"});
+        for (standard, id, control) in [
+            ("pci-dss/v/4.0.1", "S3.8", "S3.8"),
+            ("nist-800-171/v/2.0.0", "CloudTrail.2", "CloudTrail.2"),
+            (
+                "service-managed-aws-control-tower/v/1.0.0",
+                "CT.CloudTrail.2",
+                "CloudTrail.2",
+            ),
+            ("aws-resource-tagging-standard/v/1.0.0", "EC2.44", "EC2.44"),
+        ] {
+            let c = resolved(standard_finding(standard, id, None, bucket.clone()));
+            assert_eq!(c.control_id, control, "{standard}");
+        }
+        let requirement_number =
+            finding(standard_finding("pci-dss/v/4.0.1", "1.4.4", None, bucket));
+        assert_eq!(
+            resolve(&requirement_number).unwrap_err().to_string(),
+            "PCI DSS v4.0.1 control `1.4.4` has no security control mapping"
+        );
+    }
+
+    #[test]
+    fn corrections_from_the_user_guide_tables() {
+        let account = json!({"Type": "AwsAccount", "Id": "AWS::::Account:123456789012"});
+        let bucket = json!({"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::b"});
+        // PCI.S3.6 is the account-level Block Public Access setting (S3.1).
+        let pci = resolved(standard_finding(
+            "pci-dss/v/3.2.1",
+            "PCI.S3.6",
+            None,
+            account.clone(),
+        ));
+        assert_eq!(pci.control_id, "S3.1");
+        let cis14 = "cis-aws-foundations-benchmark/v/1.4.0";
+        for (id, resource, url, control) in [
+            ("2.1.1", &bucket, None, "S3.4"),
+            ("2.1.3", &bucket, None, "S3.20"),
+            ("2.1.5", &account, None, "S3.1"),
+            ("2.1.5", &bucket, None, "S3.8"),
+            ("3.3", &bucket, None, "CloudTrail.6"),
+            ("3.6", &bucket, Some("CloudTrail.7"), "CloudTrail.7"),
+            ("3.6", &bucket, Some("S3.9"), "S3.9"),
+        ] {
+            let c = resolved(standard_finding(cis14, id, url, resource.clone()));
+            assert_eq!(c.control_id, control, "CIS 1.4.0 {id}");
+        }
+        let cis3 = "cis-aws-foundations-benchmark/v/3.0.0";
+        assert!(resolve(&finding(standard_finding(cis3, "1.16", None, account))).is_err());
     }
 }

@@ -30,6 +30,7 @@ use crate::policy::Policy;
 use crate::registry::{self, Rule};
 use crate::remediate::{self, Fix, Plan, Target};
 use crate::securityhub::{self, FindingUpdate, UpdateFailure};
+use crate::trust;
 
 /// Custom action that applies the registered fix, approval-only rules included.
 pub const ACTION_REMEDIATE: &str = "Remediate";
@@ -601,6 +602,13 @@ impl Engine {
         if request == Request::Automatic {
             if let Some(reason) = not_for_automatic(finding) {
                 return done(base, OutcomeKind::Ignored, reason);
+            }
+        }
+        // A control fix runs only on a product hubfix trusts; IsolateInstance acts on
+        // whatever finding an analyst chose in their own hub (GuardDuty's included).
+        if request != Request::IsolateInstance {
+            if let Err(untrusted) = trust::gate(finding, &self.policy.trust, &self.aws).await {
+                return done(base, OutcomeKind::Refused, untrusted.note());
             }
         }
         let mut base = base;

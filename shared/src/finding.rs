@@ -2,9 +2,13 @@
 //! two EventBridge envelopes Security Hub delivers findings in.
 //!
 //! Unknown fields are tolerated everywhere: Security Hub adds fields over time and
-//! hubfix must keep working. A malformed event is a [`EventError`] naming what is wrong;
-//! a malformed finding inside a well-formed event is kept as a [`MalformedFinding`] so
-//! that it is reported rather than dropped.
+//! hubfix must keep working. The fields hubfix acts on (ids, product, account, region,
+//! resources, compliance, workflow, record state) are read strictly; every other field
+//! it models is read leniently ([`lenient`]): a value of the wrong type (a number
+//! written as a string, an object where a list belongs) reads as absent, so a quirk in
+//! a field hubfix does not use never refuses a finding. A malformed event is a
+//! [`EventError`] naming what is wrong; a malformed finding inside a well-formed event
+//! is kept as a [`MalformedFinding`] so that it is reported rather than dropped.
 
 use std::collections::BTreeMap;
 
@@ -26,7 +30,11 @@ pub const DETAIL_TYPE_CUSTOM_ACTION: &str = "Security Hub Findings - Custom Acti
 #[serde(rename_all = "PascalCase")]
 pub struct Finding {
     /// ASFF schema version, `2018-10-08`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub schema_version: Option<String>,
     /// The finding's unique id within its product.
     pub id: String,
@@ -42,28 +50,58 @@ pub struct Finding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Finding type namespaces, e.g. `Software and Configuration Checks/...`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::value",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub types: Vec<String>,
     /// When the finding was first created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// When the finding was last updated by its provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
     /// Severity of the finding.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::object",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub severity: Option<Severity>,
     /// Short title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub title: Option<String>,
     /// Longer description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// Compliance details of control findings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compliance: Option<Compliance>,
-    /// Provider-specific key/value pairs (standard ids live here).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    /// Provider-specific key/value pairs (standard ids live here). Only string values
+    /// are kept: ASFF allows nothing else, and a provider that sends a number or an
+    /// object in a key hubfix never reads must not make the finding unreadable.
+    #[serde(
+        default,
+        deserialize_with = "lenient::string_map",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub product_fields: BTreeMap<String, String>,
     /// The resources the finding is about (1 to 32).
     #[serde(default)]
@@ -75,7 +113,11 @@ pub struct Finding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_state: Option<RecordState>,
     /// The latest note on the finding.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::object",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub note: Option<Note>,
     /// Name/value pairs customers and tools set with `BatchUpdateFindings`; hubfix
     /// keeps its deferral marker here ([`crate::deferral`]). Read leniently: a value
@@ -111,13 +153,25 @@ where
 #[serde(rename_all = "PascalCase")]
 pub struct Severity {
     /// INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub label: Option<String>,
     /// Deprecated 0-100 score, still sent by some providers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub normalized: Option<i64>,
     /// The provider's own severity text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub original: Option<String>,
 }
 
@@ -131,11 +185,19 @@ pub struct Compliance {
     /// PASSED, WARNING, FAILED or NOT_AVAILABLE.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ComplianceStatus>,
-    /// The standards the control belongs to.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The standards the control belongs to (read leniently: hubfix does not act on it).
+    #[serde(
+        default,
+        deserialize_with = "lenient::value",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub associated_standards: Vec<AssociatedStandard>,
-    /// Requirements of other frameworks the control relates to.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Requirements of other frameworks the control relates to (read leniently).
+    #[serde(
+        default,
+        deserialize_with = "lenient::value",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub related_requirements: Vec<String>,
 }
 
@@ -508,24 +570,65 @@ fn array_for_object(raw: &Value) -> Option<String> {
     if raw.is_array() {
         return Some(String::new());
     }
-    if let Some(key) = ["Severity", "Compliance", "Workflow", "Note"]
+    if let Some(key) = ["Compliance", "Workflow"]
         .into_iter()
         .find(|key| raw.get(key).is_some_and(Value::is_array))
     {
         return Some(format!(".{key}"));
     }
-    let standards = raw
-        .get("Compliance")
-        .and_then(|c| c.get("AssociatedStandards"));
-    [
-        ("Resources", raw.get("Resources")),
-        ("Compliance.AssociatedStandards", standards),
-    ]
-    .into_iter()
-    .find_map(|(name, list)| {
-        let i = list?.as_array()?.iter().position(Value::is_array)?;
-        Some(format!(".{name}[{i}]"))
-    })
+    let resources = raw.get("Resources")?.as_array()?;
+    let i = resources.iter().position(Value::is_array)?;
+    Some(format!(".Resources[{i}]"))
+}
+
+/// Readers of the fields hubfix models but does not act on: a value of the wrong JSON
+/// type reads as the field's default (absent) instead of refusing the whole finding.
+pub mod lenient {
+    use serde::de::DeserializeOwned;
+    use serde::{Deserialize, Deserializer};
+    use serde_json::Value;
+    use std::collections::BTreeMap;
+
+    /// Any value, as `T` when it has `T`'s shape, else `T::default()`.
+    pub fn value<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: DeserializeOwned + Default,
+    {
+        let raw = Value::deserialize(deserializer)?;
+        Ok(serde_json::from_value(raw).unwrap_or_default())
+    }
+
+    /// An ASFF object: only a JSON object is read (serde would read a struct from an
+    /// array positionally), anything else is absent.
+    pub fn object<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: DeserializeOwned,
+    {
+        match Value::deserialize(deserializer)? {
+            raw @ Value::Object(_) => Ok(serde_json::from_value(raw).ok()),
+            _ => Ok(None),
+        }
+    }
+
+    /// A string-to-string map: the string members of an object; members of another
+    /// type, and anything but an object, are left out.
+    pub fn string_map<'de, D>(deserializer: D) -> Result<BTreeMap<String, String>, D::Error>
+    where
+        D: Deserializer<'de>,
+    {
+        Ok(match Value::deserialize(deserializer)? {
+            Value::Object(members) => members
+                .into_iter()
+                .filter_map(|(k, v)| match v {
+                    Value::String(s) => Some((k, s)),
+                    _ => None,
+                })
+                .collect(),
+            _ => BTreeMap::new(),
+        })
+    }
 }
 
 fn str_field<'a>(
@@ -715,11 +818,13 @@ mod tests {
         );
         assert_eq!(err.chars().count(), MAX_FINDING_ERROR_CHARS + 1);
         let mut control = finding();
-        control["ProductFields"] = json!({"\u{1b}]0;owned\u{7}": 5});
+        control["Resources"][0]["Tags"] = json!({"\u{1b}]0;owned\u{7}": 5});
         let err = parse_finding(3, &control).unwrap_err().error;
         assert!(!err.chars().any(char::is_control), "{err}");
         assert!(
-            err.starts_with("detail.findings[3].ProductFields.\\u{1b}]0;owned\\u{7}: invalid type"),
+            err.starts_with(
+                "detail.findings[3].Resources[0].Tags.\\u{1b}]0;owned\\u{7}: invalid type"
+            ),
             "{err}"
         );
     }
@@ -737,7 +842,6 @@ mod tests {
             "detail.findings[0]: invalid type: sequence, expected an object"
         );
         for (key, value, path) in [
-            ("Severity", json!(["HIGH", 70]), "Severity"),
             ("Compliance", json!(["S3.8", "FAILED"]), "Compliance"),
             (
                 "Resources",
@@ -745,11 +849,6 @@ mod tests {
                 "Resources[0]",
             ),
             ("Workflow", json!(["NEW"]), "Workflow"),
-            (
-                "Compliance",
-                json!({"AssociatedStandards": [["standards/x"]]}),
-                "Compliance.AssociatedStandards[0]",
-            ),
         ] {
             let mut f = finding();
             f[key] = value;
@@ -768,6 +867,44 @@ mod tests {
         assert!(shown.chars().count() <= 65, "{shown}");
         assert!(shown.ends_with('…'));
         assert_eq!(quoted("short", 64), "short");
+    }
+
+    #[test]
+    fn quirks_in_fields_hubfix_does_not_act_on_never_refuse_a_finding() {
+        let reference = parse_finding(0, &finding()).unwrap();
+        for (key, value) in [
+            ("Severity", json!({"Label": "HIGH", "Normalized": "70"})),
+            ("Severity", json!(["HIGH", 70])),
+            ("Types", json!("Software and Configuration Checks")),
+            ("CreatedAt", json!(1_700_000_000)),
+            ("Title", json!({"en": "S3.8"})),
+            ("Note", json!("text")),
+            ("SchemaVersion", json!(2018)),
+            ("Confidence", json!("42")),
+            (
+                "Network",
+                json!({"SourcePort": "42", "DestinationPort": "80"}),
+            ),
+        ] {
+            let mut quirky = finding();
+            quirky[key] = value.clone();
+            let parsed = parse_finding(0, &quirky)
+                .unwrap_or_else(|e| panic!("{key} = {value}: {}", e.error));
+            assert_eq!(parsed.id, reference.id);
+            assert_eq!(parsed.compliance, reference.compliance, "{key}");
+            assert_eq!(parsed.resources, reference.resources, "{key}");
+        }
+        let mut fields = finding();
+        fields["ProductFields"] = json!({"ControlId": "S3.8", "aws/guardduty/service/count": 3,
+            "nested": {"a": 1}});
+        let parsed = parse_finding(0, &fields).unwrap();
+        assert_eq!(
+            parsed.product_fields.keys().collect::<Vec<_>>(),
+            ["ControlId"]
+        );
+        let mut standards = finding();
+        standards["Compliance"]["AssociatedStandards"] = json!("standards/pci-dss/v/4.0.1");
+        assert!(parse_finding(0, &standards).is_ok());
     }
 
     #[test]

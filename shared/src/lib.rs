@@ -5,6 +5,7 @@
 //! - [`control`]: which security control a finding is about;
 //! - [`registry`]: the rules, one per supported control;
 //! - [`policy`]: what hubfix may do (modes, scope, exemptions, dry-run);
+//! - [`trust`]: which findings' products hubfix acts on;
 //! - [`remediate`]: per-service plan/apply/verify with before-state;
 //! - [`engine`]: the flow from event to recorded outcomes;
 //! - [`queue`], [`pacing`], [`deferral`], [`reconcile`]: the automatic path's delivery at
@@ -37,6 +38,7 @@ pub mod report;
 pub mod scan;
 pub mod securityhub;
 pub mod securityhub_read;
+pub mod trust;
 pub mod undo;
 
 pub use engine::{Engine, Report, Request};

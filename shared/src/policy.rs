@@ -8,6 +8,7 @@ use std::str::FromStr;
 
 pub use crate::catalogue_settings::CatalogueSettings;
 use crate::registry::{self, Rule};
+use crate::trust::TrustSettings;
 
 /// Default tag key that exempts a resource from hubfix.
 pub const DEFAULT_EXEMPTION_TAG: &str = "hubfix:exempt";
@@ -323,6 +324,8 @@ pub struct Policy {
     pub action_targets: Option<BTreeSet<String>>,
     /// How fast hubfix writes to Security Hub and works in one account.
     pub pacing: Pacing,
+    /// Which findings' products hubfix acts on, besides Security Hub's own.
+    pub trust: TrustSettings,
 }
 
 /// How fast hubfix writes to Security Hub, and how much it does at once in one member
@@ -472,6 +475,7 @@ impl Default for Policy {
             limits: Limits::default(),
             action_targets: None,
             pacing: Pacing::default(),
+            trust: TrustSettings::default(),
         }
     }
 }
@@ -491,6 +495,7 @@ impl Policy {
         }
         policy.settings.catalogue = CatalogueSettings::from_lookup(&get)?;
         policy.pacing = Pacing::from_lookup(&get)?;
+        policy.trust = TrustSettings::from_lookup(get)?;
         if let Some(v) = get(ENV_MODES) {
             policy.modes = parse_modes(&v, &policy.settings.catalogue)?;
         }
@@ -964,6 +969,27 @@ mod tests {
         assert_eq!(p.mode(registry::rule("S3.8").unwrap()), Mode::Auto);
         assert_eq!(p.mode(registry::rule("S3.1").unwrap()), Mode::Approval);
         assert!(p.account_in_scope("123456789012"));
+    }
+
+    #[test]
+    fn trust_comes_from_the_environment_and_a_bad_product_stops_start_up() {
+        let own = "arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default";
+        let p = policy(&[
+            (crate::trust::ENV_TRUSTED_PRODUCTS, own),
+            (crate::trust::ENV_SCAN_ACCOUNTS, "111122223333,222233334444"),
+            (crate::trust::ENV_SCAN_REGIONS, "eu-west-1"),
+        ])
+        .unwrap();
+        assert_eq!(p.trust.trusted_products, [own]);
+        assert_eq!(p.trust.scan_accounts.len(), 2);
+        assert_eq!(p.trust.scan_regions, ["eu-west-1"]);
+        assert_eq!(policy(&[]).unwrap().trust, TrustSettings::default());
+        let err = policy(&[(
+            crate::trust::ENV_TRUSTED_PRODUCTS,
+            "arn:aws:securityhub:eu-west-1::product/aws/guardduty",
+        )])
+        .unwrap_err();
+        assert_eq!(err.variable, crate::trust::ENV_TRUSTED_PRODUCTS);
     }
 
     #[test]

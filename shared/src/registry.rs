@@ -230,7 +230,8 @@ const DATA_EVENTS_ACTIONS: &[&str] = &[
     "cloudtrail:PutEventSelectors",
 ];
 
-/// CIS 1.4.0 3.10 and 3.11: S3 object-level logging, which Security Hub does not check.
+/// S3 object-level logging of every bucket: CIS 1.4.0 3.10 and 3.11 (which Security Hub
+/// does not check; hubfix's scanner does) and Security Hub's own `S3.22` and `S3.23`.
 const fn data_events_rule(
     control_id: &'static str,
     title: &'static str,
@@ -509,6 +510,25 @@ static RULES: &[Rule] = &[
             steps: "an access point's Block Public Access settings cannot be changed after creation. Create a replacement access point with all four settings on, move its clients and policy to it, then delete this one.",
         },
     },
+    Rule {
+        control_id: "S3.20",
+        title: "S3 general purpose buckets should have MFA delete enabled",
+        resource_type: "AwsS3Bucket",
+        fix: "Manual: only the root user, with its MFA device, can enable MFA delete; the note gives the steps (as CIS.2.1.3).",
+        iam_actions: &[],
+        disruptive: false,
+        remediation: &MFA_DELETE,
+    },
+    data_events_rule(
+        "S3.22",
+        "S3 general purpose buckets should log object-level write events",
+        &S3DataEvents(S3Access::Write),
+    ),
+    data_events_rule(
+        "S3.23",
+        "S3 general purpose buckets should log object-level read events",
+        &S3DataEvents(S3Access::Read),
+    ),
     Rule {
         control_id: "EC2.1",
         title: "Amazon EBS snapshots should not be publicly restorable",
@@ -1052,10 +1072,9 @@ static RULES: &[Rule] = &[
     Rule {
         control_id: "CloudTrail.6",
         title: "Ensure the S3 bucket used to store CloudTrail logs is not publicly accessible",
-        resource_type: "AwsCloudTrailTrail",
-        fix: "Turns on the Block Public Access settings of the trail's bucket and removes its ACL grants to AllUsers and AuthenticatedUsers (as S3.2).",
+        resource_type: "AwsS3Bucket",
+        fix: "Turns on the Block Public Access settings of the CloudTrail log bucket the finding names and removes its ACL grants to AllUsers and AuthenticatedUsers (as S3.2).",
         iam_actions: &[
-            "cloudtrail:GetTrail",
             "s3:GetBucketPublicAccessBlock",
             "s3:PutBucketPublicAccessBlock",
             "s3:GetBucketAcl",
@@ -1072,10 +1091,9 @@ static RULES: &[Rule] = &[
     Rule {
         control_id: "CloudTrail.7",
         title: "Ensure S3 bucket access logging is enabled on the CloudTrail S3 bucket",
-        resource_type: "AwsCloudTrailTrail",
-        fix: "Turns on server access logging of the trail's bucket to the configured log bucket (HUBFIX_S3_ACCESS_LOG_BUCKET), prefix `<bucket>/` (as S3.9).",
+        resource_type: "AwsS3Bucket",
+        fix: "Turns on server access logging of the CloudTrail log bucket the finding names to the configured log bucket (HUBFIX_S3_ACCESS_LOG_BUCKET), prefix `<bucket>/` (as S3.9).",
         iam_actions: &[
-            "cloudtrail:GetTrail",
             "s3:GetBucketLogging",
             "s3:PutBucketLogging",
             "s3:GetBucketTagging",

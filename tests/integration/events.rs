@@ -1,11 +1,12 @@
-//! Every sample event parses and resolves to a registered rule (or custom action), and
-//! every rule and custom action has one.
+//! Every sample event parses, comes from a product hubfix trusts and resolves to a
+//! registered rule (or custom action), and every rule and custom action has one.
 
 use hubfix::control::resolve;
 use hubfix::finding::Trigger;
 use hubfix::registry::{self, Rule};
+use hubfix::trust::{self, Home, TrustSettings};
 use hubfix::{Request, SecurityHubEvent};
-use hubfix_tests::all_events;
+use hubfix_tests::{all_events, ACCOUNT, REGION};
 
 /// The rule an event's findings are handled by, as the engine picks it.
 fn rule_of(event: &SecurityHubEvent, finding: &hubfix::Finding) -> &'static Rule {
@@ -26,6 +27,14 @@ fn every_sample_event_parses_and_resolves_to_its_rule() {
         for f in &event.findings {
             let f = f.as_ref().unwrap_or_else(|e| panic!("{name}: {}", e.error));
             let rule = rule_of(&event, f);
+            if Request::of(&event.trigger) != Ok(Request::IsolateInstance) {
+                let home = Home {
+                    account: Some(ACCOUNT),
+                    region: Some(REGION),
+                };
+                let trusted = trust::check(f, &TrustSettings::default(), &home);
+                assert!(trusted.is_ok(), "{name}: {}", trusted.unwrap_err());
+            }
             if let Trigger::CustomAction { name: action, .. } = &event.trigger {
                 assert!(
                     Request::of(&event.trigger).is_ok(),

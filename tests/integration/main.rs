@@ -18,6 +18,7 @@ mod monitoring_catalogue;
 mod queue;
 mod rds_catalogue;
 mod readme;
+mod realworld;
 mod reliability;
 mod report;
 mod runbooks;

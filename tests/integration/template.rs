@@ -1,6 +1,7 @@
 //! The SAM templates grant exactly the IAM actions the registry (and the CIS gap
 //! scanner) declare, never a wildcard (a Deny, such as the audit bucket's TLS-only policy, may cover every
-//! action), and route to the automatic path exactly the controls in automatic mode.
+//! action), and route to the automatic path exactly the controls in automatic mode, of
+//! the products hubfix trusts.
 
 use hubfix::policy::{Mode, Policy};
 use hubfix::registry::{all_iam_actions, rules};
@@ -102,4 +103,42 @@ fn auto_controls_default_is_the_controls_in_automatic_mode() {
         "# hubfix:auto-controls:end",
         &format!("{indent}Default: \"{}\"\n{indent}", auto.join(",")),
     );
+}
+
+/// The imported-findings rule delivers only findings of products hubfix trusts
+/// (`hubfix::trust`): Security Hub's own, the CIS gap scanner's (its generator, in
+/// an account's default product of the stack's Region), and `TrustedProducts`; and the
+/// functions get the settings the engine's own check reads.
+#[test]
+fn the_automatic_rule_delivers_only_findings_of_trusted_products() {
+    let text = std::fs::read_to_string(workspace().join("template.yaml")).unwrap();
+    let start = text
+        .find("  ImportedFindingsRule:")
+        .expect("the imported-findings rule");
+    let rule = &text[start..start + text[start..].find("Targets:").unwrap()];
+    let product = hubfix::trust::SECURITY_HUB_PRODUCT;
+    let generator_family = hubfix::scan::findings::GENERATOR_PREFIX
+        .split("/v/")
+        .next()
+        .unwrap();
+    for wanted in [
+        "$or:".to_owned(),
+        format!("- suffix: \"::{product}\""),
+        "- wildcard: !Sub \"arn:${AWS::Partition}:securityhub:${AWS::Region}:*:product/*/default\""
+            .to_owned(),
+        format!("- prefix: \"{generator_family}/\""),
+        "- ProductArn: !Ref TrustedProducts".to_owned(),
+    ] {
+        assert!(rule.contains(&wanted), "the rule's pattern lacks {wanted}");
+    }
+    for wanted in [
+        format!(
+            "{}: !Join [\",\", !Ref TrustedProducts]",
+            hubfix::trust::ENV_TRUSTED_PRODUCTS
+        ),
+        format!("{}: !Ref ScanAccounts", hubfix::trust::ENV_SCAN_ACCOUNTS),
+        format!("{}: !Ref ScanRegions", hubfix::trust::ENV_SCAN_REGIONS),
+    ] {
+        assert!(text.contains(&wanted), "the functions lack {wanted}");
+    }
 }

@@ -545,27 +545,34 @@ async fn cloudtrail_5_uses_a_configured_role_and_refuses_one_that_does_not_exist
         .is_ok());
 }
 
+/// The bucket a trail delivers to, as Security Hub's CloudTrail.6 and CloudTrail.7
+/// findings name it (`AwsS3Bucket`).
+async fn trail_bucket_arn(clients: &Clients, trail_arn: &str) -> (String, String) {
+    let bucket = trail(clients, trail_arn)
+        .await
+        .s3_bucket_name()
+        .unwrap()
+        .to_owned();
+    (format!("arn:aws:s3:::{bucket}"), bucket)
+}
+
 #[tokio::test]
 async fn cloudtrail_6_makes_the_trail_bucket_private_and_undoes() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
     let arn = user_trail(&clients, "org-trail", true).await;
-    let bucket = trail(&clients, &arn)
-        .await
-        .s3_bucket_name()
-        .unwrap()
-        .to_owned();
+    let (bucket_arn, bucket) = trail_bucket_arn(&clients, &arn).await;
     let outcome = remediated(
         &emulator,
         &clients,
         "cloudtrail-6-imported.json",
-        &arn,
+        &bucket_arn,
         auto(FixSettings::default()),
     )
     .await;
     assert!(outcome
         .note
-        .contains(&format!("bucket {bucket} of trail org-trail")));
+        .contains(&format!("CloudTrail log bucket {bucket}")));
     let block = clients
         .s3
         .get_public_access_block()
@@ -584,7 +591,7 @@ async fn cloudtrail_6_makes_the_trail_bucket_private_and_undoes() {
         &emulator,
         &clients,
         "cloudtrail-6-imported.json",
-        &arn,
+        &bucket_arn,
         auto(FixSettings::default()),
     )
     .await;
@@ -604,16 +611,12 @@ async fn cloudtrail_7_access_logs_the_trail_bucket_once_a_log_bucket_is_configur
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
     let arn = user_trail(&clients, "org-trail", true).await;
-    let bucket = trail(&clients, &arn)
-        .await
-        .s3_bucket_name()
-        .unwrap()
-        .to_owned();
+    let (bucket_arn, bucket) = trail_bucket_arn(&clients, &arn).await;
     let (refused, _, note) = run_event(
         &emulator,
         &clients,
         "cloudtrail-7-imported.json",
-        &arn,
+        &bucket_arn,
         auto(FixSettings::default()),
     )
     .await;
@@ -648,7 +651,7 @@ async fn cloudtrail_7_access_logs_the_trail_bucket_once_a_log_bucket_is_configur
         &emulator,
         &clients,
         "cloudtrail-7-imported.json",
-        &arn,
+        &bucket_arn,
         auto(settings.clone()),
     )
     .await;

@@ -352,8 +352,9 @@ pub fn finding(account: &str, region: &str, bucket: &str, control: &str, seq: us
 }
 
 /// Whether an event matches the template's `ImportedFindingsRule` pattern (source,
-/// detail type, and a finding FAILED, ACTIVE, NEW, of an automatic control): what
-/// EventBridge puts on the findings queue.
+/// detail type, and a finding of Security Hub's own product, FAILED, ACTIVE, NEW, of
+/// an automatic control): what EventBridge puts on the findings queue. (The pattern's
+/// other products, the scanner's and `TrustedProducts`, have no finding in the storm.)
 pub fn rule_matches(event: &Value, automatic: &HashSet<&str>) -> bool {
     event["source"] == "aws.securityhub"
         && event["detail-type"] == hubfix::finding::DETAIL_TYPE_IMPORTED
@@ -362,7 +363,10 @@ pub fn rule_matches(event: &Value, automatic: &HashSet<&str>) -> bool {
             .into_iter()
             .flatten()
             .any(|f| {
-                f["Compliance"]["Status"] == "FAILED"
+                f["ProductArn"]
+                    .as_str()
+                    .is_some_and(|p| p.ends_with("::product/aws/securityhub"))
+                    && f["Compliance"]["Status"] == "FAILED"
                     && f["Compliance"]["SecurityControlId"]
                         .as_str()
                         .is_some_and(|c| automatic.contains(c))

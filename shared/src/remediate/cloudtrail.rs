@@ -1351,9 +1351,11 @@ async fn delete_log_group(fix: Fix<'_>, name: &str) -> Result<Option<String>, Fi
 
 // ------------------------------------------------------------- CloudTrail.6 / 7
 
-/// `CloudTrail.6` and `CloudTrail.7`: a fix of the trail's S3 bucket, made by a bucket
+/// `CloudTrail.6` and `CloudTrail.7`: a fix of a trail's S3 bucket, made by a bucket
 /// remediation (`S3.2`'s Block Public Access and public grants, `S3.9`'s access
-/// logging) on the bucket the trail delivers to.
+/// logging). Security Hub's findings of these controls name the bucket the trail
+/// delivers to (`AwsS3Bucket`: it finds the bucket, then runs the bucket's own check),
+/// so that is the resource the fix acts on.
 #[derive(Debug)]
 pub struct TrailBucket {
     /// The bucket remediation.
@@ -1364,7 +1366,7 @@ pub struct TrailBucket {
     pub needs_log_bucket: bool,
 }
 
-/// The before-state: the trail's bucket and the bucket remediation's before-state.
+/// The before-state: the bucket and the bucket remediation's before-state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrailBucketBefore {
     /// The bucket.
@@ -1391,8 +1393,8 @@ fn bucket_target(target: &Target, bucket: &str) -> Target {
 }
 
 impl Remediation for TrailBucket {
-    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        trail_arn(resource_id, account).map(|t| t.name)
+    fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
+        super::s3::bucket_name(resource_id)
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
@@ -1403,8 +1405,7 @@ impl Remediation for TrailBucket {
                     self.control
                 )));
             }
-            let trail = get_trail(fix, &fix.target.resource_id).await?;
-            let bucket = super::s3::bucket_name(&trail.bucket)?;
+            let bucket = fix.target.name.clone();
             let target = bucket_target(fix.target, &bucket);
             let inner = self
                 .inner
@@ -1422,10 +1423,7 @@ impl Remediation for TrailBucket {
                 .into_iter()
                 .map(|c| {
                     Change::new(
-                        format!(
-                            "{} (bucket {bucket} of trail {})",
-                            c.description, trail.name
-                        ),
+                        format!("{} (CloudTrail log bucket {bucket})", c.description),
                         &TrailBucketChange {
                             bucket: bucket.clone(),
                             detail: c.detail,
@@ -1436,7 +1434,7 @@ impl Remediation for TrailBucket {
             Ok(Inspection {
                 tags: inner.tags,
                 plan: plan(
-                    format!("bucket {bucket} of trail {}", trail.name),
+                    format!("CloudTrail log bucket {bucket}"),
                     &TrailBucketBefore {
                         bucket: bucket.clone(),
                         state: inner.plan.before.state,

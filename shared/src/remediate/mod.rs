@@ -20,6 +20,7 @@ pub mod manual;
 pub mod messaging;
 pub mod names;
 pub mod rds;
+pub mod resource_forms;
 pub mod runbook;
 pub mod s3;
 pub mod s3_bucket;
@@ -260,7 +261,9 @@ pub fn target(finding: &Finding, rule: &Rule) -> Result<Target, FixError> {
         region: region.to_owned(),
         partition: partition.to_owned(),
         resource_id: resource.id.clone(),
-        name: rule.remediation.resource_name(&resource.id, account)?,
+        name: rule
+            .remediation
+            .resource_name(&resource_forms::naming_id(resource, account)?, account)?,
         candidates: matching.len(),
     })
 }
@@ -279,14 +282,30 @@ pub async fn apply(
     Ok(reports)
 }
 
-/// The account id of an `AwsAccount` resource (`AWS::::Account:<id>`), which must be
-/// the finding's own account.
+/// The account id of an `AwsAccount` resource, which must be the finding's own account.
+/// Findings write it `AWS::::Account:<id>` (Security Hub's `Resources[].Id`), as the
+/// root user's ARN `arn:<partition>:iam::<id>:root` (Security Hub's
+/// `ProductFields["Resources:0/Id"]` of the same findings), or as the bare id.
 pub fn account_resource_name(resource_id: &str, account: &str) -> Result<String, FixError> {
-    if resource_id.rsplit(':').next() == Some(account) {
+    let named = resource_id
+        .strip_prefix("AWS::::Account:")
+        .or_else(|| {
+            Arn::parse(resource_id)
+                .filter(|a| a.service == "iam" && a.region.is_empty() && a.resource == "root")
+                .map(|a| a.account)
+        })
+        .unwrap_or(resource_id);
+    if !is_account_id(named) {
+        return Err(FixError::Target(format!(
+            "account resource `{}` is not in a form hubfix reads (AWS::::Account:<id>, arn:<partition>:iam::<id>:root or the 12-digit id)",
+            crate::finding::quoted(resource_id, crate::finding::MAX_QUOTED_CHARS)
+        )));
+    }
+    if named == account {
         Ok(account.to_owned())
     } else {
         Err(FixError::Target(format!(
-            "account resource `{resource_id}` does not match the finding's account {account}"
+            "account resource `{resource_id}` is account {named}, not the finding's account {account}"
         )))
     }
 }
@@ -384,6 +403,37 @@ mod tests {
         );
         let other = finding(json!([{"Type": "AwsAccount", "Id": "AWS::::Account:999999999999"}]));
         assert!(target(&other, rule("S3.1").unwrap()).is_err());
+    }
+
+    #[test]
+    fn accounts_are_read_in_every_form_findings_write_them() {
+        for id in [
+            "AWS::::Account:123456789012",
+            "arn:aws:iam::123456789012:root",
+            "arn:aws-us-gov:iam::123456789012:root",
+            "123456789012",
+        ] {
+            assert_eq!(
+                account_resource_name(id, "123456789012").unwrap(),
+                "123456789012",
+                "{id}"
+            );
+        }
+        for (id, why) in [
+            ("AWS::::Account:999999999999", "is account 999999999999"),
+            ("arn:aws:iam::999999999999:root", "is account 999999999999"),
+            ("evil:123456789012", "not in a form hubfix reads"),
+            (
+                "arn:aws:iam::123456789012:user/root",
+                "not in a form hubfix reads",
+            ),
+            ("AWS::::Account:", "not in a form hubfix reads"),
+        ] {
+            let err = account_resource_name(id, "123456789012")
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(why), "{id}: {err}");
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use aws_sdk_securityhub::types::{AwsSecurityFinding, RecordState};
 
-use crate::control::map_standard_control;
+use crate::control::{map_standard_control, named_control_of_url};
 use crate::finding::WorkflowStatus;
 use crate::outcome::UPDATED_BY;
 
@@ -198,9 +198,10 @@ fn standard_specific(f: &AwsSecurityFinding) -> Identity<'_> {
     else {
         return (None, Vec::new(), title);
     };
-    let resource_type = f.resources().first().and_then(|r| r.r#type());
+    let resource_types: Vec<&str> = f.resources().iter().filter_map(|r| r.r#type()).collect();
+    let named = field("RecommendationUrl").and_then(named_control_of_url);
     let control = table_standard(&standard)
-        .and_then(|s| map_standard_control(s, local, resource_type))
+        .and_then(|s| map_standard_control(s, local, &resource_types, named))
         .map_or(Cow::Borrowed(local), Cow::Owned);
     let title = title.map(|t| {
         t.strip_prefix(local)

@@ -1,7 +1,7 @@
 //! `control::resolve` on hostile findings: it never panics, a control it resolves is a
 //! well-formed security control id, an error is clear, and it is deterministic.
 
-use hubfix::control::{map_standard_control, resolve, Resolution};
+use hubfix::control::{map_standard_control, named_control, resolve, Resolution};
 use hubfix::finding::parse_finding;
 use proptest::prelude::*;
 use serde_json::Value;
@@ -38,9 +38,18 @@ fn resolves_clearly(raw: &Value) -> Result<(), TestCaseError> {
                 standard_control_id,
             } = &c.resolution
             {
-                let resource_type = finding.resources.first().map(|r| r.resource_type.as_str());
+                let types: Vec<&str> = finding
+                    .resources
+                    .iter()
+                    .map(|r| r.resource_type.as_str())
+                    .collect();
                 prop_assert_eq!(
-                    map_standard_control(*standard, standard_control_id, resource_type),
+                    map_standard_control(
+                        *standard,
+                        standard_control_id,
+                        &types,
+                        named_control(&finding)
+                    ),
                     Some(c.control_id.clone())
                 );
             }
