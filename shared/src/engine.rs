@@ -504,6 +504,9 @@ impl Engine {
         let cap = self.policy.limits.fixes_per_control_hour;
         tracing::warn!(control, resource = %p.target.resource_id, cap, "per-control hourly cap reached");
         let subject = subject(control, &p.target);
+        if let Some(e) = budgets.lasting_error(control) {
+            return uncountable(p.outcome, &subject, &e);
+        }
         let why = budgets.why_none(control);
         if automatic {
             return self.deferred(p.outcome, &subject, why, budgets.frees_at(control));
@@ -673,6 +676,9 @@ impl Engine {
         }
         let automatic = request == Request::Automatic;
         if automatic && budgets.load(self, rule.control_id).await == 0 {
+            if let Some(e) = budgets.lasting_error(rule.control_id) {
+                return Prepared::Done(Box::new(uncountable(base, &subject, &e)));
+            }
             let frees_at = budgets.frees_at(rule.control_id);
             return Prepared::Done(Box::new(self.deferred(
                 base,
@@ -1033,6 +1039,17 @@ fn not_attempted(o: Outcome, automatic: bool, why: Postponed) -> Outcome {
     o
 }
 
+/// A fix not made because the audit trail, where the control's hourly cap is kept,
+/// cannot be read for a reason waiting will not cure (it is missing, or hubfix may not
+/// read it).
+fn uncountable(o: Outcome, subject: &str, e: &FixError) -> Outcome {
+    with_kind(
+        o,
+        OutcomeKind::Failed,
+        format!("hubfix did not fix {subject}: it could not count the control's fixes of the last hour in the audit trail ({e}), so the hourly cap cannot be checked; nothing changed."),
+    )
+}
+
 /// What is left of each control's hourly cap in one run, read once per control.
 #[derive(Default)]
 struct ControlBudgets {
@@ -1040,11 +1057,12 @@ struct ControlBudgets {
     budgets: Mutex<HashMap<&'static str, ControlBudget>>,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct ControlBudget {
     left: usize,
     frees_at: SystemTime,
-    uncounted: bool,
+    /// Why the hour's fixes could not be counted, when they could not.
+    uncounted: Option<FixError>,
     /// The hour's fixes as counted for this run, before any reservation.
     counted: Option<RecentFixes>,
 }
@@ -1055,7 +1073,7 @@ impl ControlBudgets {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .get(control)
-            .copied()
+            .cloned()
     }
 
     /// Fixes of `control` left this hour, counted once per run.
@@ -1079,21 +1097,22 @@ impl ControlBudgets {
                     .oldest
                     .map_or(now + HOUR, |t| t + HOUR)
                     .max(now + MIN_DEFERRAL),
-                uncounted: false,
+                uncounted: None,
                 counted: Some(recent),
             },
-            Err(_) => ControlBudget {
+            Err(e) => ControlBudget {
                 left: 0,
                 frees_at: now + MIN_DEFERRAL,
-                uncounted: true,
+                uncounted: Some(e),
                 counted: None,
             },
         };
+        let left = budget.left;
         self.budgets
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(control, budget);
-        budget.left
+        left
     }
 
     /// Reserves up to `wanted` fixes of `control` for this run: in the audit trail when
@@ -1122,7 +1141,7 @@ impl ControlBudgets {
                 Ok((granted, recent)) => ControlBudget {
                     left: granted,
                     frees_at: frees(recent.oldest),
-                    uncounted: false,
+                    uncounted: None,
                     counted: None,
                 },
                 Err(e) => {
@@ -1130,7 +1149,7 @@ impl ControlBudgets {
                     ControlBudget {
                         left: 0,
                         frees_at: now + MIN_DEFERRAL,
-                        uncounted: true,
+                        uncounted: Some(e),
                         counted: None,
                     }
                 }
@@ -1144,7 +1163,7 @@ impl ControlBudgets {
                 ControlBudget {
                     left: granted,
                     frees_at: frees(times.iter().min().copied()),
-                    uncounted: false,
+                    uncounted: None,
                     counted: None,
                 }
             }
@@ -1176,11 +1195,19 @@ impl ControlBudgets {
 
     /// Why `control` has no budget left: its cap, or a count that could not be made.
     fn why_none(&self, control: &str) -> DeferReason {
-        if self.get(control).is_some_and(|b| b.uncounted) {
+        if self.get(control).is_some_and(|b| b.uncounted.is_some()) {
             DeferReason::Uncounted
         } else {
             DeferReason::ControlCap
         }
+    }
+
+    /// The error that kept `control`'s fixes from being counted, when it will not go
+    /// away by waiting (a missing audit bucket, a refused permission).
+    fn lasting_error(&self, control: &str) -> Option<FixError> {
+        self.get(control)
+            .and_then(|b| b.uncounted)
+            .filter(|e| !e.is_transient())
     }
 }
 

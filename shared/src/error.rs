@@ -87,6 +87,26 @@ const THROTTLING_CODES: &[&str] = &[
 ];
 
 impl FixError {
+    /// Whether trying again later can succeed: throttling, a timeout, a lost
+    /// connection or a service-side failure; not a missing resource, a refused
+    /// permission or bad input.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            FixError::Throttled { .. } => true,
+            FixError::Api { code, .. } => matches!(
+                code.as_str(),
+                "ConnectionError"
+                    | "Timeout"
+                    | "InvalidResponse"
+                    | "InternalError"
+                    | "InternalFailure"
+                    | "ServiceUnavailable"
+                    | "RequestTimeout"
+            ),
+            _ => false,
+        }
+    }
+
     /// Classifies an SDK error. `not_found` lists the codes that mean the resource is gone.
     pub fn from_sdk<E, R>(
         operation: &'static str,

@@ -133,9 +133,7 @@ async fn without_a_place_for_the_before_state_nothing_changes() {
     let outcome = &report.outcomes[0];
     assert_eq!(outcome.kind, OutcomeKind::Failed);
     assert!(
-        outcome
-            .note
-            .contains("in the audit trail (the audit bucket")
+        outcome.note.contains("in the audit trail (")
             && outcome.note.contains("does not exist (NoSuchBucket)")
             && outcome.note.ends_with("nothing changed."),
         "{}",

@@ -26,6 +26,7 @@ mod s3_account;
 mod s3_bucket;
 mod s3_catalogue;
 mod scan;
+mod storm;
 mod template;
 mod trail_catalogue;
 mod undo;
