@@ -712,7 +712,7 @@ pub async fn run(config: &StormConfig) -> StormReport {
             tokio::time::sleep(Duration::from_secs(1)).await;
             let (visible, in_flight, delayed) = queue.depth(&queue.url).await;
             let busy = live.busy.load(Ordering::Relaxed);
-            if config.verbose && start.elapsed().as_secs() % 15 == 0 {
+            if config.verbose && start.elapsed().as_secs().is_multiple_of(15) {
                 progress(
                     config,
                     &format!(
