@@ -14,6 +14,8 @@
 //! - [`audit`]: the trail of every decision, with before-states;
 //! - [`report`]: the compliance report (scores, failed controls, finding counts);
 //! - [`scan`]: the CIS gap scanner (requirements Security Hub does not evaluate);
+//! - [`setup`]: the Security Hub foundation of an organisation (`hubfix setup`, the
+//!   drift guard);
 //! - [`aws`], [`securityhub`], [`securityhub_read`], [`metrics`]: the adapters.
 
 pub mod audit;
@@ -38,6 +40,7 @@ pub mod report;
 pub mod scan;
 pub mod securityhub;
 pub mod securityhub_read;
+pub mod setup;
 pub mod trust;
 pub mod undo;
 

@@ -1,0 +1,28 @@
+//! `hubfix setup`: an organisation's Security Hub foundation, declared in a file,
+//! planned before it is applied, applied idempotently with audit records, and checked
+//! for drift.
+//!
+//! - [`file`]: the setup file and its checks; [`members_csv`]: the members CSV of
+//!   accounts outside the organisation; [`catalogue`]: standards and products by name;
+//! - [`state`]: what AWS reports, as data; [`plan`]: the changes that bring it to the
+//!   file (pure); [`status`]: the table of accounts and regions, and what drifts (pure);
+//!   [`scp`]: the tamper-protection service control policy (pure);
+//! - [`access`], [`observe`], [`apply`]: the AWS side (clients per account through
+//!   roles, reading, changing);
+//! - [`drift`]: the CloudTrail events of someone switching the foundation off, for the
+//!   drift guard.
+
+pub mod access;
+pub mod apply;
+pub mod catalogue;
+pub mod drift;
+pub mod file;
+pub mod members_csv;
+pub mod observe;
+pub mod plan;
+pub mod scp;
+pub mod state;
+pub mod status;
+
+pub use file::{FileError, Foundation};
+pub use plan::{plan, Plan, PlanError};
