@@ -112,3 +112,17 @@ def securityhub(emulator: Emulator) -> Any:
 def unvalidated(emulator: Emulator) -> Any:
     """A Security Hub client that sends what it is given, checked only by the server."""
     return emulator.client("securityhub", validate=False)
+
+
+def make_organization(emulator: Emulator, management: str, accounts: list[str]) -> dict[str, Any]:
+    """An organisation with `management` as its management account and `accounts` added
+    by id (the extension's admin endpoint); answers DescribeOrganization's
+    `Organization` and the root id under `RootId`."""
+    orgs = emulator.client_in("organizations", management)
+    org = orgs.create_organization(FeatureSet="ALL")["Organization"]
+    for account in accounts:
+        status, answer = emulator.admin("POST", "/_hubfix/organizations/accounts",
+                                        {"management_account": management, "account": account})
+        assert status == 200, answer
+    org["RootId"] = orgs.list_roots()["Roots"][0]["Id"]
+    return org

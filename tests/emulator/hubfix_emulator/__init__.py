@@ -2,7 +2,24 @@
 
 from typing import Callable
 
-from . import accessanalyzer, admin, automation, awslambda, cloudtrail, cloudwatch, codebuild, core, ec2, ecr, iam, s3, securityhub, sqs
+from . import (
+    accessanalyzer,
+    admin,
+    automation,
+    awslambda,
+    cloudtrail,
+    cloudwatch,
+    codebuild,
+    core,
+    ec2,
+    ecr,
+    iam,
+    organizations,
+    s3,
+    scp,
+    securityhub,
+    sqs,
+)
 
 
 def install() -> None:
@@ -17,10 +34,13 @@ def install() -> None:
     awslambda.install()
     cloudtrail.install()
     sqs.install()
+    organizations.install()
+    scp.install()
 
 
 def wsgi(moto_app: Callable) -> Callable:
     """The server app: moto, behind the services the extension adds whole and the
-    extension's admin endpoints (`/_hubfix/...`)."""
+    extension's admin endpoints (`/_hubfix/...`); service control policies are enforced
+    in front of all of them."""
     app = automation.middleware(cloudwatch.middleware(accessanalyzer.middleware(moto_app)))
-    return admin.middleware(app, securityhub.ADMIN_ROUTES)
+    return admin.middleware(scp.middleware(app), {**securityhub.ADMIN_ROUTES, **organizations.ROUTES})

@@ -3,6 +3,10 @@
 Added: BatchUpdateFindings (`updates`), CreateActionTarget, DescribeActionTargets,
 UpdateActionTarget and DeleteActionTarget (`action_targets`), DescribeStandards,
 BatchEnableStandards, BatchDisableStandards and GetEnabledStandards (`standards`).
+Added for an organisation's foundation: hub configuration, the delegated
+administrator, the organisation configuration, members and invitations
+(`organization`), the finding aggregator (`aggregator`), product integrations
+(`products`) and central configuration policies (`configuration_policies`).
 Changed: GetFindings applies its Filters (`filters`) and pages by position (`search`),
 BatchImportFindings validates its input, keeps what customers own and applies the
 automatic workflow transitions (`imports`), findings are indexed by identity (`store`),
@@ -28,7 +32,21 @@ from moto.securityhub.models import SecurityHubBackend
 from moto.securityhub.responses import SecurityHubResponse
 
 from .. import admin
-from . import action_targets, imports, outbox, quotas, search, seed, standards, store, updates
+from . import (
+    action_targets,
+    aggregator,
+    configuration_policies,
+    imports,
+    organization,
+    outbox,
+    products,
+    quotas,
+    search,
+    seed,
+    standards,
+    store,
+    updates,
+)
 from .errors import LOCK, InvalidInput
 
 URL_PATHS = (
@@ -40,6 +58,30 @@ URL_PATHS = (
     r"{0}/standards/get$",
     r"{0}/standards/register$",
     r"{0}/standards/deregister$",
+    r"{0}/organization/admin$",
+    r"{0}/organization/admin/disable$",
+    r"{0}/members/invite$",
+    r"{0}/members/disassociate$",
+    r"{0}/members/delete$",
+    r"{0}/invitations$",
+    r"{0}/invitations/decline$",
+    r"{0}/invitations/delete$",
+    r"{0}/administrator/disassociate$",
+    r"{0}/master/disassociate$",
+    r"{0}/findingAggregator/create$",
+    r"{0}/findingAggregator/update$",
+    r"{0}/findingAggregator/list$",
+    r"{0}/findingAggregator/get/(?P<FindingAggregatorArn>.+)$",
+    r"{0}/findingAggregator/delete/(?P<FindingAggregatorArn>.+)$",
+    r"{0}/productSubscriptions$",
+    r"{0}/productSubscriptions/(?P<ProductSubscriptionArn>.+)$",
+    r"{0}/configurationPolicy/create$",
+    r"{0}/configurationPolicy/list$",
+    r"{0}/configurationPolicy/get/(?P<Identifier>[^/]+)$",
+    r"{0}/configurationPolicy/(?P<Identifier>[^/]+)$",
+    r"{0}/configurationPolicyAssociation/associate$",
+    r"{0}/configurationPolicyAssociation/get$",
+    r"{0}/configurationPolicyAssociation/list$",
 )
 
 # The admin endpoints (`/_hubfix/securityhub/...`).
@@ -137,6 +179,73 @@ def arn_handler(handler: Callable[..., dict[str, Any]], with_body: bool) -> Resp
     return method
 
 
+def query_handler(handler: Callable[[SecurityHubBackend, dict[str, Any]], dict[str, Any]]) -> ResponseMethod:
+    """A response method that calls `handler(backend, query string)` under the lock."""
+    def method(self: SecurityHubResponse) -> str:
+        query = {k: v[0] for k, v in self.querystring.items() if v}
+        with LOCK:
+            return json.dumps(handler(self.securityhub_backend, query))
+    method.__name__ = handler.__name__
+    return method
+
+
+def path_handler(handler: Callable[..., dict[str, Any]], marker: str, with_body: bool = False) -> ResponseMethod:
+    """A response method that calls `handler(backend, <path after marker>[, body])`."""
+    def method(self: SecurityHubResponse) -> str:
+        value = unquote(self.parsed_url.path.split(marker, 1)[1])
+        args: list[Any] = [value] + ([request_body(self)] if with_body else [])
+        with LOCK:
+            return json.dumps(handler(self.securityhub_backend, *args))
+    method.__name__ = handler.__name__
+    return method
+
+
+def bare_handler(handler: Callable[[SecurityHubBackend], dict[str, Any]]) -> ResponseMethod:
+    """A response method that calls `handler(backend)` under the lock."""
+    def method(self: SecurityHubResponse) -> str:
+        with LOCK:
+            return json.dumps(handler(self.securityhub_backend))
+    method.__name__ = handler.__name__
+    return method
+
+
+def organization_methods() -> dict[str, ResponseMethod]:
+    """The response methods of an organisation's foundation, by moto's method name."""
+    o, a, p, c = organization, aggregator, products, configuration_policies
+    methods: dict[str, ResponseMethod] = {
+        "disable_security_hub": bare_handler(o.disable_security_hub),
+        "describe_hub": query_handler(o.describe_hub),
+        "list_organization_admin_accounts": query_handler(o.list_organization_admin_accounts),
+        "describe_organization_configuration": query_handler(o.describe_organization_configuration),
+        "list_members": query_handler(o.list_members),
+        "list_invitations": query_handler(o.list_invitations),
+        "get_administrator_account": query_handler(o.get_administrator_account),
+        "get_master_account": query_handler(o.get_master_account),
+        "list_finding_aggregators": query_handler(a.list_finding_aggregators),
+        "list_enabled_products_for_import": query_handler(p.list_enabled_products_for_import),
+        "list_configuration_policies": query_handler(c.list_configuration_policies),
+        "get_finding_aggregator": path_handler(a.get_finding_aggregator, "/findingAggregator/get/"),
+        "delete_finding_aggregator": path_handler(a.delete_finding_aggregator, "/findingAggregator/delete/"),
+        "disable_import_findings_for_product": path_handler(p.disable_import_findings_for_product, "/productSubscriptions/"),
+        "get_configuration_policy": path_handler(c.get_configuration_policy, "/configurationPolicy/get/"),
+        "update_configuration_policy": path_handler(c.update_configuration_policy, "/configurationPolicy/", with_body=True),
+        "delete_configuration_policy": path_handler(c.delete_configuration_policy, "/configurationPolicy/"),
+    }
+    for handler in (
+        o.enable_security_hub, o.update_security_hub_configuration, o.enable_organization_admin_account,
+        o.disable_organization_admin_account, o.update_organization_configuration, o.create_members,
+        o.invite_members, o.get_members, o.disassociate_members, o.delete_members,
+        o.accept_administrator_invitation, o.accept_invitation, o.disassociate_from_administrator_account,
+        o.decline_invitations, o.delete_invitations, a.create_finding_aggregator, a.update_finding_aggregator,
+        p.enable_import_findings_for_product, c.create_configuration_policy,
+        c.start_configuration_policy_association, c.get_configuration_policy_association,
+        c.list_configuration_policy_associations,
+    ):
+        methods[handler.__name__] = body_handler(handler)
+    methods["disassociate_from_master_account"] = body_handler(o.disassociate_from_administrator_account)
+    return methods
+
+
 def install() -> None:
     """Registers the extension with moto; call before the server app is built."""
     store.install()
@@ -156,3 +265,5 @@ def install() -> None:
     SecurityHubResponse.batch_enable_standards = body_handler(standards.batch_enable_standards)
     SecurityHubResponse.batch_disable_standards = body_handler(standards.batch_disable_standards)
     SecurityHubResponse.get_enabled_standards = body_handler(standards.get_enabled_standards)
+    for name, method in organization_methods().items():
+        setattr(SecurityHubResponse, name, method)

@@ -74,6 +74,18 @@ def path_of(region: str, arn: Any) -> str:
     raise InvalidInput(f"StandardsArn {arn!r} is not a standard available in {region}; see DescribeStandards")
 
 
+def path_of_any(arn: Any) -> str | None:
+    """The catalogue path of a standard's ARN in any region, or None."""
+    if not isinstance(arn, str):
+        return None
+    for marker in (":standards/", ":ruleset/"):
+        if marker in arn:
+            path = arn.split(marker, 1)[1]
+            if any(path == p for p, _, _ in CATALOGUE):
+                return path
+    return None
+
+
 def subscriptions_of(backend: SecurityHubBackend) -> dict[str, Subscription]:
     """The standards subscriptions of one account and region, by subscription ARN."""
     if not hasattr(backend, "hubfix_standards"):
