@@ -101,6 +101,9 @@ pub enum Command {
         #[arg(long, short)]
         yes: bool,
     },
+    /// The organisation's Security Hub foundation, from a setup file: plan it, apply
+    /// it, or check it for drift (see docs/foundation.md).
+    Setup(SetupArgs),
     /// Run a function's handler in-process with an event file, as Lambda would.
     Invoke {
         /// The function.
@@ -112,6 +115,47 @@ pub enum Command {
         #[arg(long, required = true)]
         event: Vec<PathBuf>,
     },
+}
+
+/// `hubfix setup`: what to do with the setup file.
+#[derive(Debug, Args)]
+pub struct SetupArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: SetupCommand,
+}
+
+/// The setup subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SetupCommand {
+    /// Show what would change, per account and region, to match the file; changes nothing.
+    Plan(SetupFile),
+    /// Make the organisation match the file (asks first unless --yes), with audit records.
+    Apply {
+        /// The setup file.
+        #[command(flatten)]
+        file: SetupFile,
+        /// Do not ask before changing anything.
+        #[arg(long, short)]
+        yes: bool,
+    },
+    /// A table per account and region; exit code 1 when anything drifts from the file.
+    Status(SetupFile),
+    /// Print the tamper-protection service control policy the file generates.
+    Policy(SetupFile),
+}
+
+/// The setup file option.
+#[derive(Debug, Args)]
+pub struct SetupFile {
+    /// The setup file (TOML; see docs/foundation.md).
+    #[arg(
+        long,
+        short,
+        default_value = "hubfix-setup.toml",
+        env = "HUBFIX_SETUP_FILE"
+    )]
+    pub file: PathBuf,
 }
 
 /// Which findings a command acts on: an event file, finding ids, or a Security Hub
@@ -244,4 +288,6 @@ pub enum Function {
     AutoRemediate,
     /// Handles `Security Hub Findings - Custom Action` events.
     CustomAction,
+    /// Handles CloudTrail's events of the Security Hub foundation being switched off.
+    DriftGuard,
 }

@@ -75,6 +75,19 @@ impl Context {
         })
     }
 
+    /// The caller's account, as STS said.
+    pub fn account(&self) -> Option<&str> {
+        self.account.as_deref()
+    }
+
+    /// The audit trail's key prefix.
+    pub fn audit_prefix(&self) -> &str {
+        self.policy
+            .audit
+            .as_ref()
+            .map_or(DEFAULT_PREFIX, |a| a.prefix.as_str())
+    }
+
     /// The AWS clients, with the member role of the policy for other accounts, and the
     /// caller's account as hubfix's own (STS is not asked twice).
     pub fn aws(&self) -> AwsContext {

@@ -37,6 +37,11 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
     match &cli.command {
         Command::Rules => return commands::rules::run(output),
         Command::Scan(args) if args.manual => return commands::scan::manual(output),
+        Command::Setup(args) => {
+            if let args::SetupCommand::Policy(file) = &args.command {
+                return commands::setup::policy(file);
+            }
+        }
         _ => {}
     }
     let ctx = Context::load(&cli.global).await?;
@@ -59,6 +64,7 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
             yes,
         } => commands::redrive::run(&ctx, from, to, *limit, *yes, output).await,
         Command::Invoke { function, event } => commands::invoke::run(&ctx, *function, event).await,
+        Command::Setup(args) => commands::setup::run(&ctx, &args.command, output).await,
     }
 }
 

@@ -29,11 +29,31 @@ pub fn bar(total: usize) -> Option<Progress> {
     })))
 }
 
+/// A bar counting `unit`s done of a total each call gives (`hubfix setup` reading
+/// accounts and regions, applying steps), or none when stderr is not a terminal.
+pub fn counter(unit: &'static str) -> Option<impl Fn(usize, usize, usize) + Sync> {
+    std::io::stderr()
+        .is_terminal()
+        .then_some(move |done: usize, total: usize, failed: usize| {
+            if total < 2 {
+                return;
+            }
+            eprint!("\r{}", counted(done, total, failed, unit));
+            if done == total {
+                eprintln!();
+            }
+        })
+}
+
 /// `[#####---------] 5/15 findings, 1 failed`.
 fn line(done: usize, total: usize, failed: usize) -> String {
+    counted(done, total, failed, "findings")
+}
+
+fn counted(done: usize, total: usize, failed: usize, unit: &str) -> String {
     let filled = WIDTH * done.min(total) / total.max(1);
     format!(
-        "[{}{}] {done}/{total} findings, {failed} failed",
+        "[{}{}] {done}/{total} {unit}, {failed} failed",
         "#".repeat(filled),
         "-".repeat(WIDTH - filled)
     )
@@ -58,5 +78,6 @@ mod tests {
             )
         );
         assert!(line(10, 10, 0).starts_with(&format!("[{}]", "#".repeat(WIDTH))));
+        assert!(counted(1, 4, 0, "account-regions").ends_with("] 1/4 account-regions, 0 failed"));
     }
 }

@@ -3,6 +3,7 @@
 //! clients against it, and loads the sample events of `events/` as fixtures.
 
 pub mod faults;
+pub mod organization;
 pub mod queue;
 pub mod sandbox;
 pub mod storm;
@@ -216,8 +217,9 @@ pub fn event(name: &str) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("parse {}: {e}", path.display()))
 }
 
-/// Every sample Security Hub event (`source` `aws.securityhub`), by file name; the
-/// compliance report's scheduled event is not one.
+/// Every sample Security Hub findings event (`source` `aws.securityhub`, a `Security Hub
+/// Findings` detail type), by file name; the scheduled events and the drift guard's
+/// CloudTrail events are not ones.
 pub fn all_events() -> Vec<(String, Value)> {
     let mut names: Vec<_> = std::fs::read_dir(workspace().join("events"))
         .expect("events/ exists")
@@ -229,7 +231,12 @@ pub fn all_events() -> Vec<(String, Value)> {
     names
         .into_iter()
         .map(|n| (n.clone(), event(&n)))
-        .filter(|(_, e)| e["source"] == hubfix::finding::SECURITY_HUB_SOURCE)
+        .filter(|(_, e)| {
+            e["source"] == hubfix::finding::SECURITY_HUB_SOURCE
+                && e["detail-type"]
+                    .as_str()
+                    .is_some_and(|d| d.starts_with("Security Hub Findings"))
+        })
         .collect()
 }
 

@@ -28,6 +28,7 @@ pub async fn run(
     let accepts = match function {
         Function::AutoRemediate => Accepts::Imported,
         Function::CustomAction => Accepts::CustomAction,
+        Function::DriftGuard => return drift_guard(ctx, events, &texts).await,
     };
     let engine = ctx.engine();
     let queue = QueueSettings::from_env(&engine);
@@ -51,6 +52,41 @@ pub async fn run(
                 })
             }
         };
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&response).unwrap_or_default()
+        );
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The drift guard's handler on each event, with the policy of `HUBFIX_DRIFT_REPAIR`.
+async fn drift_guard(
+    ctx: &Context,
+    events: &[PathBuf],
+    texts: &[String],
+) -> Result<ExitCode, CliError> {
+    use hubfix::setup::drift::repair_kinds;
+    use hubfix::setup::guard_function::{DriftGuardFunction, ENV_DRIFT_REPAIR};
+    let repair = repair_kinds(std::env::var(ENV_DRIFT_REPAIR).ok().as_deref())
+        .map_err(|e| CliError::Config(format!("{ENV_DRIFT_REPAIR}: {e}")))?;
+    let function =
+        DriftGuardFunction::new(ctx.aws(), ctx.policy.clone(), repair, ctx.actor.clone());
+    let mut failed = false;
+    for (path, text) in events.iter().zip(texts) {
+        let payload = parse_event(path, text)?;
+        let response = match function.handle(payload, &ctx.config).await {
+            Ok(response) => response,
+            Err(err) => {
+                failed = true;
+                serde_json::json!({"errorType": "DriftGuardError", "errorMessage": err.to_string()})
+            }
+        };
+        failed |= response["outcome"] == "repair_failed";
         println!(
             "{}",
             serde_json::to_string_pretty(&response).unwrap_or_default()

@@ -7,4 +7,5 @@ pub mod redrive;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod setup;
 pub mod undo;

@@ -57,7 +57,12 @@ impl Access {
     /// The configuration to act in `account` and `region`.
     pub async fn config(&self, account: &str, region: &str, via: Via) -> Result<SdkConfig, String> {
         let key = (account.to_owned(), region.to_owned());
-        if let Some(config) = self.cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        if let Some(config) = self
+            .cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+        {
             return Ok(config.clone());
         }
         let mut builder = self.base.to_builder();
@@ -77,7 +82,11 @@ impl Access {
                     }
                 )
             })?;
-            let arn = format!("arn:{}:iam::{account}:role/{}", partition_of(region), role.name);
+            let arn = format!(
+                "arn:{}:iam::{account}:role/{}",
+                partition_of(region),
+                role.name
+            );
             let mut assume = aws_config::sts::AssumeRoleProvider::builder(&arn)
                 .session_name(format!("hubfix-setup-{}", self.caller))
                 .configure(&self.base);
@@ -100,18 +109,36 @@ impl Access {
     }
 
     /// Security Hub in `account` and `region`.
-    pub async fn securityhub(&self, account: &str, region: &str, via: Via) -> Result<aws_sdk_securityhub::Client, String> {
-        Ok(aws_sdk_securityhub::Client::new(&self.config(account, region, via).await?))
+    pub async fn securityhub(
+        &self,
+        account: &str,
+        region: &str,
+        via: Via,
+    ) -> Result<aws_sdk_securityhub::Client, String> {
+        Ok(aws_sdk_securityhub::Client::new(
+            &self.config(account, region, via).await?,
+        ))
     }
 
     /// AWS Config in `account` and `region`.
-    pub async fn config_service(&self, account: &str, region: &str, via: Via) -> Result<aws_sdk_config::Client, String> {
-        Ok(aws_sdk_config::Client::new(&self.config(account, region, via).await?))
+    pub async fn config_service(
+        &self,
+        account: &str,
+        region: &str,
+        via: Via,
+    ) -> Result<aws_sdk_config::Client, String> {
+        Ok(aws_sdk_config::Client::new(
+            &self.config(account, region, via).await?,
+        ))
     }
 
     /// Organizations in the management account (its endpoint is in the partition's
     /// first region).
-    pub async fn organizations(&self, account: &str, partition: &str) -> Result<aws_sdk_organizations::Client, String> {
+    pub async fn organizations(
+        &self,
+        account: &str,
+        partition: &str,
+    ) -> Result<aws_sdk_organizations::Client, String> {
         let region = match partition {
             "aws-cn" => "cn-northwest-1",
             "aws-us-gov" => "us-gov-west-1",

@@ -8,14 +8,18 @@ use std::time::SystemTime;
 
 use aws_sdk_securityhub::types::{
     AccountDetails, AutoEnableStandards, ControlFindingGenerator, OrganizationConfiguration,
-    OrganizationConfigurationConfigurationType, Policy, SecurityControlsConfiguration, SecurityHubPolicy,
-    StandardsSubscriptionRequest, Target as PolicyTarget,
+    OrganizationConfigurationConfigurationType, Policy, SecurityControlsConfiguration,
+    SecurityHubPolicy, StandardsSubscriptionRequest, Target as PolicyTarget,
 };
 
 use super::access::{Access, Via};
 use super::file::Foundation;
 use super::observe::observe;
-use super::plan::{plan, AccountRole, Action, Phase, Plan, PlanError, Step, CONFIGURATION_POLICY_NAME, SECURITY_HUB_PRINCIPAL};
+use super::plan::{
+    plan, AccountRole, Action, Phase, Plan, PlanError, Step, CONFIGURATION_POLICY_NAME,
+    SECURITY_HUB_PRINCIPAL,
+};
+use super::state::Observed;
 use crate::audit::{rfc3339, AuditRecord, AuditTrail, Stage, SCHEMA_VERSION};
 use crate::aws::Clients;
 use crate::error::FixError;
@@ -71,11 +75,31 @@ pub struct Applier<'a> {
 
 impl Applier<'_> {
     /// Applies the plan phase by phase; `progress` is told of each step done.
-    pub async fn apply(&self, progress: &(dyn Fn(&StepResult) + Sync)) -> Result<ApplyReport, PlanError> {
+    pub async fn apply(
+        &self,
+        progress: &(dyn Fn(&StepResult) + Sync),
+    ) -> Result<ApplyReport, PlanError> {
+        let read = || observe(self.foundation, self.access, &|_, _| {});
+        self.apply_where(read, &|_| true, progress).await
+    }
+
+    /// Applies, phase by phase, the steps `keep` admits of the plans made from what
+    /// `read` reports before each phase (the drift guard reads and keeps only the
+    /// accounts and regions an event touched).
+    pub async fn apply_where<F, Fut>(
+        &self,
+        read: F,
+        keep: &(dyn Fn(&Step) -> bool + Sync),
+        progress: &(dyn Fn(&StepResult) + Sync),
+    ) -> Result<ApplyReport, PlanError>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Observed>,
+    {
         let mut results = Vec::new();
-        let mut current = plan(self.foundation, &observe(self.foundation, self.access, &|_, _| {}).await)?;
+        let mut current = plan(self.foundation, &read().await)?;
         for phase in Phase::ALL {
-            let steps: Vec<Step> = current.phase(phase).cloned().collect();
+            let steps: Vec<Step> = current.phase(phase).filter(|s| keep(s)).cloned().collect();
             if steps.is_empty() {
                 continue;
             }
@@ -86,33 +110,16 @@ impl Applier<'_> {
                 progress(&result);
                 results.push(result);
             }
-            current = plan(self.foundation, &observe(self.foundation, self.access, &|_, _| {}).await)?;
+            current = plan(self.foundation, &read().await)?;
             if failed {
                 break;
             }
         }
+        current.steps.retain(|s| keep(s));
         Ok(ApplyReport {
             results,
             remaining: current,
         })
-    }
-
-    /// Applies the steps of `plan` (already computed) in phase order, without
-    /// observing again: the drift guard's narrow repair.
-    pub async fn apply_steps(&self, plan: &Plan) -> Vec<StepResult> {
-        let mut results = Vec::new();
-        for phase in Phase::ALL {
-            let mut failed = false;
-            for step in plan.phase(phase) {
-                let result = self.run(step, plan).await;
-                failed |= result.outcome.is_err();
-                results.push(result);
-            }
-            if failed {
-                break;
-            }
-        }
-        results
     }
 
     async fn run(&self, step: &Step, plan: &Plan) -> StepResult {
@@ -122,13 +129,20 @@ impl Applier<'_> {
             outcome: outcome.map(|()| step.action.describe()),
         };
         if let Some(audit) = self.audit {
-            if let Err(e) = audit.write(&record(&result, self.actor, SystemTime::now())).await {
+            if let Err(e) = audit
+                .write(&record(&result, self.actor, SystemTime::now()))
+                .await
+            {
                 tracing::warn!(error = %e, "could not write the setup step's audit record");
             }
         }
         match &result.outcome {
-            Ok(done) => tracing::info!(account = %step.scope.account, region = step.scope.region_label(), done, "setup step applied"),
-            Err(e) => tracing::warn!(account = %step.scope.account, region = step.scope.region_label(), error = e, "setup step failed"),
+            Ok(done) => {
+                tracing::info!(account = %step.scope.account, region = step.scope.region_label(), done, "setup step applied")
+            }
+            Err(e) => {
+                tracing::warn!(account = %step.scope.account, region = step.scope.region_label(), error = e, "setup step failed")
+            }
         }
         result
     }
@@ -141,36 +155,51 @@ impl Applier<'_> {
         }
     }
 
-    async fn securityhub(&self, step: &Step, plan: &Plan) -> Result<aws_sdk_securityhub::Client, String> {
+    async fn securityhub(
+        &self,
+        step: &Step,
+        plan: &Plan,
+    ) -> Result<aws_sdk_securityhub::Client, String> {
         let region = step.scope.region.as_deref().unwrap_or_default();
         self.access
-            .securityhub(&step.scope.account, region, self.via(&step.scope.account, plan))
+            .securityhub(
+                &step.scope.account,
+                region,
+                self.via(&step.scope.account, plan),
+            )
             .await
     }
 
     async fn execute(&self, step: &Step, plan: &Plan) -> Result<(), String> {
         let scope = &step.scope;
-        let fail = |op: &'static str| {
-            move |e: FixError| format!("{op} in {scope}: {e}")
-        };
+        let fail = |op: &'static str| move |e: FixError| format!("{op} in {scope}: {e}");
         macro_rules! sdk {
             ($op:literal, $call:expr) => {
-                $call.await.map_err(|e| fail($op)(FixError::from_sdk($op, &scope.account, &[], e)))
+                $call
+                    .await
+                    .map_err(|e| fail($op)(FixError::from_sdk($op, &scope.account, &[], e)))
             };
         }
         match &step.action {
             Action::EnableTrustedAccess => {
-                let orgs = self.access.organizations(&scope.account, self.foundation.partition()).await?;
+                let orgs = self
+                    .access
+                    .organizations(&scope.account, self.foundation.partition())
+                    .await?;
                 sdk!(
                     "organizations:EnableAWSServiceAccess",
-                    orgs.enable_aws_service_access().service_principal(SECURITY_HUB_PRINCIPAL).send()
+                    orgs.enable_aws_service_access()
+                        .service_principal(SECURITY_HUB_PRINCIPAL)
+                        .send()
                 )?;
             }
             Action::DesignateAdministrator { administrator } => {
                 let sh = self.securityhub(step, plan).await?;
                 sdk!(
                     "securityhub:EnableOrganizationAdminAccount",
-                    sh.enable_organization_admin_account().admin_account_id(administrator).send()
+                    sh.enable_organization_admin_account()
+                        .admin_account_id(administrator)
+                        .send()
                 )?;
             }
             Action::EnableHub { consolidated } => {
@@ -183,8 +212,16 @@ impl Applier<'_> {
                     .await;
                 match done {
                     Ok(_) => {}
-                    Err(e) if crate::error::service_code(&e) == Some("ResourceConflictException") => {}
-                    Err(e) => return Err(fail("securityhub:EnableSecurityHub")(FixError::from_sdk("securityhub:EnableSecurityHub", &scope.account, &[], e))),
+                    Err(e)
+                        if crate::error::service_code(&e) == Some("ResourceConflictException") => {}
+                    Err(e) => {
+                        return Err(fail("securityhub:EnableSecurityHub")(FixError::from_sdk(
+                            "securityhub:EnableSecurityHub",
+                            &scope.account,
+                            &[],
+                            e,
+                        )))
+                    }
                 }
             }
             Action::ConfigureHub {
@@ -205,31 +242,59 @@ impl Applier<'_> {
                 for chunk in standards.chunks(STANDARDS_PER_CALL) {
                     let requests: Vec<StandardsSubscriptionRequest> = chunk
                         .iter()
-                        .map(|arn| StandardsSubscriptionRequest::builder().standards_arn(arn).build())
+                        .map(|arn| {
+                            StandardsSubscriptionRequest::builder()
+                                .standards_arn(arn)
+                                .build()
+                        })
                         .collect();
                     sdk!(
                         "securityhub:BatchEnableStandards",
-                        sh.batch_enable_standards().set_standards_subscription_requests(Some(requests)).send()
+                        sh.batch_enable_standards()
+                            .set_standards_subscription_requests(Some(requests))
+                            .send()
                     )?;
                 }
             }
             Action::DisableStandards { subscriptions } => {
                 let sh = self.securityhub(step, plan).await?;
-                let arns: Vec<String> = subscriptions.iter().filter(|s| s.contains(":subscription/")).cloned().collect();
+                let arns: Vec<String> = subscriptions
+                    .iter()
+                    .filter(|s| s.contains(":subscription/"))
+                    .cloned()
+                    .collect();
                 for chunk in arns.chunks(STANDARDS_PER_CALL) {
                     sdk!(
                         "securityhub:BatchDisableStandards",
-                        sh.batch_disable_standards().set_standards_subscription_arns(Some(chunk.to_vec())).send()
+                        sh.batch_disable_standards()
+                            .set_standards_subscription_arns(Some(chunk.to_vec()))
+                            .send()
                     )?;
                 }
             }
             Action::EnableProducts { products } => {
                 let sh = self.securityhub(step, plan).await?;
                 for product in products {
-                    match sh.enable_import_findings_for_product().product_arn(product).send().await {
+                    match sh
+                        .enable_import_findings_for_product()
+                        .product_arn(product)
+                        .send()
+                        .await
+                    {
                         Ok(_) => {}
-                        Err(e) if crate::error::service_code(&e) == Some("ResourceConflictException") => {}
-                        Err(e) => return Err(fail("securityhub:EnableImportFindingsForProduct")(FixError::from_sdk("securityhub:EnableImportFindingsForProduct", product, &[], e))),
+                        Err(e)
+                            if crate::error::service_code(&e)
+                                == Some("ResourceConflictException") => {}
+                        Err(e) => {
+                            return Err(fail("securityhub:EnableImportFindingsForProduct")(
+                                FixError::from_sdk(
+                                    "securityhub:EnableImportFindingsForProduct",
+                                    product,
+                                    &[],
+                                    e,
+                                ),
+                            ))
+                        }
                     }
                 }
             }
@@ -240,18 +305,25 @@ impl Applier<'_> {
             } => {
                 let sh = self.securityhub(step, plan).await?;
                 let configuration = OrganizationConfiguration::builder()
-                    .configuration_type(OrganizationConfigurationConfigurationType::from(configuration_type.as_str()))
+                    .configuration_type(OrganizationConfigurationConfigurationType::from(
+                        configuration_type.as_str(),
+                    ))
                     .build();
                 sdk!(
                     "securityhub:UpdateOrganizationConfiguration",
                     sh.update_organization_configuration()
                         .auto_enable(*auto_enable)
-                        .auto_enable_standards(AutoEnableStandards::from(auto_enable_standards.as_str()))
+                        .auto_enable_standards(AutoEnableStandards::from(
+                            auto_enable_standards.as_str()
+                        ))
                         .organization_configuration(configuration)
                         .send()
                 )?;
             }
-            Action::PutConfigurationPolicy { policy_id, standards } => {
+            Action::PutConfigurationPolicy {
+                policy_id,
+                standards,
+            } => {
                 let sh = self.securityhub(step, plan).await?;
                 let policy = Policy::SecurityHub(
                     SecurityHubPolicy::builder()
@@ -268,7 +340,10 @@ impl Applier<'_> {
                     Some(id) => {
                         sdk!(
                             "securityhub:UpdateConfigurationPolicy",
-                            sh.update_configuration_policy().identifier(id).configuration_policy(policy).send()
+                            sh.update_configuration_policy()
+                                .identifier(id)
+                                .configuration_policy(policy)
+                                .send()
                         )?;
                     }
                     None => {
@@ -285,7 +360,10 @@ impl Applier<'_> {
             }
             Action::AssociatePolicyWithRoot { root_id } => {
                 let sh = self.securityhub(step, plan).await?;
-                let listed = sdk!("securityhub:ListConfigurationPolicies", sh.list_configuration_policies().send())?;
+                let listed = sdk!(
+                    "securityhub:ListConfigurationPolicies",
+                    sh.list_configuration_policies().send()
+                )?;
                 let id = listed
                     .configuration_policy_summaries()
                     .iter()
@@ -301,9 +379,14 @@ impl Applier<'_> {
                         .send()
                 )?;
             }
-            Action::CreateAggregator { linking_mode, regions } => {
+            Action::CreateAggregator {
+                linking_mode,
+                regions,
+            } => {
                 let sh = self.securityhub(step, plan).await?;
-                let mut call = sh.create_finding_aggregator().region_linking_mode(linking_mode);
+                let mut call = sh
+                    .create_finding_aggregator()
+                    .region_linking_mode(linking_mode);
                 if !regions.is_empty() {
                     call = call.set_regions(Some(regions.clone()));
                 }
@@ -331,18 +414,41 @@ impl Applier<'_> {
                         .iter()
                         .map(|a| {
                             let d = AccountDetails::builder().account_id(&a.account);
-                            if a.email.is_empty() { d } else { d.email(&a.email) }.build()
+                            if a.email.is_empty() {
+                                d
+                            } else {
+                                d.email(&a.email)
+                            }
+                            .build()
                         })
                         .collect();
-                    let out = sdk!("securityhub:CreateMembers", sh.create_members().set_account_details(Some(details)).send())?;
-                    unprocessed("securityhub:CreateMembers", scope, out.unprocessed_accounts())?;
+                    let out = sdk!(
+                        "securityhub:CreateMembers",
+                        sh.create_members()
+                            .set_account_details(Some(details))
+                            .send()
+                    )?;
+                    unprocessed(
+                        "securityhub:CreateMembers",
+                        scope,
+                        out.unprocessed_accounts(),
+                    )?;
                 }
             }
             Action::InviteMembers { accounts } => {
                 let sh = self.securityhub(step, plan).await?;
                 for chunk in accounts.chunks(MEMBERS_PER_CALL) {
-                    let out = sdk!("securityhub:InviteMembers", sh.invite_members().set_account_ids(Some(chunk.to_vec())).send())?;
-                    unprocessed("securityhub:InviteMembers", scope, out.unprocessed_accounts())?;
+                    let out = sdk!(
+                        "securityhub:InviteMembers",
+                        sh.invite_members()
+                            .set_account_ids(Some(chunk.to_vec()))
+                            .send()
+                    )?;
+                    unprocessed(
+                        "securityhub:InviteMembers",
+                        scope,
+                        out.unprocessed_accounts(),
+                    )?;
                 }
             }
             Action::AcceptInvitation { administrator } => {
@@ -365,7 +471,10 @@ impl Applier<'_> {
             }
             Action::StartConfigRecording => self.config_fix(step, plan).await?,
             Action::EnableServiceControlPolicies { root_id } => {
-                let orgs = self.access.organizations(&scope.account, self.foundation.partition()).await?;
+                let orgs = self
+                    .access
+                    .organizations(&scope.account, self.foundation.partition())
+                    .await?;
                 sdk!(
                     "organizations:EnablePolicyType",
                     orgs.enable_policy_type()
@@ -374,11 +483,21 @@ impl Applier<'_> {
                         .send()
                 )?;
             }
-            Action::PutTamperPolicy { policy_id, name, content } => {
-                let orgs = self.access.organizations(&scope.account, self.foundation.partition()).await?;
+            Action::PutTamperPolicy {
+                policy_id,
+                name,
+                content,
+            } => {
+                let orgs = self
+                    .access
+                    .organizations(&scope.account, self.foundation.partition())
+                    .await?;
                 match policy_id {
                     Some(id) => {
-                        sdk!("organizations:UpdatePolicy", orgs.update_policy().policy_id(id).content(content).send())?;
+                        sdk!(
+                            "organizations:UpdatePolicy",
+                            orgs.update_policy().policy_id(id).content(content).send()
+                        )?;
                     }
                     None => {
                         sdk!(
@@ -394,7 +513,10 @@ impl Applier<'_> {
                 }
             }
             Action::AttachTamperPolicy { target } => {
-                let orgs = self.access.organizations(&scope.account, self.foundation.partition()).await?;
+                let orgs = self
+                    .access
+                    .organizations(&scope.account, self.foundation.partition())
+                    .await?;
                 let name = self
                     .foundation
                     .tamper_protection
@@ -403,7 +525,9 @@ impl Applier<'_> {
                     .unwrap_or_default();
                 let policies = sdk!(
                     "organizations:ListPolicies",
-                    orgs.list_policies().filter(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy).send()
+                    orgs.list_policies()
+                        .filter(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)
+                        .send()
                 )?;
                 let id = policies
                     .policies()
@@ -412,7 +536,10 @@ impl Applier<'_> {
                     .and_then(|p| p.id())
                     .ok_or_else(|| format!("{scope}: the policy {name} is missing"))?
                     .to_owned();
-                sdk!("organizations:AttachPolicy", orgs.attach_policy().policy_id(id).target_id(target).send())?;
+                sdk!(
+                    "organizations:AttachPolicy",
+                    orgs.attach_policy().policy_id(id).target_id(target).send()
+                )?;
             }
         }
         Ok(())
@@ -502,14 +629,21 @@ pub fn record(result: &StepResult, actor: &str, now: SystemTime) -> AuditRecord 
         .unwrap_or_default();
     let (outcome, note) = match &result.outcome {
         Ok(done) => (OutcomeKind::Remediated, format!("hubfix setup: {done}")),
-        Err(e) => (OutcomeKind::Failed, format!("hubfix setup could not {}: {e}", step.action.describe())),
+        Err(e) => (
+            OutcomeKind::Failed,
+            format!("hubfix setup could not {}: {e}", step.action.describe()),
+        ),
     };
     AuditRecord {
         schema: SCHEMA_VERSION,
         time: rfc3339(now),
         stage: Stage::Decided,
         actor: actor.to_owned(),
-        finding_id: format!("hubfix-setup/{}/{}/{action}", step.scope.account, step.scope.region_label()),
+        finding_id: format!(
+            "hubfix-setup/{}/{}/{action}",
+            step.scope.account,
+            step.scope.region_label()
+        ),
         product_arn: None,
         account: Some(step.scope.account.clone()),
         region: step.scope.region.clone(),

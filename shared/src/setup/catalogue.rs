@@ -82,11 +82,13 @@ impl Standard {
         STANDARDS.iter().find(|s| s.name == name)
     }
 
-    /// The standard an ARN (of any region and partition) is about.
+    /// The standard an ARN (of any region and partition), or a subscription ARN
+    /// (`...:<account>:subscription/<path>`), is about.
     pub fn of_arn(arn: &str) -> Option<&'static Standard> {
         let path = arn
             .split_once(":standards/")
-            .or_else(|| arn.split_once(":ruleset/"))?
+            .or_else(|| arn.split_once(":ruleset/"))
+            .or_else(|| arn.split_once(":subscription/"))?
             .1;
         STANDARDS.iter().find(|s| s.path == path)
     }
@@ -97,7 +99,10 @@ impl Standard {
         if self.path == RULESET {
             format!("arn:{partition}:securityhub:::ruleset/{}", self.path)
         } else {
-            format!("arn:{partition}:securityhub:{region}::standards/{}", self.path)
+            format!(
+                "arn:{partition}:securityhub:{region}::standards/{}",
+                self.path
+            )
         }
     }
 
@@ -259,7 +264,17 @@ mod tests {
         for s in STANDARDS {
             assert_eq!(Standard::of_arn(&s.arn("us-east-1")), Some(s));
         }
-        assert_eq!(Standard::of_arn("arn:aws:securityhub:us-east-1::standards/x/v/1"), None);
+        assert_eq!(
+            Standard::of_arn("arn:aws:securityhub:us-east-1::standards/x/v/1"),
+            None
+        );
+        assert_eq!(
+            Standard::of_arn(
+                "arn:aws:securityhub:us-east-1:222222222222:subscription/pci-dss/v/3.2.1"
+            )
+            .map(|s| s.name),
+            Some("pci-dss-3.2.1")
+        );
         assert!(Standard::named("cis-9.0").is_none());
     }
 
@@ -271,9 +286,10 @@ mod tests {
             "arn:aws:securityhub:eu-west-1::product/aws/guardduty"
         );
         assert_eq!(gd.to_string(), "guardduty");
-        let partner =
-            ProductRef::parse("arn:aws:securityhub:us-east-1::product/crowdstrike/crowdstrike-falcon")
-                .unwrap();
+        let partner = ProductRef::parse(
+            "arn:aws:securityhub:us-east-1::product/crowdstrike/crowdstrike-falcon",
+        )
+        .unwrap();
         assert_eq!(
             partner.arn("eu-west-1"),
             "arn:aws:securityhub:eu-west-1::product/crowdstrike/crowdstrike-falcon"

@@ -20,12 +20,12 @@ use super::access::Access;
 use super::apply::{Applier, StepResult, AUDIT_CONTROL};
 use super::file::Foundation;
 use super::observe::observe_scopes;
-use super::plan::{plan, Action};
+use super::plan::Action;
 use super::state::Scope;
 use crate::audit::{rfc3339, AuditRecord, AuditTrail, Stage, SCHEMA_VERSION};
 use crate::error::FixError;
 use crate::outcome::OutcomeKind;
-use crate::policy::FixSettings;
+use crate::policy::{FixSettings, MemberRole};
 use crate::remediate::{is_account_id, is_region, Change};
 
 /// The `detail-type` of CloudTrail's events on EventBridge.
@@ -77,20 +77,76 @@ impl DriftKind {
 /// The API calls the drift guard watches: (event source, event name, kind). The
 /// template's EventBridge rule lists the same names (a test holds them equal).
 pub const WATCHED: &[(&str, &str, DriftKind)] = &[
-    ("securityhub.amazonaws.com", "DisableSecurityHub", DriftKind::Hub),
-    ("securityhub.amazonaws.com", "BatchDisableStandards", DriftKind::Standards),
-    ("securityhub.amazonaws.com", "UpdateStandardsControl", DriftKind::Standards),
-    ("securityhub.amazonaws.com", "BatchUpdateStandardsControlAssociations", DriftKind::Standards),
-    ("securityhub.amazonaws.com", "DisassociateFromAdministratorAccount", DriftKind::Members),
-    ("securityhub.amazonaws.com", "DisassociateFromMasterAccount", DriftKind::Members),
-    ("securityhub.amazonaws.com", "DisassociateMembers", DriftKind::Members),
-    ("securityhub.amazonaws.com", "DeleteMembers", DriftKind::Members),
-    ("securityhub.amazonaws.com", "DeleteFindingAggregator", DriftKind::Aggregator),
-    ("securityhub.amazonaws.com", "UpdateFindingAggregator", DriftKind::Aggregator),
-    ("securityhub.amazonaws.com", "DisableImportFindingsForProduct", DriftKind::Products),
-    ("config.amazonaws.com", "StopConfigurationRecorder", DriftKind::Config),
-    ("config.amazonaws.com", "DeleteConfigurationRecorder", DriftKind::Config),
-    ("config.amazonaws.com", "DeleteDeliveryChannel", DriftKind::Config),
+    (
+        "securityhub.amazonaws.com",
+        "DisableSecurityHub",
+        DriftKind::Hub,
+    ),
+    (
+        "securityhub.amazonaws.com",
+        "BatchDisableStandards",
+        DriftKind::Standards,
+    ),
+    (
+        "securityhub.amazonaws.com",
+        "UpdateStandardsControl",
+        DriftKind::Standards,
+    ),
+    (
+        "securityhub.amazonaws.com",
+        "BatchUpdateStandardsControlAssociations",
+        DriftKind::Standards,
+    ),
+    (
+        "securityhub.amazonaws.com",
+        "DisassociateFromAdministratorAccount",
+        DriftKind::Members,
+    ),
+    (
+        "securityhub.amazonaws.com",
+        "DisassociateFromMasterAccount",
+        DriftKind::Members,
+    ),
+    (
+        "securityhub.amazonaws.com",
+        "DisassociateMembers",
+        DriftKind::Members,
+    ),
+    (
+        "securityhub.amazonaws.com",
+        "DeleteMembers",
+        DriftKind::Members,
+    ),
+    (
+        "securityhub.amazonaws.com",
+        "DeleteFindingAggregator",
+        DriftKind::Aggregator,
+    ),
+    (
+        "securityhub.amazonaws.com",
+        "UpdateFindingAggregator",
+        DriftKind::Aggregator,
+    ),
+    (
+        "securityhub.amazonaws.com",
+        "DisableImportFindingsForProduct",
+        DriftKind::Products,
+    ),
+    (
+        "config.amazonaws.com",
+        "StopConfigurationRecorder",
+        DriftKind::Config,
+    ),
+    (
+        "config.amazonaws.com",
+        "DeleteConfigurationRecorder",
+        DriftKind::Config,
+    ),
+    (
+        "config.amazonaws.com",
+        "DeleteDeliveryChannel",
+        DriftKind::Config,
+    ),
 ];
 
 /// One watched call, read from its event.
@@ -138,7 +194,11 @@ pub fn parse(event: &Value) -> Result<DriftEvent, NotDrift> {
     let (_, _, kind) = WATCHED
         .iter()
         .find(|(s, n, _)| *s == source && *n == name)
-        .ok_or_else(|| NotDrift(format!("{source} {name} is not a call the drift guard watches")))?;
+        .ok_or_else(|| {
+            NotDrift(format!(
+                "{source} {name} is not a call the drift guard watches"
+            ))
+        })?;
     let account = text(&detail["recipientAccountId"])
         .or_else(|| text(&event["account"]))
         .filter(|a| is_account_id(a))
@@ -170,8 +230,12 @@ pub fn parse(event: &Value) -> Result<DriftEvent, NotDrift> {
         event_name: name,
         kind: *kind,
         actor,
-        time: text(&detail["eventTime"]).or_else(|| text(&event["time"])).unwrap_or_default(),
-        event_id: text(&detail["eventID"]).or_else(|| text(&event["id"])).unwrap_or_default(),
+        time: text(&detail["eventTime"])
+            .or_else(|| text(&event["time"]))
+            .unwrap_or_default(),
+        event_id: text(&detail["eventID"])
+            .or_else(|| text(&event["id"]))
+            .unwrap_or_default(),
         error_code: text(&detail["errorCode"]),
         scopes,
     })
@@ -181,7 +245,10 @@ pub fn parse(event: &Value) -> Result<DriftEvent, NotDrift> {
 /// a comma-separated list of `hub`, `standards`, `members`, `aggregator`, `products`,
 /// `config`.
 pub fn repair_kinds(value: Option<&str>) -> Result<BTreeSet<DriftKind>, String> {
-    let value = value.map(str::trim).filter(|v| !v.is_empty()).unwrap_or("all");
+    let value = value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .unwrap_or("all");
     match value {
         "all" => return Ok(DriftKind::ALL.into_iter().collect()),
         "none" => return Ok(BTreeSet::new()),
@@ -216,8 +283,13 @@ pub struct GuardReport {
 
 /// The drift guard's dependencies.
 pub struct Guard<'a> {
-    /// The accounts (the function's own and the roles to the others).
-    pub access: &'a Access,
+    /// The SDK configuration of the guard's own account.
+    pub config: &'a aws_config::SdkConfig,
+    /// The guard's own account.
+    pub caller: &'a str,
+    /// hubfix's member role: the role to accounts the stored foundation names none
+    /// for, and the external id of that role.
+    pub member_role: Option<&'a MemberRole>,
     /// The audit trail (where the foundation is stored, too).
     pub audit: Option<&'a AuditTrail>,
     /// Where the stored foundation is: the audit bucket and its prefix.
@@ -237,7 +309,10 @@ impl Guard<'_> {
         let (outcome, note, steps) = if let Some(code) = &event.error_code {
             (
                 "refused_attempt",
-                format!("{who} in {} {} was refused ({code}); nothing changed", event.account, event.region),
+                format!(
+                    "{who} in {} {} was refused ({code}); nothing changed",
+                    event.account, event.region
+                ),
                 Vec::new(),
             )
         } else if !self.repair.contains(&event.kind) {
@@ -253,7 +328,11 @@ impl Guard<'_> {
             )
         } else {
             match self.foundation().await {
-                Err(e) => ("recorded", format!("{who}: cannot put it back: {e}"), Vec::new()),
+                Err(e) => (
+                    "recorded",
+                    format!("{who}: cannot put it back: {e}"),
+                    Vec::new(),
+                ),
                 Ok(f) => self.repair(&f, &event, &who).await,
             }
         };
@@ -273,7 +352,10 @@ impl Guard<'_> {
             "Security Hub foundation drift"
         );
         if let Some(audit) = self.audit {
-            if let Err(e) = audit.write(&drift_record(&report, self.actor, SystemTime::now())).await {
+            if let Err(e) = audit
+                .write(&drift_record(&report, self.actor, SystemTime::now()))
+                .await
+            {
                 tracing::error!(error = %e, "could not write the drift record");
             }
         }
@@ -290,29 +372,64 @@ impl Guard<'_> {
             .ok_or_else(|| format!("no foundation is stored in s3://{bucket}/{prefix}{FOUNDATION_KEY}: run `hubfix setup apply` first"))
     }
 
-    async fn repair(&self, f: &Foundation, event: &DriftEvent, who: &str) -> (&'static str, String, Vec<StepResult>) {
-        let observed = observe_scopes(f, self.access, &event.scopes).await;
-        let full = match plan(f, &observed) {
-            Ok(p) => p,
-            Err(e) => return ("repair_failed", format!("{who}: cannot plan the repair: {e}"), Vec::new()),
+    /// The accounts, through the roles the foundation names (else the member role).
+    fn access(&self, f: &Foundation) -> Access {
+        let role = |name: &Option<String>| {
+            name.as_ref()
+                .or(self.member_role.map(|r| &r.name))
+                .map(|n| MemberRole {
+                    name: n.clone(),
+                    external_id: self
+                        .member_role
+                        .filter(|r| r.name == *n)
+                        .and_then(|r| r.external_id.clone()),
+                })
         };
-        let mut narrowed = full.clone();
-        narrowed.steps.retain(|s| touches(s, &event.scopes, event.kind));
-        if narrowed.steps.is_empty() {
-            return (
-                "recorded",
-                format!("{who}; the foundation in {} {} is already as the setup file says", event.account, event.region),
-                Vec::new(),
-            );
-        }
+        Access::new(
+            self.config.clone(),
+            self.caller,
+            role(&f.organization_role),
+            role(&f.invited_role),
+        )
+    }
+
+    async fn repair(
+        &self,
+        f: &Foundation,
+        event: &DriftEvent,
+        who: &str,
+    ) -> (&'static str, String, Vec<StepResult>) {
+        let access = self.access(f);
         let applier = Applier {
             foundation: f,
-            access: self.access,
+            access: &access,
             audit: self.audit,
             actor: self.actor,
             settings: self.settings,
         };
-        let steps = applier.apply_steps(&narrowed).await;
+        let read = || observe_scopes(f, &access, &event.scopes);
+        let keep = |s: &super::plan::Step| touches(s, &event.scopes, event.kind);
+        let report = match applier.apply_where(read, &keep, &|_| {}).await {
+            Ok(r) => r,
+            Err(e) => {
+                return (
+                    "repair_failed",
+                    format!("{who}: cannot plan the repair: {e}"),
+                    Vec::new(),
+                )
+            }
+        };
+        let steps = report.results;
+        if steps.is_empty() {
+            return (
+                "recorded",
+                format!(
+                    "{who}; the foundation in {} {} is already as the setup file says",
+                    event.account, event.region
+                ),
+                Vec::new(),
+            );
+        }
         let done: Vec<String> = steps
             .iter()
             .map(|r| match &r.outcome {
@@ -320,7 +437,7 @@ impl Guard<'_> {
                 Err(e) => format!("FAILED: {e}"),
             })
             .collect();
-        let failed = steps.iter().any(|r| r.outcome.is_err());
+        let failed = steps.iter().any(|r| r.outcome.is_err()) || !report.remaining.steps.is_empty();
         (
             if failed { "repair_failed" } else { "repaired" },
             format!("{who}; hubfix put it back: {}", done.join("; ")),
@@ -332,12 +449,20 @@ impl Guard<'_> {
 /// Whether a step repairs what the event touched: steps in its scopes, and the
 /// administrator's steps about its accounts (adding, inviting, the aggregator).
 fn touches(step: &super::plan::Step, scopes: &[Scope], kind: DriftKind) -> bool {
-    let in_scope = scopes.iter().any(|s| s.account == step.scope.account && s.region == step.scope.region);
-    let about = |account: &String| scopes.iter().any(|s| s.account == *account && s.region == step.scope.region);
+    let in_scope = scopes
+        .iter()
+        .any(|s| s.account == step.scope.account && s.region == step.scope.region);
+    let about = |account: &String| {
+        scopes
+            .iter()
+            .any(|s| s.account == *account && s.region == step.scope.region)
+    };
     match &step.action {
         Action::AddMembers { accounts } => accounts.iter().any(|a| about(&a.account)),
         Action::InviteMembers { accounts } => accounts.iter().any(about),
-        Action::CreateAggregator { .. } | Action::UpdateAggregator { .. } => kind == DriftKind::Aggregator && in_scope,
+        Action::CreateAggregator { .. } | Action::UpdateAggregator { .. } => {
+            kind == DriftKind::Aggregator && in_scope
+        }
         Action::DesignateAdministrator { .. }
         | Action::EnableTrustedAccess
         | Action::EnableServiceControlPolicies { .. }
@@ -375,7 +500,12 @@ pub fn drift_record(report: &GuardReport, actor: &str, now: SystemTime) -> Audit
 }
 
 /// Stores the foundation `setup apply` applied, for the drift guard.
-pub async fn save_foundation(s3: &aws_sdk_s3::Client, bucket: &str, prefix: &str, f: &Foundation) -> Result<(), FixError> {
+pub async fn save_foundation(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    prefix: &str,
+    f: &Foundation,
+) -> Result<(), FixError> {
     let body = serde_json::to_vec_pretty(f).map_err(|e| FixError::Api {
         operation: "s3:PutObject",
         code: "Serialization".into(),
@@ -393,8 +523,18 @@ pub async fn save_foundation(s3: &aws_sdk_s3::Client, bucket: &str, prefix: &str
 }
 
 /// The foundation `setup apply` last stored, if any.
-pub async fn load_foundation(s3: &aws_sdk_s3::Client, bucket: &str, prefix: &str) -> Result<Option<Foundation>, FixError> {
-    let got = match s3.get_object().bucket(bucket).key(format!("{prefix}{FOUNDATION_KEY}")).send().await {
+pub async fn load_foundation(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    prefix: &str,
+) -> Result<Option<Foundation>, FixError> {
+    let got = match s3
+        .get_object()
+        .bucket(bucket)
+        .key(format!("{prefix}{FOUNDATION_KEY}"))
+        .send()
+        .await
+    {
         Ok(got) => got,
         Err(e) if crate::error::service_code(&e) == Some("NoSuchKey") => return Ok(None),
         Err(e) => return Err(FixError::from_sdk("s3:GetObject", bucket, &[], e)),
@@ -404,11 +544,13 @@ pub async fn load_foundation(s3: &aws_sdk_s3::Client, bucket: &str, prefix: &str
         code: "ReadBody".into(),
         message: e.to_string(),
     })?;
-    serde_json::from_slice(&bytes.into_bytes()).map(Some).map_err(|e| FixError::Api {
-        operation: "s3:GetObject",
-        code: "Unreadable".into(),
-        message: format!("the stored foundation is not readable: {e}"),
-    })
+    serde_json::from_slice(&bytes.into_bytes())
+        .map(Some)
+        .map_err(|e| FixError::Api {
+            operation: "s3:GetObject",
+            code: "Unreadable".into(),
+            message: format!("the stored foundation is not readable: {e}"),
+        })
 }
 
 #[cfg(test)]
@@ -456,7 +598,10 @@ mod tests {
     fn watched_calls_are_read_with_who_made_them() {
         let e = parse(&event("DisableSecurityHub", "securityhub.amazonaws.com")).unwrap();
         assert_eq!(e.kind, DriftKind::Hub);
-        assert_eq!(e.actor, "arn:aws:sts::333333333333:assumed-role/Developer/alice");
+        assert_eq!(
+            e.actor,
+            "arn:aws:sts::333333333333:assumed-role/Developer/alice"
+        );
         assert_eq!(e.scopes, vec![Scope::regional("333333333333", "us-east-1")]);
         assert_eq!(e.event_id, "d1f7a0b2-0000-4000-8000-000000000003");
         assert_eq!(e.error_code, None);
@@ -464,14 +609,18 @@ mod tests {
         assert_eq!(stop.kind, DriftKind::Config);
 
         let mut removed = event("DisassociateMembers", "securityhub.amazonaws.com");
-        removed["detail"]["requestParameters"] = serde_json::json!({"AccountIds": ["222222222222", "bad"]});
+        removed["detail"]["requestParameters"] =
+            serde_json::json!({"AccountIds": ["222222222222", "bad"]});
         let e = parse(&removed).unwrap();
         assert_eq!(e.scopes.len(), 2);
         assert_eq!(e.scopes[1].account, "222222222222");
 
         let mut denied = event("DisableSecurityHub", "securityhub.amazonaws.com");
         denied["detail"]["errorCode"] = Value::from("AccessDenied");
-        assert_eq!(parse(&denied).unwrap().error_code.as_deref(), Some("AccessDenied"));
+        assert_eq!(
+            parse(&denied).unwrap().error_code.as_deref(),
+            Some("AccessDenied")
+        );
     }
 
     #[test]
@@ -484,7 +633,10 @@ mod tests {
         let mut no_account = event("DisableSecurityHub", "securityhub.amazonaws.com");
         no_account["detail"]["recipientAccountId"] = Value::from("x");
         no_account["account"] = Value::Null;
-        assert!(parse(&no_account).unwrap_err().to_string().contains("recipientAccountId"));
+        assert!(parse(&no_account)
+            .unwrap_err()
+            .to_string()
+            .contains("recipientAccountId"));
     }
 
     #[test]
@@ -492,9 +644,14 @@ mod tests {
         assert_eq!(repair_kinds(None).unwrap().len(), 6);
         assert!(repair_kinds(Some("none")).unwrap().is_empty());
         assert_eq!(
-            repair_kinds(Some("hub, config")).unwrap().into_iter().collect::<Vec<_>>(),
+            repair_kinds(Some("hub, config"))
+                .unwrap()
+                .into_iter()
+                .collect::<Vec<_>>(),
             [DriftKind::Hub, DriftKind::Config]
         );
-        assert!(repair_kinds(Some("hub,everything")).unwrap_err().contains("everything"));
+        assert!(repair_kinds(Some("hub,everything"))
+            .unwrap_err()
+            .contains("everything"));
     }
 }

@@ -305,14 +305,17 @@ fn is_policy_target(target: &str) -> bool {
             rest.split_once('-').is_some_and(|(a, b)| {
                 (4..=32).contains(&a.len())
                     && (8..=32).contains(&b.len())
-                    && (a.chars().chain(b.chars())).all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                    && (a.chars().chain(b.chars()))
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
             })
         })
     };
     let root = |t: &str| {
         t.strip_prefix("r-").is_some_and(|rest| {
             (4..=32).contains(&rest.len())
-                && rest.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                && rest
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         })
     };
     target == "root" || root(target) || ou(target) || is_account_id(target)
@@ -338,7 +341,11 @@ impl Checker<'_> {
         if is_account_id(v) {
             Ok(v.clone())
         } else {
-            Err(self.error(value.span(), field, format!("`{v}` is not a 12-digit AWS account id")))
+            Err(self.error(
+                value.span(),
+                field,
+                format!("`{v}` is not a 12-digit AWS account id"),
+            ))
         }
     }
 
@@ -347,25 +354,37 @@ impl Checker<'_> {
         if is_region(v) {
             Ok(v.clone())
         } else {
-            Err(self.error(value.span(), field, format!("`{v}` is not a region name such as us-east-1")))
+            Err(self.error(
+                value.span(),
+                field,
+                format!("`{v}` is not a region name such as us-east-1"),
+            ))
         }
     }
 
-    fn role(&self, value: &Option<Spanned<String>>, field: &str) -> Result<Option<String>, FileError> {
+    fn role(
+        &self,
+        value: &Option<Spanned<String>>,
+        field: &str,
+    ) -> Result<Option<String>, FileError> {
         match value {
             None => Ok(None),
             Some(v) if is_role_name(v.get_ref()) => Ok(Some(v.get_ref().clone())),
             Some(v) => Err(self.error(
                 v.span(),
                 field,
-                format!("`{}` is not an IAM role name (1-64 letters, digits and _+=,.@-)", v.get_ref()),
+                format!(
+                    "`{}` is not an IAM role name (1-64 letters, digits and _+=,.@-)",
+                    v.get_ref()
+                ),
             )),
         }
     }
 
     fn check(&self, raw: RawFile) -> Result<Foundation, FileError> {
         let org = raw.organization.get_ref();
-        let management_account = self.account(&org.management_account, "organization.management_account")?;
+        let management_account =
+            self.account(&org.management_account, "organization.management_account")?;
         let administrator = self.account(&org.administrator, "organization.administrator")?;
         if administrator == management_account {
             return Err(self.error(
@@ -408,14 +427,25 @@ impl Checker<'_> {
         for r in hub.regions.get_ref() {
             let region = self.region(r, "hub.regions")?;
             if regions.contains(&region) {
-                return Err(self.error(r.span(), "hub.regions", format!("{region} is listed twice")));
+                return Err(self.error(
+                    r.span(),
+                    "hub.regions",
+                    format!("{region} is listed twice"),
+                ));
             }
             regions.push(region);
         }
         if regions.is_empty() {
-            return Err(self.error(hub.regions.span(), "hub.regions", "list at least one region"));
+            return Err(self.error(
+                hub.regions.span(),
+                "hub.regions",
+                "list at least one region",
+            ));
         }
-        if regions.iter().any(|r| partition_of(r) != partition_of(&regions[0])) {
+        if regions
+            .iter()
+            .any(|r| partition_of(r) != partition_of(&regions[0]))
+        {
             return Err(self.error(
                 hub.regions.span(),
                 "hub.regions",
@@ -429,16 +459,27 @@ impl Checker<'_> {
                 return Err(self.error(
                     s.span(),
                     "hub.standards",
-                    format!("`{name}` is not a standard Security Hub offers; use one of: {}", Standard::names()),
+                    format!(
+                        "`{name}` is not a standard Security Hub offers; use one of: {}",
+                        Standard::names()
+                    ),
                 ));
             }
             if standards.contains(name) {
-                return Err(self.error(s.span(), "hub.standards", format!("{name} is listed twice")));
+                return Err(self.error(
+                    s.span(),
+                    "hub.standards",
+                    format!("{name} is listed twice"),
+                ));
             }
             standards.push(name.clone());
         }
 
-        let aggregator = raw.aggregator.as_ref().map(|a| self.aggregator(a, &regions)).transpose()?;
+        let aggregator = raw
+            .aggregator
+            .as_ref()
+            .map(|a| self.aggregator(a, &regions))
+            .transpose()?;
 
         let mut products = Vec::new();
         for p in raw.products.iter().flat_map(|p| &p.enable) {
@@ -454,7 +495,11 @@ impl Checker<'_> {
                 ));
             };
             if products.contains(&product.path) {
-                return Err(self.error(p.span(), "products.enable", format!("{product} is listed twice")));
+                return Err(self.error(
+                    p.span(),
+                    "products.enable",
+                    format!("{product} is listed twice"),
+                ));
             }
             products.push(product.path);
         }
@@ -477,7 +522,11 @@ impl Checker<'_> {
             }
         };
 
-        let tamper_protection = raw.tamper_protection.as_ref().map(|t| self.tamper(t)).transpose()?;
+        let tamper_protection = raw
+            .tamper_protection
+            .as_ref()
+            .map(|t| self.tamper(t))
+            .transpose()?;
 
         let config = raw.config_recording.as_ref();
         let config_recording = ConfigRecording {
@@ -505,14 +554,20 @@ impl Checker<'_> {
         })
     }
 
-    fn aggregator(&self, raw: &Spanned<RawAggregator>, hub_regions: &[String]) -> Result<AggregatorSpec, FileError> {
+    fn aggregator(
+        &self,
+        raw: &Spanned<RawAggregator>,
+        hub_regions: &[String],
+    ) -> Result<AggregatorSpec, FileError> {
         let a = raw.get_ref();
         let region = self.region(&a.region, "aggregator.region")?;
         if !hub_regions.contains(&region) {
             return Err(self.error(
                 a.region.span(),
                 "aggregator.region",
-                format!("{region} is not one of hub.regions: the aggregation region needs Security Hub"),
+                format!(
+                    "{region} is not one of hub.regions: the aggregation region needs Security Hub"
+                ),
             ));
         }
         let linking = match &a.linking {
@@ -552,7 +607,11 @@ impl Checker<'_> {
                 ))
             }
             Linking::Specified if a.regions.is_none() => {
-                regions = hub_regions.iter().filter(|r| **r != region).cloned().collect();
+                regions = hub_regions
+                    .iter()
+                    .filter(|r| **r != region)
+                    .cloned()
+                    .collect();
             }
             Linking::Specified if regions.is_empty() => {
                 return Err(self.error(
@@ -571,9 +630,18 @@ impl Checker<'_> {
     }
 
     fn invited(&self, csv: &Spanned<String>) -> Result<Vec<InvitedAccount>, FileError> {
-        let path = self.path.parent().unwrap_or(Path::new("")).join(csv.get_ref());
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| self.error(csv.span(), "invited.csv", format!("cannot read {}: {e}", path.display())))?;
+        let path = self
+            .path
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(csv.get_ref());
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            self.error(
+                csv.span(),
+                "invited.csv",
+                format!("cannot read {}: {e}", path.display()),
+            )
+        })?;
         members_csv::parse(&text).map_err(|e| FileError {
             file: path,
             line: Some(e.line),
@@ -671,7 +739,9 @@ exempt_roles = ["hubfix-break-glass"]
         let f = parse(EXAMPLE).unwrap();
         assert_eq!(f.administrator, "123456789012");
         assert_eq!(f.configuration, ConfigurationMode::Detect);
-        assert!(f.disable_other_standards && f.consolidated_control_findings && f.auto_enable_controls);
+        assert!(
+            f.disable_other_standards && f.consolidated_control_findings && f.auto_enable_controls
+        );
         let a = f.aggregator.as_ref().unwrap();
         assert_eq!(a.linking, Linking::Specified);
         assert_eq!(a.regions, ["ap-southeast-2", "eu-west-1"]);
@@ -693,23 +763,91 @@ exempt_roles = ["hubfix-break-glass"]
     #[test]
     fn mistakes_name_the_line_and_the_field() {
         let cases = [
-            (EXAMPLE.replace("\"cis-5.0\"", "\"cis-9.0\""), 9, "hub.standards", "not a standard"),
-            (EXAMPLE.replace("\"eu-west-1\"", "\"Europe\""), 8, "hub.regions", "not a region"),
-            (EXAMPLE.replace("administrator = \"123456789012\"", "administrator = \"12345\""), 4, "organization.administrator", "12-digit"),
-            (EXAMPLE.replace("administrator = \"123456789012\"", "administrator = \"111111111111\""), 4, "organization.administrator", "must not be the management"),
-            (EXAMPLE.replace("\"macie\"", "\"maciej\""), 15, "products.enable", "neither one of"),
-            (EXAMPLE.replace("region = \"us-east-1\"", "region = \"us-west-2\""), 12, "aggregator.region", "not one of hub.regions"),
-            (EXAMPLE.replace("[\"root\"]", "[\"everything\"]"), 18, "tamper_protection.attach_to", "not `root`"),
-            (EXAMPLE.replace("role = \"Org", "role = \"bad role Org"), 5, "organization.role", "not an IAM role name"),
-            (EXAMPLE.replace("[hub]", "[hub]\nstandard = []"), 8, "syntax", "unknown field `standard`"),
-            (EXAMPLE.replace("regions = [\"us-east-1\"", "regions = [\"us-east-1\", \"us-east-1\""), 8, "hub.regions", "listed twice"),
-            (EXAMPLE.replace("[organization]", "[organization"), 2, "syntax", ""),
+            (
+                EXAMPLE.replace("\"cis-5.0\"", "\"cis-9.0\""),
+                9,
+                "hub.standards",
+                "not a standard",
+            ),
+            (
+                EXAMPLE.replace("\"eu-west-1\"", "\"Europe\""),
+                8,
+                "hub.regions",
+                "not a region",
+            ),
+            (
+                EXAMPLE.replace(
+                    "administrator = \"123456789012\"",
+                    "administrator = \"12345\"",
+                ),
+                4,
+                "organization.administrator",
+                "12-digit",
+            ),
+            (
+                EXAMPLE.replace(
+                    "administrator = \"123456789012\"",
+                    "administrator = \"111111111111\"",
+                ),
+                4,
+                "organization.administrator",
+                "must not be the management",
+            ),
+            (
+                EXAMPLE.replace("\"macie\"", "\"maciej\""),
+                15,
+                "products.enable",
+                "neither one of",
+            ),
+            (
+                EXAMPLE.replace("region = \"us-east-1\"", "region = \"us-west-2\""),
+                12,
+                "aggregator.region",
+                "not one of hub.regions",
+            ),
+            (
+                EXAMPLE.replace("[\"root\"]", "[\"everything\"]"),
+                18,
+                "tamper_protection.attach_to",
+                "not `root`",
+            ),
+            (
+                EXAMPLE.replace("role = \"Org", "role = \"bad role Org"),
+                5,
+                "organization.role",
+                "not an IAM role name",
+            ),
+            (
+                EXAMPLE.replace("[hub]", "[hub]\nstandard = []"),
+                8,
+                "syntax",
+                "unknown field `standard`",
+            ),
+            (
+                EXAMPLE.replace(
+                    "regions = [\"us-east-1\"",
+                    "regions = [\"us-east-1\", \"us-east-1\"",
+                ),
+                8,
+                "hub.regions",
+                "listed twice",
+            ),
+            (
+                EXAMPLE.replace("[organization]", "[organization"),
+                2,
+                "syntax",
+                "",
+            ),
         ];
         for (text, line, field, says) in cases {
             let err = parse(&text).unwrap_err();
             assert_eq!((err.line, err.field.as_str()), (Some(line), field), "{err}");
             assert!(err.message.contains(says), "{err}");
-            assert!(err.to_string().starts_with(&format!("hubfix-setup.toml:{line}: {field}: ")), "{err}");
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("hubfix-setup.toml:{line}: {field}: ")),
+                "{err}"
+            );
         }
         let missing = parse("[organization]\nmanagement_account = \"111111111111\"\nadministrator = \"222222222222\"\n").unwrap_err();
         assert!(missing.message.contains("missing field `hub`"), "{missing}");
@@ -717,8 +855,15 @@ exempt_roles = ["hubfix-break-glass"]
 
     #[test]
     fn the_aggregator_links_as_asked() {
-        let all = parse(&EXAMPLE.replace("region = \"us-east-1\"\n", "region = \"us-east-1\"\nlinking = \"all\"\n")).unwrap();
-        assert_eq!(all.aggregator.as_ref().unwrap().linking.mode(), "ALL_REGIONS");
+        let all = parse(&EXAMPLE.replace(
+            "region = \"us-east-1\"\n",
+            "region = \"us-east-1\"\nlinking = \"all\"\n",
+        ))
+        .unwrap();
+        assert_eq!(
+            all.aggregator.as_ref().unwrap().linking.mode(),
+            "ALL_REGIONS"
+        );
         assert_eq!(all.linked_regions().len(), 2);
         let except = parse(&EXAMPLE.replace(
             "region = \"us-east-1\"\n",
@@ -737,7 +882,10 @@ exempt_roles = ["hubfix-break-glass"]
             "region = \"us-east-1\"\nregions = [\"us-east-1\"]\n",
         ))
         .unwrap_err();
-        assert!(itself.message.contains("aggregation region itself"), "{itself}");
+        assert!(
+            itself.message.contains("aggregation region itself"),
+            "{itself}"
+        );
     }
 
     #[test]
@@ -745,23 +893,48 @@ exempt_roles = ["hubfix-break-glass"]
         let dir = std::env::temp_dir().join(format!("hubfix-setup-file-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("hubfix-setup.toml");
-        let text = format!("{EXAMPLE}\n[invited]\ncsv = \"members.csv\"\nrole = \"hubfix-remediation\"\n");
+        let text =
+            format!("{EXAMPLE}\n[invited]\ncsv = \"members.csv\"\nrole = \"hubfix-remediation\"\n");
         std::fs::write(&file, &text).unwrap();
-        std::fs::write(dir.join("members.csv"), "Account ID,Email\n444444444444,sec@example.com\n").unwrap();
+        std::fs::write(
+            dir.join("members.csv"),
+            "Account ID,Email\n444444444444,sec@example.com\n",
+        )
+        .unwrap();
         let f = Foundation::load(&file).unwrap();
         assert_eq!(f.invited[0].account, "444444444444");
         assert_eq!(f.invited_role.as_deref(), Some("hubfix-remediation"));
 
-        std::fs::write(dir.join("members.csv"), "Account ID,Email\n444444444444,sec@example.com\n4444,x@y.z\n").unwrap();
+        std::fs::write(
+            dir.join("members.csv"),
+            "Account ID,Email\n444444444444,sec@example.com\n4444,x@y.z\n",
+        )
+        .unwrap();
         let err = Foundation::load(&file).unwrap_err();
         assert_eq!(err.file, dir.join("members.csv"));
         assert_eq!(err.line, Some(3));
-        assert!(err.to_string().contains("members.csv:3: row: `4444` is not a 12-digit"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("members.csv:3: row: `4444` is not a 12-digit"),
+            "{err}"
+        );
 
         std::fs::write(dir.join("members.csv"), "111111111111,mgmt@example.com\n").unwrap();
         let err = Foundation::load(&file).unwrap_err();
         assert!(err.message.contains("outside the organisation"), "{err}");
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn the_example_in_the_repository_is_valid() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/hubfix-setup.example.toml");
+        let f = Foundation::load(&path).unwrap();
+        assert_eq!(f.invited.len(), 2);
+        assert_eq!(f.standards.len(), 4);
+        assert_eq!(
+            f.tamper_protection.unwrap().exempt_roles,
+            ["hubfix-break-glass"]
+        );
     }
 
     #[test]

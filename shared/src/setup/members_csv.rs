@@ -135,7 +135,11 @@ mod tests {
                 },
             ]
         );
-        assert_eq!(parse("\u{feff}444444444444,a@b.co").unwrap().len(), 1, "no header, a BOM");
+        assert_eq!(
+            parse("\u{feff}444444444444,a@b.co").unwrap().len(),
+            1,
+            "no header, a BOM"
+        );
         assert!(parse("account_id,email\n").unwrap().is_empty());
     }
 
@@ -146,8 +150,16 @@ mod tests {
             ("Account ID,Email\n111122223333\n", 2, "expected two fields"),
             ("111122223333,a@b.co,extra\n", 1, "found 3"),
             ("111122223333,not-an-address\n", 1, "not an e-mail"),
-            ("111122223333,a@b.co\n\n111122223333,c@d.co\n", 3, "listed twice"),
-            ("Account ID,Email\n111122223333,a b@c.co\n", 2, "not an e-mail"),
+            (
+                "111122223333,a@b.co\n\n111122223333,c@d.co\n",
+                3,
+                "listed twice",
+            ),
+            (
+                "Account ID,Email\n111122223333,a b@c.co\n",
+                2,
+                "not an e-mail",
+            ),
         ];
         for (text, line, says) in cases {
             let err = parse(text).unwrap_err();

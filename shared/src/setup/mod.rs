@@ -9,14 +9,16 @@
 //!   [`scp`]: the tamper-protection service control policy (pure);
 //! - [`access`], [`observe`], [`apply`]: the AWS side (clients per account through
 //!   roles, reading, changing);
-//! - [`drift`]: the CloudTrail events of someone switching the foundation off, for the
-//!   drift guard.
+//! - [`drift`]: the CloudTrail events of someone switching the foundation off, and the
+//!   drift guard that records them and puts the foundation back;
+//!   [`guard_function`]: the drift guard as a Lambda function.
 
 pub mod access;
 pub mod apply;
 pub mod catalogue;
 pub mod drift;
 pub mod file;
+pub mod guard_function;
 pub mod members_csv;
 pub mod observe;
 pub mod plan;

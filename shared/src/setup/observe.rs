@@ -12,8 +12,8 @@ use super::access::{Access, Via};
 use super::file::Foundation;
 use super::plan::{enrolled, AccountRole, CONFIGURATION_POLICY_NAME, SECURITY_HUB_PRINCIPAL};
 use super::state::{
-    AggregatorRead, HubRead, Observed, OrgAccount, OrgConfig, Organization, PolicyConfig, PolicyRead, Recording,
-    RegionState, Scope,
+    AggregatorRead, HubRead, Observed, OrgAccount, OrgConfig, Organization, PolicyConfig,
+    PolicyRead, Recording, RegionState, Scope,
 };
 use crate::error::FixError;
 
@@ -21,14 +21,29 @@ use crate::error::FixError;
 const READS_AT_ONCE: usize = 8;
 
 /// Codes Security Hub answers when it is not enabled in the account.
-const NOT_ENABLED: &[&str] = &["InvalidAccessException", "InvalidAccess", "ResourceNotFoundException"];
+const NOT_ENABLED: &[&str] = &[
+    "InvalidAccessException",
+    "InvalidAccess",
+    "ResourceNotFoundException",
+];
 
-fn err<E, R>(operation: &'static str, scope: &Scope, e: aws_smithy_runtime_api::client::result::SdkError<E, R>) -> String
+fn err<E, R>(
+    operation: &'static str,
+    scope: &Scope,
+    e: aws_smithy_runtime_api::client::result::SdkError<E, R>,
+) -> String
 where
-    E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata
+        + std::error::Error
+        + Send
+        + Sync
+        + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
 {
-    format!("{scope}: {}", FixError::from_sdk(operation, &scope.account, &[], e))
+    format!(
+        "{scope}: {}",
+        FixError::from_sdk(operation, &scope.account, &[], e)
+    )
 }
 
 fn code<E, R>(e: &aws_smithy_runtime_api::client::result::SdkError<E, R>) -> Option<&str>
@@ -40,7 +55,11 @@ where
 
 /// Reads everything the plan of `f` needs. `progress` is told how many account-regions
 /// have been read, of how many.
-pub async fn observe(f: &Foundation, access: &Access, progress: &(dyn Fn(usize, usize) + Sync)) -> Observed {
+pub async fn observe(
+    f: &Foundation,
+    access: &Access,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Observed {
     let mut observed = observe_without_hubs(f, access).await;
     let Some(org) = &observed.organization else {
         return observed;
@@ -67,7 +86,11 @@ pub async fn observe_scopes(f: &Foundation, access: &Access, scopes: &[Scope]) -
         .filter(|(a, _)| scopes.iter().any(|s| s.account == *a))
         .collect();
     let mut all = hubs(f, access, &wanted, &|_, _| {}).await;
-    all.retain(|scope, _| scopes.iter().any(|s| s.account == scope.account && (s.region.is_none() || s.region == scope.region)));
+    all.retain(|scope, _| {
+        scopes
+            .iter()
+            .any(|s| s.account == scope.account && (s.region.is_none() || s.region == scope.region))
+    });
     observed.hubs = all;
     observed
 }
@@ -81,9 +104,16 @@ async fn observe_without_hubs(f: &Foundation, access: &Access) -> Observed {
             return observed;
         }
     }
-    let root_id = observed.organization.as_ref().map(|o| o.root_id.clone()).unwrap_or_default();
+    let root_id = observed
+        .organization
+        .as_ref()
+        .map(|o| o.root_id.clone())
+        .unwrap_or_default();
     for region in &f.regions {
-        observed.regions.insert(region.clone(), region_state(f, access, region, &root_id).await);
+        observed.regions.insert(
+            region.clone(),
+            region_state(f, access, region, &root_id).await,
+        );
     }
     observed
 }
@@ -96,13 +126,21 @@ async fn hubs(
 ) -> BTreeMap<Scope, Result<HubRead, String>> {
     let scopes: Vec<(Scope, AccountRole)> = accounts
         .iter()
-        .flat_map(|(a, role)| f.regions.iter().map(move |r| (Scope::regional(a, r), *role)))
+        .flat_map(|(a, role)| {
+            f.regions
+                .iter()
+                .map(move |r| (Scope::regional(a, r), *role))
+        })
         .collect();
     let total = scopes.len();
     let mut done = 0;
     let mut out = BTreeMap::new();
     let mut reads = stream::iter(scopes.into_iter().map(|(scope, role)| async move {
-        let via = if role == AccountRole::Invited { Via::Invited } else { Via::Organization };
+        let via = if role == AccountRole::Invited {
+            Via::Invited
+        } else {
+            Via::Organization
+        };
         let read = hub(f, access, &scope, via).await;
         (scope, read)
     }))
@@ -151,7 +189,10 @@ async fn organization(f: &Foundation, access: &Access) -> Result<Organization, S
                 id: a.id().unwrap_or_default().to_owned(),
                 name: a.name().unwrap_or_default().to_owned(),
                 email: a.email().unwrap_or_default().to_owned(),
-                status: a.status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+                status: a
+                    .status()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
             });
         }
     }
@@ -159,7 +200,13 @@ async fn organization(f: &Foundation, access: &Access) -> Result<Organization, S
         .list_aws_service_access_for_organization()
         .send()
         .await
-        .map_err(|e| err("organizations:ListAWSServiceAccessForOrganization", &scope, e))?;
+        .map_err(|e| {
+            err(
+                "organizations:ListAWSServiceAccessForOrganization",
+                &scope,
+                e,
+            )
+        })?;
     let trusted_access = trusted
         .enabled_service_principals()
         .iter()
@@ -187,7 +234,11 @@ async fn organization(f: &Foundation, access: &Access) -> Result<Organization, S
         let mut found = None;
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| err("organizations:ListPolicies", &scope, e))?;
-            if let Some(p) = page.policies().iter().find(|p| p.name() == Some(t.policy_name.as_str())) {
+            if let Some(p) = page
+                .policies()
+                .iter()
+                .find(|p| p.name() == Some(t.policy_name.as_str()))
+            {
                 found = p.id().map(str::to_owned);
                 break;
             }
@@ -214,7 +265,11 @@ async fn organization(f: &Foundation, access: &Access) -> Result<Organization, S
                 .iter()
                 .filter_map(|t| t.target_id().map(str::to_owned))
                 .collect();
-            tamper_policy = Some(PolicyRead { id, content, targets });
+            tamper_policy = Some(PolicyRead {
+                id,
+                content,
+                targets,
+            });
         }
     }
     let mut parents = BTreeMap::new();
@@ -255,7 +310,10 @@ async fn region_state(f: &Foundation, access: &Access, region: &str, root_id: &s
     let mut state = RegionState::default();
     let mut errors = Vec::new();
     let management = Scope::regional(&f.management_account, region);
-    match access.securityhub(&f.management_account, region, Via::Organization).await {
+    match access
+        .securityhub(&f.management_account, region, Via::Organization)
+        .await
+    {
         Ok(client) => match client.list_organization_admin_accounts().send().await {
             Ok(out) => {
                 state.admin_accounts = out
@@ -264,17 +322,26 @@ async fn region_state(f: &Foundation, access: &Access, region: &str, root_id: &s
                     .map(|a| {
                         (
                             a.account_id().unwrap_or_default().to_owned(),
-                            a.status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+                            a.status()
+                                .map(|s| s.as_str().to_owned())
+                                .unwrap_or_default(),
                         )
                     })
                     .collect();
             }
-            Err(e) => errors.push(err("securityhub:ListOrganizationAdminAccounts", &management, e)),
+            Err(e) => errors.push(err(
+                "securityhub:ListOrganizationAdminAccounts",
+                &management,
+                e,
+            )),
         },
         Err(e) => errors.push(format!("{management}: {e}")),
     }
     let admin = Scope::regional(&f.administrator, region);
-    let client = match access.securityhub(&f.administrator, region, Via::Organization).await {
+    let client = match access
+        .securityhub(&f.administrator, region, Via::Organization)
+        .await
+    {
         Ok(c) => c,
         Err(e) => {
             errors.push(format!("{admin}: {e}"));
@@ -298,7 +365,11 @@ async fn region_state(f: &Foundation, access: &Access, region: &str, root_id: &s
                 .unwrap_or_else(|| "LOCAL".into()),
         });
     }
-    let mut pages = client.list_members().only_associated(false).into_paginator().send();
+    let mut pages = client
+        .list_members()
+        .only_associated(false)
+        .into_paginator()
+        .send();
     while let Some(page) = pages.next().await {
         match page {
             Ok(page) => {
@@ -332,7 +403,10 @@ async fn region_state(f: &Foundation, access: &Access, region: &str, root_id: &s
     state
 }
 
-async fn aggregator(client: &aws_sdk_securityhub::Client, scope: &Scope) -> Result<Option<AggregatorRead>, String> {
+async fn aggregator(
+    client: &aws_sdk_securityhub::Client,
+    scope: &Scope,
+) -> Result<Option<AggregatorRead>, String> {
     let listed = match client.list_finding_aggregators().send().await {
         Ok(out) => out,
         Err(e) if code(&e).is_some_and(|c| NOT_ENABLED.contains(&c)) => return Ok(None),
@@ -361,7 +435,10 @@ async fn aggregator(client: &aws_sdk_securityhub::Client, scope: &Scope) -> Resu
 }
 
 /// hubfix's configuration policy, when the organisation uses central configuration.
-async fn configuration_policy(client: &aws_sdk_securityhub::Client, root_id: &str) -> Result<Option<PolicyConfig>, String> {
+async fn configuration_policy(
+    client: &aws_sdk_securityhub::Client,
+    root_id: &str,
+) -> Result<Option<PolicyConfig>, String> {
     let listed = match client.list_configuration_policies().send().await {
         Ok(out) => out,
         // Not central (or not the administrator yet): there is no policy to read.
@@ -380,9 +457,14 @@ async fn configuration_policy(client: &aws_sdk_securityhub::Client, root_id: &st
         .identifier(&id)
         .send()
         .await
-        .map_err(|e| FixError::from_sdk("securityhub:GetConfigurationPolicy", &id, &[], e).to_string())?;
+        .map_err(|e| {
+            FixError::from_sdk("securityhub:GetConfigurationPolicy", &id, &[], e).to_string()
+        })?;
     let (service_enabled, mut standards) = match got.configuration_policy() {
-        Some(Policy::SecurityHub(p)) => (p.service_enabled().unwrap_or(false), p.enabled_standard_identifiers().to_vec()),
+        Some(Policy::SecurityHub(p)) => (
+            p.service_enabled().unwrap_or(false),
+            p.enabled_standard_identifiers().to_vec(),
+        ),
         _ => (false, Vec::new()),
     };
     standards.sort();
@@ -396,7 +478,11 @@ async fn configuration_policy(client: &aws_sdk_securityhub::Client, root_id: &st
 }
 
 /// Whether the root is associated with the policy, and the association did not fail.
-async fn root_association(client: &aws_sdk_securityhub::Client, root_id: &str, policy_id: &str) -> bool {
+async fn root_association(
+    client: &aws_sdk_securityhub::Client,
+    root_id: &str,
+    policy_id: &str,
+) -> bool {
     client
         .get_configuration_policy_association()
         .target(Target::RootId(root_id.to_owned()))
@@ -418,7 +504,8 @@ async fn hub(f: &Foundation, access: &Access, scope: &Scope, via: Via) -> Result
     match client.describe_hub().send().await {
         Ok(out) => {
             read.enabled = true;
-            read.consolidated = out.control_finding_generator() == Some(&ControlFindingGenerator::SecurityControl);
+            read.consolidated =
+                out.control_finding_generator() == Some(&ControlFindingGenerator::SecurityControl);
             read.auto_enable_controls = out.auto_enable_controls().unwrap_or(false);
         }
         Err(e) if code(&e).is_some_and(|c| NOT_ENABLED.contains(&c)) => {}
@@ -432,14 +519,19 @@ async fn hub(f: &Foundation, access: &Access, scope: &Scope, via: Via) -> Result
                 if s.standards_status().map(|x| x.as_str()) == Some("DELETING") {
                     continue;
                 }
-                if let (Some(arn), Some(sub)) = (s.standards_arn(), s.standards_subscription_arn()) {
+                if let (Some(arn), Some(sub)) = (s.standards_arn(), s.standards_subscription_arn())
+                {
                     read.standards.insert(arn.to_owned(), sub.to_owned());
                 }
             }
         }
-        let mut pages = client.list_enabled_products_for_import().into_paginator().send();
+        let mut pages = client
+            .list_enabled_products_for_import()
+            .into_paginator()
+            .send();
         while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| err("securityhub:ListEnabledProductsForImport", scope, e))?;
+            let page =
+                page.map_err(|e| err("securityhub:ListEnabledProductsForImport", scope, e))?;
             read.products.extend(
                 page.product_subscriptions()
                     .iter()

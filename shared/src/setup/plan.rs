@@ -382,7 +382,10 @@ pub fn plan(foundation: &Foundation, observed: &Observed) -> Result<Plan, PlanEr
 }
 
 /// Every account the foundation enrolls, or why the file does not fit the organisation.
-pub fn enrolled(f: &Foundation, org: &Organization) -> Result<BTreeMap<String, AccountRole>, PlanError> {
+pub fn enrolled(
+    f: &Foundation,
+    org: &Organization,
+) -> Result<BTreeMap<String, AccountRole>, PlanError> {
     if org.management_account != f.management_account {
         return Err(PlanError(format!(
             "organization.management_account is {}, but the organisation {}'s management account is {}",
@@ -468,7 +471,11 @@ struct Planner<'a> {
 
 impl Planner<'_> {
     fn push(&mut self, phase: Phase, scope: Scope, action: Action) {
-        self.steps.push(Step { phase, scope, action });
+        self.steps.push(Step {
+            phase,
+            scope,
+            action,
+        });
     }
 
     fn organization(&mut self) -> Result<(), PlanError> {
@@ -528,7 +535,12 @@ impl Planner<'_> {
 
     fn region(&mut self, region: &str, accounts: &BTreeMap<String, AccountRole>) {
         let admin = Scope::regional(&self.f.administrator, region);
-        let state = self.observed.regions.get(region).cloned().unwrap_or_default();
+        let state = self
+            .observed
+            .regions
+            .get(region)
+            .cloned()
+            .unwrap_or_default();
         if let Some(e) = &state.error {
             self.blocked.push(Notice {
                 scope: admin.clone(),
@@ -555,7 +567,8 @@ impl Planner<'_> {
                 if self.configuration == ConfigurationMode::Local {
                     for name in DEFAULT_STANDARDS {
                         if let Some(s) = Standard::named(name) {
-                            hub.standards.insert(s.arn(region), format!("(default {name})"));
+                            hub.standards
+                                .insert(s.arn(region), format!("(default {name})"));
                         }
                     }
                 }
@@ -621,10 +634,18 @@ impl Planner<'_> {
             }
         }
         if !add.is_empty() {
-            self.push(Phase::Members, admin.clone(), Action::AddMembers { accounts: add });
+            self.push(
+                Phase::Members,
+                admin.clone(),
+                Action::AddMembers { accounts: add },
+            );
         }
         if !invite.is_empty() {
-            self.push(Phase::Members, admin.clone(), Action::InviteMembers { accounts: invite });
+            self.push(
+                Phase::Members,
+                admin.clone(),
+                Action::InviteMembers { accounts: invite },
+            );
         }
         for account in accept {
             self.push(
@@ -681,7 +702,8 @@ impl Planner<'_> {
         }
         if scope.account == self.f.administrator {
             let region = scope.region.clone().unwrap_or_default();
-            let standards: Vec<String> = self.f.standards().iter().map(|s| s.arn(&region)).collect();
+            let standards: Vec<String> =
+                self.f.standards().iter().map(|s| s.arn(&region)).collect();
             self.standards(scope, hub, &standards, phase);
         }
     }
@@ -693,7 +715,11 @@ impl Planner<'_> {
             .cloned()
             .collect();
         if !missing.is_empty() {
-            self.push(phase, scope.clone(), Action::EnableStandards { standards: missing });
+            self.push(
+                phase,
+                scope.clone(),
+                Action::EnableStandards { standards: missing },
+            );
         }
         if self.f.disable_other_standards {
             let extra: Vec<String> = hub
@@ -709,7 +735,13 @@ impl Planner<'_> {
                 })
                 .collect();
             if !extra.is_empty() {
-                self.push(phase, scope.clone(), Action::DisableStandards { subscriptions: extra });
+                self.push(
+                    phase,
+                    scope.clone(),
+                    Action::DisableStandards {
+                        subscriptions: extra,
+                    },
+                );
             }
         }
     }
@@ -723,7 +755,11 @@ impl Planner<'_> {
             .map(|p| p.arn(region))
             .collect();
         if !missing.is_empty() {
-            self.push(Phase::Accounts, scope.clone(), Action::EnableProducts { products: missing });
+            self.push(
+                Phase::Accounts,
+                scope.clone(),
+                Action::EnableProducts { products: missing },
+            );
         }
     }
 
@@ -750,7 +786,12 @@ impl Planner<'_> {
         }
     }
 
-    fn organization_config(&mut self, region: &str, state: &super::state::RegionState, standards: &[String]) {
+    fn organization_config(
+        &mut self,
+        region: &str,
+        state: &super::state::RegionState,
+        standards: &[String],
+    ) {
         let admin = Scope::regional(&self.f.administrator, region);
         match self.configuration {
             ConfigurationMode::Central => {
@@ -786,7 +827,11 @@ impl Planner<'_> {
                         },
                     ),
                 }
-                if !state.policy.as_ref().is_some_and(|p| p.associated_with_root) {
+                if !state
+                    .policy
+                    .as_ref()
+                    .is_some_and(|p| p.associated_with_root)
+                {
                     self.push(
                         Phase::Administrator,
                         admin,
@@ -803,7 +848,9 @@ impl Planner<'_> {
                 let auto_standards = if defaults_wanted { "DEFAULT" } else { "NONE" };
                 let current = state.org_config.as_ref();
                 let fine = current.is_some_and(|c| {
-                    c.auto_enable && c.auto_enable_standards == auto_standards && c.configuration_type == "LOCAL"
+                    c.auto_enable
+                        && c.auto_enable_standards == auto_standards
+                        && c.configuration_type == "LOCAL"
                 });
                 if !fine {
                     self.push(
@@ -897,13 +944,21 @@ impl Planner<'_> {
     }
 }
 
-/// The tamper-protection policy the file calls for.
+/// The tamper-protection policy the file calls for. Besides the file's break-glass
+/// roles it exempts the role hubfix itself works through in organisation accounts:
+/// keeping the foundation as the file says (disabling a default standard in a
+/// re-enrolled member, say) needs actions the policy denies everyone else.
 pub fn tamper_policy(f: &Foundation) -> Result<String, String> {
-    let exempt = f
+    let mut exempt = f
         .tamper_protection
         .as_ref()
         .map(|t| t.exempt_roles.clone())
         .unwrap_or_default();
+    if let Some(role) = &f.organization_role {
+        if !exempt.contains(role) {
+            exempt.push(role.clone());
+        }
+    }
     scp::policy(&protected(f), &exempt, f.partition())
 }
 

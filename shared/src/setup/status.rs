@@ -166,7 +166,10 @@ fn drift_at(plan: &Plan, scope: &Scope, account: &str) -> Vec<String> {
                 _ => "not invited yet".to_owned(),
             });
         } else if step.scope == *scope
-            && !matches!(step.action, Action::AddMembers { .. } | Action::InviteMembers { .. })
+            && !matches!(
+                step.action,
+                Action::AddMembers { .. } | Action::InviteMembers { .. }
+            )
         {
             out.push(step.action.describe());
         }

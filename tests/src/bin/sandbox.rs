@@ -4,6 +4,7 @@
 
 use std::io::BufRead;
 
+use hubfix_tests::organization::{self, seed_organization, MANAGEMENT, MEMBERS, OUTSIDER};
 use hubfix_tests::sandbox::{environment, seed, ADMIN_BUCKET, MEMBER, MEMBER_BUCKET};
 use hubfix_tests::{workspace, Emulator};
 
@@ -11,8 +12,10 @@ use hubfix_tests::{workspace, Emulator};
 async fn main() {
     let emulator = Emulator::start().await;
     let sandbox = seed(&emulator).await;
+    let org = seed_organization(&emulator).await;
     let env: String = environment(&emulator)
-        .iter()
+        .into_iter()
+        .chain(organization::environment())
         .map(|(k, v)| format!("export {k}={v}\n"))
         .collect();
     let path = workspace().join(".sandbox.env");
@@ -23,6 +26,11 @@ async fn main() {
         sandbox.open_group
     );
     println!("  member {MEMBER}: public bucket {MEMBER_BUCKET}");
+    println!(
+        "  organisation {} (root {}): management {MANAGEMENT}, administrator-to-be 123456789012, members {}, {};",
+        org.id, org.root_id, MEMBERS[0], MEMBERS[1]
+    );
+    println!("    {OUTSIDER} outside it, to invite from a CSV: no Security Hub anywhere yet (docs/foundation.md)");
     println!("  Security Hub findings:");
     for id in &sandbox.findings {
         println!("    {id}");

@@ -72,7 +72,9 @@ fn bare() -> Observed {
         ..Observed::default()
     };
     for region in REGIONS {
-        observed.regions.insert(region.into(), RegionState::default());
+        observed
+            .regions
+            .insert(region.into(), RegionState::default());
         for a in [MANAGEMENT, ADMIN, MEMBER, INVITED] {
             let mut hub = HubRead::off();
             hub.recording = Some(Recording::NoRecorder);
@@ -123,12 +125,19 @@ fn finished(f: &Foundation) -> Observed {
                 standards: f
                     .standards()
                     .iter()
-                    .map(|s| (s.arn(region), format!("arn:aws:securityhub:{region}:{a}:subscription/{}", s.path)))
+                    .map(|s| {
+                        (
+                            s.arn(region),
+                            format!("arn:aws:securityhub:{region}:{a}:subscription/{}", s.path),
+                        )
+                    })
                     .collect(),
                 products: BTreeSet::from(["aws/guardduty".to_owned()]),
                 administrator: (a != ADMIN).then(|| (ADMIN.to_owned(), "ENABLED".to_owned())),
                 invitations: Vec::new(),
-                recording: Some(Recording::Recording { all_resources: true }),
+                recording: Some(Recording::Recording {
+                    all_resources: true,
+                }),
             };
             observed.hubs.insert(Scope::regional(a, region), Ok(hub));
         }
@@ -140,8 +149,16 @@ fn actions(plan: &Plan) -> Vec<(Phase, String, &str, String)> {
     plan.steps
         .iter()
         .map(|s| {
-            let name = serde_json::to_value(&s.action).unwrap()["action"].as_str().unwrap().to_owned();
-            (s.phase, s.scope.account.clone(), s.scope.region_label(), name)
+            let name = serde_json::to_value(&s.action).unwrap()["action"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            (
+                s.phase,
+                s.scope.account.clone(),
+                s.scope.region_label(),
+                name,
+            )
         })
         .collect()
 }
@@ -162,34 +179,94 @@ fn a_bare_organisation_gets_the_whole_foundation_in_order() {
     );
     let steps = actions(&plan);
     for r in REGIONS {
-        let p: Vec<Phase> = plan.steps.iter().filter(|s| s.scope.region.as_deref() == Some(r)).map(|s| s.phase).collect();
-        assert!(p.windows(2).all(|w| w[0] <= w[1]), "{r}: phases in order: {p:?}");
+        let p: Vec<Phase> = plan
+            .steps
+            .iter()
+            .filter(|s| s.scope.region.as_deref() == Some(r))
+            .map(|s| s.phase)
+            .collect();
+        assert!(
+            p.windows(2).all(|w| w[0] <= w[1]),
+            "{r}: phases in order: {p:?}"
+        );
     }
     let has = |phase: Phase, account: &str, region: &str, action: &str| {
-        steps.iter().any(|(p, a, r, n)| *p == phase && a == account && *r == region && n == action)
+        steps
+            .iter()
+            .any(|(p, a, r, n)| *p == phase && a == account && *r == region && n == action)
     };
-    assert!(has(Phase::Organization, MANAGEMENT, "global", "enable_trusted_access"));
+    assert!(has(
+        Phase::Organization,
+        MANAGEMENT,
+        "global",
+        "enable_trusted_access"
+    ));
     for region in REGIONS {
-        assert!(has(Phase::Organization, MANAGEMENT, region, "designate_administrator"), "{region}");
+        assert!(
+            has(
+                Phase::Organization,
+                MANAGEMENT,
+                region,
+                "designate_administrator"
+            ),
+            "{region}"
+        );
         assert!(has(Phase::Administrator, ADMIN, region, "enable_hub"));
-        assert!(has(Phase::Administrator, MANAGEMENT, region, "enable_hub"), "CreateMembers cannot enable the management account");
-        assert!(!has(Phase::Administrator, MEMBER, region, "enable_hub"), "CreateMembers enables an organisation account");
-        assert!(has(Phase::Administrator, INVITED, region, "enable_hub"), "an invited account enables its own hub");
+        assert!(
+            has(Phase::Administrator, MANAGEMENT, region, "enable_hub"),
+            "CreateMembers cannot enable the management account"
+        );
+        assert!(
+            !has(Phase::Administrator, MEMBER, region, "enable_hub"),
+            "CreateMembers enables an organisation account"
+        );
+        assert!(
+            has(Phase::Administrator, INVITED, region, "enable_hub"),
+            "an invited account enables its own hub"
+        );
         assert!(has(Phase::Administrator, ADMIN, region, "enable_standards"));
-        assert!(has(Phase::Administrator, ADMIN, region, "configure_organization"));
+        assert!(has(
+            Phase::Administrator,
+            ADMIN,
+            region,
+            "configure_organization"
+        ));
         assert!(has(Phase::Members, ADMIN, region, "add_members"));
         assert!(has(Phase::Members, ADMIN, region, "invite_members"));
         assert!(has(Phase::Members, INVITED, region, "accept_invitation"));
         assert!(has(Phase::Accounts, MEMBER, region, "enable_standards"));
-        assert!(has(Phase::Accounts, MEMBER, region, "disable_standards"), "the defaults CreateMembers turns on");
+        assert!(
+            has(Phase::Accounts, MEMBER, region, "disable_standards"),
+            "the defaults CreateMembers turns on"
+        );
         assert!(has(Phase::Accounts, INVITED, region, "enable_standards"));
-        assert!(!has(Phase::Accounts, INVITED, region, "disable_standards"), "hubfix enables invited hubs without defaults");
+        assert!(
+            !has(Phase::Accounts, INVITED, region, "disable_standards"),
+            "hubfix enables invited hubs without defaults"
+        );
         assert!(has(Phase::Accounts, MEMBER, region, "enable_products"));
     }
-    assert!(has(Phase::Administrator, ADMIN, "us-east-1", "create_aggregator"));
-    assert!(!has(Phase::Administrator, ADMIN, "eu-west-1", "create_aggregator"));
-    for action in ["enable_service_control_policies", "put_tamper_policy", "attach_tamper_policy"] {
-        assert!(has(Phase::TamperProtection, MANAGEMENT, "global", action), "{action}");
+    assert!(has(
+        Phase::Administrator,
+        ADMIN,
+        "us-east-1",
+        "create_aggregator"
+    ));
+    assert!(!has(
+        Phase::Administrator,
+        ADMIN,
+        "eu-west-1",
+        "create_aggregator"
+    ));
+    for action in [
+        "enable_service_control_policies",
+        "put_tamper_policy",
+        "attach_tamper_policy",
+    ] {
+        assert!(
+            has(Phase::TamperProtection, MANAGEMENT, "global", action),
+            "{action}"
+        );
     }
     let add = plan
         .steps
@@ -200,19 +277,38 @@ fn a_bare_organisation_gets_the_whole_foundation_in_order() {
         })
         .unwrap();
     assert_eq!(
-        add.iter().map(|a| (a.account.as_str(), a.email.as_str())).collect::<Vec<_>>(),
-        [(MANAGEMENT, "111111111111@example.com"), (MEMBER, "222222222222@example.com"), (INVITED, "sec@example.com")]
+        add.iter()
+            .map(|a| (a.account.as_str(), a.email.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            (MANAGEMENT, "111111111111@example.com"),
+            (MEMBER, "222222222222@example.com"),
+            (INVITED, "sec@example.com")
+        ]
     );
     let new_accounts = plan
         .steps
         .iter()
         .find_map(|s| match &s.action {
-            Action::ConfigureOrganization { auto_enable, auto_enable_standards, .. } => Some((*auto_enable, auto_enable_standards.clone())),
+            Action::ConfigureOrganization {
+                auto_enable,
+                auto_enable_standards,
+                ..
+            } => Some((*auto_enable, auto_enable_standards.clone())),
             _ => None,
         })
         .unwrap();
-    assert_eq!(new_accounts, (true, "NONE".to_owned()), "CIS 1.2.0 is not wanted, so new accounts get no defaults");
-    assert_eq!(plan.warnings.len(), 8, "Config records nothing in 4 accounts x 2 regions: {:?}", plan.warnings);
+    assert_eq!(
+        new_accounts,
+        (true, "NONE".to_owned()),
+        "CIS 1.2.0 is not wanted, so new accounts get no defaults"
+    );
+    assert_eq!(
+        plan.warnings.len(),
+        8,
+        "Config records nothing in 4 accounts x 2 regions: {:?}",
+        plan.warnings
+    );
     assert!(plan.blocked.is_empty());
 }
 
@@ -229,32 +325,71 @@ fn drift_plans_exactly_what_puts_it_back() {
     let mut observed = finished(&f);
     let member = Scope::regional(MEMBER, "eu-west-1");
     let mut off = HubRead::off();
-    off.recording = Some(Recording::Stopped { all_resources: true });
+    off.recording = Some(Recording::Stopped {
+        all_resources: true,
+    });
     observed.hubs.insert(member.clone(), Ok(off));
     // Disabling Security Hub removes the account's association with the administrator.
-    observed.regions.get_mut("eu-west-1").unwrap().members.insert(MEMBER.into(), "RESIGNED".into());
+    observed
+        .regions
+        .get_mut("eu-west-1")
+        .unwrap()
+        .members
+        .insert(MEMBER.into(), "RESIGNED".into());
     observed.regions.get_mut("us-east-1").unwrap().aggregator = None;
     let plan = plan(&f, &observed).unwrap();
     let steps = actions(&plan);
     assert_eq!(
         steps,
         [
-            (Phase::Administrator, ADMIN.to_owned(), "us-east-1", "create_aggregator".to_owned()),
-            (Phase::Members, ADMIN.to_owned(), "eu-west-1", "add_members".to_owned()),
-            (Phase::Accounts, MEMBER.to_owned(), "eu-west-1", "enable_standards".to_owned()),
-            (Phase::Accounts, MEMBER.to_owned(), "eu-west-1", "disable_standards".to_owned()),
-            (Phase::Accounts, MEMBER.to_owned(), "eu-west-1", "enable_products".to_owned()),
+            (
+                Phase::Administrator,
+                ADMIN.to_owned(),
+                "us-east-1",
+                "create_aggregator".to_owned()
+            ),
+            (
+                Phase::Members,
+                ADMIN.to_owned(),
+                "eu-west-1",
+                "add_members".to_owned()
+            ),
+            (
+                Phase::Accounts,
+                MEMBER.to_owned(),
+                "eu-west-1",
+                "enable_standards".to_owned()
+            ),
+            (
+                Phase::Accounts,
+                MEMBER.to_owned(),
+                "eu-west-1",
+                "disable_standards".to_owned()
+            ),
+            (
+                Phase::Accounts,
+                MEMBER.to_owned(),
+                "eu-west-1",
+                "enable_products".to_owned()
+            ),
         ],
         "CreateMembers turns Security Hub back on with its defaults; CIS 1.2.0 goes again"
     );
     assert_eq!(plan.warnings.len(), 1);
-    assert!(plan.warnings[0].message.contains("stopped"), "{:?}", plan.warnings);
+    assert!(
+        plan.warnings[0].message.contains("stopped"),
+        "{:?}",
+        plan.warnings
+    );
 
     let mut fixing = f.clone();
     fixing.config_recording.fix = true;
     let plan = super::plan(&fixing, &observed).unwrap();
     assert!(plan.warnings.is_empty());
-    assert!(plan.steps.iter().any(|s| s.scope == member && s.action == Action::StartConfigRecording));
+    assert!(plan
+        .steps
+        .iter()
+        .any(|s| s.scope == member && s.action == Action::StartConfigRecording));
 }
 
 #[test]
@@ -263,16 +398,28 @@ fn a_changed_file_updates_the_policy_and_the_standards() {
     let observed = finished(&f);
     let mut more = f.clone();
     more.standards.push("nist-800-53".into());
-    more.tamper_protection.as_mut().unwrap().exempt_roles.push("ops-admin".into());
+    more.tamper_protection
+        .as_mut()
+        .unwrap()
+        .exempt_roles
+        .push("ops-admin".into());
     let plan = plan(&more, &observed).unwrap();
     let put = plan.steps.iter().find_map(|s| match &s.action {
-        Action::PutTamperPolicy { policy_id, content, .. } => Some((policy_id.clone(), content.clone())),
+        Action::PutTamperPolicy {
+            policy_id, content, ..
+        } => Some((policy_id.clone(), content.clone())),
         _ => None,
     });
     let (id, content) = put.expect("the policy is updated");
     assert_eq!(id.as_deref(), Some("p-abcd1234"));
     assert!(content.contains("ops-admin"));
-    assert!(!plan.steps.iter().any(|s| matches!(s.action, Action::AttachTamperPolicy { .. })), "already attached");
+    assert!(
+        !plan
+            .steps
+            .iter()
+            .any(|s| matches!(s.action, Action::AttachTamperPolicy { .. })),
+        "already attached"
+    );
     let enables = plan
         .steps
         .iter()
@@ -302,8 +449,18 @@ fn central_configuration_is_detected_and_managed_by_policy() {
     assert_eq!(
         steps,
         [
-            (Phase::Administrator, ADMIN.to_owned(), "us-east-1", "put_configuration_policy".to_owned()),
-            (Phase::Administrator, ADMIN.to_owned(), "us-east-1", "associate_policy_with_root".to_owned()),
+            (
+                Phase::Administrator,
+                ADMIN.to_owned(),
+                "us-east-1",
+                "put_configuration_policy".to_owned()
+            ),
+            (
+                Phase::Administrator,
+                ADMIN.to_owned(),
+                "us-east-1",
+                "associate_policy_with_root".to_owned()
+            ),
         ]
     );
     let mut with_policy = observed.clone();
@@ -320,7 +477,11 @@ fn central_configuration_is_detected_and_managed_by_policy() {
     let mut no_aggregator = foundation("configuration = \"central\"");
     no_aggregator.aggregator = None;
     let err = super::plan(&no_aggregator, &bare()).unwrap_err();
-    assert!(err.0.contains("central configuration needs a finding aggregator"), "{err}");
+    assert!(
+        err.0
+            .contains("central configuration needs a finding aggregator"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -329,7 +490,11 @@ fn files_that_do_not_fit_the_organisation_are_refused() {
     let mut outsider = foundation("");
     outsider.administrator = "999999999999".into();
     let err = plan(&outsider, &observed).unwrap_err();
-    assert!(err.0.contains("999999999999 is not an account of the organisation o-abcdefghij"), "{err}");
+    assert!(
+        err.0
+            .contains("999999999999 is not an account of the organisation o-abcdefghij"),
+        "{err}"
+    );
 
     let mut invited_member = foundation("");
     invited_member.invited[0].account = MEMBER.into();
@@ -342,18 +507,34 @@ fn files_that_do_not_fit_the_organisation_are_refused() {
 
     let mut wrong_management = foundation("");
     wrong_management.management_account = "555555555555".into();
-    assert!(plan(&wrong_management, &observed).unwrap_err().0.contains("management account is 111111111111"));
+    assert!(plan(&wrong_management, &observed)
+        .unwrap_err()
+        .0
+        .contains("management account is 111111111111"));
 
     let mut other_admin = bare();
-    other_admin.regions.get_mut("eu-west-1").unwrap().admin_accounts = vec![(MEMBER.into(), "ENABLED".into())];
+    other_admin
+        .regions
+        .get_mut("eu-west-1")
+        .unwrap()
+        .admin_accounts = vec![(MEMBER.into(), "ENABLED".into())];
     let err = plan(&foundation(""), &other_admin).unwrap_err();
-    assert!(err.0.contains("eu-west-1: 222222222222 is already the Security Hub administrator"), "{err}");
+    assert!(
+        err.0
+            .contains("eu-west-1: 222222222222 is already the Security Hub administrator"),
+        "{err}"
+    );
 
     let unread = Observed {
-        organization_error: Some("111111111111 global: could not assume arn:aws:iam::111111111111:role/x".into()),
+        organization_error: Some(
+            "111111111111 global: could not assume arn:aws:iam::111111111111:role/x".into(),
+        ),
         ..Observed::default()
     };
-    assert!(plan(&foundation(""), &unread).unwrap_err().0.contains("could not assume"));
+    assert!(plan(&foundation(""), &unread)
+        .unwrap_err()
+        .0
+        .contains("could not assume"));
 }
 
 #[test]
@@ -379,6 +560,7 @@ fn the_policy_covers_accounts_under_its_targets_but_never_the_management_account
     assert!(!policy_covers(&org, MANAGEMENT));
     org.tamper_policy.as_mut().unwrap().targets = BTreeSet::from(["ou-ab12-cdefgh34".to_owned()]);
     assert!(!policy_covers(&org, MEMBER));
-    org.parents.insert(MEMBER.into(), vec!["ou-ab12-cdefgh34".into()]);
+    org.parents
+        .insert(MEMBER.into(), vec!["ou-ab12-cdefgh34".into()]);
     assert!(policy_covers(&org, MEMBER));
 }
