@@ -44,8 +44,9 @@ demo: venv
 cli:
 	cargo install --locked --path cli
 
-## sandbox: the emulator with two accounts' misconfigured resources and findings, for
-## trying the `hubfix` command by hand; writes .sandbox.env; Enter stops it.
+## sandbox: the emulator with two accounts' misconfigured resources and findings, and a
+## bare organisation for `hubfix setup` (docs/foundation.md), for trying the `hubfix`
+## command by hand; writes .sandbox.env; Enter stops it.
 sandbox: venv
 	cargo build --locked -q -p hubfix-tests --bin sandbox
 	$(CARGO_TARGET_DIR)/debug/sandbox
@@ -88,8 +89,8 @@ lint:
 ## (offline; justified skips are in each resource's Metadata.checkov).
 templates: venv checkov-venv
 	SAM_CLI_TELEMETRY=0 $(VENV)/bin/sam validate --lint --template template.yaml
-	$(VENV)/bin/cfn-lint template.yaml templates/member-role.yaml
-	$(CHECKOV_VENV)/bin/checkov -f template.yaml -f templates/member-role.yaml \
+	$(VENV)/bin/cfn-lint template.yaml templates/member-role.yaml templates/drift-forwarder.yaml
+	$(CHECKOV_VENV)/bin/checkov -f template.yaml -f templates/member-role.yaml -f templates/drift-forwarder.yaml \
 		--framework cloudformation --compact --quiet --skip-download
 
 ## emulator-test: the emulator extension's own tests (real HTTP, boto3).

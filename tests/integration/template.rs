@@ -62,7 +62,11 @@ fn the_scanner_function_is_granted_exactly_the_scanners_reads() {
 
 #[test]
 fn templates_have_no_wildcard_actions() {
-    for file in ["template.yaml", "templates/member-role.yaml"] {
+    for file in [
+        "template.yaml",
+        "templates/member-role.yaml",
+        "templates/drift-forwarder.yaml",
+    ] {
         let text = std::fs::read_to_string(workspace().join(file)).unwrap();
         let mut effect = "";
         for line in text.lines().map(str::trim) {
@@ -141,4 +145,94 @@ fn the_automatic_rule_delivers_only_findings_of_trusted_products() {
     ] {
         assert!(text.contains(&wanted), "the functions lack {wanted}");
     }
+}
+
+/// `hubfix setup`'s actions (`hubfix::setup::permissions`): the drift guard's role in
+/// hubfix's account, and the member role's `SetupActions` and `OrganizationActions`.
+#[test]
+fn templates_grant_exactly_the_setup_actions() {
+    use hubfix::setup::permissions::{drift_guard_actions, ACCOUNT_ACTIONS, MANAGEMENT_ACTIONS};
+    for (file, marker, actions) in [
+        ("template.yaml", "setup-actions", drift_guard_actions()),
+        (
+            "templates/member-role.yaml",
+            "setup-account-actions",
+            ACCOUNT_ACTIONS.to_vec(),
+        ),
+        (
+            "templates/member-role.yaml",
+            "setup-management-actions",
+            MANAGEMENT_ACTIONS.to_vec(),
+        ),
+    ] {
+        let path = workspace().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let start = format!("# hubfix:{marker}:start\n");
+        let indent = indent_of_marker(&text, &start);
+        check_generated(
+            &path,
+            &start,
+            &format!("# hubfix:{marker}:end"),
+            &action_block(&actions, &indent),
+        );
+    }
+}
+
+/// The drift guard's rule, and the rule members forward with, match exactly the calls
+/// the drift guard watches (`hubfix::setup::drift::WATCHED`); the guard is off unless
+/// asked for.
+#[test]
+fn the_drift_rules_match_exactly_the_watched_calls() {
+    use hubfix::setup::drift::{DETAIL_TYPE, WATCHED};
+    let mut names: Vec<&str> = WATCHED.iter().map(|(_, name, _)| *name).collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut sources: Vec<&str> = WATCHED.iter().map(|(source, _, _)| *source).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    for file in ["template.yaml", "templates/drift-forwarder.yaml"] {
+        let path = workspace().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let start = "# hubfix:drift-events:start\n";
+        let indent = indent_of_marker(&text, start);
+        check_generated(
+            &path,
+            start,
+            "# hubfix:drift-events:end",
+            &action_block(&names, &indent),
+        );
+        assert!(
+            text.contains(&format!("detail-type: [\"{DETAIL_TYPE}\"]")),
+            "{file}"
+        );
+        assert!(
+            text.contains(&format!("eventSource: [{}]", sources.join(", "))),
+            "{file}: the rule's event sources are {sources:?}"
+        );
+        let services: Vec<String> = sources
+            .iter()
+            .map(|s| format!("aws.{}", s.trim_end_matches(".amazonaws.com")))
+            .collect();
+        assert!(
+            text.contains(&format!("source: [{}]", services.join(", "))),
+            "{file}"
+        );
+    }
+    let template = std::fs::read_to_string(workspace().join("template.yaml")).unwrap();
+    let remediation = all_iam_actions();
+    for action in hubfix::setup::permissions::ACCOUNT_ACTIONS {
+        assert!(
+            action.starts_with("securityhub:") || remediation.contains(action),
+            "{action}: the drift guard's role has it through the remediation policy"
+        );
+    }
+    let parameter = &template[template
+        .find("\n  DriftGuard:\n")
+        .expect("the DriftGuard parameter")..];
+    assert!(
+        parameter[..parameter.find("\n  DriftRepair:").unwrap()].contains("Default: \"false\""),
+        "the drift guard is off by default"
+    );
+    let function = &template[template.find("  DriftGuardFunction:").unwrap()..];
+    assert!(function[..200].contains("Condition: DriftGuardOn"));
 }

@@ -127,3 +127,66 @@ pub fn members_csv() -> String {
 pub fn environment() -> Vec<(&'static str, String)> {
     vec![("HUBFIX_CONFIG_BUCKET", CONFIG_BUCKET.into())]
 }
+
+/// The sandbox's setup file and CSV written to a scratch directory, read back.
+pub fn foundation(name: &str) -> hubfix::setup::Foundation {
+    let dir = std::env::temp_dir().join(format!("hubfix-org-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    std::fs::write(dir.join("hubfix-setup.toml"), setup_file()).expect("write the setup file");
+    std::fs::write(dir.join("members.csv"), members_csv()).expect("write the CSV");
+    let f = hubfix::setup::Foundation::load(&dir.join("hubfix-setup.toml"))
+        .expect("a valid setup file");
+    std::fs::remove_dir_all(&dir).ok();
+    f
+}
+
+/// The accounts as `hubfix setup` reaches them from the administrator (the emulator's
+/// default credentials), through the sandbox's member role.
+pub async fn access(emulator: &Emulator) -> hubfix::setup::access::Access {
+    let role = hubfix::policy::MemberRole {
+        name: ROLE.to_owned(),
+        external_id: None,
+    };
+    hubfix::setup::access::Access::new(
+        emulator.config().await,
+        ADMINISTRATOR,
+        Some(role.clone()),
+        Some(role),
+    )
+}
+
+/// The sandbox's bare organisation taken to its foundation, as `hubfix setup apply`
+/// does (the foundation stored in the audit bucket for the drift guard).
+pub async fn applied(
+    emulator: &Emulator,
+    f: &hubfix::setup::Foundation,
+) -> hubfix::setup::apply::ApplyReport {
+    let access = access(emulator).await;
+    let clients = emulator.clients().await;
+    let trail = hubfix::audit::AuditTrail::new(
+        clients.s3.client().clone(),
+        crate::sandbox::AUDIT_BUCKET,
+        hubfix::audit::DEFAULT_PREFIX,
+    );
+    hubfix::setup::drift::save_foundation(
+        clients.s3.client(),
+        crate::sandbox::AUDIT_BUCKET,
+        hubfix::audit::DEFAULT_PREFIX,
+        f,
+    )
+    .await
+    .expect("store the foundation");
+    let mut settings = hubfix::Policy::default().settings;
+    settings.catalogue.config_bucket = Some(CONFIG_BUCKET.to_owned());
+    let applier = hubfix::setup::apply::Applier {
+        foundation: f,
+        access: &access,
+        audit: Some(&trail),
+        actor: "hubfix tests",
+        settings: &settings,
+    };
+    let report = applier.apply(&|_| {}).await.expect("a plan");
+    assert!(!report.failed(), "{:#?}", report.results);
+    assert!(report.remaining.is_clean(), "{:#?}", report.remaining);
+    report
+}

@@ -11,7 +11,8 @@
 //!   roles, reading, changing);
 //! - [`drift`]: the CloudTrail events of someone switching the foundation off, and the
 //!   drift guard that records them and puts the foundation back;
-//!   [`guard_function`]: the drift guard as a Lambda function.
+//!   [`guard_function`]: the drift guard as a Lambda function;
+//! - [`permissions`]: the IAM actions all of this calls, where (the templates grant them).
 
 pub mod access;
 pub mod apply;
@@ -21,6 +22,7 @@ pub mod file;
 pub mod guard_function;
 pub mod members_csv;
 pub mod observe;
+pub mod permissions;
 pub mod plan;
 pub mod scp;
 pub mod state;
