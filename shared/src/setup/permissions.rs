@@ -68,8 +68,8 @@ pub const MANAGEMENT_ACTIONS: &[&str] = &[
 ];
 
 /// The Security Hub actions the drift guard's own role needs in hubfix's account (the
-/// account's and the administrator's), sorted. Its Config reads are the `Config.1`
-/// fix's, which the remediation policy grants.
+/// account's and the administrator's), sorted. Its Config actions are the `Config.1`
+/// fix's, which the template grants it from the registry.
 pub fn drift_guard_actions() -> Vec<&'static str> {
     let mut actions: Vec<&str> = ACCOUNT_ACTIONS
         .iter()
