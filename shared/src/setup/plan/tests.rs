@@ -564,3 +564,123 @@ fn the_policy_covers_accounts_under_its_targets_but_never_the_management_account
         .insert(MEMBER.into(), vec!["ou-ab12-cdefgh34".into()]);
     assert!(policy_covers(&org, MEMBER));
 }
+
+fn row<'a>(
+    status: &'a crate::setup::status::Status,
+    account: &str,
+    region: &str,
+) -> &'a crate::setup::status::StatusRow {
+    status
+        .rows
+        .iter()
+        .find(|r| r.account == account && r.region == region)
+        .unwrap_or_else(|| panic!("a row for {account} {region}"))
+}
+
+#[test]
+fn status_of_a_finished_foundation_shows_everything_on_and_nothing_drifting() {
+    let f = foundation("");
+    let observed = finished(&f);
+    let status = crate::setup::status::status(&f, &observed, &plan(&f, &observed).unwrap());
+    assert!(!status.drifted);
+    assert!(
+        status.rows.iter().all(|r| r.drift.is_empty()),
+        "{:#?}",
+        status.rows
+    );
+    assert_eq!(
+        status.rows.len(),
+        1 + 4 * REGIONS.len(),
+        "the organisation's row, then each account and region"
+    );
+    let member = row(&status, MEMBER, "eu-west-1");
+    assert_eq!(
+        (
+            member.hub.as_str(),
+            member.standards.as_str(),
+            member.consolidated.as_str()
+        ),
+        ("on", "2/2", "yes")
+    );
+    assert_eq!(
+        (
+            member.config.as_str(),
+            member.member.as_str(),
+            member.aggregator.as_str(),
+            member.scp.as_str()
+        ),
+        ("all", "ENABLED", "linked", "attached")
+    );
+    assert_eq!(row(&status, ADMIN, "us-east-1").aggregator, "here");
+    assert_eq!(row(&status, ADMIN, "us-east-1").member, "self");
+    assert_eq!(
+        row(&status, MANAGEMENT, "us-east-1").scp,
+        "n/a",
+        "SCPs never apply to it"
+    );
+    assert_eq!(
+        row(&status, INVITED, "us-east-1").scp,
+        "n/a",
+        "outside the organisation"
+    );
+    assert_eq!(row(&status, MANAGEMENT, "global").scp, "in force");
+}
+
+#[test]
+fn status_shows_drift_where_it_is_and_unread_accounts_as_unknown() {
+    let f = foundation("");
+    let mut observed = finished(&f);
+    let mut off = HubRead::off();
+    off.recording = Some(Recording::Recording {
+        all_resources: true,
+    });
+    observed
+        .hubs
+        .insert(Scope::regional(MEMBER, "us-east-1"), Ok(off));
+    observed
+        .regions
+        .get_mut("us-east-1")
+        .unwrap()
+        .members
+        .remove(MEMBER);
+    observed.hubs.insert(
+        Scope::regional(INVITED, "eu-west-1"),
+        Err("could not assume the role".into()),
+    );
+    let status = crate::setup::status::status(&f, &observed, &plan(&f, &observed).unwrap());
+    assert!(status.drifted);
+    let member = row(&status, MEMBER, "us-east-1");
+    assert_eq!(
+        (member.hub.as_str(), member.standards.as_str()),
+        ("off", "0/2")
+    );
+    assert!(
+        member
+            .drift
+            .iter()
+            .any(|d| d == "not a member of the administrator"),
+        "{:?}",
+        member.drift
+    );
+    let unread = row(&status, INVITED, "eu-west-1");
+    assert_eq!((unread.hub.as_str(), unread.standards.as_str()), ("?", "?"));
+    assert!(
+        unread
+            .drift
+            .iter()
+            .any(|d| d.contains("could not assume the role")),
+        "{:?}",
+        unread.drift
+    );
+    let drifting: Vec<_> = status
+        .rows
+        .iter()
+        .filter(|r| !r.drift.is_empty())
+        .map(|r| (r.account.as_str(), r.region.as_str()))
+        .collect();
+    assert_eq!(
+        drifting,
+        [(MEMBER, "us-east-1"), (INVITED, "eu-west-1")],
+        "only where it drifts"
+    );
+}
