@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use hubfix_tests::organization::{
-    environment as org_environment, members_csv, seed_organization, setup_file, ADMINISTRATOR,
-    BREAK_GLASS, MANAGEMENT, MEMBERS, OUTSIDER, REGIONS,
+    deny, environment as org_environment, members_csv, seed_organization, setup_file,
+    ADMINISTRATOR, BREAK_GLASS, MANAGEMENT, MEMBERS, OUTSIDER, REGIONS,
 };
 use hubfix_tests::sandbox::{environment, seed};
 use hubfix_tests::{workspace, Emulator};
@@ -356,6 +356,13 @@ async fn missing_permissions_stop_the_apply_with_what_to_grant() {
     let (emulator, env) = sandbox().await;
     let dir = scratch("denied", &setup_file(), &members_csv());
     // An SCP of the organisation denies the administrator adding members.
+    deny(
+        &emulator,
+        "no-members",
+        "securityhub:CreateMembers",
+        ADMINISTRATOR,
+    )
+    .await;
     let management = emulator
         .assumed_config(MANAGEMENT, "OrganizationAccountAccessRole")
         .await;
@@ -364,35 +371,6 @@ async fn missing_permissions_stop_the_apply_with_what_to_grant() {
         .id()
         .unwrap()
         .to_owned();
-    orgs.enable_policy_type()
-        .root_id(&root)
-        .policy_type(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)
-        .send()
-        .await
-        .unwrap();
-    let policy = orgs
-        .create_policy()
-        .name("no-members")
-        .description("deny adding members")
-        .r#type(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)
-        .content(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"securityhub:CreateMembers","Resource":"*"}]}"#)
-        .send()
-        .await
-        .unwrap();
-    let id = policy
-        .policy()
-        .unwrap()
-        .policy_summary()
-        .unwrap()
-        .id()
-        .unwrap()
-        .to_owned();
-    orgs.attach_policy()
-        .policy_id(&id)
-        .target_id(ADMINISTRATOR)
-        .send()
-        .await
-        .unwrap();
 
     let apply = hubfix(&dir, &env, &["setup", "apply", "--yes"], "");
     assert_eq!(apply.status.code(), Some(1), "{}", text(&apply.stderr));

@@ -87,6 +87,55 @@ pub async fn seed_organization(emulator: &Emulator) -> Organization {
     Organization { id, root_id }
 }
 
+/// Attaches to `target` (an account, OU or root id) a service control policy named
+/// `name` that denies `action` to everyone: a permission the organisation withholds.
+/// Service control policies are enabled on the root first when they are not.
+pub async fn deny(emulator: &Emulator, name: &str, action: &str, target: &str) {
+    use aws_sdk_organizations::types::PolicyType;
+    let management = emulator
+        .assumed_config(MANAGEMENT, "OrganizationAccountAccessRole")
+        .await;
+    let orgs = aws_sdk_organizations::Client::new(&management);
+    let roots = orgs.list_roots().send().await.expect("ListRoots");
+    let root = &roots.roots()[0];
+    let enabled = root
+        .policy_types()
+        .iter()
+        .any(|p| p.r#type() == Some(&PolicyType::ServiceControlPolicy));
+    if !enabled {
+        orgs.enable_policy_type()
+            .root_id(root.id().unwrap_or_default())
+            .policy_type(PolicyType::ServiceControlPolicy)
+            .send()
+            .await
+            .expect("EnablePolicyType");
+    }
+    let content = json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Deny", "Action": action, "Resource": "*"}],
+    });
+    let created = orgs
+        .create_policy()
+        .name(name)
+        .description(format!("deny {action}"))
+        .r#type(PolicyType::ServiceControlPolicy)
+        .content(content.to_string())
+        .send()
+        .await
+        .expect("CreatePolicy");
+    let id = created
+        .policy()
+        .and_then(|p| p.policy_summary())
+        .and_then(|s| s.id())
+        .unwrap_or_default();
+    orgs.attach_policy()
+        .policy_id(id)
+        .target_id(target)
+        .send()
+        .await
+        .expect("AttachPolicy");
+}
+
 /// The setup file of the sandbox's organisation, as docs/foundation.md writes it.
 pub fn setup_file() -> String {
     format!(

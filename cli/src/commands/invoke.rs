@@ -86,7 +86,6 @@ async fn drift_guard(
                 serde_json::json!({"errorType": "DriftGuardError", "errorMessage": err.to_string()})
             }
         };
-        failed |= response["outcome"] == "repair_failed";
         println!(
             "{}",
             serde_json::to_string_pretty(&response).unwrap_or_default()

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use hubfix_tests::organization::{
-    self, applied, foundation, seed_organization, BREAK_GLASS, MEMBERS, ROLE,
+    self, applied, deny, foundation, seed_organization, ADMINISTRATOR, BREAK_GLASS, MEMBERS, ROLE,
 };
 use hubfix_tests::sandbox::{seed, AUDIT_BUCKET};
 use hubfix_tests::{event, Emulator, Rie};
@@ -153,5 +153,57 @@ async fn attempts_policy_and_other_events() {
             .unwrap_or_default()
             .contains("HUBFIX_DRIFT_REPAIR"),
         "{refusal}"
+    );
+}
+
+#[tokio::test]
+async fn a_repair_that_fails_is_recorded_and_reported_as_an_error() {
+    let emulator = set_up().await;
+    member_hub(&emulator, BREAK_GLASS)
+        .await
+        .disable_security_hub()
+        .send()
+        .await
+        .unwrap();
+    // The organisation withholds from the administrator what re-enrolling the member needs.
+    deny(
+        &emulator,
+        "no-members",
+        "securityhub:CreateMembers",
+        ADMINISTRATOR,
+    )
+    .await;
+
+    let function = guard(&emulator, "all").await;
+    let (_, body) = function
+        .invoke_raw(&event("drift-disable-security-hub.json"))
+        .await;
+    let answer: Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    let message = answer["errorMessage"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("could not put the foundation back"),
+        "{answer}"
+    );
+    assert!(
+        message.contains("access denied calling securityhub:CreateMembers"),
+        "{answer}"
+    );
+    let line = function.log_line("ERROR").await;
+    assert!(line["note"].as_str().unwrap_or_default().contains("DisableSecurityHub by arn:aws:sts::222222222222:assumed-role/hubfix-break-glass/oncall"), "{line}");
+
+    let s3 = emulator.clients().await.s3.client().clone();
+    let trail = hubfix::audit::AuditTrail::new(s3, AUDIT_BUCKET, hubfix::audit::DEFAULT_PREFIX);
+    let filter = hubfix::audit::AuditFilter {
+        control: Some("setup:drift".into()),
+        ..Default::default()
+    };
+    let records = trail.list(&filter).await.unwrap();
+    let failed_records = records
+        .iter()
+        .filter(|r| r.outcome == Some(hubfix::outcome::OutcomeKind::Failed))
+        .count();
+    assert!(
+        failed_records >= 1,
+        "the failed repair is in the audit trail"
     );
 }

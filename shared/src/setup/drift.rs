@@ -268,6 +268,10 @@ pub fn repair_kinds(value: Option<&str>) -> Result<BTreeSet<DriftKind>, String> 
         .collect()
 }
 
+/// The outcome of an event whose repair failed (a step failed, or it could not be
+/// planned): the function reports it as an error.
+pub const REPAIR_FAILED: &str = "repair_failed";
+
 /// What the guard did with one event.
 #[derive(Debug, Clone, Serialize)]
 pub struct GuardReport {
@@ -413,7 +417,7 @@ impl Guard<'_> {
             Ok(r) => r,
             Err(e) => {
                 return (
-                    "repair_failed",
+                    REPAIR_FAILED,
                     format!("{who}: cannot plan the repair: {e}"),
                     Vec::new(),
                 )
@@ -439,7 +443,7 @@ impl Guard<'_> {
             .collect();
         let failed = steps.iter().any(|r| r.outcome.is_err()) || !report.remaining.steps.is_empty();
         (
-            if failed { "repair_failed" } else { "repaired" },
+            if failed { REPAIR_FAILED } else { "repaired" },
             format!("{who}; hubfix put it back: {}", done.join("; ")),
             steps,
         )
@@ -489,7 +493,7 @@ pub fn drift_record(report: &GuardReport, actor: &str, now: SystemTime) -> Audit
         target: None,
         outcome: Some(match report.outcome.as_str() {
             "repaired" => OutcomeKind::Remediated,
-            "repair_failed" => OutcomeKind::Failed,
+            REPAIR_FAILED => OutcomeKind::Failed,
             _ => OutcomeKind::Refused,
         }),
         note: report.note.clone(),

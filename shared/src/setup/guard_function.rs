@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 
-use super::drift::{parse, repair_kinds, DriftKind, Guard};
+use super::drift::{parse, repair_kinds, DriftKind, Guard, REPAIR_FAILED};
 use crate::audit::AuditTrail;
 use crate::aws::{load_config, AwsContext};
 use crate::policy::{ConfigError, Policy};
@@ -46,7 +46,10 @@ impl DriftGuardFunction {
     }
 
     /// Handles one event: an event that is not a watched call is logged and answered
-    /// `ignored` (nothing to retry); a watched one gets the guard's report.
+    /// `ignored` (nothing to retry); a watched one gets the guard's report, recorded
+    /// in the audit trail. A repair that failed is an error once recorded, so that
+    /// EventBridge's asynchronous invocation retries it and then hands it to the
+    /// dead-letter queue, whose alarm tells someone.
     pub async fn handle(
         &self,
         event: Value,
@@ -82,6 +85,13 @@ impl DriftGuardFunction {
             actor: &self.actor,
         };
         let report = guard.handle(drift).await;
+        if report.outcome == REPAIR_FAILED {
+            tracing::error!(note = %report.note, "the drift guard could not put the foundation back");
+            return Err(lambda_runtime::Error::from(format!(
+                "could not put the foundation back (recorded in the audit trail): {}",
+                report.note
+            )));
+        }
         Ok(serde_json::to_value(report).unwrap_or(Value::Null))
     }
 }
