@@ -172,7 +172,9 @@ impl Clients {
             logs: Lazy::new(&config, aws_sdk_cloudwatchlogs::Client::new),
             ssm: Lazy::new(&config, aws_sdk_ssm::Client::new),
             security_groups: Lazy::new(&config, |c| {
-                crate::remediate::ec2::security_group_reader(aws_sdk_ec2::Client::new(c))
+                crate::remediate::ec2::security_groups::security_group_reader(
+                    aws_sdk_ec2::Client::new(c),
+                )
             }),
         }
     }

@@ -165,7 +165,7 @@ impl CatalogueSettings {
 
 fn bucket(variable: &'static str, v: &str) -> Result<String, ConfigError> {
     let name = v.trim();
-    crate::remediate::s3::bucket_name(name)
+    crate::remediate::s3::block_public_access::bucket_name(name)
         .map(|_| name.to_owned())
         .map_err(|_| ConfigError {
             variable,

@@ -536,7 +536,7 @@ impl Policy {
         }
         if let Some(v) = get(ENV_S3_ACCESS_LOG_BUCKET) {
             let bucket = v.trim();
-            crate::remediate::s3::bucket_name(bucket).map_err(|_| {
+            crate::remediate::s3::block_public_access::bucket_name(bucket).map_err(|_| {
                 ConfigError::new(
                     ENV_S3_ACCESS_LOG_BUCKET,
                     format!("`{bucket}` is not a bucket name"),
@@ -562,7 +562,7 @@ impl Policy {
         }
         if let Some(v) = get(ENV_AUDIT_BUCKET) {
             let bucket = v.trim();
-            crate::remediate::s3::bucket_name(bucket).map_err(|_| {
+            crate::remediate::s3::block_public_access::bucket_name(bucket).map_err(|_| {
                 ConfigError::new(ENV_AUDIT_BUCKET, format!("`{bucket}` is not a bucket name"))
             })?;
             let mut prefix = get(ENV_AUDIT_PREFIX)
@@ -740,7 +740,7 @@ impl Policy {
     /// The rule that fixes a control under this policy: its configured SSM runbook
     /// (which overrides the native rule), else the registry's rule.
     pub fn rule(&self, control_id: &str) -> Option<&'static Rule> {
-        crate::remediate::runbook::rule_for(control_id, &self.settings.catalogue)
+        crate::remediate::ssm::runbook::rule_for(control_id, &self.settings.catalogue)
             .or_else(|| registry::rule(control_id))
     }
 

@@ -3,45 +3,47 @@
 //! Everything else reads control metadata from here: the engine, the policy defaults,
 //! the IAM policy check of the SAM template and the README's supported-controls table.
 
+use crate::remediate::cloudtrail::model::S3Access;
 use crate::remediate::cloudtrail::{
     CloudWatchDelivery, LogFileValidation, MultiRegionTrail, S3DataEvents, TrailBucket,
     TrailEncryption,
 };
-use crate::remediate::cloudwatch::{CisMetricAlarm, CIS_ALARMS};
-use crate::remediate::codebuild::PlaintextCredentials;
-use crate::remediate::config_recorder::ConfigRecording;
-use crate::remediate::dynamodb::PointInTimeRecovery;
-use crate::remediate::ec2::{
-    IngressScope, Ports, RestrictDefaultGroup, RevokeOpenIngress, ADMIN_PORTS, HIGH_RISK_PORTS,
-};
-use crate::remediate::ec2_config::{
+use crate::remediate::cloudwatch::cis_alarms::{CisMetricAlarm, CIS_ALARMS};
+use crate::remediate::codebuild::credentials::PlaintextCredentials;
+use crate::remediate::config::recorder::ConfigRecording;
+use crate::remediate::dynamodb::point_in_time_recovery::PointInTimeRecovery;
+use crate::remediate::ec2::config::{
     EbsEncryptionByDefault, NaclAdminPorts, NoPublicIpOnLaunch, PrivateSnapshots, RequireImdsV2,
     TerminateStoppedInstance, VpcFlowLogs,
 };
+use crate::remediate::ec2::isolate::IsolateInstance;
+use crate::remediate::ec2::security_groups::{
+    IngressScope, Ports, RestrictDefaultGroup, RevokeOpenIngress, ADMIN_PORTS, HIGH_RISK_PORTS,
+};
 use crate::remediate::ecr::{ScanOnPush, TagImmutability};
 use crate::remediate::elb::{DeletionProtection, HttpsRedirect};
-use crate::remediate::guardduty::GuardDutyDetector;
+use crate::remediate::guardduty::detector::GuardDutyDetector;
 use crate::remediate::iam::{
     AccountPasswordPolicy, CredentialRule, Credentials, ExpiredServerCertificates,
     ExternalAccessAnalyzer, PoliciesThroughGroups, SupportRole,
 };
-use crate::remediate::isolate::IsolateInstance;
-use crate::remediate::kms::KeyRotation;
-use crate::remediate::lambda_fn::PublicInvoke;
+use crate::remediate::kms::rotation::KeyRotation;
+use crate::remediate::lambda::public_invoke::PublicInvoke;
 use crate::remediate::manual::{
     Manual, EBS_VOLUME_ENCRYPTION, EFS_ENCRYPTION, RDS_INSTANCE_ENCRYPTION, RDS_SNAPSHOT_ENCRYPTION,
 };
-use crate::remediate::messaging::{SnsEncryption, SqsEncryption};
 use crate::remediate::rds::{
     BackupRetention, ClusterDeletionProtection, InstanceFlag, InstanceSetting, PrivateDbSnapshot,
 };
-use crate::remediate::s3::{AccountBlockPublicAccess, BucketBlockPublicAccess};
-use crate::remediate::s3_bucket::{
+use crate::remediate::s3::block_public_access::{
+    AccountBlockPublicAccess, BucketBlockPublicAccess,
+};
+use crate::remediate::s3::bucket::{
     AccessLogging, BlockPublicReadWrite, DefaultEncryption, Lifecycle, Versioning,
 };
-use crate::remediate::s3_policy::{DenyInsecureTransport, RestrictCrossAccountGrants};
-use crate::remediate::secrets::SecretRotation;
-use crate::remediate::trail_model::S3Access;
+use crate::remediate::s3::policy::{DenyInsecureTransport, RestrictCrossAccountGrants};
+use crate::remediate::secretsmanager::rotation::SecretRotation;
+use crate::remediate::sns::encryption::{SnsEncryption, SqsEncryption};
 use crate::remediate::Remediation;
 
 /// One supported control.
@@ -1181,7 +1183,7 @@ pub fn all_iam_actions() -> Vec<&'static str> {
         .iter()
         .chain(ACTION_RULES.iter())
         .flat_map(|r| r.iam_actions.iter().copied())
-        .chain(crate::remediate::runbook::IAM_ACTIONS.iter().copied())
+        .chain(crate::remediate::ssm::runbook::IAM_ACTIONS.iter().copied())
         .collect();
     actions.sort_unstable();
     actions.dedup();

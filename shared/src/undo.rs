@@ -125,7 +125,7 @@ pub async fn undo_fix(
         .rule
         .as_deref()
         .ok_or_else(|| unusable("it names no rule"))?;
-    let rule = crate::remediate::runbook::rule_for(rule_id, &settings.catalogue)
+    let rule = crate::remediate::ssm::runbook::rule_for(rule_id, &settings.catalogue)
         .or_else(|| registry::find(rule_id))
         .ok_or_else(|| unusable(&format!("hubfix has no rule {rule_id} any more")))?;
     let target = record

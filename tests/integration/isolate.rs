@@ -2,7 +2,7 @@
 //! VPC and reused; original groups kept in a tag; volumes snapshotted; instance tagged.
 
 use aws_sdk_ec2::types::Filter;
-use hubfix::remediate::isolate::{
+use hubfix::remediate::ec2::isolate::{
     ISOLATED_TAG, ISOLATION_GROUP_NAME, ORIGINAL_GROUPS_TAG, SNAPSHOT_SOURCE_TAG,
 };
 use hubfix::{OutcomeKind, Policy};

@@ -2,7 +2,7 @@
 //! the emulator, read back, recorded on the finding, and undone.
 
 use hubfix::policy::{FixSettings, Mode};
-use hubfix::remediate::config_recorder::CONFIG_NAME;
+use hubfix::remediate::config::recorder::CONFIG_NAME;
 use hubfix::{Outcome, OutcomeKind, Policy};
 use hubfix_tests::{run_event, undo_outcome, undo_outcome_with, unique, Emulator, ACCOUNT};
 

@@ -52,7 +52,7 @@ fn merged_reads(c: &mut Criterion) {
         .expect("runtime");
     let reader = Coalescer::new(
         100,
-        remediate::ec2::GROUP_READS_IN_FLIGHT,
+        remediate::ec2::security_groups::GROUP_READS_IN_FLIGHT,
         |ids: Vec<String>| {
             Box::pin(async move {
                 Ok(ids

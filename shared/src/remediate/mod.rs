@@ -5,29 +5,24 @@
 pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod codebuild;
-pub mod config_recorder;
+pub mod config;
 pub mod dynamodb;
 pub mod ec2;
-pub mod ec2_config;
 pub mod ecr;
 pub mod elb;
 pub mod guardduty;
 pub mod iam;
-pub mod isolate;
 pub mod kms;
-pub mod lambda_fn;
+pub mod lambda;
 pub mod manual;
-pub mod messaging;
 pub mod names;
 pub mod rds;
 pub mod resource_forms;
-pub mod runbook;
 pub mod s3;
-pub mod s3_bucket;
-pub mod s3_policy;
-pub mod secrets;
+pub mod secretsmanager;
+pub mod sns;
+pub mod ssm;
 pub mod toggle;
-pub mod trail_model;
 
 use std::fmt;
 use std::future::Future;
@@ -230,7 +225,8 @@ pub fn target(finding: &Finding, rule: &Rule) -> Result<Target, FixError> {
         .resources
         .iter()
         .filter(|r| {
-            rule.resource_type == runbook::ANY_RESOURCE || r.resource_type == rule.resource_type
+            rule.resource_type == ssm::runbook::ANY_RESOURCE
+                || r.resource_type == rule.resource_type
         })
         .collect();
     let resource = matching.first().ok_or_else(|| {

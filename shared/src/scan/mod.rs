@@ -25,7 +25,7 @@ use serde::Serialize;
 use crate::aws::{partition_of, AwsContext, Clients};
 use crate::error::FixError;
 use crate::policy::FixSettings;
-use crate::remediate::cloudwatch::AlarmBefore;
+use crate::remediate::cloudwatch::cis_alarms::AlarmBefore;
 use crate::remediate::{Fix, Target};
 
 pub use findings::{CheckResult, ScannedResource, GLOBAL};
@@ -371,7 +371,7 @@ async fn check_one(
     let checked = match req.check {
         Check::MfaDelete => {
             // The rule is manual (its resource name is the id): the bucket name is checked here.
-            let bucket = crate::remediate::s3::bucket_name(&resource.id)?;
+            let bucket = crate::remediate::s3::block_public_access::bucket_name(&resource.id)?;
             read::mfa_delete_enabled(&clients, &bucket).await.map(|on| {
                 (
                     on,

@@ -5,9 +5,9 @@
 use hubfix::aws::partition_of;
 use hubfix::finding::parse_finding;
 use hubfix::registry;
-use hubfix::remediate::ec2::ec2_resource_id;
+use hubfix::remediate::ec2::security_groups::ec2_resource_id;
 use hubfix::remediate::iam::user_name;
-use hubfix::remediate::s3::bucket_name;
+use hubfix::remediate::s3::block_public_access::bucket_name;
 use hubfix::remediate::{is_account_id, target, Arn};
 use proptest::prelude::*;
 use proptest::sample::select;

@@ -11,9 +11,11 @@ use aws_sdk_s3::types::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::s3::{bucket_name, bucket_tags, inspect_bucket, NO_SUCH_BUCKET};
-use super::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 use crate::error::{service_code, FixError};
+use crate::remediate::s3::block_public_access::{
+    bucket_name, bucket_tags, inspect_bucket, NO_SUCH_BUCKET,
+};
+use crate::remediate::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 
 /// Grantee URIs that make an ACL grant public.
 pub const PUBLIC_GRANTEES: &[&str] = &[
@@ -83,7 +85,7 @@ pub enum PublicAccessChange {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicAccessBefore {
     /// Block Public Access as it was.
-    pub block: Option<super::s3::PublicAccessBlock>,
+    pub block: Option<crate::remediate::s3::block_public_access::PublicAccessBlock>,
     /// The public grants the ACL had.
     pub public_grants: Vec<PublicGrant>,
 }
@@ -212,7 +214,7 @@ impl Remediation for BlockPublicReadWrite {
                 block: block
                     .plan
                     .before
-                    .state_as::<super::s3::BlockBefore>()
+                    .state_as::<crate::remediate::s3::block_public_access::BlockBefore>()
                     .and_then(|b| b.config),
                 public_grants: grants,
             };
@@ -229,7 +231,10 @@ impl Remediation for BlockPublicReadWrite {
             let bucket = &fix.target.name;
             match change.detail::<PublicAccessChange>()? {
                 PublicAccessChange::BlockPublicAccess => {
-                    super::s3::block_bucket_public_access(s3, bucket).await
+                    crate::remediate::s3::block_public_access::block_bucket_public_access(
+                        s3, bucket,
+                    )
+                    .await
                 }
                 PublicAccessChange::RemovePublicGrants { .. } => {
                     let acl = s3
@@ -288,11 +293,23 @@ impl Remediation for BlockPublicReadWrite {
             let bucket = &fix.target.name;
             let mut steps = Vec::new();
             if !grants.is_empty() {
-                super::s3::allow_public_acls(s3, bucket, before.block).await?;
+                crate::remediate::s3::block_public_access::allow_public_acls(
+                    s3,
+                    bucket,
+                    before.block,
+                )
+                .await?;
                 steps.push(put_back_grants(&fix, &grants).await?);
             }
             if blocked || !grants.is_empty() {
-                steps.extend(super::s3::restore_bucket_block(s3, bucket, before.block).await?);
+                steps.extend(
+                    crate::remediate::s3::block_public_access::restore_bucket_block(
+                        s3,
+                        bucket,
+                        before.block,
+                    )
+                    .await?,
+                );
             }
             Ok(steps)
         })

@@ -5,9 +5,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::s3::{bucket_tags, NO_SUCH_BUCKET};
-use super::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 use crate::error::{service_code, FixError};
+use crate::remediate::s3::block_public_access::{bucket_tags, NO_SUCH_BUCKET};
+use crate::remediate::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 
 /// Sid of the statement hubfix adds for `S3.5`.
 pub const TLS_SID: &str = "HubfixDenyInsecureTransport";
@@ -401,7 +401,7 @@ async fn read(
 
 impl Remediation for DenyInsecureTransport {
     fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        super::s3::bucket_name(resource_id)
+        crate::remediate::s3::block_public_access::bucket_name(resource_id)
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
@@ -469,7 +469,7 @@ impl Remediation for DenyInsecureTransport {
 
 impl Remediation for RestrictCrossAccountGrants {
     fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        super::s3::bucket_name(resource_id)
+        crate::remediate::s3::block_public_access::bucket_name(resource_id)
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {

@@ -5,8 +5,8 @@
 use aws_sdk_ec2::types::{Filter, Instance, ResourceType, Tag, TagSpecification};
 use serde::{Deserialize, Serialize};
 
-use super::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 use crate::error::FixError;
+use crate::remediate::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 
 /// Name of the isolation security group hubfix keeps in each VPC.
 pub const ISOLATION_GROUP_NAME: &str = "hubfix-isolation";
@@ -62,7 +62,8 @@ impl Remediation for IsolateInstance {
             let id = &fix.target.name;
             let mut steps = vec![restore_groups(ec2, id, &group_ids).await?];
             let snapshots =
-                super::ec2_config::tagged_snapshots(ec2, SNAPSHOT_SOURCE_TAG, id).await?;
+                crate::remediate::ec2::config::tagged_snapshots(ec2, SNAPSHOT_SOURCE_TAG, id)
+                    .await?;
             steps.push(kept_snapshots(id, &snapshots));
             Ok(steps)
         })
@@ -128,7 +129,12 @@ pub struct InstanceState {
 
 /// The instance id of an `AwsEc2Instance` resource id.
 pub fn instance_id(resource_id: &str) -> Result<String, FixError> {
-    super::ec2::ec2_resource_id(resource_id, "instance", "i-", "an EC2 instance")
+    crate::remediate::ec2::security_groups::ec2_resource_id(
+        resource_id,
+        "instance",
+        "i-",
+        "an EC2 instance",
+    )
 }
 
 /// Reads one instance.
@@ -217,7 +223,7 @@ async fn inspect_instance(
             .filter_map(|b| b.ebs().and_then(|e| e.volume_id()).map(str::to_owned))
             .collect(),
     };
-    let tags = super::ec2::ec2_tags(instance.tags());
+    let tags = crate::remediate::ec2::security_groups::ec2_tags(instance.tags());
     let isolation_group = find_isolation_group(ec2, &vpc_id).await?;
     Ok(Inspection {
         tags: Some(tags),

@@ -9,10 +9,10 @@ use aws_sdk_ec2::types::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 use crate::aws::Clients;
 use crate::coalesce::{BatchFuture, Coalescer, Merged};
 use crate::error::{service_code, FixError};
+use crate::remediate::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 
 /// Remote server administration ports (SSH, RDP).
 pub const ADMIN_PORTS: &[u16] = &[22, 3389];

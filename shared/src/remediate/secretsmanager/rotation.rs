@@ -4,10 +4,10 @@
 use aws_sdk_secretsmanager::types::RotationRulesType;
 use serde::{Deserialize, Serialize};
 
-use super::names::secret;
-use super::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 use crate::error::FixError;
 use crate::policy::FixSettings;
+use crate::remediate::names::secret;
+use crate::remediate::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
 

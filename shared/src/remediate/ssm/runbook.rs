@@ -16,12 +16,12 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation, Target, CREATED_BY_TAG,
-};
 use crate::catalogue_settings::{CatalogueSettings, RunbookSpec};
 use crate::error::FixError;
 use crate::registry::{self, Rule};
+use crate::remediate::{
+    Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation, Target, CREATED_BY_TAG,
+};
 
 /// The resource type of a runbook rule for a control hubfix has no rule for: the
 /// finding's first resource, whatever its type.

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 use crate::error::FixError;
+use crate::remediate::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 
 /// The codes KMS answers for a key that does not exist.
 pub(crate) const NO_SUCH_KEY: &[&str] = &["NotFoundException"];

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 use crate::error::{service_code, FixError};
+use crate::remediate::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 
 /// `GuardDuty.1`: enables the region's detector, or creates one when there is none.
 #[derive(Debug)]
@@ -38,7 +38,7 @@ const NOT_FOUND: &[&str] = &["BadRequestException", "ResourceNotFoundException"]
 
 impl Remediation for GuardDutyDetector {
     fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        super::account_resource_name(resource_id, account)
+        crate::remediate::account_resource_name(resource_id, account)
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
@@ -93,7 +93,7 @@ impl Remediation for GuardDutyDetector {
                 DetectorChange::Create => gd
                     .create_detector()
                     .enable(true)
-                    .tags(super::CREATED_BY_TAG, "true")
+                    .tags(crate::remediate::CREATED_BY_TAG, "true")
                     .send()
                     .await
                     .map(|_| ())

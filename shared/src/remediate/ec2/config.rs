@@ -10,10 +10,10 @@ use aws_sdk_ec2::types::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::ec2::{ec2_resource_id, ec2_tags, ADMIN_PORTS};
-use super::isolate::{describe_instance, instance_id, INSTANCE_NOT_FOUND};
-use super::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 use crate::error::{service_code, FixError};
+use crate::remediate::ec2::isolate::{describe_instance, instance_id, INSTANCE_NOT_FOUND};
+use crate::remediate::ec2::security_groups::{ec2_resource_id, ec2_tags, ADMIN_PORTS};
+use crate::remediate::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 
 fn plan<T: Serialize>(resource: String, before: &T, changes: Vec<Change>) -> Plan {
     Plan {
@@ -82,7 +82,7 @@ async fn public_snapshots(ec2: &aws_sdk_ec2::Client) -> Result<Vec<String>, FixE
 
 impl Remediation for PrivateSnapshots {
     fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        super::account_resource_name(resource_id, account)
+        crate::remediate::account_resource_name(resource_id, account)
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
@@ -144,7 +144,7 @@ pub struct EbsEncryptionBefore {
 
 impl Remediation for EbsEncryptionByDefault {
     fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        super::account_resource_name(resource_id, account)
+        crate::remediate::account_resource_name(resource_id, account)
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {

@@ -3,9 +3,9 @@
 use aws_sdk_sqs::types::QueueAttributeName;
 use serde::{Deserialize, Serialize};
 
-use super::names::{sns_topic, sqs_queue};
-use super::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 use crate::error::FixError;
+use crate::remediate::names::{sns_topic, sqs_queue};
+use crate::remediate::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 
 const TOPIC_NOT_FOUND: &[&str] = &["NotFound", "NotFoundException"];
 const QUEUE_NOT_FOUND: &[&str] = &[

@@ -6,9 +6,9 @@
 use aws_sdk_codebuild::types::{EnvironmentVariable, EnvironmentVariableType, Project};
 use serde::{Deserialize, Serialize};
 
-use super::names::codebuild_project;
-use super::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 use crate::error::FixError;
+use crate::remediate::names::codebuild_project;
+use crate::remediate::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 
 /// The variables the control looks for (and the session token that goes with them).
 pub const CREDENTIAL_VARIABLES: &[&str] = &[

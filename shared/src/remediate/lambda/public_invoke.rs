@@ -8,9 +8,9 @@ use aws_sdk_lambda::types::FunctionUrlAuthType;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::names::lambda_function;
-use super::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 use crate::error::{service_code, FixError};
+use crate::remediate::names::lambda_function;
+use crate::remediate::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
 /// Condition keys that limit a statement to an account, organization or source.

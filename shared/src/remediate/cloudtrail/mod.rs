@@ -3,7 +3,9 @@
 //! CloudWatch Logs (`CloudTrail.5`), its S3 bucket private and access-logged
 //! (`CloudTrail.6`, `CloudTrail.7`), and S3 object-level write and read events
 //! (CIS 1.4.0 3.10 and 3.11, which Security Hub does not check). The pure decisions
-//! (selectors, policy documents) are in [`super::trail_model`].
+//! (selectors, policy documents) are in [`model`].
+
+pub mod model;
 
 use std::time::Duration;
 
@@ -18,7 +20,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::trail_model::{
+use self::model::{
     cloudtrail_key_policy, key_policy_allows_cloudtrail, logs_role_policy, logs_role_trust_policy,
     trail_arn, trail_bucket_policy, AddedSelector, S3Access, Selectors,
 };
@@ -577,7 +579,7 @@ async fn create_log_bucket(fix: Fix<'_>, bucket: &str, trail_arn: &str) -> Resul
         Err(e) if service_code(&e) == Some("BucketAlreadyOwnedByYou") => {}
         Err(e) => return Err(FixError::from_sdk("s3:CreateBucket", &resource, &[], e)),
     }
-    super::s3::block_bucket_public_access(s3, bucket).await?;
+    super::s3::block_public_access::block_bucket_public_access(s3, bucket).await?;
     let default = ServerSideEncryptionByDefault::builder()
         .sse_algorithm(ServerSideEncryption::Aes256)
         .build()
@@ -649,7 +651,7 @@ async fn create_log_bucket(fix: Fix<'_>, bucket: &str, trail_arn: &str) -> Resul
 async fn delete_log_bucket(fix: Fix<'_>, bucket: &str) -> Result<Option<String>, FixError> {
     let s3 = &fix.clients.s3;
     let resource = format!("bucket {bucket}");
-    let tags = super::s3::bucket_tags(s3, bucket, true)
+    let tags = super::s3::block_public_access::bucket_tags(s3, bucket, true)
         .await?
         .unwrap_or_default();
     if !created_by_hubfix(tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
@@ -1394,7 +1396,7 @@ fn bucket_target(target: &Target, bucket: &str) -> Target {
 
 impl Remediation for TrailBucket {
     fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        super::s3::bucket_name(resource_id)
+        super::s3::block_public_access::bucket_name(resource_id)
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
@@ -1448,7 +1450,10 @@ impl Remediation for TrailBucket {
     fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()> {
         Box::pin(async move {
             let c: TrailBucketChange = change.detail()?;
-            let target = bucket_target(fix.target, &super::s3::bucket_name(&c.bucket)?);
+            let target = bucket_target(
+                fix.target,
+                &super::s3::block_public_access::bucket_name(&c.bucket)?,
+            );
             let inner = Change {
                 description: change.description.clone(),
                 detail: c.detail,
@@ -1473,7 +1478,7 @@ impl Remediation for TrailBucket {
     ) -> FixFuture<'a, Vec<String>> {
         Box::pin(async move {
             let recorded: TrailBucketBefore = before.recorded()?;
-            let bucket = super::s3::bucket_name(&recorded.bucket)?;
+            let bucket = super::s3::block_public_access::bucket_name(&recorded.bucket)?;
             let target = bucket_target(fix.target, &bucket);
             let inner_before = BeforeState {
                 resource: format!("bucket {bucket}"),
@@ -1669,14 +1674,19 @@ async fn data_events_trail<'t>(
 
 #[cfg(test)]
 mod tests {
-    use super::super::trail_model::bucket_policy_allows_cloudtrail;
     use super::*;
+    use crate::remediate::cloudtrail::model::bucket_policy_allows_cloudtrail;
 
     #[test]
     fn names_hubfix_creates_are_valid() {
         let bucket = trail_bucket_name("123456789012", "ap-southeast-2");
-        assert!(super::super::s3::bucket_name(&bucket).is_ok(), "{bucket}");
-        assert!(super::super::trail_model::is_trail_name(TRAIL_NAME));
+        assert!(
+            crate::remediate::s3::block_public_access::bucket_name(&bucket).is_ok(),
+            "{bucket}"
+        );
+        assert!(crate::remediate::cloudtrail::model::is_trail_name(
+            TRAIL_NAME
+        ));
         assert!(crate::catalogue_settings::is_log_group_name(
             crate::catalogue_settings::DEFAULT_TRAIL_LOG_GROUP
         ));

@@ -5,9 +5,9 @@
 use aws_sdk_cloudwatch::types::{ComparisonOperator, Statistic};
 use serde::{Deserialize, Serialize};
 
-use super::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 use crate::catalogue_settings::ENV_CIS_LOG_GROUP;
 use crate::error::{service_code, FixError};
+use crate::remediate::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 
 /// The metric namespace of the metrics hubfix's filters publish.
 pub const CIS_NAMESPACE: &str = "CISBenchmark";
@@ -107,7 +107,7 @@ impl CisMetricAlarm {
 
 impl Remediation for CisMetricAlarm {
     fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        super::account_resource_name(resource_id, account)
+        crate::remediate::account_resource_name(resource_id, account)
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
@@ -353,7 +353,7 @@ async fn log_group(fix: Fix<'_>) -> Result<String, FixError> {
 
 /// The name in `arn:aws:logs:<region>:<account>:log-group:<name>[:*]`.
 pub fn log_group_of_arn(arn: &str) -> Option<String> {
-    let parsed = super::Arn::parse(arn)?;
+    let parsed = crate::remediate::Arn::parse(arn)?;
     let name = parsed.resource.strip_prefix("log-group:")?;
     let name = name.strip_suffix(":*").unwrap_or(name);
     crate::catalogue_settings::is_log_group_name(name).then(|| name.to_owned())

@@ -4,9 +4,9 @@
 use aws_sdk_config::types::{ConfigurationRecorder, DeliveryChannel, RecordingGroup};
 use serde::{Deserialize, Serialize};
 
-use super::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 use crate::catalogue_settings::ENV_CONFIG_BUCKET;
 use crate::error::FixError;
+use crate::remediate::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 
 /// `Config.1`: records every supported resource type (global ones included), delivers
 /// to a channel, and is started.
@@ -64,7 +64,7 @@ pub enum ConfigChange {
 
 impl Remediation for ConfigRecording {
     fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        super::account_resource_name(resource_id, account)
+        crate::remediate::account_resource_name(resource_id, account)
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {

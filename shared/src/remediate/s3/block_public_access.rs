@@ -4,8 +4,8 @@ use aws_sdk_s3::types::PublicAccessBlockConfiguration as BucketPab;
 use aws_sdk_s3control::types::PublicAccessBlockConfiguration as AccountPab;
 use serde::{Deserialize, Serialize};
 
-use super::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 use crate::error::{service_code, FixError};
+use crate::remediate::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 
 pub(crate) const NO_SUCH_BUCKET: &[&str] = &["NoSuchBucket"];
 const NO_PAB: &str = "NoSuchPublicAccessBlockConfiguration";
@@ -99,7 +99,7 @@ impl Remediation for BucketBlockPublicAccess {
 
 impl Remediation for AccountBlockPublicAccess {
     fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        super::account_resource_name(resource_id, account)
+        crate::remediate::account_resource_name(resource_id, account)
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {

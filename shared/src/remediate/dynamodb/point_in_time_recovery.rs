@@ -2,10 +2,10 @@
 
 use aws_sdk_dynamodb::types::{PointInTimeRecoverySpecification, PointInTimeRecoveryStatus};
 
-use super::names::dynamodb_table;
-use super::toggle::{recorded_setting, toggle_plan, undo_line};
-use super::{BeforeState, Change, Fix, FixFuture, Inspection, Remediation};
 use crate::error::FixError;
+use crate::remediate::names::dynamodb_table;
+use crate::remediate::toggle::{recorded_setting, toggle_plan, undo_line};
+use crate::remediate::{BeforeState, Change, Fix, FixFuture, Inspection, Remediation};
 
 const NOT_FOUND: &[&str] = &["TableNotFoundException", "ResourceNotFoundException"];
 const SETTING: &str = "PointInTimeRecovery";

@@ -1,0 +1,3 @@
+//! SNS (and, for now, SQS): encryption at rest.
+
+pub mod encryption;
