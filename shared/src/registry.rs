@@ -12,13 +12,14 @@ use crate::remediate::cloudwatch::cis_alarms::{CisMetricAlarm, CIS_ALARMS};
 use crate::remediate::codebuild::credentials::PlaintextCredentials;
 use crate::remediate::config::recorder::ConfigRecording;
 use crate::remediate::dynamodb::point_in_time_recovery::PointInTimeRecovery;
-use crate::remediate::ec2::config::{
+use crate::remediate::ec2::default_group::RestrictDefaultGroup;
+use crate::remediate::ec2::isolate::IsolateInstance;
+use crate::remediate::ec2::open_ingress::{
+    IngressScope, Ports, RevokeOpenIngress, ADMIN_PORTS, HIGH_RISK_PORTS,
+};
+use crate::remediate::ec2::{
     EbsEncryptionByDefault, NaclAdminPorts, NoPublicIpOnLaunch, PrivateSnapshots, RequireImdsV2,
     TerminateStoppedInstance, VpcFlowLogs,
-};
-use crate::remediate::ec2::isolate::IsolateInstance;
-use crate::remediate::ec2::security_groups::{
-    IngressScope, Ports, RestrictDefaultGroup, RevokeOpenIngress, ADMIN_PORTS, HIGH_RISK_PORTS,
 };
 use crate::remediate::ecr::{ScanOnPush, TagImmutability};
 use crate::remediate::elb::{DeletionProtection, HttpsRedirect};
@@ -38,12 +39,13 @@ use crate::remediate::rds::{
 use crate::remediate::s3::block_public_access::{
     AccountBlockPublicAccess, BucketBlockPublicAccess,
 };
-use crate::remediate::s3::bucket::{
+use crate::remediate::s3::policy::{DenyInsecureTransport, RestrictCrossAccountGrants};
+use crate::remediate::s3::{
     AccessLogging, BlockPublicReadWrite, DefaultEncryption, Lifecycle, Versioning,
 };
-use crate::remediate::s3::policy::{DenyInsecureTransport, RestrictCrossAccountGrants};
 use crate::remediate::secretsmanager::rotation::SecretRotation;
-use crate::remediate::sns::encryption::{SnsEncryption, SqsEncryption};
+use crate::remediate::sns::encryption::SnsEncryption;
+use crate::remediate::sqs::encryption::SqsEncryption;
 use crate::remediate::Remediation;
 
 /// One supported control.

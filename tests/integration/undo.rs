@@ -17,8 +17,8 @@ use aws_sdk_s3::types::{
 use hubfix::aws::Clients;
 use hubfix::error::FixError;
 use hubfix::policy::{FixSettings, Mode};
-use hubfix::remediate::ec2::config::{FINAL_SNAPSHOT_TAG, FLOW_LOG_TAG};
 use hubfix::remediate::ec2::isolate::{ISOLATED_TAG, ORIGINAL_GROUPS_TAG, SNAPSHOT_SOURCE_TAG};
+use hubfix::remediate::ec2::{FINAL_SNAPSHOT_TAG, FLOW_LOG_TAG};
 use hubfix::remediate::iam::{ANALYZER_NAME, SUPPORT_ROLE};
 use hubfix::remediate::{BeforeState, Fix, Target};
 use hubfix::{Outcome, OutcomeKind, Policy};

@@ -21,6 +21,7 @@ pub mod resource_forms;
 pub mod s3;
 pub mod secretsmanager;
 pub mod sns;
+pub mod sqs;
 pub mod ssm;
 pub mod toggle;
 

@@ -62,8 +62,7 @@ impl Remediation for IsolateInstance {
             let id = &fix.target.name;
             let mut steps = vec![restore_groups(ec2, id, &group_ids).await?];
             let snapshots =
-                crate::remediate::ec2::config::tagged_snapshots(ec2, SNAPSHOT_SOURCE_TAG, id)
-                    .await?;
+                crate::remediate::ec2::tagged_snapshots(ec2, SNAPSHOT_SOURCE_TAG, id).await?;
             steps.push(kept_snapshots(id, &snapshots));
             Ok(steps)
         })

@@ -1,3 +1,3 @@
-//! SNS (and, for now, SQS): encryption at rest.
+//! SNS: encryption at rest of topics.
 
 pub mod encryption;
