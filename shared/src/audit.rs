@@ -371,8 +371,10 @@ impl AuditTrail {
 
     /// Takes the lock of a resource (an object created only if absent, so that two
     /// deliveries of one event never fix the same resource at once); `false` when
-    /// another invocation holds it. A lock older than [`STALE_LOCK`] (its holder
-    /// died) is taken over.
+    /// another invocation holds it. `holder` names this attempt uniquely ([`holder`]):
+    /// when a retried write finds the lock already there, the lock is this attempt's own
+    /// if it carries that name (the first write's answer was lost on the way). A lock
+    /// older than [`STALE_LOCK`] (its holder died) is taken over.
     pub async fn lock(&self, resource_key: &str, holder: &str) -> Result<bool, FixError> {
         let key = self.lock_key(resource_key);
         for _ in 0..2 {
@@ -393,6 +395,9 @@ impl AuditTrail {
                         Some("PreconditionFailed" | "ConditionalRequestConflict")
                     ) || e.raw_response().is_some_and(|r| r.status().as_u16() == 412) =>
                 {
+                    if self.lock_holder(&key).await?.as_deref() == Some(holder) {
+                        return Ok(true);
+                    }
                     if !self.is_stale(&key).await? {
                         return Ok(false);
                     }
@@ -402,6 +407,39 @@ impl AuditTrail {
             }
         }
         Ok(false)
+    }
+
+    /// Who holds a lock (its object's body), `None` when it is gone.
+    async fn lock_holder(&self, key: &str) -> Result<Option<String>, FixError> {
+        match self
+            .s3
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+        {
+            Ok(out) => {
+                let body = out
+                    .body
+                    .collect()
+                    .await
+                    .map_err(|e| FixError::Api {
+                        operation: "s3:GetObject",
+                        code: "ReadBody".into(),
+                        message: e.to_string(),
+                    })?
+                    .into_bytes();
+                Ok(Some(String::from_utf8_lossy(&body).into_owned()))
+            }
+            Err(e)
+                if crate::error::service_code(&e) == Some("NoSuchKey")
+                    || e.raw_response().is_some_and(|r| r.status().as_u16() == 404) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(self.error("s3:GetObject", e)),
+        }
     }
 
     /// Releases a resource's lock.
@@ -587,18 +625,38 @@ pub struct RecentFixes {
     pub oldest: Option<SystemTime>,
 }
 
+/// A name for one attempt to fix a finding, unique across processes: the finding, the
+/// time and a per-process counter (what a lock carries, see [`AuditTrail::lock`]).
+pub fn holder(finding_id: &str) -> String {
+    format!(
+        "{finding_id} {}{}",
+        compact(&rfc3339(SystemTime::now())),
+        unique_suffix()
+    )
+}
+
 /// An RFC 3339 time (or date) with only its digits, as it starts a record's file name.
 fn compact(time: &str) -> String {
     time.chars().filter(char::is_ascii_digit).collect()
 }
 
 /// Distinguishes records of the same finding written in the same millisecond.
+/// The process's part is random (Lambda execution environments can share a process
+/// id), the rest a counter.
 fn unique_suffix() -> String {
+    use std::hash::{BuildHasher, Hasher};
     use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::OnceLock;
     static NEXT: AtomicU32 = AtomicU32::new(0);
+    static PROCESS: OnceLock<u64> = OnceLock::new();
+    let process = PROCESS.get_or_init(|| {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u32(std::process::id());
+        hasher.finish()
+    });
     format!(
-        "-{:05}{:04}",
-        std::process::id() % 100_000,
+        "-{:012x}{:04}",
+        process & 0xffff_ffff_ffff,
         NEXT.fetch_add(1, Ordering::Relaxed) % 10_000
     )
 }

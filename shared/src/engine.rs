@@ -783,7 +783,10 @@ impl Engine {
             "{}|{}|{}|{}",
             p.rule.control_id, p.target.account, p.target.region, p.target.resource_id
         );
-        match trail.lock(&lock, &p.outcome.finding_id).await {
+        match trail
+            .lock(&lock, &crate::audit::holder(&p.outcome.finding_id))
+            .await
+        {
             Ok(true) => {}
             Ok(false) if automatic => {
                 return not_attempted(p.outcome, true, Postponed::Busy(subject));

@@ -385,7 +385,21 @@ struct Live {
     busy: AtomicUsize,
     invocation_time: Mutex<Duration>,
     watched: Mutex<HashMap<String, Option<Instant>>>,
+    /// The lone finding's way: queued by EventBridge, handed to the function, handled.
+    lone: Mutex<LoneTimes>,
     stop: AtomicBool,
+}
+
+/// When the lone finding reached each stage.
+#[derive(Debug, Default, Clone)]
+pub struct LoneTimes {
+    id: String,
+    /// EventBridge put its event on the queue.
+    pub queued: Option<Instant>,
+    /// The event source handed its batch to the function (after the batching window).
+    pub handed: Option<Instant>,
+    /// The function answered.
+    pub handled: Option<Instant>,
 }
 
 /// The policy of every execution environment.
@@ -542,6 +556,11 @@ async fn bridge(
                 }
             }
             if rule_matches(&e, automatic) {
+                let mut lone = live.lone.lock().expect("lone");
+                if !lone.id.is_empty() && e["detail"]["findings"][0]["Id"] == lone.id.as_str() {
+                    lone.queued = Some(Instant::now());
+                }
+                drop(lone);
                 matched.push(e);
             } else {
                 live.filtered.fetch_add(1, Ordering::Relaxed);
@@ -568,6 +587,11 @@ async fn poller(source: EventSource, engine: Engine, settings: QueueSettings, li
         };
         live.busy.fetch_add(1, Ordering::Relaxed);
         let start = Instant::now();
+        let lone_id = live.lone.lock().expect("lone").id.clone();
+        let has_lone = !lone_id.is_empty() && batch.payload.to_string().contains(&lone_id);
+        if has_lone {
+            live.lone.lock().expect("lone").handed = Some(start);
+        }
         let response = Box::pin(handle_batch(
             &engine,
             &settings,
@@ -577,6 +601,9 @@ async fn poller(source: EventSource, engine: Engine, settings: QueueSettings, li
         .await
         .ok();
         *live.invocation_time.lock().expect("time") += start.elapsed();
+        if has_lone {
+            live.lone.lock().expect("lone").handled = Some(Instant::now());
+        }
         live.invocations.fetch_add(1, Ordering::Relaxed);
         source.settle(&batch, response.as_ref()).await;
         live.busy.fetch_sub(1, Ordering::Relaxed);
@@ -799,6 +826,7 @@ async fn lone_finding(emulator: &Emulator, config: &StormConfig, live: &Live) ->
         .lock()
         .expect("watched")
         .insert(id.clone(), None);
+    live.lone.lock().expect("lone").id = id.clone();
     let start = Instant::now();
     emulator
         .admin(
@@ -809,6 +837,20 @@ async fn lone_finding(emulator: &Emulator, config: &StormConfig, live: &Live) ->
         .await;
     while start.elapsed() < Duration::from_secs(30) {
         if let Some(Some(seen)) = live.watched.lock().expect("watched").get(&id) {
+            let lone = live.lone.lock().expect("lone").clone();
+            let at = |t: Option<Instant>| {
+                t.map_or(-1.0, |t| t.duration_since(start).as_secs_f64() * 1000.0)
+            };
+            progress(
+                config,
+                &format!(
+                    "lone finding: queued at {:.0} ms, handed to the function at {:.0} ms, handled at {:.0} ms, RESOLVED seen at {:.0} ms",
+                    at(lone.queued),
+                    at(lone.handed),
+                    at(lone.handled),
+                    seen.duration_since(start).as_secs_f64() * 1000.0
+                ),
+            );
             return seen.duration_since(start);
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
