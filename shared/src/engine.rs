@@ -24,11 +24,14 @@ use crate::finding::{
     Trigger, WorkflowStatus,
 };
 use crate::metrics;
+use crate::model::Plan;
+use crate::model::Target;
 use crate::outcome::{Outcome, OutcomeKind};
 use crate::pacing::{AccountPacer, TokenBucket};
 use crate::policy::Policy;
-use crate::registry::{self, Rule};
-use crate::remediate::{self, Fix, Plan, Target};
+use crate::registry;
+use crate::remediate::Rule;
+use crate::remediate::{self, Fix};
 use crate::securityhub::{self, FindingUpdate, UpdateFailure};
 use crate::trust;
 

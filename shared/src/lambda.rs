@@ -7,8 +7,9 @@ use serde_json::{json, Value};
 
 use crate::aws::{load_config, AwsContext};
 use crate::finding::{SecurityHubEvent, Trigger};
-use crate::policy::{ConfigError, Policy};
+use crate::policy::Policy;
 use crate::queue::Delivery;
+use crate::settings::ConfigError;
 use crate::Engine;
 
 /// Which event kind a function accepts.
@@ -87,10 +88,14 @@ impl From<NotScheduled> for lambda_runtime::Diagnostic {
     }
 }
 
+/// EventBridge's `source` of scheduled events.
+pub const SCHEDULED_SOURCE: &str = "aws.events";
+/// EventBridge's `detail-type` of scheduled events.
+pub const SCHEDULED_DETAIL_TYPE: &str = "Scheduled Event";
+
 /// Checks that an event is an EventBridge scheduled event (what the scheduled functions
 /// run on); logs and refuses anything else.
 pub fn scheduled(event: &Value) -> Result<(), NotScheduled> {
-    use crate::report::lambda::{SCHEDULED_DETAIL_TYPE, SCHEDULED_SOURCE};
     let field = |name: &str| event.get(name).and_then(Value::as_str);
     if (field("source"), field("detail-type"))
         == (Some(SCHEDULED_SOURCE), Some(SCHEDULED_DETAIL_TYPE))

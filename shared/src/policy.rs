@@ -6,8 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
-pub use crate::catalogue_settings::CatalogueSettings;
-use crate::registry::{self, Rule};
+use crate::registry;
+use crate::remediate::Rule;
+pub use crate::settings::catalogue::CatalogueSettings;
+use crate::settings::{ConfigError, FixSettings, MemberRole};
 use crate::trust::TrustSettings;
 
 /// Default tag key that exempts a resource from hubfix.
@@ -114,95 +116,6 @@ pub const DEFAULT_ACCOUNT_CONCURRENCY: usize = 8;
 /// Environment variable: the automated backup retention, in days, `RDS.11` sets.
 pub const ENV_RDS_BACKUP_RETENTION_DAYS: &str = "HUBFIX_RDS_BACKUP_RETENTION_DAYS";
 
-/// Settings some fixes need: where logs go, which key encrypts, how long to keep.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FixSettings {
-    /// Target bucket of S3 server access logging; `S3.9` needs it.
-    pub s3_access_log_bucket: Option<String>,
-    /// KMS key id, alias or ARN for S3 default encryption; `None`: SSE-S3 for `S3.4`,
-    /// the AWS-managed `aws/s3` key for `S3.17`.
-    pub s3_kms_key: Option<String>,
-    /// Noncurrent versions expire after this many days (lifecycle rule of `S3.13`).
-    pub s3_noncurrent_version_days: i32,
-    /// Incomplete multipart uploads are aborted after this many days (`S3.13`).
-    pub s3_abort_multipart_days: i32,
-    /// Where VPC flow logs go (`EC2.6`): an S3 bucket or CloudWatch Logs group ARN.
-    pub flow_log_destination: Option<String>,
-    /// The role flow logs use to deliver to CloudWatch Logs.
-    pub flow_log_role_arn: Option<String>,
-    /// Ports that may be open to the world (`EC2.18`); Security Hub's default is 80, 443.
-    pub public_ports: Vec<u16>,
-    /// The account password policy hubfix sets (`IAM.7`, `IAM.10`-`IAM.17`); existing
-    /// stronger settings are kept.
-    pub password: PasswordSettings,
-    /// Settings of the logging and monitoring rules and of SSM runbooks.
-    pub catalogue: CatalogueSettings,
-    /// The time age-based rules measure against; `None` is the system clock (tests fix
-    /// it, because the emulator cannot backdate credentials).
-    pub now: Option<std::time::SystemTime>,
-    /// Customer managed KMS key for SNS topic encryption; `SNS.1` needs it.
-    pub sns_kms_key: Option<String>,
-    /// KMS key for SQS queue encryption; `None`: SQS-managed encryption (SSE-SQS).
-    pub sqs_kms_key: Option<String>,
-    /// The rotation function for secrets that have none of their own (`SecretsManager.1`).
-    pub secrets_rotation_lambda_arn: Option<String>,
-    /// Days between automatic secret rotations (`SecretsManager.1`), 1 to 1000.
-    pub secrets_rotation_days: i64,
-    /// Automated backup retention `RDS.11` sets, 7 (the control's minimum) to 35 days.
-    pub rds_backup_retention_days: i32,
-}
-
-/// The password policy hubfix asks for; the defaults satisfy IAM.7 and IAM.10 to IAM.17
-/// (CIS: length 14, all character classes, 24 remembered, 90 days).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PasswordSettings {
-    /// Minimum length (at least 14).
-    pub min_length: i32,
-    /// Passwords expire after this many days (at most 90).
-    pub max_age_days: i32,
-    /// Previous passwords that cannot be reused (1 to 24).
-    pub reuse_prevention: i32,
-}
-
-impl Default for PasswordSettings {
-    fn default() -> Self {
-        PasswordSettings {
-            min_length: 14,
-            max_age_days: 90,
-            reuse_prevention: 24,
-        }
-    }
-}
-
-impl FixSettings {
-    /// The time age-based rules measure against.
-    pub fn now(&self) -> std::time::SystemTime {
-        self.now.unwrap_or_else(std::time::SystemTime::now)
-    }
-}
-
-impl Default for FixSettings {
-    fn default() -> Self {
-        FixSettings {
-            s3_access_log_bucket: None,
-            s3_kms_key: None,
-            s3_noncurrent_version_days: 365,
-            s3_abort_multipart_days: 7,
-            flow_log_destination: None,
-            flow_log_role_arn: None,
-            public_ports: vec![80, 443],
-            password: PasswordSettings::default(),
-            catalogue: CatalogueSettings::default(),
-            now: None,
-            sns_kms_key: None,
-            sqs_kms_key: None,
-            secrets_rotation_lambda_arn: None,
-            secrets_rotation_days: 30,
-            rds_backup_retention_days: 7,
-        }
-    }
-}
-
 /// When a rule may run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -242,25 +155,6 @@ impl FromStr for Mode {
             other => Err(format!(
                 "`{other}` is not a mode (expected auto, approval or off)"
             )),
-        }
-    }
-}
-
-/// A configuration value hubfix cannot use.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid {variable}: {reason}")]
-pub struct ConfigError {
-    /// The environment variable.
-    pub variable: &'static str,
-    /// What is wrong with it.
-    pub reason: String,
-}
-
-impl ConfigError {
-    fn new(variable: &'static str, reason: impl Into<String>) -> Self {
-        ConfigError {
-            variable,
-            reason: reason.into(),
         }
     }
 }
@@ -427,19 +321,6 @@ impl Default for Limits {
     }
 }
 
-/// Shows whether an external id is set, never its value.
-impl fmt::Debug for MemberRole {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MemberRole")
-            .field("name", &self.name)
-            .field(
-                "external_id",
-                &self.external_id.as_ref().map(|_| "** redacted **"),
-            )
-            .finish()
-    }
-}
-
 /// Where the audit trail is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditLocation {
@@ -447,15 +328,6 @@ pub struct AuditLocation {
     pub bucket: String,
     /// The key prefix, ending in `/`.
     pub prefix: String,
-}
-
-/// The role hubfix assumes to fix resources in another account.
-#[derive(Clone, PartialEq, Eq)]
-pub struct MemberRole {
-    /// The role name (the same in every member account).
-    pub name: String,
-    /// The external id the role's trust policy requires.
-    pub external_id: Option<String>,
 }
 
 impl Default for Policy {
@@ -536,7 +408,7 @@ impl Policy {
         }
         if let Some(v) = get(ENV_S3_ACCESS_LOG_BUCKET) {
             let bucket = v.trim();
-            crate::remediate::s3::block_public_access::bucket_name(bucket).map_err(|_| {
+            crate::ids::bucket_name(bucket).map_err(|_| {
                 ConfigError::new(
                     ENV_S3_ACCESS_LOG_BUCKET,
                     format!("`{bucket}` is not a bucket name"),
@@ -562,7 +434,7 @@ impl Policy {
         }
         if let Some(v) = get(ENV_AUDIT_BUCKET) {
             let bucket = v.trim();
-            crate::remediate::s3::block_public_access::bucket_name(bucket).map_err(|_| {
+            crate::ids::bucket_name(bucket).map_err(|_| {
                 ConfigError::new(ENV_AUDIT_BUCKET, format!("`{bucket}` is not a bucket name"))
             })?;
             let mut prefix = get(ENV_AUDIT_PREFIX)
@@ -605,7 +477,7 @@ impl Policy {
         }
         if let Some(v) = get(ENV_HOME_ACCOUNT) {
             let account = v.trim();
-            if !crate::remediate::is_account_id(account) {
+            if !crate::ids::is_account_id(account) {
                 return Err(ConfigError::new(
                     ENV_HOME_ACCOUNT,
                     format!("`{account}` is not a 12-digit account id"),
@@ -615,7 +487,7 @@ impl Policy {
         }
         if let Some(v) = get(ENV_FLOW_LOG_DESTINATION) {
             let arn = v.trim();
-            let usable = crate::remediate::Arn::parse(arn).is_some_and(|a| {
+            let usable = crate::ids::Arn::parse(arn).is_some_and(|a| {
                 a.service == "s3" || (a.service == "logs" && a.resource.starts_with("log-group:"))
             });
             if !usable {
@@ -628,7 +500,7 @@ impl Policy {
         }
         if let Some(v) = get(ENV_FLOW_LOG_ROLE) {
             let arn = v.trim();
-            if crate::remediate::Arn::parse(arn).is_none_or(|a| a.service != "iam") {
+            if crate::ids::Arn::parse(arn).is_none_or(|a| a.service != "iam") {
                 return Err(ConfigError::new(
                     ENV_FLOW_LOG_ROLE,
                     format!("`{arn}` is not an IAM role ARN"),
@@ -712,7 +584,7 @@ impl Policy {
                 .map(str::to_owned)
                 .collect();
             if let Some(bad) = targets.iter().find(|t| {
-                crate::remediate::Arn::parse(t).is_none_or(|a| {
+                crate::ids::Arn::parse(t).is_none_or(|a| {
                     a.service != "securityhub" || !a.resource.starts_with("action/custom/")
                 })
             }) {
@@ -740,7 +612,7 @@ impl Policy {
     /// The rule that fixes a control under this policy: its configured SSM runbook
     /// (which overrides the native rule), else the registry's rule.
     pub fn rule(&self, control_id: &str) -> Option<&'static Rule> {
-        crate::remediate::ssm::runbook::rule_for(control_id, &self.settings.catalogue)
+        crate::registry::runbook_rule(control_id, &self.settings.catalogue)
             .or_else(|| registry::rule(control_id))
     }
 
@@ -825,7 +697,7 @@ fn read_data_service_settings(
     }
     if let Some(v) = get(ENV_SECRETS_ROTATION_LAMBDA) {
         let arn = v.trim();
-        let usable = crate::remediate::Arn::parse(arn)
+        let usable = crate::ids::Arn::parse(arn)
             .is_some_and(|a| a.service == "lambda" && a.resource.starts_with("function:"));
         if !usable {
             return Err(ConfigError::new(

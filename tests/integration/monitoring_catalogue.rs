@@ -2,8 +2,8 @@
 //! filter on the multi-region trail's log group, the alarm and the SNS topic, against
 //! the emulator (CloudWatch over Smithy RPC v2 CBOR), and undone.
 
-use hubfix::policy::FixSettings;
 use hubfix::remediate::cloudwatch::cis_alarms::{CIS_ALARMS, CIS_TOPIC};
+use hubfix::settings::FixSettings;
 use hubfix::OutcomeKind;
 use hubfix_tests::{run_event, undo_outcome, unique, Emulator, ACCOUNT, REGION};
 

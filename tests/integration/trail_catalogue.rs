@@ -3,7 +3,6 @@
 //! second time, and undone; plus a missing resource and a bad setting.
 
 use hubfix::error::FixError;
-use hubfix::policy::FixSettings;
 use hubfix::remediate::cloudtrail::model::{
     key_policy_allows_cloudtrail, logs_role_trust_policy, trail_bucket_policy,
 };
@@ -11,6 +10,7 @@ use hubfix::remediate::cloudtrail::{
     trail_bucket_name, LOGS_ROLE_NAME, TRAIL_KEY_ALIAS, TRAIL_NAME,
 };
 use hubfix::remediate::CREATED_BY_TAG;
+use hubfix::settings::FixSettings;
 use hubfix::OutcomeKind;
 use hubfix_tests::{run_event, undo_outcome, undo_outcome_with, unique, Emulator, ACCOUNT, REGION};
 

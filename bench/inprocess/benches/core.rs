@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use hubfix::coalesce::{BatchFuture, Coalescer};
-use hubfix::{control, registry, remediate, SecurityHubEvent};
+use hubfix::{aws, control, registry, remediate, SecurityHubEvent};
 use hubfix_bench::custom_action_event;
 
 fn parse_and_resolve(c: &mut Criterion) {
@@ -50,18 +50,14 @@ fn merged_reads(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("runtime");
-    let reader = Coalescer::new(
-        100,
-        remediate::ec2::security_groups::GROUP_READS_IN_FLIGHT,
-        |ids: Vec<String>| {
-            Box::pin(async move {
-                Ok(ids
-                    .into_iter()
-                    .map(|id| (id, ()))
-                    .collect::<HashMap<_, _>>())
-            }) as BatchFuture<()>
-        },
-    );
+    let reader = Coalescer::new(100, aws::GROUP_READS_IN_FLIGHT, |ids: Vec<String>| {
+        Box::pin(async move {
+            Ok(ids
+                .into_iter()
+                .map(|id| (id, ()))
+                .collect::<HashMap<_, _>>())
+        }) as BatchFuture<()>
+    });
     let mut group = c.benchmark_group("merged reads");
     for n in [1usize, 10, 100] {
         let ids: Vec<String> = (0..n).map(|i| format!("sg-{i:017x}")).collect();

@@ -4,7 +4,8 @@
 
 use std::process::ExitCode;
 
-use hubfix::remediate::{is_account_id, is_region};
+use hubfix::ids::is_account_id;
+use hubfix::ids::is_region;
 use hubfix::scan::{scan, select, ScanOptions, MANUAL_CHECKS};
 
 use crate::args::{Output, ScanArgs};

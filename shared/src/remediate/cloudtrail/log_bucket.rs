@@ -45,7 +45,7 @@ pub(super) fn bucket_target(target: &Target, bucket: &str) -> Target {
 
 impl Remediation for TrailBucket {
     fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        crate::remediate::s3::block_public_access::bucket_name(resource_id)
+        crate::ids::bucket_name(resource_id)
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
@@ -99,10 +99,7 @@ impl Remediation for TrailBucket {
     fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()> {
         Box::pin(async move {
             let c: TrailBucketChange = change.detail()?;
-            let target = bucket_target(
-                fix.target,
-                &crate::remediate::s3::block_public_access::bucket_name(&c.bucket)?,
-            );
+            let target = bucket_target(fix.target, &crate::ids::bucket_name(&c.bucket)?);
             let inner = Change {
                 description: change.description.clone(),
                 detail: c.detail,
@@ -127,7 +124,7 @@ impl Remediation for TrailBucket {
     ) -> FixFuture<'a, Vec<String>> {
         Box::pin(async move {
             let recorded: TrailBucketBefore = before.recorded()?;
-            let bucket = crate::remediate::s3::block_public_access::bucket_name(&recorded.bucket)?;
+            let bucket = crate::ids::bucket_name(&recorded.bucket)?;
             let target = bucket_target(fix.target, &bucket);
             let inner_before = BeforeState {
                 resource: format!("bucket {bucket}"),

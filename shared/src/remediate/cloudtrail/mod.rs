@@ -24,11 +24,13 @@ use self::model::{
     cloudtrail_key_policy, key_policy_allows_cloudtrail, logs_role_policy, logs_role_trust_policy,
     trail_arn, trail_bucket_policy, AddedSelector, S3Access, Selectors,
 };
-use super::{
-    BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation, Target, CREATED_BY_TAG,
-};
-use crate::catalogue_settings::{ENV_TRAIL_KMS_KEY, ENV_TRAIL_LOGS_ROLE_ARN};
 use crate::error::{service_code, FixError};
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
+use crate::model::Target;
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation, CREATED_BY_TAG};
+use crate::settings::catalogue::{ENV_TRAIL_KMS_KEY, ENV_TRAIL_LOGS_ROLE_ARN};
 
 mod cloudwatch_delivery;
 mod data_events;
@@ -304,15 +306,12 @@ mod tests {
     #[test]
     fn names_hubfix_creates_are_valid() {
         let bucket = trail_bucket_name("123456789012", "ap-southeast-2");
-        assert!(
-            crate::remediate::s3::block_public_access::bucket_name(&bucket).is_ok(),
-            "{bucket}"
-        );
+        assert!(crate::ids::bucket_name(&bucket).is_ok(), "{bucket}");
         assert!(crate::remediate::cloudtrail::model::is_trail_name(
             TRAIL_NAME
         ));
-        assert!(crate::catalogue_settings::is_log_group_name(
-            crate::catalogue_settings::DEFAULT_TRAIL_LOG_GROUP
+        assert!(crate::settings::catalogue::is_log_group_name(
+            crate::settings::catalogue::DEFAULT_TRAIL_LOG_GROUP
         ));
     }
 

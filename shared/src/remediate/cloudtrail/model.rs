@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::error::FixError;
-use crate::remediate::Arn;
+use crate::ids::Arn;
 
 /// The CloudTrail service principal.
 pub const CLOUDTRAIL_PRINCIPAL: &str = "cloudtrail.amazonaws.com";
@@ -46,7 +46,7 @@ pub fn trail_arn(resource_id: &str, account: &str) -> Result<TrailArn, FixError>
         .filter(|a| a.service == "cloudtrail" && a.account == account)
         .and_then(|a| {
             let name = a.resource.strip_prefix("trail/")?;
-            (crate::remediate::is_region(a.region) && is_trail_name(name)).then(|| TrailArn {
+            (crate::ids::is_region(a.region) && is_trail_name(name)).then(|| TrailArn {
                 region: a.region.to_owned(),
                 name: name.to_owned(),
             })

@@ -5,9 +5,12 @@
 use aws_sdk_cloudwatch::types::{ComparisonOperator, Statistic};
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue_settings::ENV_CIS_LOG_GROUP;
 use crate::error::{service_code, FixError};
-use crate::remediate::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
+use crate::settings::catalogue::ENV_CIS_LOG_GROUP;
 
 /// The metric namespace of the metrics hubfix's filters publish.
 pub const CIS_NAMESPACE: &str = "CISBenchmark";
@@ -353,10 +356,10 @@ async fn log_group(fix: Fix<'_>) -> Result<String, FixError> {
 
 /// The name in `arn:aws:logs:<region>:<account>:log-group:<name>[:*]`.
 pub fn log_group_of_arn(arn: &str) -> Option<String> {
-    let parsed = crate::remediate::Arn::parse(arn)?;
+    let parsed = crate::ids::Arn::parse(arn)?;
     let name = parsed.resource.strip_prefix("log-group:")?;
     let name = name.strip_suffix(":*").unwrap_or(name);
-    crate::catalogue_settings::is_log_group_name(name).then(|| name.to_owned())
+    crate::settings::catalogue::is_log_group_name(name).then(|| name.to_owned())
 }
 
 /// The filters with `pattern` on the log group (`name -> namespace/metric`) and their

@@ -7,8 +7,11 @@ use aws_sdk_codebuild::types::{EnvironmentVariable, EnvironmentVariableType, Pro
 use serde::{Deserialize, Serialize};
 
 use crate::error::FixError;
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
 use crate::remediate::names::codebuild_project;
-use crate::remediate::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 
 /// The variables the control looks for (and the session token that goes with them).
 pub const CREDENTIAL_VARIABLES: &[&str] = &[

@@ -4,9 +4,12 @@
 use aws_sdk_config::types::{ConfigurationRecorder, DeliveryChannel, RecordingGroup};
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue_settings::ENV_CONFIG_BUCKET;
 use crate::error::FixError;
-use crate::remediate::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
+use crate::settings::catalogue::ENV_CONFIG_BUCKET;
 
 /// `Config.1`: records every supported resource type (global ones included), delivers
 /// to a channel, and is started.

@@ -3,9 +3,11 @@
 use aws_sdk_dynamodb::types::{PointInTimeRecoverySpecification, PointInTimeRecoveryStatus};
 
 use crate::error::FixError;
+use crate::model::BeforeState;
+use crate::model::Change;
 use crate::remediate::names::dynamodb_table;
 use crate::remediate::toggle::{recorded_setting, toggle_plan, undo_line};
-use crate::remediate::{BeforeState, Change, Fix, FixFuture, Inspection, Remediation};
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 
 const NOT_FOUND: &[&str] = &["TableNotFoundException", "ResourceNotFoundException"];
 const SETTING: &str = "PointInTimeRecovery";

@@ -7,7 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use super::security_groups::*;
 use crate::error::{service_code, FixError};
-use crate::remediate::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 
 /// `EC2.2`: a VPC's default security group has no rules (resources that need traffic
 /// get groups of their own). Approval-only: members of the default group lose traffic.

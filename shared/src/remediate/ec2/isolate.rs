@@ -6,7 +6,10 @@ use aws_sdk_ec2::types::{Filter, Instance, ResourceType, Tag, TagSpecification};
 use serde::{Deserialize, Serialize};
 
 use crate::error::FixError;
-use crate::remediate::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 
 /// Name of the isolation security group hubfix keeps in each VPC.
 pub const ISOLATION_GROUP_NAME: &str = "hubfix-isolation";

@@ -19,10 +19,14 @@ use aws_sdk_ec2::types::{
 use serde::{Deserialize, Serialize};
 
 use crate::error::{service_code, FixError};
+use crate::ids::Arn;
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
 use crate::remediate::ec2::isolate::{describe_instance, instance_id, INSTANCE_NOT_FOUND};
 use crate::remediate::ec2::open_ingress::ADMIN_PORTS;
 use crate::remediate::ec2::security_groups::{ec2_resource_id, ec2_tags};
-use crate::remediate::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 
 mod ebs_encryption;
 mod flow_logs;

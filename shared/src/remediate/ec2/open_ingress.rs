@@ -9,7 +9,10 @@ use super::default_group::{authorize, Direction};
 use super::security_groups::*;
 use crate::aws::Clients;
 use crate::error::{service_code, FixError};
-use crate::remediate::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 
 /// Remote server administration ports (SSH, RDP).
 pub const ADMIN_PORTS: &[u16] = &[22, 3389];

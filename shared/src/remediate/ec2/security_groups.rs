@@ -1,12 +1,12 @@
 //! Security groups: the resource kind, its tags, and reads merged across concurrent
-//! fixes ([`security_group_reader`]).
+//! fixes ([`crate::aws::security_group_reader`]).
 
-use aws_sdk_ec2::types::{Filter, SecurityGroup, Tag};
+use aws_sdk_ec2::types::{SecurityGroup, Tag};
 
 use crate::aws::Clients;
-use crate::coalesce::{BatchFuture, Coalescer, Merged};
+use crate::coalesce::Merged;
 use crate::error::FixError;
-use crate::remediate::Arn;
+use crate::ids::Arn;
 
 /// The error codes of a security group that is gone.
 pub(crate) const GROUP_NOT_FOUND: &[&str] = &["InvalidGroup.NotFound", "InvalidGroupId.NotFound"];
@@ -62,55 +62,8 @@ pub(crate) fn ec2_tags(tags: &[Tag]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Security groups per `DescribeSecurityGroups` call of [`security_group_reader`]
-/// (values of its `group-id` filter).
-pub const GROUPS_PER_READ: usize = 100;
-
-/// `DescribeSecurityGroups` calls of [`security_group_reader`] in flight at once. One
-/// makes the fewest calls; with a 20 ms round trip it made a 100-finding event wait
-/// longest (BENCHMARKS.md: 1 in flight, 1.60 calls a finding, 1.71 s; 2: 1.83, 1.44 s;
-/// 4: 2.32, 1.29 s; 8: 2.36, 1.18 s). Two keep most of the merging, which spares the
-/// account's EC2 `Describe*` request rate that other tools share.
-pub const GROUP_READS_IN_FLIGHT: usize = 2;
-
-/// The reader of [`Clients::security_groups`](crate::aws::Clients): concurrent reads of
-/// security groups by id, merged into `DescribeSecurityGroups` calls filtered on
-/// `group-id` (a filter, not `GroupIds`, so that a deleted group is missing from the
-/// answer instead of failing the call for every group in it).
-pub fn security_group_reader(ec2: aws_sdk_ec2::Client) -> Coalescer<SecurityGroup> {
-    Coalescer::new(
-        GROUPS_PER_READ,
-        GROUP_READS_IN_FLIGHT,
-        move |ids: Vec<String>| {
-            let ec2 = ec2.clone();
-            Box::pin(async move {
-                let pages = ec2
-                    .describe_security_groups()
-                    .filters(
-                        Filter::builder()
-                            .name("group-id")
-                            .set_values(Some(ids))
-                            .build(),
-                    )
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .collect::<Result<Vec<_>, _>>()
-                    .await
-                    .map_err(|e| {
-                        aws_smithy_types::error::display::DisplayErrorContext(e).to_string()
-                    })?;
-                Ok(pages
-                    .into_iter()
-                    .filter_map(|g| Some((g.group_id()?.to_owned(), g)))
-                    .collect())
-            }) as BatchFuture<SecurityGroup>
-        },
-    )
-}
-
 /// Reads one security group, in a call shared with concurrent reads of other groups
-/// ([`security_group_reader`]); alone when that call failed, for this group's own error.
+/// ([`security_group_reader`](crate::aws::security_group_reader)); alone when that call failed, for this group's own error.
 pub(crate) async fn describe_group(
     clients: &Clients,
     group_id: &str,

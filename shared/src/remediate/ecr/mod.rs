@@ -8,8 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use super::names::ecr_repository;
 use super::toggle::{recorded_setting, toggle_plan, undo_line};
-use super::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 use crate::error::FixError;
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 
 mod scan_on_push;
 mod tag_immutability;

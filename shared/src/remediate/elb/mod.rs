@@ -10,8 +10,11 @@ use serde::{Deserialize, Serialize};
 
 use super::names::load_balancer;
 use super::toggle::{recorded_setting, toggle_plan, undo_line};
-use super::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 use crate::error::FixError;
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 
 mod deletion_protection;
 mod https_redirect;

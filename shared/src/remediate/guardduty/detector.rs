@@ -3,7 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{service_code, FixError};
-use crate::remediate::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 
 /// `GuardDuty.1`: enables the region's detector, or creates one when there is none.
 #[derive(Debug)]

@@ -9,9 +9,13 @@ use aws_sdk_iam::types::StatusType;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 use crate::error::{service_code, FixError};
-use crate::policy::PasswordSettings;
+use crate::ids::Arn;
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
+use crate::settings::PasswordSettings;
 
 mod access_analyzer;
 mod credentials;

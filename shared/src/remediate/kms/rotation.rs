@@ -3,7 +3,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::FixError;
-use crate::remediate::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
+use crate::ids::Arn;
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 
 /// The codes KMS answers for a key that does not exist.
 pub(crate) const NO_SUCH_KEY: &[&str] = &["NotFoundException"];

@@ -9,8 +9,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{service_code, FixError};
+use crate::ids::Arn;
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
 use crate::remediate::names::lambda_function;
-use crate::remediate::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
 /// Condition keys that limit a statement to an account, organization or source.

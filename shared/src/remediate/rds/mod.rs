@@ -8,8 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use super::names::{rds_cluster, rds_instance, rds_snapshot};
 use super::toggle::{recorded_setting, toggle_plan, undo_line};
-use super::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
 use crate::error::FixError;
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 
 mod backup_retention;
 mod cluster_deletion_protection;

@@ -5,7 +5,11 @@ use aws_sdk_s3control::types::PublicAccessBlockConfiguration as AccountPab;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{service_code, FixError};
-use crate::remediate::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
+use crate::ids::bucket_name;
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 
 pub(crate) const NO_SUCH_BUCKET: &[&str] = &["NoSuchBucket"];
 const NO_PAB: &str = "NoSuchPublicAccessBlockConfiguration";
@@ -142,34 +146,6 @@ pub(crate) fn block_plan(resource: String, config: Option<PublicAccessBlock>) ->
     Plan {
         before: BeforeState::new(resource, &BlockBefore { config }),
         changes,
-    }
-}
-
-/// The bucket name of an `AwsS3Bucket` resource id (`arn:aws:s3:::name`).
-pub fn bucket_name(resource_id: &str) -> Result<String, FixError> {
-    let name = match Arn::parse(resource_id) {
-        Some(arn) if arn.service == "s3" && arn.region.is_empty() && arn.account.is_empty() => {
-            arn.resource
-        }
-        Some(_) => "",
-        None if !resource_id.starts_with("arn:") => resource_id,
-        None => "",
-    };
-    let bytes = name.as_bytes();
-    let valid = (3..=63).contains(&bytes.len())
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'.' || *b == b'-')
-        && bytes[0].is_ascii_alphanumeric()
-        && bytes[bytes.len() - 1].is_ascii_alphanumeric()
-        && !name.contains("..")
-        && name.parse::<std::net::Ipv4Addr>().is_err();
-    if valid {
-        Ok(name.to_owned())
-    } else {
-        Err(FixError::Target(format!(
-            "`{resource_id}` is not an S3 bucket ARN hubfix can act on"
-        )))
     }
 }
 

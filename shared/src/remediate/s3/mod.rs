@@ -18,10 +18,12 @@ use aws_sdk_s3::types::{
 use serde::{Deserialize, Serialize};
 
 use crate::error::{service_code, FixError};
-use crate::remediate::s3::block_public_access::{
-    bucket_name, bucket_tags, inspect_bucket, NO_SUCH_BUCKET,
-};
-use crate::remediate::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
+use crate::ids::bucket_name;
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
+use crate::remediate::s3::block_public_access::{bucket_tags, inspect_bucket, NO_SUCH_BUCKET};
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 
 mod access_logging;
 mod default_encryption;

@@ -6,8 +6,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::error::{service_code, FixError};
+use crate::ids::Arn;
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
 use crate::remediate::s3::block_public_access::{bucket_tags, NO_SUCH_BUCKET};
-use crate::remediate::{Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 
 /// Sid of the statement hubfix adds for `S3.5`.
 pub const TLS_SID: &str = "HubfixDenyInsecureTransport";
@@ -401,7 +405,7 @@ async fn read(
 
 impl Remediation for DenyInsecureTransport {
     fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        crate::remediate::s3::block_public_access::bucket_name(resource_id)
+        crate::ids::bucket_name(resource_id)
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
@@ -469,7 +473,7 @@ impl Remediation for DenyInsecureTransport {
 
 impl Remediation for RestrictCrossAccountGrants {
     fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        crate::remediate::s3::block_public_access::bucket_name(resource_id)
+        crate::ids::bucket_name(resource_id)
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {

@@ -5,9 +5,12 @@ use aws_sdk_secretsmanager::types::RotationRulesType;
 use serde::{Deserialize, Serialize};
 
 use crate::error::FixError;
-use crate::policy::FixSettings;
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
 use crate::remediate::names::secret;
-use crate::remediate::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
+use crate::settings::FixSettings;
 
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
 

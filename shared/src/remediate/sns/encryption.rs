@@ -3,8 +3,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::FixError;
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
 use crate::remediate::names::sns_topic;
-use crate::remediate::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 
 const TOPIC_NOT_FOUND: &[&str] = &["NotFound", "NotFoundException"];
 const KMS_MASTER_KEY_ID: &str = "KmsMasterKeyId";

@@ -4,8 +4,11 @@ use aws_sdk_sqs::types::QueueAttributeName;
 use serde::{Deserialize, Serialize};
 
 use crate::error::FixError;
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
 use crate::remediate::names::sqs_queue;
-use crate::remediate::{BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation};
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 
 const QUEUE_NOT_FOUND: &[&str] = &[
     "AWS.SimpleQueueService.NonExistentQueue",

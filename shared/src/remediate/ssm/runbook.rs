@@ -11,17 +11,20 @@
 //! and cannot be undone by hubfix.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue_settings::{CatalogueSettings, RunbookSpec};
 use crate::error::FixError;
-use crate::registry::{self, Rule};
-use crate::remediate::{
-    Arn, BeforeState, Change, Fix, FixFuture, Inspection, Plan, Remediation, Target, CREATED_BY_TAG,
-};
+use crate::ids::Arn;
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
+use crate::model::Target;
+use crate::remediate::Rule;
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation, CREATED_BY_TAG};
+use crate::settings::catalogue::{CatalogueSettings, RunbookSpec};
 
 /// The resource type of a runbook rule for a control hubfix has no rule for: the
 /// finding's first resource, whatever its type.
@@ -79,13 +82,20 @@ pub struct RunbookOnlyState {
 
 impl Runbook {
     /// The runbook of `control` under `settings` (role and wait bound).
-    pub fn new(control: &str, spec: &RunbookSpec, settings: &CatalogueSettings) -> Self {
+    /// `native` is hubfix's own rule of the control, if it has one: its check verifies the
+    /// runbook's work.
+    pub fn new(
+        control: &str,
+        spec: &RunbookSpec,
+        settings: &CatalogueSettings,
+        native: Option<&'static Rule>,
+    ) -> Self {
         Runbook {
             control: control.to_owned(),
             spec: spec.clone(),
             role: settings.runbook_role_arn.clone(),
             wait: settings.runbook_wait,
-            native: registry::rule(control),
+            native,
             succeeded: Mutex::new(HashMap::new()),
         }
     }
@@ -123,7 +133,7 @@ impl Runbook {
                     FixError::Unconfigured(format!(
                         "the runbook of {} uses {{role}} but {} is not set",
                         self.control,
-                        crate::catalogue_settings::ENV_RUNBOOK_ROLE_ARN
+                        crate::settings::catalogue::ENV_RUNBOOK_ROLE_ARN
                     ))
                 })?,
                 other => {
@@ -242,7 +252,7 @@ impl Runbook {
                         "SSM Automation runbook {} execution {id} is still {status} after {} s, hubfix's bound ({}); it goes on in SSM — check it there",
                         run.document,
                         self.wait.as_secs(),
-                        crate::catalogue_settings::ENV_RUNBOOK_WAIT
+                        crate::settings::catalogue::ENV_RUNBOOK_WAIT
                     )))
                 }
                 StatusKind::Running => {
@@ -397,61 +407,16 @@ impl Remediation for Runbook {
     }
 }
 
-/// Rules for the configured runbooks, built once per distinct configuration and kept
-/// for the life of the process (rules are `'static`, like the registry's).
-type RunbookKey = (String, RunbookSpec, Option<String>, Duration);
-
-static RUNBOOK_RULES: OnceLock<Mutex<HashMap<RunbookKey, &'static Rule>>> = OnceLock::new();
-
-/// The rule that fixes `control` with its configured runbook, if one is configured:
-/// the native rule's title and resource type, its IAM actions plus the runbook's.
-pub fn rule_for(control: &str, settings: &CatalogueSettings) -> Option<&'static Rule> {
-    let spec = settings.runbooks.get(control)?;
-    let key = (
-        control.to_owned(),
-        spec.clone(),
-        settings.runbook_role_arn.clone(),
-        settings.runbook_wait,
-    );
-    let rules = RUNBOOK_RULES.get_or_init(|| Mutex::new(HashMap::new()));
-    let mut rules = rules
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let rule = rules.entry(key).or_insert_with(|| {
-        let native = registry::rule(control);
-        let remediation: &'static Runbook =
-            Box::leak(Box::new(Runbook::new(control, spec, settings)));
-        let mut actions: Vec<&'static str> =
-            native.map(|r| r.iam_actions.to_vec()).unwrap_or_default();
-        actions.extend_from_slice(IAM_ACTIONS);
-        let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
-        Box::leak(Box::new(Rule {
-            control_id: leak(control.to_owned()),
-            title: native
-                .map(|r| r.title)
-                .unwrap_or_else(|| leak(format!("{control} (SSM runbook {})", spec.document))),
-            resource_type: native.map(|r| r.resource_type).unwrap_or(ANY_RESOURCE),
-            fix: leak(format!(
-                "Runs the SSM Automation runbook {} and waits for it",
-                spec.document
-            )),
-            iam_actions: Box::leak(actions.into_boxed_slice()),
-            disruptive: native.is_none_or(|r| r.disruptive),
-            remediation,
-        }))
-    });
-    Some(*rule)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::registry;
 
     fn settings(entry: &str, role: Option<&str>) -> CatalogueSettings {
-        let mut vars = vec![(crate::catalogue_settings::ENV_RUNBOOKS, entry.to_owned())];
+        let mut vars = vec![(crate::settings::catalogue::ENV_RUNBOOKS, entry.to_owned())];
         if let Some(role) = role {
             vars.push((
-                crate::catalogue_settings::ENV_RUNBOOK_ROLE_ARN,
+                crate::settings::catalogue::ENV_RUNBOOK_ROLE_ARN,
                 role.to_owned(),
             ));
         }
@@ -478,7 +443,7 @@ mod tests {
             "S3.8=Org-Fix(BucketName={name}, Where={account}/{region}/{partition}, Id={resource_id})",
             Some("arn:aws:iam::111122223333:role/automation"),
         );
-        let runbook = Runbook::new("S3.8", &s.runbooks["S3.8"], &s);
+        let runbook = Runbook::new("S3.8", &s.runbooks["S3.8"], &s, registry::rule("S3.8"));
         assert_eq!(
             runbook.parameters(&target()).unwrap(),
             [
@@ -496,7 +461,7 @@ mod tests {
     #[test]
     fn an_explicit_role_parameter_is_kept_and_a_missing_role_is_unconfigured() {
         let s = settings("S3.8=Org-Fix(AutomationAssumeRole={role})", None);
-        let runbook = Runbook::new("S3.8", &s.runbooks["S3.8"], &s);
+        let runbook = Runbook::new("S3.8", &s.runbooks["S3.8"], &s, registry::rule("S3.8"));
         let err = runbook.parameters(&target()).unwrap_err();
         assert!(matches!(err, FixError::Unconfigured(_)), "{err}");
         assert!(err.to_string().contains("HUBFIX_RUNBOOK_ROLE_ARN"), "{err}");
@@ -505,7 +470,7 @@ mod tests {
             "S3.8=Org-Fix(AutomationAssumeRole=arn:aws:iam::111122223333:role/own)",
             Some("arn:aws:iam::111122223333:role/automation"),
         );
-        let runbook = Runbook::new("S3.8", &s.runbooks["S3.8"], &s);
+        let runbook = Runbook::new("S3.8", &s.runbooks["S3.8"], &s, registry::rule("S3.8"));
         assert_eq!(
             runbook.parameters(&target()).unwrap(),
             [(
@@ -548,7 +513,7 @@ mod tests {
     #[test]
     fn a_runbook_rule_keeps_the_native_metadata_and_adds_its_actions() {
         let s = settings("S3.8=Org-Fix(BucketName={name})", None);
-        let rule = rule_for("S3.8", &s).unwrap();
+        let rule = crate::registry::runbook_rule("S3.8", &s).unwrap();
         let native = registry::rule("S3.8").unwrap();
         assert_eq!(rule.resource_type, native.resource_type);
         assert_eq!(rule.title, native.title);
@@ -556,13 +521,13 @@ mod tests {
             assert!(rule.iam_actions.contains(action), "{action}");
         }
         assert!(
-            std::ptr::eq(rule, rule_for("S3.8", &s).unwrap()),
+            std::ptr::eq(rule, crate::registry::runbook_rule("S3.8", &s).unwrap()),
             "built once"
         );
-        assert!(rule_for("S3.1", &s).is_none());
+        assert!(crate::registry::runbook_rule("S3.1", &s).is_none());
 
         let s = settings("Org.7=Org-Tagging", None);
-        let rule = rule_for("Org.7", &s).unwrap();
+        let rule = crate::registry::runbook_rule("Org.7", &s).unwrap();
         assert_eq!(rule.resource_type, ANY_RESOURCE);
         assert!(
             rule.disruptive,

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::policy::ConfigError;
-use crate::remediate::Arn;
+use crate::ids::Arn;
+use crate::settings::ConfigError;
 
 /// Environment variable: the S3 bucket AWS Config delivers to (`Config.1`).
 pub const ENV_CONFIG_BUCKET: &str = "HUBFIX_CONFIG_BUCKET";
@@ -165,7 +165,7 @@ impl CatalogueSettings {
 
 fn bucket(variable: &'static str, v: &str) -> Result<String, ConfigError> {
     let name = v.trim();
-    crate::remediate::s3::block_public_access::bucket_name(name)
+    crate::ids::bucket_name(name)
         .map(|_| name.to_owned())
         .map_err(|_| ConfigError {
             variable,
