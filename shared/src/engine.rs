@@ -14,6 +14,8 @@ use futures_util::stream::{self, StreamExt};
 use serde::Serialize;
 use serde_json::Value;
 
+use tracing::Instrument;
+
 use crate::audit::{AuditRecord, AuditTrail, RecentFixes, Stage};
 use crate::aws::{AwsContext, Clients};
 use crate::control;
@@ -308,6 +310,10 @@ impl Engine {
         let mut outcomes: Vec<Outcome> = stream::iter(prepared)
             .map(|p| {
                 let actor = &actor;
+                let span = finding_span(match &p {
+                    Prepared::Done(o) => o,
+                    Prepared::Ready(p) => &p.outcome,
+                });
                 async move {
                     let outcome = match p {
                         Prepared::Done(o) => *o,
@@ -321,6 +327,7 @@ impl Engine {
                     }
                     outcome
                 }
+                .instrument(span)
             })
             .buffered(self.policy.concurrency)
             .collect()
@@ -1227,6 +1234,18 @@ fn malformed_outcome(m: &MalformedFinding) -> Outcome {
     o
 }
 
+/// The span of one finding's fix: what is logged while it is fixed carries the finding,
+/// its control, account and region.
+fn finding_span(o: &Outcome) -> tracing::Span {
+    tracing::info_span!(
+        "finding",
+        finding_id = %o.finding_id,
+        control = o.control_id.as_deref().unwrap_or_default(),
+        account = o.account.as_deref().unwrap_or_default(),
+        region = o.region.as_deref().unwrap_or_default(),
+    )
+}
+
 fn log_outcome(o: &Outcome) {
     let before = o
         .before
@@ -1239,14 +1258,17 @@ fn log_outcome(o: &Outcome) {
         o.control_id.as_deref().unwrap_or(""),
         o.account.as_deref().unwrap_or(""),
         o.resource.as_deref().unwrap_or(""),
+        o.region.as_deref().unwrap_or(""),
     );
     match o.kind {
         OutcomeKind::Failed | OutcomeKind::Unsupported => tracing::warn!(
-            finding_id = fields.0, control = fields.1, account = fields.2, resource = fields.3,
+            finding_id = fields.0, control = fields.1, account = fields.2, region = fields.4,
+            resource = fields.3,
             outcome = o.kind.as_str(), note = %o.note, changes, before, "finding outcome"
         ),
         _ => tracing::info!(
-            finding_id = fields.0, control = fields.1, account = fields.2, resource = fields.3,
+            finding_id = fields.0, control = fields.1, account = fields.2, region = fields.4,
+            resource = fields.3,
             outcome = o.kind.as_str(), note = %o.note, changes, before, "finding outcome"
         ),
     }
