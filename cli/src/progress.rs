@@ -11,7 +11,7 @@ const WIDTH: usize = 30;
 
 /// A bar for `total` findings, or none when there is one finding or stderr is not a
 /// terminal (logs and pipes get the final table only).
-pub fn bar(total: usize) -> Option<Progress> {
+pub(crate) fn bar(total: usize) -> Option<Progress> {
     if total < 2 || !std::io::stderr().is_terminal() {
         return None;
     }

@@ -359,7 +359,7 @@ async fn ecr_1_scan_on_push_and_ecr_2_immutable_tags_on_approval_then_undone() {
 }
 
 /// A Lambda function the emulator can invoke without running it.
-pub async fn function(clients: &Clients, name: &str) -> String {
+pub(crate) async fn function(clients: &Clients, name: &str) -> String {
     let role = clients
         .iam
         .create_role()

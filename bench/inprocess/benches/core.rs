@@ -2,6 +2,9 @@
 //! (from the bytes Lambda hands over), resolving controls, looking up rules and
 //! resolving targets; and the cost of merging concurrent reads into shared calls.
 
+// `criterion_group!` defines a public function it cannot document.
+#![allow(missing_docs)]
+
 use std::collections::HashMap;
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};

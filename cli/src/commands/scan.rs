@@ -14,7 +14,7 @@ use crate::error::CliError;
 use crate::output::print;
 
 /// Prints the checklist of manual requirements.
-pub fn manual(output: Output) -> Result<ExitCode, CliError> {
+pub(crate) fn manual(output: Output) -> Result<ExitCode, CliError> {
     let rows: Vec<Vec<String>> = MANUAL_CHECKS
         .iter()
         .map(|m| {
@@ -37,7 +37,11 @@ pub fn manual(output: Output) -> Result<ExitCode, CliError> {
 
 /// Scans, imports (unless `--no-import`) and prints one row per result and per
 /// requirement that could not be evaluated; exits 1 when any could not.
-pub async fn run(ctx: &Context, args: &ScanArgs, output: Output) -> Result<ExitCode, CliError> {
+pub(crate) async fn run(
+    ctx: &Context,
+    args: &ScanArgs,
+    output: Output,
+) -> Result<ExitCode, CliError> {
     select(&args.requirement).map_err(|e| CliError::Input(format!("--requirement: {e}")))?;
     if let Some(bad) = args.scan_region.iter().find(|r| !is_region(r)) {
         return Err(CliError::Input(format!(
