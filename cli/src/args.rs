@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "hubfix", version, propagate_version = true)]
 #[command(
-    after_help = "Policy settings (modes, account scope, exemption tag, member role, ...) come from the same HUBFIX_* environment variables as the functions; see the README."
+    after_help = "Policy settings (modes, account scope, exemption tag, member role, ...) come from the same HUBFIX_* environment variables as the functions; see docs/configuration.md."
 )]
 pub(crate) struct Cli {
     /// Options every command takes.

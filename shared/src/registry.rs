@@ -1,7 +1,8 @@
 //! The rule registry: one static table, security control id -> rule.
 //!
 //! Everything else reads control metadata from here: the engine, the policy defaults,
-//! the IAM policy check of the SAM template and the README's supported-controls table.
+//! the IAM policy check of the SAM template and the supported-controls table of
+//! docs/controls.md.
 
 use crate::remediate::cloudtrail::model::S3Access;
 use crate::remediate::cloudtrail::{
@@ -1179,7 +1180,7 @@ pub fn all_iam_actions() -> Vec<&'static str> {
     actions
 }
 
-/// The README's supported-controls table, generated from the registry.
+/// The supported-controls table of docs/controls.md, generated from the registry.
 pub fn markdown_table() -> String {
     let mut out = String::from(
         "| Control | Title | Resource | What hubfix does | Default mode |\n|---|---|---|---|---|\n",

@@ -18,8 +18,8 @@
 //!   `BatchImportFindings` in such an account can forge one; what it can make hubfix
 //!   do is bounded: one of the scanner's own controls, on a resource the rule reads
 //!   first and changes only when the live resource fails the control, which is what
-//!   the scanner's next run would ask for anyway (the README's "Which findings hubfix
-//!   trusts" weighs this against signing scanner findings).
+//!   the scanner's next run would ask for anyway ("Which findings hubfix trusts" in
+//!   docs/findings.md weighs this against signing scanner findings).
 //! - **Products on the allow-list** (`HUBFIX_TRUSTED_PRODUCTS`): exact product ARNs an
 //!   organisation uses to import its own control findings.
 //!

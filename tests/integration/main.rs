@@ -14,6 +14,7 @@ mod faults;
 mod iam_catalogue;
 mod isolate;
 mod logging_catalogue;
+mod makefile;
 mod monitoring_catalogue;
 mod queue;
 mod rds_catalogue;

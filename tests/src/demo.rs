@@ -1,13 +1,14 @@
 //! The demo account: what `make demo` sets up (a public bucket, a security group open
-//! to the world on SSH, an instance) and the findings Security Hub raises about it.
-//! The demo binary runs the real functions on them; the compliance report's test
-//! makes the same account and checks the report of it.
+//! to the world on SSH, an instance), the findings Security Hub raises about it, and
+//! Security Hub's next check of the fixed resources. The demo binary runs the real
+//! functions on them; the compliance report's test makes the same account and checks
+//! the report of it before and after that check.
 
 use aws_sdk_ec2::types::{IpPermission, IpRange};
 use hubfix::aws::Clients;
 use serde_json::Value;
 
-use crate::{event, retarget, ACCOUNT, REGION};
+use crate::{event, retarget, Emulator, ACCOUNT, REGION};
 
 /// The demo's public bucket.
 pub const BUCKET: &str = "acme-public-assets";
@@ -144,4 +145,19 @@ pub async fn misconfigure(clients: &Clients) -> Account {
         open_group,
         instance,
     }
+}
+
+/// Security Hub's next check of the demo account's hub: the emulator checks the
+/// resources of the controls it knows again and updates their findings as Security Hub
+/// does (`POST /_hubfix/securityhub/evaluate`, tests/emulator/README.md). Returns its
+/// answer: `{"evaluated": [{"ControlId", "PreviousComplianceStatus", "Compliance",
+/// "Workflow", ...}], "not_evaluated": n}`.
+pub async fn next_check(emulator: &Emulator) -> Value {
+    emulator
+        .admin(
+            "POST",
+            "/_hubfix/securityhub/evaluate",
+            &serde_json::json!({"account": ACCOUNT, "region": REGION}),
+        )
+        .await
 }

@@ -21,6 +21,7 @@ use tokio::process::{Child, ChildStdin, Command};
 
 pub mod browser;
 pub mod demo;
+pub mod docs;
 
 /// The account moto gives requests signed with unknown credentials.
 pub const ACCOUNT: &str = "123456789012";

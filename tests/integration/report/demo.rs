@@ -1,9 +1,10 @@
 //! The report of the demo account (`make demo`): the same misconfigured account and
-//! findings, handled by the engine as the functions handle them, then reported on.
+//! findings, handled by the engine as the functions handle them, then reported on,
+//! before and after Security Hub checks the fixed resources again.
 
 use hubfix::report::{build, Date, Format, ReportOptions};
 use hubfix::{OutcomeKind, Policy};
-use hubfix_tests::demo::{misconfigure, Findings};
+use hubfix_tests::demo::{misconfigure, next_check, Findings};
 use hubfix_tests::{import, Emulator, ACCOUNT};
 
 #[tokio::test]
@@ -90,4 +91,72 @@ FINDING SUMMARY:
     let cis = &report.standards[1].score;
     assert_eq!((cis.passed, cis.failed, cis.controls_with_data), (0, 1, 1));
     assert_eq!(report.findings.read, 5);
+
+    // Security Hub's next check: every fixed resource passes, so every control finding
+    // is PASSED and RESOLVED (the FSBP S3.1 one too, by Security Hub's automatic
+    // workflow: it was NOTIFIED), and both standards score 100%. hubfix's note is on
+    // all five, so all five count as remediated by hubfix.
+    let checked = next_check(&emulator).await;
+    let results: Vec<[&str; 4]> = checked["evaluated"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            [
+                e["ControlId"].as_str().unwrap(),
+                e["PreviousComplianceStatus"].as_str().unwrap(),
+                e["Compliance"]["Status"].as_str().unwrap(),
+                e["Workflow"]["Status"].as_str().unwrap(),
+            ]
+        })
+        .collect();
+    assert_eq!(
+        results,
+        [
+            ["S3.8", "FAILED", "PASSED", "RESOLVED"],
+            ["EC2.13", "FAILED", "PASSED", "RESOLVED"],
+            ["S3.1", "FAILED", "PASSED", "RESOLVED"],
+            ["S3.1", "FAILED", "PASSED", "RESOLVED"],
+        ]
+    );
+    assert_eq!(checked["not_evaluated"], 0);
+    let after = build(
+        &clients.securityhub,
+        &ReportOptions {
+            organization: Some("acme-corp".into()),
+            date: Some(date),
+            ..ReportOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let expected = format!(
+        "\
+AWS Security Hub Compliance Report
+====================================
+Organization: acme-corp
+Administrator Account: {ACCOUNT}
+Report Date: {date}
+Standards Enabled: AWS FSBP v1.0, CIS v1.2
+
+COMPLIANCE SCORES:
+  AWS Foundational Security Best Practices: 100%
+  CIS AWS Foundations Benchmark v1.2: 100%
+
+TOP FAILED CONTROLS (by account count):
+  (no failed controls)
+
+FINDING SUMMARY:
+  Total Active Findings: 0
+  Critical: 0 | High: 0 | Medium: 0 | Low: 0
+  Auto-Remediated This Month: 5
+  Suppressed: 0
+"
+    );
+    assert_eq!(after.render(Format::Text), expected);
+    let fsbp = &after.standards[0].score;
+    assert_eq!(
+        (fsbp.passed, fsbp.failed, fsbp.controls_with_data),
+        (2, 0, 2)
+    );
 }

@@ -1,14 +1,15 @@
 //! `make demo`: hubfix's main job, locally. Starts the AWS emulator, creates a small
 //! misconfigured account, imports the findings Security Hub would raise, runs the real
 //! Lambda function binaries under the Runtime Interface Emulator with the sample events,
-//! and prints the resources and the findings before and after, and the compliance
-//! report of the account.
+//! lets Security Hub check the fixed resources again, and prints the resources before
+//! and after, the findings as Security Hub then shows them, and the compliance report
+//! of the account.
 
 use std::path::PathBuf;
 
 use hubfix::aws::Clients;
 use hubfix::report::{Format, ReportOptions};
-use hubfix_tests::demo::{misconfigure, Account, Findings};
+use hubfix_tests::demo::{misconfigure, next_check, Account, Findings};
 use hubfix_tests::{finding_state, import, Emulator, Rie, ACCOUNT};
 use serde_json::Value;
 
@@ -67,11 +68,28 @@ async fn main() {
     println!("\n-- After --");
     show_resources(&clients, &account).await;
 
+    println!("\n-- Security Hub checks the resources again (its next periodic check) --");
+    let checked = next_check(&emulator).await;
+    for entry in checked["evaluated"].as_array().into_iter().flatten() {
+        println!(
+            "  {:<10} {:<6} -> {:<13} workflow {}",
+            entry["ControlId"].as_str().unwrap_or("?"),
+            entry["PreviousComplianceStatus"].as_str().unwrap_or("?"),
+            entry["Compliance"]["Status"].as_str().unwrap_or("?"),
+            entry["Workflow"]["Status"].as_str().unwrap_or("?")
+        );
+    }
+
     println!("\n-- Findings in Security Hub --");
+    println!(
+        "{:<10} {:<10} {:<9} NOTE (hubfix's)",
+        "CONTROL", "COMPLIANCE", "WORKFLOW"
+    );
     for ev in findings.all() {
         let finding = &ev["detail"]["findings"][0];
         let id = finding["Id"].as_str().unwrap_or_default();
         let (status, note) = finding_state(&clients, id).await;
+        let compliance = compliance_status(&clients, id).await;
         let control = finding["Compliance"]["SecurityControlId"]
             .as_str()
             .or_else(|| {
@@ -81,7 +99,10 @@ async fn main() {
             })
             .or_else(|| finding["ProductFields"]["ControlId"].as_str())
             .unwrap_or("GuardDuty");
-        println!("{control:<10} {status:<9} {}", note.unwrap_or_default());
+        println!(
+            "{control:<10} {compliance:<10} {status:<9} {}",
+            note.unwrap_or_default()
+        );
     }
     println!("\n-- The compliance report (`hubfix report`) --\n");
     let report = hubfix::report::build(
@@ -178,6 +199,29 @@ async fn show_resources(clients: &Clients, account: &Account) {
             groups.join(", ")
         );
     }
+}
+
+/// A finding's `Compliance.Status` (`-` for a finding that is not a control finding).
+async fn compliance_status(clients: &Clients, id: &str) -> String {
+    use aws_sdk_securityhub::types::{
+        AwsSecurityFindingFilters, StringFilter, StringFilterComparison,
+    };
+    let filter = StringFilter::builder()
+        .value(id)
+        .comparison(StringFilterComparison::Equals)
+        .build();
+    let out = clients
+        .securityhub
+        .get_findings()
+        .filters(AwsSecurityFindingFilters::builder().id(filter).build())
+        .send()
+        .await
+        .expect("GetFindings");
+    out.findings()
+        .first()
+        .and_then(|f| f.compliance())
+        .and_then(|c| c.status())
+        .map_or_else(|| "-".to_owned(), |s| s.as_str().to_owned())
 }
 
 fn report(response: &Value) {

@@ -9,7 +9,8 @@ automatic workflow transitions (`imports`), findings are indexed by identity (`s
 and EnableSecurityHub/DisableSecurityHub turn the default standards on and every
 standard off (`standards`). For organisation-scale benchmarks: API quotas and call
 counts (`quotas`), the Imported events Security Hub would send (`outbox`) and findings
-aggregated into an administrator's hub (`seed`), driven through admin endpoints.
+aggregated into an administrator's hub (`seed`), driven through admin endpoints, as is
+Security Hub's next check of the controls hubfix's demo fixes (`evaluate`, `checks`).
 
 This module only wires them into moto: URL paths, response methods, backend methods
 and the admin routes.
@@ -28,7 +29,7 @@ from moto.securityhub.models import SecurityHubBackend
 from moto.securityhub.responses import SecurityHubResponse
 
 from .. import admin
-from . import action_targets, imports, outbox, quotas, search, seed, standards, store, updates
+from . import action_targets, evaluate, imports, outbox, quotas, search, seed, standards, store, updates
 from .errors import LOCK, InvalidInput
 
 URL_PATHS = (
@@ -43,7 +44,7 @@ URL_PATHS = (
 )
 
 # The admin endpoints (`/_hubfix/securityhub/...`).
-ADMIN_ROUTES: dict[admin.Route, admin.Handler] = {**quotas.ROUTES, **outbox.ROUTES, **seed.ROUTES}
+ADMIN_ROUTES: dict[admin.Route, admin.Handler] = {**quotas.ROUTES, **outbox.ROUTES, **seed.ROUTES, **evaluate.ROUTES}
 
 
 def get_findings(self: SecurityHubBackend, filters: Any = None, sort_criteria: Any = None,
