@@ -90,9 +90,9 @@ ACCOUNTS ?= 500
 REGIONS  ?= 3
 ARRIVAL  ?= 600
 storm: venv
-	cargo build --locked -q $(CARGO_PACKAGES) --bin storm
-	$(DEBUG_BIN)/storm --findings $(FINDINGS) --accounts $(ACCOUNTS) --regions $(REGIONS) --arrival-secs $(ARRIVAL)
-	$(DEBUG_BIN)/storm --findings $(FINDINGS) --accounts $(ACCOUNTS) --regions $(REGIONS) --arrival-secs $(ARRIVAL) --faults
+	cargo build --locked -q --profile measure $(CARGO_PACKAGES) --bin storm
+	$(CARGO_TARGET_DIR)/measure/storm --findings $(FINDINGS) --accounts $(ACCOUNTS) --regions $(REGIONS) --arrival-secs $(ARRIVAL)
+	$(CARGO_TARGET_DIR)/measure/storm --findings $(FINDINGS) --accounts $(ACCOUNTS) --regions $(REGIONS) --arrival-secs $(ARRIVAL) --faults
 
 ## lint: formatting and clippy, warnings are errors.
 lint:

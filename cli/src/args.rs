@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(
     after_help = "Policy settings (modes, account scope, exemption tag, member role, ...) come from the same HUBFIX_* environment variables as the functions; see docs/configuration.md."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Options every command takes.
     #[command(flatten)]
     pub global: Global,
@@ -22,7 +22,7 @@ pub struct Cli {
 
 /// Options every command takes.
 #[derive(Debug, Args)]
-pub struct Global {
+pub(crate) struct Global {
     /// Use a named profile from the AWS config and credentials files.
     #[arg(long, global = true, env = "AWS_PROFILE")]
     pub profile: Option<String>,
@@ -45,7 +45,7 @@ pub struct Global {
 
 /// Output formats, as the AWS CLI names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Output {
+pub(crate) enum Output {
     /// Aligned columns for people.
     Table,
     /// JSON for programs.
@@ -56,7 +56,7 @@ pub enum Output {
 
 /// The commands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// List the rules: control, title, mode under the current policy, disruptive, IAM actions.
     Rules,
     /// Show what hubfix would change for the selected findings; changes nothing.
@@ -119,7 +119,7 @@ pub enum Command {
 
 /// `hubfix setup`: what to do with the setup file.
 #[derive(Debug, Args)]
-pub struct SetupArgs {
+pub(crate) struct SetupArgs {
     /// What to do.
     #[command(subcommand)]
     pub command: SetupCommand,
@@ -127,7 +127,7 @@ pub struct SetupArgs {
 
 /// The setup subcommands.
 #[derive(Debug, Subcommand)]
-pub enum SetupCommand {
+pub(crate) enum SetupCommand {
     /// Show what would change, per account and region, to match the file; changes nothing.
     Plan(SetupFile),
     /// Make the organisation match the file (asks first unless --yes), with audit records.
@@ -147,7 +147,7 @@ pub enum SetupCommand {
 
 /// The setup file option.
 #[derive(Debug, Args)]
-pub struct SetupFile {
+pub(crate) struct SetupFile {
     /// The setup file (TOML; see docs/foundation.md).
     #[arg(
         long,
@@ -161,7 +161,7 @@ pub struct SetupFile {
 /// Which findings a command acts on: an event file, finding ids, or a Security Hub
 /// filter (findings that are active, FAILED and NEW or NOTIFIED).
 #[derive(Debug, Args)]
-pub struct Selection {
+pub(crate) struct Selection {
     /// An EventBridge event file with findings (e.g. events/s3-8-imported.json).
     #[arg(long, conflicts_with_all = ["finding_id", "control", "severity", "account", "finding_region", "resource"])]
     pub event: Option<PathBuf>,
@@ -190,7 +190,7 @@ pub struct Selection {
 
 /// Severity labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Severity {
+pub(crate) enum Severity {
     /// CRITICAL.
     Critical,
     /// HIGH.
@@ -205,7 +205,7 @@ pub enum Severity {
 
 impl Severity {
     /// The ASFF label.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Severity::Critical => "CRITICAL",
             Severity::High => "HIGH",
@@ -218,7 +218,7 @@ impl Severity {
 
 /// Filters of the audit trail.
 #[derive(Debug, Args)]
-pub struct AuditArgs {
+pub(crate) struct AuditArgs {
     /// Only this finding's records.
     #[arg(long)]
     pub finding_id: Option<String>,
@@ -235,7 +235,7 @@ pub struct AuditArgs {
 
 /// Options of the compliance report.
 #[derive(Debug, Args)]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     /// `text` (the auditors' layout), `json` (schema hubfix-compliance-report/1) or `html`.
     #[arg(long, default_value = "text")]
     pub format: String,
@@ -261,7 +261,7 @@ pub struct ReportArgs {
 
 /// Options of the CIS gap scanner.
 #[derive(Debug, Args)]
-pub struct ScanArgs {
+pub(crate) struct ScanArgs {
     /// Print the checklist of the CIS requirements that need a person (no AWS call).
     #[arg(long, conflicts_with_all = ["requirement", "no_import"])]
     pub manual: bool,
@@ -283,7 +283,7 @@ pub struct ScanArgs {
 
 /// The Lambda functions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Function {
+pub(crate) enum Function {
     /// Handles `Security Hub Findings - Imported` events.
     AutoRemediate,
     /// Handles `Security Hub Findings - Custom Action` events.

@@ -6,7 +6,7 @@ use crate::error::CliError;
 
 /// Asks on stderr and reads the answer from stdin (a terminal, or a piped `y`);
 /// anything but yes, or no answer at all, stops the command with nothing changed.
-pub fn confirm(question: &str) -> Result<(), CliError> {
+pub(crate) fn confirm(question: &str) -> Result<(), CliError> {
     eprint!("{question} [y/N] ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();

@@ -13,7 +13,7 @@ use crate::args::Global;
 use crate::error::CliError;
 
 /// A configured session: SDK configuration, policy and the caller.
-pub struct Context {
+pub(crate) struct Context {
     /// The SDK configuration.
     pub config: SdkConfig,
     /// The policy (HUBFIX_* environment variables).
@@ -28,7 +28,7 @@ pub struct Context {
 impl Context {
     /// Loads the configuration and checks that a region and credentials are there and
     /// that AWS (or the endpoint) answers, by asking STS who the caller is.
-    pub async fn load(global: &Global) -> Result<Context, CliError> {
+    pub(crate) async fn load(global: &Global) -> Result<Context, CliError> {
         let policy = Policy::from_env().map_err(|e| CliError::Config(e.to_string()))?;
         let mut loader = hubfix::aws::config_loader();
         if let Some(profile) = &global.profile {
@@ -76,12 +76,12 @@ impl Context {
     }
 
     /// The caller's account, as STS said.
-    pub fn account(&self) -> Option<&str> {
+    pub(crate) fn account(&self) -> Option<&str> {
         self.account.as_deref()
     }
 
     /// The audit trail's key prefix.
-    pub fn audit_prefix(&self) -> &str {
+    pub(crate) fn audit_prefix(&self) -> &str {
         self.policy
             .audit
             .as_ref()
@@ -90,14 +90,14 @@ impl Context {
 
     /// The AWS clients, with the member role of the policy for other accounts, and the
     /// caller's account as hubfix's own (STS is not asked twice).
-    pub fn aws(&self) -> AwsContext {
+    pub(crate) fn aws(&self) -> AwsContext {
         AwsContext::new(self.config.clone())
             .with_home_account(self.account.as_deref())
             .with_member_role(self.policy.member_role.clone())
     }
 
     /// The audit trail, when a bucket is configured.
-    pub fn audit(&self, aws: &AwsContext) -> Option<AuditTrail> {
+    pub(crate) fn audit(&self, aws: &AwsContext) -> Option<AuditTrail> {
         let prefix = self
             .policy
             .audit
@@ -109,7 +109,7 @@ impl Context {
     }
 
     /// The audit trail, or the error saying how to configure it.
-    pub fn require_audit(&self, aws: &AwsContext) -> Result<AuditTrail, CliError> {
+    pub(crate) fn require_audit(&self, aws: &AwsContext) -> Result<AuditTrail, CliError> {
         self.audit(aws).ok_or_else(|| {
             CliError::Config(
                 "no audit trail: pass --audit-bucket or set HUBFIX_AUDIT_BUCKET (the stack's AuditBucketName output)".into(),
@@ -118,12 +118,12 @@ impl Context {
     }
 
     /// An engine that plans only: no notes on findings, no audit records.
-    pub fn planner(&self) -> Engine {
+    pub(crate) fn planner(&self) -> Engine {
         Engine::new(self.policy.clone(), self.aws()).with_notes(false)
     }
 
     /// An engine with this session's policy and clients, audited when a trail is set.
-    pub fn engine(&self) -> Engine {
+    pub(crate) fn engine(&self) -> Engine {
         let aws = self.aws();
         let audit = self.audit(&aws);
         Engine::new(self.policy.clone(), aws)
@@ -139,7 +139,7 @@ fn no_credentials(detail: &str) -> CliError {
 }
 
 /// A transport failure becomes "cannot reach"; anything else stays an AWS error.
-pub fn unreachable_or(err: FixError, endpoint: Option<&str>) -> CliError {
+pub(crate) fn unreachable_or(err: FixError, endpoint: Option<&str>) -> CliError {
     match &err {
         FixError::Api { code, .. } if matches!(code.as_str(), "ConnectionError" | "Timeout") => {
             let target = endpoint.unwrap_or("AWS");

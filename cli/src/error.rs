@@ -7,7 +7,7 @@ use hubfix::undo::UndoError;
 
 /// Why a command stopped.
 #[derive(Debug, thiserror::Error)]
-pub enum CliError {
+pub(crate) enum CliError {
     /// Configuration is missing or wrong (region, credentials, policy, audit bucket).
     #[error("{0}")]
     Config(String),
@@ -31,7 +31,7 @@ pub enum CliError {
 impl CliError {
     /// 2 for what the operator must fix before retrying (configuration, input,
     /// confirmation), 1 for failures while working.
-    pub fn exit_code(&self) -> ExitCode {
+    pub(crate) fn exit_code(&self) -> ExitCode {
         match self {
             CliError::Config(_) | CliError::Input(_) | CliError::NotConfirmed(_) => {
                 ExitCode::from(2)

@@ -11,7 +11,7 @@ const MAX_CELL: usize = 72;
 
 /// Rows with a header, printed in the chosen format; `json` is what `--output json`
 /// prints instead. A closed pipe (`hubfix rules | head`) ends the output quietly.
-pub fn print(format: Output, header: &[&str], rows: &[Vec<String>], json: &impl Serialize) {
+pub(crate) fn print(format: Output, header: &[&str], rows: &[Vec<String>], json: &impl Serialize) {
     let text = match format {
         Output::Json => {
             let mut s = serde_json::to_string_pretty(json).unwrap_or_else(|e| format!("\"{e}\""));
@@ -40,7 +40,7 @@ pub fn print(format: Output, header: &[&str], rows: &[Vec<String>], json: &impl 
 
 /// Aligned columns under an upper-case header. Long cells are cut, except in the last
 /// column, which holds what must stay whole (a note, a finding id).
-pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let last = header.len().saturating_sub(1);
     let cells: Vec<Vec<String>> =
         std::iter::once(header.iter().map(|h| h.to_uppercase()).collect())
@@ -95,7 +95,7 @@ fn cut(text: &str) -> String {
 }
 
 /// The last path segment of a finding id (ids are long ARNs), for tables.
-pub fn short_id(id: &str) -> String {
+pub(crate) fn short_id(id: &str) -> String {
     id.rsplit('/').next().unwrap_or(id).to_owned()
 }
 

@@ -11,7 +11,7 @@ const WIDTH: usize = 30;
 
 /// A bar for `total` findings, or none when there is one finding or stderr is not a
 /// terminal (logs and pipes get the final table only).
-pub fn bar(total: usize) -> Option<Progress> {
+pub(crate) fn bar(total: usize) -> Option<Progress> {
     if total < 2 || !std::io::stderr().is_terminal() {
         return None;
     }
@@ -31,7 +31,7 @@ pub fn bar(total: usize) -> Option<Progress> {
 
 /// A bar counting `unit`s done of a total each call gives (`hubfix setup` reading
 /// accounts and regions, applying steps), or none when stderr is not a terminal.
-pub fn counter(unit: &'static str) -> Option<impl Fn(usize, usize, usize) + Sync> {
+pub(crate) fn counter(unit: &'static str) -> Option<impl Fn(usize, usize, usize) + Sync> {
     std::io::stderr()
         .is_terminal()
         .then_some(move |done: usize, total: usize, failed: usize| {

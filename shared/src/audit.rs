@@ -15,8 +15,10 @@ use aws_sdk_s3::primitives::ByteStream;
 use serde::{Deserialize, Serialize};
 
 use crate::error::FixError;
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Target;
 use crate::outcome::{Outcome, OutcomeKind};
-use crate::remediate::{BeforeState, Change, Target};
 
 /// Version of the record schema, in every record.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -604,7 +606,7 @@ fn parse_compact(stamp: &str) -> Option<SystemTime> {
             .all(|b| b.is_ascii_digit())
             .then(|| part.parse().ok())?
     };
-    let date = crate::report::date::Date::new(
+    let date = crate::date::Date::new(
         i32::try_from(digits(0..4)?).ok()?,
         digits(4..6)?,
         digits(6..8)?,

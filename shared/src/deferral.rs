@@ -9,8 +9,8 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::date::{parse_instant, rfc3339};
 use crate::finding::Finding;
-use crate::report::date::{parse_instant, rfc3339};
 
 /// `UserDefinedFields` key: where hubfix is with the finding (`deferred` or `done`).
 pub const FIELD_STATE: &str = "hubfix:state";

@@ -14,6 +14,8 @@ use futures_util::stream::{self, StreamExt};
 use serde::Serialize;
 use serde_json::Value;
 
+use tracing::Instrument;
+
 use crate::audit::{AuditRecord, AuditTrail, RecentFixes, Stage};
 use crate::aws::{AwsContext, Clients};
 use crate::control;
@@ -24,11 +26,14 @@ use crate::finding::{
     Trigger, WorkflowStatus,
 };
 use crate::metrics;
+use crate::model::Plan;
+use crate::model::Target;
 use crate::outcome::{Outcome, OutcomeKind};
 use crate::pacing::{AccountPacer, TokenBucket};
 use crate::policy::Policy;
-use crate::registry::{self, Rule};
-use crate::remediate::{self, Fix, Plan, Target};
+use crate::registry;
+use crate::remediate::Rule;
+use crate::remediate::{self, Fix};
 use crate::securityhub::{self, FindingUpdate, UpdateFailure};
 use crate::trust;
 
@@ -305,6 +310,10 @@ impl Engine {
         let mut outcomes: Vec<Outcome> = stream::iter(prepared)
             .map(|p| {
                 let actor = &actor;
+                let span = finding_span(match &p {
+                    Prepared::Done(o) => o,
+                    Prepared::Ready(p) => &p.outcome,
+                });
                 async move {
                     let outcome = match p {
                         Prepared::Done(o) => *o,
@@ -318,6 +327,7 @@ impl Engine {
                     }
                     outcome
                 }
+                .instrument(span)
             })
             .buffered(self.policy.concurrency)
             .collect()
@@ -586,153 +596,234 @@ impl Engine {
         request: Result<Request, String>,
         budgets: &ControlBudgets,
     ) -> Prepared {
-        let base = base_outcome(finding);
-        let done = |base: Outcome, kind, note: String| {
-            Prepared::Done(Box::new(with_kind(base, kind, note)))
-        };
-        let request = match request {
-            Ok(r) => r,
-            Err(name) => {
-                return done(
-                    base,
-                    OutcomeKind::Unsupported,
-                    format!(
-                        "hubfix does not know the custom action `{name}` (known: {ACTION_REMEDIATE}, {ACTION_DRY_RUN}, {ACTION_ISOLATE_INSTANCE}); nothing changed."
-                    ),
-                )
+        let steps = async {
+            let mut base = base_outcome(finding);
+            let request = self.admit(finding, request, &base).await?;
+            let rule = self.rule_for(finding, request, &mut base)?;
+            let target = self.target_for(finding, rule, &mut base)?;
+            let subject = subject(rule.control_id, &target);
+            let automatic = request == Request::Automatic;
+            if automatic {
+                self.within_budget(rule, budgets, &base, &subject).await?;
             }
+            let _slot = self.pacer.slot(&target.account, &target.region).await;
+            let clients = self.clients_for(&target, &base, &subject).await?;
+            let fix = Fix {
+                clients: &clients,
+                target: &target,
+                settings: &self.policy.settings,
+            };
+            let plan = self.plan(rule, fix, automatic, &mut base, &subject).await?;
+            if self.policy.dry_run || request == Request::DryRun {
+                return Err(stop(
+                    &base,
+                    OutcomeKind::DryRun,
+                    format!(
+                        "hubfix dry run for {subject}: would have {}; nothing changed.",
+                        plan.describe()
+                    ),
+                ));
+            }
+            Ok(Prepared::Ready(Box::new(Pending {
+                outcome: base,
+                rule,
+                target,
+                clients,
+                plan,
+            })))
         };
+        steps.await.unwrap_or_else(|done| done)
+    }
+
+    /// The first gates: a known action, a finding the automatic path takes, a product
+    /// hubfix trusts.
+    async fn admit(
+        &self,
+        finding: &Finding,
+        request: Result<Request, String>,
+        base: &Outcome,
+    ) -> Result<Request, Prepared> {
+        let request = request.map_err(|name| {
+            stop(
+                base,
+                OutcomeKind::Unsupported,
+                format!(
+                    "hubfix does not know the custom action `{name}` (known: {ACTION_REMEDIATE}, {ACTION_DRY_RUN}, {ACTION_ISOLATE_INSTANCE}); nothing changed."
+                ),
+            )
+        })?;
         if request == Request::Automatic {
             if let Some(reason) = not_for_automatic(finding) {
-                return done(base, OutcomeKind::Ignored, reason);
+                return Err(stop(base, OutcomeKind::Ignored, reason));
             }
         }
         // A control fix runs only on a product hubfix trusts; IsolateInstance acts on
         // whatever finding an analyst chose in their own hub (GuardDuty's included).
         if request != Request::IsolateInstance {
             if let Err(untrusted) = trust::gate(finding, &self.policy.trust, &self.aws).await {
-                return done(base, OutcomeKind::Refused, untrusted.note());
+                return Err(stop(base, OutcomeKind::Refused, untrusted.note()));
             }
         }
-        let mut base = base;
+        Ok(request)
+    }
+
+    /// The rule of the finding's control (or of the action), if the policy permits it.
+    fn rule_for(
+        &self,
+        finding: &Finding,
+        request: Request,
+        base: &mut Outcome,
+    ) -> Result<&'static Rule, Prepared> {
         let rule = if request == Request::IsolateInstance {
             base.control_id = control::resolve(finding).ok().map(|c| c.control_id);
             &registry::action_rules()[0]
         } else {
-            let control = match control::resolve(finding) {
-                Ok(c) => c,
-                Err(e) => {
-                    return done(
-                        base,
-                        OutcomeKind::Unsupported,
-                        format!("hubfix skipped this finding: {e}."),
-                    )
-                }
-            };
+            let control = control::resolve(finding).map_err(|e| {
+                stop(
+                    base,
+                    OutcomeKind::Unsupported,
+                    format!("hubfix skipped this finding: {e}."),
+                )
+            })?;
             base.control_id = Some(control.control_id.clone());
-            let Some(rule) = self.policy.rule(&control.control_id) else {
-                return done(
+            self.policy.rule(&control.control_id).ok_or_else(|| {
+                stop(
                     base,
                     OutcomeKind::Unsupported,
                     format!(
                         "hubfix has no rule for control {}; nothing changed.",
                         control.control_id
                     ),
-                );
-            };
-            rule
-        };
-        if let Err(refusal) =
-            self.policy
-                .permit(rule, finding.account(), request != Request::Automatic)
-        {
-            return done(
-                base,
-                OutcomeKind::Refused,
-                format!("hubfix skipped {}: {refusal}.", rule.control_id),
-            );
-        }
-        let target = match remediate::target(finding, rule) {
-            Ok(t) => t,
-            Err(e) => {
-                return done(
-                    base,
-                    OutcomeKind::Failed,
-                    format!("hubfix could not fix {}: {e}.", rule.control_id),
                 )
-            }
+            })?
         };
+        self.policy
+            .permit(rule, finding.account(), request != Request::Automatic)
+            .map_err(|refusal| {
+                stop(
+                    base,
+                    OutcomeKind::Refused,
+                    format!("hubfix skipped {}: {refusal}.", rule.control_id),
+                )
+            })?;
+        Ok(rule)
+    }
+
+    /// The resource the rule acts on, unless the finding's tags exempt it.
+    fn target_for(
+        &self,
+        finding: &Finding,
+        rule: &'static Rule,
+        base: &mut Outcome,
+    ) -> Result<Target, Prepared> {
+        let target = remediate::target(finding, rule).map_err(|e| {
+            stop(
+                base,
+                OutcomeKind::Failed,
+                format!("hubfix could not fix {}: {e}.", rule.control_id),
+            )
+        })?;
         base.resource = Some(target.resource_id.clone());
         base.rule = Some(rule.control_id.to_owned());
         base.target = Some(target.clone());
-        let subject = subject(rule.control_id, &target);
         let finding_tags = finding
             .resources
             .iter()
             .filter(|r| r.id == target.resource_id)
             .flat_map(|r| r.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         if self.policy.is_exempt(finding_tags) {
-            return done(base, OutcomeKind::Exempt, self.exempt_note(&subject));
+            let subject = subject(rule.control_id, &target);
+            return Err(stop(base, OutcomeKind::Exempt, self.exempt_note(&subject)));
         }
-        let automatic = request == Request::Automatic;
-        if automatic && budgets.load(self, rule.control_id).await == 0 {
-            if let Some(e) = budgets.lasting_error(rule.control_id) {
-                return Prepared::Done(Box::new(uncountable(base, &subject, &e)));
-            }
-            let frees_at = budgets.frees_at(rule.control_id);
-            return Prepared::Done(Box::new(self.deferred(
-                base,
-                &subject,
-                budgets.why_none(rule.control_id),
-                frees_at,
-            )));
+        Ok(target)
+    }
+
+    /// An automatic fix waits while its control's hourly budget is spent.
+    async fn within_budget(
+        &self,
+        rule: &'static Rule,
+        budgets: &ControlBudgets,
+        base: &Outcome,
+        subject: &str,
+    ) -> Result<(), Prepared> {
+        if budgets.load(self, rule.control_id).await != 0 {
+            return Ok(());
         }
-        let _slot = self.pacer.slot(&target.account, &target.region).await;
-        let clients = match self.aws.clients_for(&target.account, &target.region).await {
-            Ok(c) => c,
-            Err(e) => {
+        if let Some(e) = budgets.lasting_error(rule.control_id) {
+            return Err(Prepared::Done(Box::new(uncountable(
+                base.clone(),
+                subject,
+                &e,
+            ))));
+        }
+        let frees_at = budgets.frees_at(rule.control_id);
+        Err(Prepared::Done(Box::new(self.deferred(
+            base.clone(),
+            subject,
+            budgets.why_none(rule.control_id),
+            frees_at,
+        ))))
+    }
+
+    /// The clients of the resource's account and region.
+    async fn clients_for(
+        &self,
+        target: &Target,
+        base: &Outcome,
+        subject: &str,
+    ) -> Result<Arc<Clients>, Prepared> {
+        self.aws
+            .clients_for(&target.account, &target.region)
+            .await
+            .map_err(|e| {
                 let kind = match e {
                     FixError::Unreachable(_) => OutcomeKind::Refused,
                     _ => OutcomeKind::Failed,
                 };
-                return done(base, kind, format!("hubfix could not fix {subject}: {e}."));
-            }
-        };
-        let fix = Fix {
-            clients: &clients,
-            target: &target,
-            settings: &self.policy.settings,
-        };
+                stop(base, kind, format!("hubfix could not fix {subject}: {e}."))
+            })
+    }
+
+    /// Reads the resource and plans the fix; stops at a manual or unconfigured fix, a
+    /// resource its live tags exempt, or one already compliant.
+    async fn plan(
+        &self,
+        rule: &'static Rule,
+        fix: Fix<'_>,
+        automatic: bool,
+        base: &mut Outcome,
+        subject: &str,
+    ) -> Result<Plan, Prepared> {
         let inspection = match rule.remediation.inspect(fix, true).await {
             Ok(i) => i,
             Err(FixError::Manual(steps)) => {
-                return done(
+                return Err(stop(
                     base,
                     OutcomeKind::Manual,
                     format!("hubfix cannot fix {subject} safely by API; by hand: {steps}"),
-                )
+                ))
             }
             Err(e @ FixError::Unconfigured(_)) => {
-                return done(
+                return Err(stop(
                     base,
                     OutcomeKind::Refused,
                     format!("hubfix skipped {subject}: {e}."),
-                )
+                ))
             }
             Err(FixError::Throttled { .. }) if automatic => {
-                return Prepared::Done(Box::new(self.deferred(
-                    base,
-                    &subject,
+                return Err(Prepared::Done(Box::new(self.deferred(
+                    base.clone(),
+                    subject,
                     DeferReason::Throttled,
                     SystemTime::now() + THROTTLE_DEFERRAL,
-                )))
+                ))))
             }
             Err(e) => {
-                return done(
+                return Err(stop(
                     base,
                     OutcomeKind::Failed,
                     format!("hubfix could not fix {subject}: {e}."),
-                )
+                ))
             }
         };
         let live_tags = inspection
@@ -741,34 +832,18 @@ impl Engine {
             .flatten()
             .map(|(k, v)| (k.as_str(), v.as_str()));
         if self.policy.is_exempt(live_tags) {
-            return done(base, OutcomeKind::Exempt, self.exempt_note(&subject));
+            return Err(stop(base, OutcomeKind::Exempt, self.exempt_note(subject)));
         }
         base.before = Some(inspection.plan.before.clone());
         if inspection.plan.is_compliant() {
-            return done(
+            return Err(stop(
                 base,
                 OutcomeKind::AlreadyCompliant,
                 format!("hubfix checked {subject}: already compliant, nothing changed."),
-            );
+            ));
         }
         base.record_plan(&inspection.plan);
-        if self.policy.dry_run || request == Request::DryRun {
-            return done(
-                base,
-                OutcomeKind::DryRun,
-                format!(
-                    "hubfix dry run for {subject}: would have {}; nothing changed.",
-                    inspection.plan.describe()
-                ),
-            );
-        }
-        Prepared::Ready(Box::new(Pending {
-            outcome: base,
-            rule,
-            target,
-            clients,
-            plan: inspection.plan,
-        }))
+        Ok(inspection.plan)
     }
 
     /// Fixes one resource: under the resource's lock and after storing the before-state
@@ -987,6 +1062,11 @@ fn base_outcome(f: &Finding) -> Outcome {
     o.account = f.aws_account_id.clone();
     o.region = f.region.clone();
     o
+}
+
+/// Ends a finding's way through the gates with this outcome.
+fn stop(base: &Outcome, kind: OutcomeKind, note: String) -> Prepared {
+    Prepared::Done(Box::new(with_kind(base.clone(), kind, note)))
 }
 
 fn with_kind(mut o: Outcome, kind: OutcomeKind, note: String) -> Outcome {
@@ -1224,6 +1304,18 @@ fn malformed_outcome(m: &MalformedFinding) -> Outcome {
     o
 }
 
+/// The span of one finding's fix: what is logged while it is fixed carries the finding,
+/// its control, account and region.
+fn finding_span(o: &Outcome) -> tracing::Span {
+    tracing::info_span!(
+        "finding",
+        finding_id = %o.finding_id,
+        control = o.control_id.as_deref().unwrap_or_default(),
+        account = o.account.as_deref().unwrap_or_default(),
+        region = o.region.as_deref().unwrap_or_default(),
+    )
+}
+
 fn log_outcome(o: &Outcome) {
     let before = o
         .before
@@ -1236,14 +1328,17 @@ fn log_outcome(o: &Outcome) {
         o.control_id.as_deref().unwrap_or(""),
         o.account.as_deref().unwrap_or(""),
         o.resource.as_deref().unwrap_or(""),
+        o.region.as_deref().unwrap_or(""),
     );
     match o.kind {
         OutcomeKind::Failed | OutcomeKind::Unsupported => tracing::warn!(
-            finding_id = fields.0, control = fields.1, account = fields.2, resource = fields.3,
+            finding_id = fields.0, control = fields.1, account = fields.2, region = fields.4,
+            resource = fields.3,
             outcome = o.kind.as_str(), note = %o.note, changes, before, "finding outcome"
         ),
         _ => tracing::info!(
-            finding_id = fields.0, control = fields.1, account = fields.2, resource = fields.3,
+            finding_id = fields.0, control = fields.1, account = fields.2, region = fields.4,
+            resource = fields.3,
             outcome = o.kind.as_str(), note = %o.note, changes, before, "finding outcome"
         ),
     }

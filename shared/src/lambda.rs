@@ -7,8 +7,9 @@ use serde_json::{json, Value};
 
 use crate::aws::{load_config, AwsContext};
 use crate::finding::{SecurityHubEvent, Trigger};
-use crate::policy::{ConfigError, Policy};
+use crate::policy::Policy;
 use crate::queue::Delivery;
+use crate::settings::ConfigError;
 use crate::Engine;
 
 /// Which event kind a function accepts.
@@ -87,10 +88,14 @@ impl From<NotScheduled> for lambda_runtime::Diagnostic {
     }
 }
 
+/// EventBridge's `source` of scheduled events.
+pub const SCHEDULED_SOURCE: &str = "aws.events";
+/// EventBridge's `detail-type` of scheduled events.
+pub const SCHEDULED_DETAIL_TYPE: &str = "Scheduled Event";
+
 /// Checks that an event is an EventBridge scheduled event (what the scheduled functions
 /// run on); logs and refuses anything else.
 pub fn scheduled(event: &Value) -> Result<(), NotScheduled> {
-    use crate::report::lambda::{SCHEDULED_DETAIL_TYPE, SCHEDULED_SOURCE};
     let field = |name: &str| event.get(name).and_then(Value::as_str);
     if (field("source"), field("detail-type"))
         == (Some(SCHEDULED_SOURCE), Some(SCHEDULED_DETAIL_TYPE))
@@ -106,13 +111,38 @@ pub fn scheduled(event: &Value) -> Result<(), NotScheduled> {
     Err(err)
 }
 
-/// JSON logs on stdout, one object per line, fields at the top level; `RUST_LOG`
-/// filters (default `info`).
+/// Environment variable Lambda sets from the function's `LoggingConfig.LogFormat`:
+/// `JSON` or `Text`.
+pub const ENV_LOG_FORMAT: &str = "AWS_LAMBDA_LOG_FORMAT";
+/// Environment variable Lambda sets from `LoggingConfig.ApplicationLogLevel` (with the
+/// JSON format): `TRACE`, `DEBUG`, `INFO`, `WARN`, `ERROR` or `FATAL`.
+pub const ENV_LOG_LEVEL: &str = "AWS_LAMBDA_LOG_LEVEL";
+
+/// The log filter: `RUST_LOG` when set, else Lambda's application log level
+/// ([`ENV_LOG_LEVEL`], `FATAL` read as `error`), else `info`.
+pub fn log_filter(lookup: impl Fn(&str) -> Option<String>) -> String {
+    if let Some(directives) = lookup("RUST_LOG").filter(|v| !v.trim().is_empty()) {
+        return directives;
+    }
+    match lookup(ENV_LOG_LEVEL)
+        .map(|v| v.trim().to_ascii_lowercase())
+        .as_deref()
+    {
+        Some(level @ ("trace" | "debug" | "info" | "warn" | "error")) => level.to_owned(),
+        Some("fatal") => "error".to_owned(),
+        _ => "info".to_owned(),
+    }
+}
+
+/// Logs on stdout: JSON objects, one a line, fields at the top level and the open
+/// spans under `spans` (the runtime's invocation span with its `requestId`, the finding
+/// being fixed), unless Lambda's log format
+/// ([`ENV_LOG_FORMAT`]) is `Text`; filtered by [`log_filter`].
 pub fn init_tracing() {
-    let mut filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let lookup = |name: &str| std::env::var(name).ok();
+    let mut filter = tracing_subscriber::EnvFilter::new(log_filter(lookup));
     // The SDK's debug and trace logs print request inputs (an AssumeRole external id,
-    // access key ids): they stay at info whatever RUST_LOG asks.
+    // access key ids): they stay at info whatever the level asks.
     for sdk in [
         "aws_config",
         "aws_smithy_runtime",
@@ -123,15 +153,21 @@ pub fn init_tracing() {
             filter = filter.add_directive(directive);
         }
     }
-    tracing_subscriber::fmt()
-        .json()
-        .flatten_event(true)
-        .with_current_span(false)
-        .with_span_list(false)
+    let text = lookup(ENV_LOG_FORMAT).is_some_and(|f| f.eq_ignore_ascii_case("text"));
+    let builder = tracing_subscriber::fmt()
         .with_target(true)
         .with_ansi(false)
-        .with_env_filter(filter)
-        .init();
+        .with_env_filter(filter);
+    if text {
+        builder.init();
+    } else {
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(true)
+            .init();
+    }
 }
 
 /// The engine, configured from the environment; metrics on.
@@ -385,5 +421,32 @@ fn kind_name(kind: Accepts) -> &'static str {
     match kind {
         Accepts::Imported => crate::finding::DETAIL_TYPE_IMPORTED,
         Accepts::CustomAction => crate::finding::DETAIL_TYPE_CUSTOM_ACTION,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_log_level_follows_rust_log_then_lambda_then_info() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        assert_eq!(log_filter(env(&[])), "info");
+        assert_eq!(log_filter(env(&[(ENV_LOG_LEVEL, "DEBUG")])), "debug");
+        assert_eq!(log_filter(env(&[(ENV_LOG_LEVEL, "FATAL")])), "error");
+        assert_eq!(log_filter(env(&[(ENV_LOG_LEVEL, "LOUD")])), "info");
+        assert_eq!(
+            log_filter(env(&[
+                ("RUST_LOG", "hubfix=trace"),
+                (ENV_LOG_LEVEL, "WARN")
+            ])),
+            "hubfix=trace"
+        );
     }
 }

@@ -1,34 +1,37 @@
 //! hubfix: auto-remediation for AWS Security Hub findings.
 //!
-//! The core library the Lambda functions and the CLI are built on:
-//! - [`finding`]: the ASFF model and the EventBridge envelopes;
-//! - [`control`]: which security control a finding is about;
-//! - [`registry`]: the rules, one per supported control;
-//! - [`policy`]: what hubfix may do (modes, scope, exemptions, dry-run);
-//! - [`trust`]: which findings' products hubfix acts on;
-//! - [`remediate`]: per-service plan/apply/verify with before-state;
-//! - [`engine`]: the flow from event to recorded outcomes;
-//! - [`queue`], [`pacing`], [`deferral`], [`reconcile`]: the automatic path's delivery at
-//!   organisation scale (SQS batches, Security Hub's write quota, deferred fixes);
-//! - [`undo`]: putting a fixed resource back as it was;
-//! - [`audit`]: the trail of every decision, with before-states;
-//! - [`report`]: the compliance report (scores, failed controls, finding counts);
-//! - [`scan`]: the CIS gap scanner (requirements Security Hub does not evaluate);
-//! - [`setup`]: the Security Hub foundation of an organisation (`hubfix setup`, the
-//!   drift guard);
-//! - [`aws`], [`securityhub`], [`securityhub_read`], [`metrics`]: the adapters.
+//! The core library the Lambda functions and the CLI are built on, in layers; a module
+//! imports only from its own layer and those below (`tests/layers.rs` holds this):
+//! 1. **foundation**: [`error`], [`ids`] (ARNs, account ids, regions, bucket names),
+//!    [`date`], [`model`] (the remediation model: target, change, plan, before-state),
+//!    [`settings`] (what fixes need, with their errors), [`coalesce`], [`finding`] (the
+//!    ASFF model and the EventBridge envelopes);
+//! 2. **services**: [`aws`] (clients) and [`remediate`] (a folder per AWS service:
+//!    inspect, apply, verify, undo);
+//! 3. **registry**: [`registry`], the index of rules, one per supported control;
+//! 4. **policy**: [`policy`] (modes, scope, exemptions, dry-run), [`trust`],
+//!    [`control`] (which control a finding is about), [`outcome`], [`audit`],
+//!    [`queue`], [`pacing`], [`deferral`], [`securityhub`], [`securityhub_read`],
+//!    [`metrics`], and the scanner's requirement table;
+//! 5. **flows**: [`engine`] (event to recorded outcomes), [`undo`], [`report`] (the
+//!    compliance report), [`scan`] (the CIS gap scanner), [`reconcile`] (deferred fixes),
+//!    [`setup`] (an organisation's Security Hub foundation: `hubfix setup`, the drift guard);
+//! 6. **adapters**: [`lambda`] and the functions' `lambda` modules (the Lambda runtime
+//!    wired to the flows).
 
 pub mod audit;
 pub mod aws;
-pub mod catalogue_settings;
 pub mod coalesce;
 pub mod control;
+pub mod date;
 pub mod deferral;
 pub mod engine;
 pub mod error;
 pub mod finding;
+pub mod ids;
 pub mod lambda;
 pub mod metrics;
+pub mod model;
 pub mod outcome;
 pub mod pacing;
 pub mod policy;
@@ -40,6 +43,7 @@ pub mod report;
 pub mod scan;
 pub mod securityhub;
 pub mod securityhub_read;
+pub mod settings;
 pub mod setup;
 pub mod trust;
 pub mod undo;

@@ -4,7 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::deferral::Deferral;
 use crate::finding::WorkflowStatus;
-use crate::remediate::{BeforeState, Change, Plan, Target};
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
+use crate::model::Target;
 
 /// Longest note text `BatchUpdateFindings` accepts.
 pub const MAX_NOTE_CHARS: usize = 512;

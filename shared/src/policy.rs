@@ -6,8 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
-pub use crate::catalogue_settings::CatalogueSettings;
-use crate::registry::{self, Rule};
+use crate::registry;
+use crate::remediate::Rule;
+pub use crate::settings::catalogue::CatalogueSettings;
+use crate::settings::{ConfigError, FixSettings, MemberRole};
 use crate::trust::TrustSettings;
 
 /// Default tag key that exempts a resource from hubfix.
@@ -114,95 +116,6 @@ pub const DEFAULT_ACCOUNT_CONCURRENCY: usize = 8;
 /// Environment variable: the automated backup retention, in days, `RDS.11` sets.
 pub const ENV_RDS_BACKUP_RETENTION_DAYS: &str = "HUBFIX_RDS_BACKUP_RETENTION_DAYS";
 
-/// Settings some fixes need: where logs go, which key encrypts, how long to keep.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FixSettings {
-    /// Target bucket of S3 server access logging; `S3.9` needs it.
-    pub s3_access_log_bucket: Option<String>,
-    /// KMS key id, alias or ARN for S3 default encryption; `None`: SSE-S3 for `S3.4`,
-    /// the AWS-managed `aws/s3` key for `S3.17`.
-    pub s3_kms_key: Option<String>,
-    /// Noncurrent versions expire after this many days (lifecycle rule of `S3.13`).
-    pub s3_noncurrent_version_days: i32,
-    /// Incomplete multipart uploads are aborted after this many days (`S3.13`).
-    pub s3_abort_multipart_days: i32,
-    /// Where VPC flow logs go (`EC2.6`): an S3 bucket or CloudWatch Logs group ARN.
-    pub flow_log_destination: Option<String>,
-    /// The role flow logs use to deliver to CloudWatch Logs.
-    pub flow_log_role_arn: Option<String>,
-    /// Ports that may be open to the world (`EC2.18`); Security Hub's default is 80, 443.
-    pub public_ports: Vec<u16>,
-    /// The account password policy hubfix sets (`IAM.7`, `IAM.10`-`IAM.17`); existing
-    /// stronger settings are kept.
-    pub password: PasswordSettings,
-    /// Settings of the logging and monitoring rules and of SSM runbooks.
-    pub catalogue: CatalogueSettings,
-    /// The time age-based rules measure against; `None` is the system clock (tests fix
-    /// it, because the emulator cannot backdate credentials).
-    pub now: Option<std::time::SystemTime>,
-    /// Customer managed KMS key for SNS topic encryption; `SNS.1` needs it.
-    pub sns_kms_key: Option<String>,
-    /// KMS key for SQS queue encryption; `None`: SQS-managed encryption (SSE-SQS).
-    pub sqs_kms_key: Option<String>,
-    /// The rotation function for secrets that have none of their own (`SecretsManager.1`).
-    pub secrets_rotation_lambda_arn: Option<String>,
-    /// Days between automatic secret rotations (`SecretsManager.1`), 1 to 1000.
-    pub secrets_rotation_days: i64,
-    /// Automated backup retention `RDS.11` sets, 7 (the control's minimum) to 35 days.
-    pub rds_backup_retention_days: i32,
-}
-
-/// The password policy hubfix asks for; the defaults satisfy IAM.7 and IAM.10 to IAM.17
-/// (CIS: length 14, all character classes, 24 remembered, 90 days).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PasswordSettings {
-    /// Minimum length (at least 14).
-    pub min_length: i32,
-    /// Passwords expire after this many days (at most 90).
-    pub max_age_days: i32,
-    /// Previous passwords that cannot be reused (1 to 24).
-    pub reuse_prevention: i32,
-}
-
-impl Default for PasswordSettings {
-    fn default() -> Self {
-        PasswordSettings {
-            min_length: 14,
-            max_age_days: 90,
-            reuse_prevention: 24,
-        }
-    }
-}
-
-impl FixSettings {
-    /// The time age-based rules measure against.
-    pub fn now(&self) -> std::time::SystemTime {
-        self.now.unwrap_or_else(std::time::SystemTime::now)
-    }
-}
-
-impl Default for FixSettings {
-    fn default() -> Self {
-        FixSettings {
-            s3_access_log_bucket: None,
-            s3_kms_key: None,
-            s3_noncurrent_version_days: 365,
-            s3_abort_multipart_days: 7,
-            flow_log_destination: None,
-            flow_log_role_arn: None,
-            public_ports: vec![80, 443],
-            password: PasswordSettings::default(),
-            catalogue: CatalogueSettings::default(),
-            now: None,
-            sns_kms_key: None,
-            sqs_kms_key: None,
-            secrets_rotation_lambda_arn: None,
-            secrets_rotation_days: 30,
-            rds_backup_retention_days: 7,
-        }
-    }
-}
-
 /// When a rule may run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -242,25 +155,6 @@ impl FromStr for Mode {
             other => Err(format!(
                 "`{other}` is not a mode (expected auto, approval or off)"
             )),
-        }
-    }
-}
-
-/// A configuration value hubfix cannot use.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid {variable}: {reason}")]
-pub struct ConfigError {
-    /// The environment variable.
-    pub variable: &'static str,
-    /// What is wrong with it.
-    pub reason: String,
-}
-
-impl ConfigError {
-    fn new(variable: &'static str, reason: impl Into<String>) -> Self {
-        ConfigError {
-            variable,
-            reason: reason.into(),
         }
     }
 }
@@ -427,19 +321,6 @@ impl Default for Limits {
     }
 }
 
-/// Shows whether an external id is set, never its value.
-impl fmt::Debug for MemberRole {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MemberRole")
-            .field("name", &self.name)
-            .field(
-                "external_id",
-                &self.external_id.as_ref().map(|_| "** redacted **"),
-            )
-            .finish()
-    }
-}
-
 /// Where the audit trail is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditLocation {
@@ -447,15 +328,6 @@ pub struct AuditLocation {
     pub bucket: String,
     /// The key prefix, ending in `/`.
     pub prefix: String,
-}
-
-/// The role hubfix assumes to fix resources in another account.
-#[derive(Clone, PartialEq, Eq)]
-pub struct MemberRole {
-    /// The role name (the same in every member account).
-    pub name: String,
-    /// The external id the role's trust policy requires.
-    pub external_id: Option<String>,
 }
 
 impl Default for Policy {
@@ -486,261 +358,28 @@ impl Policy {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// Reads the policy from any key/value source (tests use a map).
+    /// Reads the policy from any key/value source (tests use a map), section by section.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-        let mut policy = Policy::default();
-        if let Some(v) = get(ENV_DRY_RUN) {
-            policy.dry_run = parse_bool(&v).map_err(|r| ConfigError::new(ENV_DRY_RUN, r))?;
-        }
-        policy.settings.catalogue = CatalogueSettings::from_lookup(&get)?;
-        policy.pacing = Pacing::from_lookup(&get)?;
-        policy.trust = TrustSettings::from_lookup(get)?;
-        if let Some(v) = get(ENV_MODES) {
-            policy.modes = parse_modes(&v, &policy.settings.catalogue)?;
-        }
-        if let Some(v) = get(ENV_DEFAULT_MODE) {
-            policy.default_mode = Some(
-                v.parse()
-                    .map_err(|r| ConfigError::new(ENV_DEFAULT_MODE, r))?,
-            );
-        }
-        if let Some(v) = get(ENV_ACCOUNTS_ALLOW) {
-            policy.accounts_allow = Some(parse_accounts(ENV_ACCOUNTS_ALLOW, &v)?);
-        }
-        if let Some(v) = get(ENV_ACCOUNTS_DENY) {
-            policy.accounts_deny = parse_accounts(ENV_ACCOUNTS_DENY, &v)?;
-        }
-        if let Some(v) = get(ENV_EXEMPTION_TAG) {
-            let key = v.trim();
-            if key.len() > 128 || key.starts_with("aws:") {
-                return Err(ConfigError::new(
-                    ENV_EXEMPTION_TAG,
-                    format!("`{key}` is not a usable tag key (at most 128 characters, not starting with aws:)"),
-                ));
-            }
-            policy.exemption_tag = key.to_owned();
-        }
-        if let Some(v) = get(ENV_CONCURRENCY) {
-            policy.concurrency = v
-                .trim()
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=MAX_CONCURRENCY).contains(n))
-                .ok_or_else(|| {
-                    ConfigError::new(
-                        ENV_CONCURRENCY,
-                        format!("`{v}` is not a whole number from 1 to {MAX_CONCURRENCY}"),
-                    )
-                })?;
-        }
-        if let Some(v) = get(ENV_S3_ACCESS_LOG_BUCKET) {
-            let bucket = v.trim();
-            crate::remediate::s3::bucket_name(bucket).map_err(|_| {
-                ConfigError::new(
-                    ENV_S3_ACCESS_LOG_BUCKET,
-                    format!("`{bucket}` is not a bucket name"),
-                )
-            })?;
-            policy.settings.s3_access_log_bucket = Some(bucket.to_owned());
-        }
-        if let Some(v) = get(ENV_S3_KMS_KEY) {
-            let key = v.trim();
-            if key.contains(char::is_whitespace) || key.len() > 2048 {
-                return Err(ConfigError::new(
-                    ENV_S3_KMS_KEY,
-                    format!("`{key}` is not a KMS key id, alias or ARN"),
-                ));
-            }
-            policy.settings.s3_kms_key = Some(key.to_owned());
-        }
-        if let Some(v) = get(ENV_S3_NONCURRENT_DAYS) {
-            policy.settings.s3_noncurrent_version_days = parse_days(ENV_S3_NONCURRENT_DAYS, &v)?;
-        }
-        if let Some(v) = get(ENV_S3_ABORT_MULTIPART_DAYS) {
-            policy.settings.s3_abort_multipart_days = parse_days(ENV_S3_ABORT_MULTIPART_DAYS, &v)?;
-        }
-        if let Some(v) = get(ENV_AUDIT_BUCKET) {
-            let bucket = v.trim();
-            crate::remediate::s3::bucket_name(bucket).map_err(|_| {
-                ConfigError::new(ENV_AUDIT_BUCKET, format!("`{bucket}` is not a bucket name"))
-            })?;
-            let mut prefix = get(ENV_AUDIT_PREFIX)
-                .map(|p| p.trim().trim_start_matches('/').to_owned())
-                .unwrap_or_else(|| crate::audit::DEFAULT_PREFIX.to_owned());
-            if !prefix.is_empty() && !prefix.ends_with('/') {
-                prefix.push('/');
-            }
-            policy.audit = Some(AuditLocation {
-                bucket: bucket.to_owned(),
-                prefix,
-            });
-        }
-        if let Some(v) = get(ENV_MEMBER_ROLE) {
-            let name = v.trim();
-            let valid = (1..=64).contains(&name.len())
-                && name
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b));
-            if !valid {
-                return Err(ConfigError::new(
-                    ENV_MEMBER_ROLE,
-                    format!("`{name}` is not an IAM role name"),
-                ));
-            }
-            let external_id = get(ENV_MEMBER_EXTERNAL_ID).map(|e| e.trim().to_owned());
-            if external_id
-                .as_ref()
-                .is_some_and(|e| e.len() < 2 || e.len() > 1224)
-            {
-                return Err(ConfigError::new(
-                    ENV_MEMBER_EXTERNAL_ID,
-                    "must be 2 to 1224 characters",
-                ));
-            }
-            policy.member_role = Some(MemberRole {
-                name: name.to_owned(),
-                external_id,
-            });
-        }
-        if let Some(v) = get(ENV_HOME_ACCOUNT) {
-            let account = v.trim();
-            if !crate::remediate::is_account_id(account) {
-                return Err(ConfigError::new(
-                    ENV_HOME_ACCOUNT,
-                    format!("`{account}` is not a 12-digit account id"),
-                ));
-            }
-            policy.home_account = Some(account.to_owned());
-        }
-        if let Some(v) = get(ENV_FLOW_LOG_DESTINATION) {
-            let arn = v.trim();
-            let usable = crate::remediate::Arn::parse(arn).is_some_and(|a| {
-                a.service == "s3" || (a.service == "logs" && a.resource.starts_with("log-group:"))
-            });
-            if !usable {
-                return Err(ConfigError::new(
-                    ENV_FLOW_LOG_DESTINATION,
-                    format!("`{arn}` is not an S3 bucket ARN or a CloudWatch Logs log group ARN"),
-                ));
-            }
-            policy.settings.flow_log_destination = Some(arn.to_owned());
-        }
-        if let Some(v) = get(ENV_FLOW_LOG_ROLE) {
-            let arn = v.trim();
-            if crate::remediate::Arn::parse(arn).is_none_or(|a| a.service != "iam") {
-                return Err(ConfigError::new(
-                    ENV_FLOW_LOG_ROLE,
-                    format!("`{arn}` is not an IAM role ARN"),
-                ));
-            }
-            policy.settings.flow_log_role_arn = Some(arn.to_owned());
-        }
-        if let Some(v) = get(ENV_PUBLIC_PORTS) {
-            policy.settings.public_ports = v
-                .split(',')
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .map(|p| {
-                    p.parse::<u16>().ok().filter(|n| *n > 0).ok_or_else(|| {
-                        ConfigError::new(ENV_PUBLIC_PORTS, format!("`{p}` is not a port number"))
-                    })
-                })
-                .collect::<Result<_, _>>()?;
-        }
-        let ranged =
-            |variable: &'static str, v: &str, range: std::ops::RangeInclusive<i32>, why: &str| {
-                v.trim()
-                    .parse::<i32>()
-                    .ok()
-                    .filter(|n| range.contains(n))
-                    .ok_or_else(|| {
-                        ConfigError::new(
-                            variable,
-                            format!(
-                                "`{v}` must be a number from {} to {} ({why})",
-                                range.start(),
-                                range.end()
-                            ),
-                        )
-                    })
-            };
-        if let Some(v) = get(ENV_PASSWORD_MIN_LENGTH) {
-            policy.settings.password.min_length = ranged(
-                ENV_PASSWORD_MIN_LENGTH,
-                &v,
-                14..=128,
-                "IAM.15 needs at least 14",
-            )?;
-        }
-        if let Some(v) = get(ENV_PASSWORD_MAX_AGE) {
-            policy.settings.password.max_age_days =
-                ranged(ENV_PASSWORD_MAX_AGE, &v, 1..=90, "IAM.17 needs at most 90")?;
-        }
-        if let Some(v) = get(ENV_PASSWORD_REUSE) {
-            policy.settings.password.reuse_prevention =
-                ranged(ENV_PASSWORD_REUSE, &v, 1..=24, "the API's range")?;
-        }
-        let count = |variable: &'static str, v: &str| {
-            v.trim()
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=100_000).contains(n))
-                .ok_or_else(|| {
-                    ConfigError::new(
-                        variable,
-                        format!("`{v}` is not a whole number from 1 to 100000"),
-                    )
-                })
+        let mut policy = Policy {
+            settings: read_fix_settings(&get)?,
+            pacing: Pacing::from_lookup(&get)?,
+            trust: TrustSettings::from_lookup(get)?,
+            audit: read_audit(&get)?,
+            member_role: read_member_role(&get)?,
+            home_account: read_home_account(&get)?,
+            limits: read_limits(&get)?,
+            ..Policy::default()
         };
-        if let Some(v) = get(ENV_MAX_FIXES_PER_INVOCATION) {
-            policy.limits.fixes_per_invocation = count(ENV_MAX_FIXES_PER_INVOCATION, &v)?;
-        }
-        if let Some(v) = get(ENV_MAX_FIXES_PER_CONTROL_HOUR) {
-            policy.limits.fixes_per_control_hour = count(ENV_MAX_FIXES_PER_CONTROL_HOUR, &v)?;
-        }
-        if let Some(v) = get(ENV_TIME_RESERVE) {
-            let seconds = ranged(ENV_TIME_RESERVE, &v, 0..=600, "seconds")?;
-            policy.limits.time_reserve =
-                std::time::Duration::from_secs(seconds.unsigned_abs().into());
-        }
-        if let Some(v) = get(ENV_ACTION_TARGETS) {
-            let targets: BTreeSet<String> = v
-                .split(',')
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(str::to_owned)
-                .collect();
-            if let Some(bad) = targets.iter().find(|t| {
-                crate::remediate::Arn::parse(t).is_none_or(|a| {
-                    a.service != "securityhub" || !a.resource.starts_with("action/custom/")
-                })
-            }) {
-                return Err(ConfigError::new(
-                    ENV_ACTION_TARGETS,
-                    format!("`{bad}` is not a Security Hub action target ARN"),
-                ));
-            }
-            policy.action_targets = Some(targets);
-        }
-        read_data_service_settings(&get, &mut policy.settings)?;
-        for (control, mode) in &policy.modes {
-            if *mode == Mode::Auto && registry::NEVER_AUTOMATIC.contains(&control.as_str()) {
-                return Err(ConfigError::new(
-                    ENV_MODES,
-                    format!(
-                        "{control} is never automatic (it deletes resources); use approval or off"
-                    ),
-                ));
-            }
-        }
+        read_modes(&get, &mut policy)?;
+        read_scope(&get, &mut policy)?;
         Ok(policy)
     }
 
     /// The rule that fixes a control under this policy: its configured SSM runbook
     /// (which overrides the native rule), else the registry's rule.
     pub fn rule(&self, control_id: &str) -> Option<&'static Rule> {
-        crate::remediate::runbook::rule_for(control_id, &self.settings.catalogue)
+        crate::registry::runbook_rule(control_id, &self.settings.catalogue)
             .or_else(|| registry::rule(control_id))
     }
 
@@ -812,6 +451,304 @@ impl Policy {
     }
 }
 
+/// What hubfix may do: dry-run, the modes of controls and the default mode; a control
+/// that deletes resources is never automatic.
+fn read_modes(
+    get: &impl Fn(&str) -> Option<String>,
+    policy: &mut Policy,
+) -> Result<(), ConfigError> {
+    if let Some(v) = get(ENV_DRY_RUN) {
+        policy.dry_run = parse_bool(&v).map_err(|r| ConfigError::new(ENV_DRY_RUN, r))?;
+    }
+    if let Some(v) = get(ENV_MODES) {
+        policy.modes = parse_modes(&v, &policy.settings.catalogue)?;
+    }
+    if let Some(v) = get(ENV_DEFAULT_MODE) {
+        policy.default_mode = Some(
+            v.parse()
+                .map_err(|r| ConfigError::new(ENV_DEFAULT_MODE, r))?,
+        );
+    }
+    for (control, mode) in &policy.modes {
+        if *mode == Mode::Auto && registry::NEVER_AUTOMATIC.contains(&control.as_str()) {
+            return Err(ConfigError::new(
+                ENV_MODES,
+                format!("{control} is never automatic (it deletes resources); use approval or off"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Where hubfix acts: the accounts allowed and denied, the exemption tag, the custom
+/// action targets, and how many findings it works on at once.
+fn read_scope(
+    get: &impl Fn(&str) -> Option<String>,
+    policy: &mut Policy,
+) -> Result<(), ConfigError> {
+    if let Some(v) = get(ENV_ACCOUNTS_ALLOW) {
+        policy.accounts_allow = Some(parse_accounts(ENV_ACCOUNTS_ALLOW, &v)?);
+    }
+    if let Some(v) = get(ENV_ACCOUNTS_DENY) {
+        policy.accounts_deny = parse_accounts(ENV_ACCOUNTS_DENY, &v)?;
+    }
+    if let Some(v) = get(ENV_EXEMPTION_TAG) {
+        let key = v.trim();
+        if key.len() > 128 || key.starts_with("aws:") {
+            return Err(ConfigError::new(
+                ENV_EXEMPTION_TAG,
+                format!("`{key}` is not a usable tag key (at most 128 characters, not starting with aws:)"),
+            ));
+        }
+        policy.exemption_tag = key.to_owned();
+    }
+    if let Some(v) = get(ENV_CONCURRENCY) {
+        policy.concurrency = v
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_CONCURRENCY).contains(n))
+            .ok_or_else(|| {
+                ConfigError::new(
+                    ENV_CONCURRENCY,
+                    format!("`{v}` is not a whole number from 1 to {MAX_CONCURRENCY}"),
+                )
+            })?;
+    }
+    if let Some(v) = get(ENV_ACTION_TARGETS) {
+        let targets: BTreeSet<String> = v
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if let Some(bad) = targets.iter().find(|t| {
+            crate::ids::Arn::parse(t).is_none_or(|a| {
+                a.service != "securityhub" || !a.resource.starts_with("action/custom/")
+            })
+        }) {
+            return Err(ConfigError::new(
+                ENV_ACTION_TARGETS,
+                format!("`{bad}` is not a Security Hub action target ARN"),
+            ));
+        }
+        policy.action_targets = Some(targets);
+    }
+    Ok(())
+}
+
+/// The settings of individual fixes: S3, flow logs and ports, the password policy, the
+/// data services and the catalogue.
+fn read_fix_settings(get: &impl Fn(&str) -> Option<String>) -> Result<FixSettings, ConfigError> {
+    let mut settings = FixSettings {
+        catalogue: CatalogueSettings::from_lookup(get)?,
+        ..FixSettings::default()
+    };
+    if let Some(v) = get(ENV_S3_ACCESS_LOG_BUCKET) {
+        let bucket = v.trim();
+        crate::ids::bucket_name(bucket).map_err(|_| {
+            ConfigError::new(
+                ENV_S3_ACCESS_LOG_BUCKET,
+                format!("`{bucket}` is not a bucket name"),
+            )
+        })?;
+        settings.s3_access_log_bucket = Some(bucket.to_owned());
+    }
+    if let Some(v) = get(ENV_S3_KMS_KEY) {
+        let key = v.trim();
+        if key.contains(char::is_whitespace) || key.len() > 2048 {
+            return Err(ConfigError::new(
+                ENV_S3_KMS_KEY,
+                format!("`{key}` is not a KMS key id, alias or ARN"),
+            ));
+        }
+        settings.s3_kms_key = Some(key.to_owned());
+    }
+    if let Some(v) = get(ENV_S3_NONCURRENT_DAYS) {
+        settings.s3_noncurrent_version_days = parse_days(ENV_S3_NONCURRENT_DAYS, &v)?;
+    }
+    if let Some(v) = get(ENV_S3_ABORT_MULTIPART_DAYS) {
+        settings.s3_abort_multipart_days = parse_days(ENV_S3_ABORT_MULTIPART_DAYS, &v)?;
+    }
+    if let Some(v) = get(ENV_FLOW_LOG_DESTINATION) {
+        let arn = v.trim();
+        let usable = crate::ids::Arn::parse(arn).is_some_and(|a| {
+            a.service == "s3" || (a.service == "logs" && a.resource.starts_with("log-group:"))
+        });
+        if !usable {
+            return Err(ConfigError::new(
+                ENV_FLOW_LOG_DESTINATION,
+                format!("`{arn}` is not an S3 bucket ARN or a CloudWatch Logs log group ARN"),
+            ));
+        }
+        settings.flow_log_destination = Some(arn.to_owned());
+    }
+    if let Some(v) = get(ENV_FLOW_LOG_ROLE) {
+        let arn = v.trim();
+        if crate::ids::Arn::parse(arn).is_none_or(|a| a.service != "iam") {
+            return Err(ConfigError::new(
+                ENV_FLOW_LOG_ROLE,
+                format!("`{arn}` is not an IAM role ARN"),
+            ));
+        }
+        settings.flow_log_role_arn = Some(arn.to_owned());
+    }
+    if let Some(v) = get(ENV_PUBLIC_PORTS) {
+        settings.public_ports = v
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse::<u16>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    ConfigError::new(ENV_PUBLIC_PORTS, format!("`{p}` is not a port number"))
+                })
+            })
+            .collect::<Result<_, _>>()?;
+    }
+    if let Some(v) = get(ENV_PASSWORD_MIN_LENGTH) {
+        settings.password.min_length = parse_ranged(
+            ENV_PASSWORD_MIN_LENGTH,
+            &v,
+            14..=128,
+            "IAM.15 needs at least 14",
+        )?;
+    }
+    if let Some(v) = get(ENV_PASSWORD_MAX_AGE) {
+        settings.password.max_age_days =
+            parse_ranged(ENV_PASSWORD_MAX_AGE, &v, 1..=90, "IAM.17 needs at most 90")?;
+    }
+    if let Some(v) = get(ENV_PASSWORD_REUSE) {
+        settings.password.reuse_prevention =
+            parse_ranged(ENV_PASSWORD_REUSE, &v, 1..=24, "the API's range")?;
+    }
+    read_data_service_settings(get, &mut settings)?;
+    Ok(settings)
+}
+
+/// Where the audit trail is kept, if anywhere.
+fn read_audit(get: &impl Fn(&str) -> Option<String>) -> Result<Option<AuditLocation>, ConfigError> {
+    if let Some(v) = get(ENV_AUDIT_BUCKET) {
+        let bucket = v.trim();
+        crate::ids::bucket_name(bucket).map_err(|_| {
+            ConfigError::new(ENV_AUDIT_BUCKET, format!("`{bucket}` is not a bucket name"))
+        })?;
+        let mut prefix = get(ENV_AUDIT_PREFIX)
+            .map(|p| p.trim().trim_start_matches('/').to_owned())
+            .unwrap_or_else(|| crate::audit::DEFAULT_PREFIX.to_owned());
+        if !prefix.is_empty() && !prefix.ends_with('/') {
+            prefix.push('/');
+        }
+        return Ok(Some(AuditLocation {
+            bucket: bucket.to_owned(),
+            prefix,
+        }));
+    }
+    Ok(None)
+}
+
+/// The role assumed in member accounts, with its external id.
+fn read_member_role(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<MemberRole>, ConfigError> {
+    if let Some(v) = get(ENV_MEMBER_ROLE) {
+        let name = v.trim();
+        let valid = (1..=64).contains(&name.len())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b));
+        if !valid {
+            return Err(ConfigError::new(
+                ENV_MEMBER_ROLE,
+                format!("`{name}` is not an IAM role name"),
+            ));
+        }
+        let external_id = get(ENV_MEMBER_EXTERNAL_ID).map(|e| e.trim().to_owned());
+        if external_id
+            .as_ref()
+            .is_some_and(|e| e.len() < 2 || e.len() > 1224)
+        {
+            return Err(ConfigError::new(
+                ENV_MEMBER_EXTERNAL_ID,
+                "must be 2 to 1224 characters",
+            ));
+        }
+        return Ok(Some(MemberRole {
+            name: name.to_owned(),
+            external_id,
+        }));
+    }
+    Ok(None)
+}
+
+/// hubfix's own account id, when the deployment states it.
+fn read_home_account(get: &impl Fn(&str) -> Option<String>) -> Result<Option<String>, ConfigError> {
+    if let Some(v) = get(ENV_HOME_ACCOUNT) {
+        let account = v.trim();
+        if !crate::ids::is_account_id(account) {
+            return Err(ConfigError::new(
+                ENV_HOME_ACCOUNT,
+                format!("`{account}` is not a 12-digit account id"),
+            ));
+        }
+        return Ok(Some(account.to_owned()));
+    }
+    Ok(None)
+}
+
+/// How much hubfix changes at once: fixes per invocation and per control and hour,
+/// and the time kept in reserve before the deadline.
+fn read_limits(get: &impl Fn(&str) -> Option<String>) -> Result<Limits, ConfigError> {
+    let mut limits = Limits::default();
+    if let Some(v) = get(ENV_MAX_FIXES_PER_INVOCATION) {
+        limits.fixes_per_invocation = parse_count(ENV_MAX_FIXES_PER_INVOCATION, &v)?;
+    }
+    if let Some(v) = get(ENV_MAX_FIXES_PER_CONTROL_HOUR) {
+        limits.fixes_per_control_hour = parse_count(ENV_MAX_FIXES_PER_CONTROL_HOUR, &v)?;
+    }
+    if let Some(v) = get(ENV_TIME_RESERVE) {
+        let seconds = parse_ranged(ENV_TIME_RESERVE, &v, 0..=600, "seconds")?;
+        limits.time_reserve = std::time::Duration::from_secs(seconds.unsigned_abs().into());
+    }
+    Ok(limits)
+}
+
+/// A whole number from 1 to 100000.
+fn parse_count(variable: &'static str, v: &str) -> Result<usize, ConfigError> {
+    v.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=100_000).contains(n))
+        .ok_or_else(|| {
+            ConfigError::new(
+                variable,
+                format!("`{v}` is not a whole number from 1 to 100000"),
+            )
+        })
+}
+
+/// A number in `range`; `why` says where the range comes from.
+fn parse_ranged(
+    variable: &'static str,
+    v: &str,
+    range: std::ops::RangeInclusive<i32>,
+    why: &str,
+) -> Result<i32, ConfigError> {
+    v.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| {
+            ConfigError::new(
+                variable,
+                format!(
+                    "`{v}` must be a number from {} to {} ({why})",
+                    range.start(),
+                    range.end()
+                ),
+            )
+        })
+}
+
 /// The settings of the data and compute service rules (SNS, SQS, Secrets Manager, RDS).
 fn read_data_service_settings(
     get: &impl Fn(&str) -> Option<String>,
@@ -825,7 +762,7 @@ fn read_data_service_settings(
     }
     if let Some(v) = get(ENV_SECRETS_ROTATION_LAMBDA) {
         let arn = v.trim();
-        let usable = crate::remediate::Arn::parse(arn)
+        let usable = crate::ids::Arn::parse(arn)
             .is_some_and(|a| a.service == "lambda" && a.resource.starts_with("function:"));
         if !usable {
             return Err(ConfigError::new(

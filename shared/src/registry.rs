@@ -4,65 +4,56 @@
 //! the IAM policy check of the SAM template and the supported-controls table of
 //! docs/controls.md.
 
+use crate::remediate::cloudtrail::model::S3Access;
 use crate::remediate::cloudtrail::{
     CloudWatchDelivery, LogFileValidation, MultiRegionTrail, S3DataEvents, TrailBucket,
     TrailEncryption,
 };
-use crate::remediate::cloudwatch::{CisMetricAlarm, CIS_ALARMS};
-use crate::remediate::codebuild::PlaintextCredentials;
-use crate::remediate::config_recorder::ConfigRecording;
-use crate::remediate::dynamodb::PointInTimeRecovery;
-use crate::remediate::ec2::{
-    IngressScope, Ports, RestrictDefaultGroup, RevokeOpenIngress, ADMIN_PORTS, HIGH_RISK_PORTS,
+use crate::remediate::cloudwatch::cis_alarms::{CisMetricAlarm, CIS_ALARMS};
+use crate::remediate::codebuild::credentials::PlaintextCredentials;
+use crate::remediate::config::recorder::ConfigRecording;
+use crate::remediate::dynamodb::point_in_time_recovery::PointInTimeRecovery;
+use crate::remediate::ec2::default_group::RestrictDefaultGroup;
+use crate::remediate::ec2::isolate::IsolateInstance;
+use crate::remediate::ec2::open_ingress::{
+    IngressScope, Ports, RevokeOpenIngress, ADMIN_PORTS, HIGH_RISK_PORTS,
 };
-use crate::remediate::ec2_config::{
+use crate::remediate::ec2::{
     EbsEncryptionByDefault, NaclAdminPorts, NoPublicIpOnLaunch, PrivateSnapshots, RequireImdsV2,
     TerminateStoppedInstance, VpcFlowLogs,
 };
 use crate::remediate::ecr::{ScanOnPush, TagImmutability};
 use crate::remediate::elb::{DeletionProtection, HttpsRedirect};
-use crate::remediate::guardduty::GuardDutyDetector;
+use crate::remediate::guardduty::detector::GuardDutyDetector;
 use crate::remediate::iam::{
     AccountPasswordPolicy, CredentialRule, Credentials, ExpiredServerCertificates,
     ExternalAccessAnalyzer, PoliciesThroughGroups, SupportRole,
 };
-use crate::remediate::isolate::IsolateInstance;
-use crate::remediate::kms::KeyRotation;
-use crate::remediate::lambda_fn::PublicInvoke;
+use crate::remediate::kms::rotation::KeyRotation;
+use crate::remediate::lambda::public_invoke::PublicInvoke;
 use crate::remediate::manual::{
     Manual, EBS_VOLUME_ENCRYPTION, EFS_ENCRYPTION, RDS_INSTANCE_ENCRYPTION, RDS_SNAPSHOT_ENCRYPTION,
 };
-use crate::remediate::messaging::{SnsEncryption, SqsEncryption};
 use crate::remediate::rds::{
     BackupRetention, ClusterDeletionProtection, InstanceFlag, InstanceSetting, PrivateDbSnapshot,
 };
-use crate::remediate::s3::{AccountBlockPublicAccess, BucketBlockPublicAccess};
-use crate::remediate::s3_bucket::{
+use crate::remediate::s3::block_public_access::{
+    AccountBlockPublicAccess, BucketBlockPublicAccess,
+};
+use crate::remediate::s3::policy::{DenyInsecureTransport, RestrictCrossAccountGrants};
+use crate::remediate::s3::{
     AccessLogging, BlockPublicReadWrite, DefaultEncryption, Lifecycle, Versioning,
 };
-use crate::remediate::s3_policy::{DenyInsecureTransport, RestrictCrossAccountGrants};
-use crate::remediate::secrets::SecretRotation;
-use crate::remediate::trail_model::S3Access;
-use crate::remediate::Remediation;
+use crate::remediate::secretsmanager::rotation::SecretRotation;
+use crate::remediate::sns::encryption::SnsEncryption;
+use crate::remediate::sqs::encryption::SqsEncryption;
+use crate::remediate::ssm::runbook::{self, Runbook};
+use crate::remediate::Rule;
+use crate::settings::catalogue::{CatalogueSettings, RunbookSpec};
 
-/// One supported control.
-#[derive(Debug, Clone, Copy)]
-pub struct Rule {
-    /// Security control id, e.g. `S3.8`.
-    pub control_id: &'static str,
-    /// Security Hub's title of the control.
-    pub title: &'static str,
-    /// The ASFF resource type the fix acts on.
-    pub resource_type: &'static str,
-    /// What hubfix does, in a sentence.
-    pub fix: &'static str,
-    /// The IAM actions hubfix needs to read, fix and verify (and undo).
-    pub iam_actions: &'static [&'static str],
-    /// Whether the fix can break a workload; disruptive rules default to approval-only.
-    pub disruptive: bool,
-    /// The remediation.
-    pub remediation: &'static dyn Remediation,
-}
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
 
 const BUCKET_PAB_ACTIONS: &[&str] = &[
     "s3:GetBucketPublicAccessBlock",
@@ -1182,7 +1173,7 @@ pub fn all_iam_actions() -> Vec<&'static str> {
         .iter()
         .chain(ACTION_RULES.iter())
         .flat_map(|r| r.iam_actions.iter().copied())
-        .chain(crate::remediate::runbook::IAM_ACTIONS.iter().copied())
+        .chain(crate::remediate::ssm::runbook::IAM_ACTIONS.iter().copied())
         .collect();
     actions.sort_unstable();
     actions.dedup();
@@ -1202,6 +1193,54 @@ pub fn markdown_table() -> String {
         ));
     }
     out
+}
+
+/// Rules for the configured runbooks, built once per distinct configuration and kept
+/// for the life of the process (rules are `'static`, like the registry's).
+type RunbookKey = (String, RunbookSpec, Option<String>, Duration);
+
+static RUNBOOK_RULES: OnceLock<Mutex<HashMap<RunbookKey, &'static Rule>>> = OnceLock::new();
+
+/// The rule that fixes `control` with its configured runbook, if one is configured:
+/// the native rule's title and resource type, its IAM actions plus the runbook's.
+pub fn runbook_rule(control: &str, settings: &CatalogueSettings) -> Option<&'static Rule> {
+    let spec = settings.runbooks.get(control)?;
+    let key = (
+        control.to_owned(),
+        spec.clone(),
+        settings.runbook_role_arn.clone(),
+        settings.runbook_wait,
+    );
+    let rules = RUNBOOK_RULES.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut rules = rules
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let rule = rules.entry(key).or_insert_with(|| {
+        let native = rule(control);
+        let remediation: &'static Runbook =
+            Box::leak(Box::new(Runbook::new(control, spec, settings, native)));
+        let mut actions: Vec<&'static str> =
+            native.map(|r| r.iam_actions.to_vec()).unwrap_or_default();
+        actions.extend_from_slice(runbook::IAM_ACTIONS);
+        let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+        Box::leak(Box::new(Rule {
+            control_id: leak(control.to_owned()),
+            title: native
+                .map(|r| r.title)
+                .unwrap_or_else(|| leak(format!("{control} (SSM runbook {})", spec.document))),
+            resource_type: native
+                .map(|r| r.resource_type)
+                .unwrap_or(runbook::ANY_RESOURCE),
+            fix: leak(format!(
+                "Runs the SSM Automation runbook {} and waits for it",
+                spec.document
+            )),
+            iam_actions: Box::leak(actions.into_boxed_slice()),
+            disruptive: native.is_none_or(|r| r.disruptive),
+            remediation,
+        }))
+    });
+    Some(*rule)
 }
 
 #[cfg(test)]

@@ -30,22 +30,25 @@
 
 use std::fmt;
 
-use crate::aws::{partition_of, AwsContext};
+use crate::aws::AwsContext;
 use crate::finding::{quoted, Finding, MAX_QUOTED_CHARS};
-use crate::policy::ConfigError;
-use crate::remediate::{is_account_id, is_region, Arn};
+use crate::ids::is_account_id;
+use crate::ids::is_region;
+use crate::ids::partition_of;
+use crate::ids::Arn;
 use crate::scan::findings::GENERATOR_PREFIX;
 use crate::scan::requirements::{requirement, Requirement, Scope};
+use crate::settings::ConfigError;
 
 /// Environment variable: further product ARNs whose control findings hubfix acts on
 /// (comma-separated, exact ARNs, one per region).
 pub const ENV_TRUSTED_PRODUCTS: &str = "HUBFIX_TRUSTED_PRODUCTS";
 /// Environment variable shared with the scanner: the accounts it scans (empty: hubfix's
 /// own), so the accounts whose scanner findings hubfix trusts.
-pub const ENV_SCAN_ACCOUNTS: &str = crate::scan::lambda::ENV_ACCOUNTS;
+pub const ENV_SCAN_ACCOUNTS: &str = "HUBFIX_SCAN_ACCOUNTS";
 /// Environment variable shared with the scanner: the regions of its regional
 /// requirements (empty: hubfix's own region).
-pub const ENV_SCAN_REGIONS: &str = crate::scan::lambda::ENV_REGIONS;
+pub const ENV_SCAN_REGIONS: &str = "HUBFIX_SCAN_REGIONS";
 
 /// The product part of Security Hub's own product ARN.
 pub const SECURITY_HUB_PRODUCT: &str = "product/aws/securityhub";

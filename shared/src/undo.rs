@@ -9,11 +9,14 @@ use crate::audit::{AuditRecord, AuditTrail, Stage};
 use crate::aws::AwsContext;
 use crate::error::FixError;
 use crate::finding::WorkflowStatus;
+use crate::model::BeforeState;
+use crate::model::Change;
 use crate::outcome::{fit_note, Outcome, OutcomeKind};
-use crate::policy::FixSettings;
-use crate::registry::{self, Rule};
-use crate::remediate::{BeforeState, Change, Fix};
+use crate::registry;
+use crate::remediate::Fix;
+use crate::remediate::Rule;
 use crate::securityhub::{self, FindingUpdate};
+use crate::settings::FixSettings;
 
 /// Undoes `changes`, which `rule` applied to `fix.target`, then reads the resource back:
 /// the undo holds only when `inspect` records the same before-state again. Returns the
@@ -125,7 +128,7 @@ pub async fn undo_fix(
         .rule
         .as_deref()
         .ok_or_else(|| unusable("it names no rule"))?;
-    let rule = crate::remediate::runbook::rule_for(rule_id, &settings.catalogue)
+    let rule = crate::registry::runbook_rule(rule_id, &settings.catalogue)
         .or_else(|| registry::find(rule_id))
         .ok_or_else(|| unusable(&format!("hubfix has no rule {rule_id} any more")))?;
     let target = record

@@ -6,7 +6,8 @@ use aws_sdk_elasticloadbalancingv2::types::{
 };
 use hubfix::aws::Clients;
 use hubfix::error::FixError;
-use hubfix::policy::{FixSettings, Mode};
+use hubfix::policy::Mode;
+use hubfix::settings::FixSettings;
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::{
     codebuild_project_with_credentials, run_event, undo_outcome, unique, Emulator, ACCOUNT,

@@ -1,7 +1,7 @@
 //! Findings of member accounts are fixed there, through the member role; the
 //! administrator account's resources are untouched.
 
-use hubfix::policy::MemberRole;
+use hubfix::settings::MemberRole;
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::{event, finding_state, import, retarget, unique, Emulator};
 use serde_json::Value;

@@ -9,7 +9,8 @@ use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{FunctionCode, Runtime};
 use aws_sdk_sqs::types::QueueAttributeName;
 use hubfix::aws::Clients;
-use hubfix::policy::{FixSettings, Mode};
+use hubfix::policy::Mode;
+use hubfix::settings::FixSettings;
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::{run_event, undo_outcome, undo_outcome_with, unique, Emulator, ACCOUNT, REGION};
 
@@ -358,7 +359,7 @@ async fn ecr_1_scan_on_push_and_ecr_2_immutable_tags_on_approval_then_undone() {
 }
 
 /// A Lambda function the emulator can invoke without running it.
-pub async fn function(clients: &Clients, name: &str) -> String {
+pub(crate) async fn function(clients: &Clients, name: &str) -> String {
     let role = clients
         .iam
         .create_role()

@@ -5,7 +5,8 @@ use aws_sdk_ec2::types::{
     AttributeBooleanValue, Filter, IpPermission, IpRange, PortRange, RuleAction,
 };
 use hubfix::aws::Clients;
-use hubfix::policy::{FixSettings, Mode};
+use hubfix::policy::Mode;
+use hubfix::settings::FixSettings;
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::{event, import, retarget, run_event, unique, Emulator, ACCOUNT, REGION};
 use serde_json::json;

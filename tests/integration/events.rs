@@ -3,7 +3,8 @@
 
 use hubfix::control::resolve;
 use hubfix::finding::Trigger;
-use hubfix::registry::{self, Rule};
+use hubfix::registry;
+use hubfix::remediate::Rule;
 use hubfix::trust::{self, Home, TrustSettings};
 use hubfix::{Request, SecurityHubEvent};
 use hubfix_tests::{all_events, ACCOUNT, REGION};

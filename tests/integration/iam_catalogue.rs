@@ -4,7 +4,8 @@
 use std::time::{Duration, SystemTime};
 
 use hubfix::aws::Clients;
-use hubfix::policy::{FixSettings, Mode};
+use hubfix::policy::Mode;
+use hubfix::settings::FixSettings;
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::{run_event, unique, Emulator, ACCOUNT};
 use serde_json::json;

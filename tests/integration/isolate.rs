@@ -2,14 +2,14 @@
 //! VPC and reused; original groups kept in a tag; volumes snapshotted; instance tagged.
 
 use aws_sdk_ec2::types::Filter;
-use hubfix::remediate::isolate::{
+use hubfix::remediate::ec2::isolate::{
     ISOLATED_TAG, ISOLATION_GROUP_NAME, ORIGINAL_GROUPS_TAG, SNAPSHOT_SOURCE_TAG,
 };
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::{event, finding_state, import, retarget, unique, Emulator, ACCOUNT, REGION};
 
 /// An instance in the default VPC with two security groups; returns (instance, groups).
-pub async fn running_instance(clients: &hubfix::aws::Clients) -> (String, Vec<String>) {
+pub(crate) async fn running_instance(clients: &hubfix::aws::Clients) -> (String, Vec<String>) {
     let mut groups = Vec::new();
     for _ in 0..2 {
         let out = clients
@@ -47,7 +47,7 @@ pub async fn running_instance(clients: &hubfix::aws::Clients) -> (String, Vec<St
     (out.instances()[0].instance_id().unwrap().to_owned(), groups)
 }
 
-pub fn instance_arn(instance_id: &str) -> String {
+pub(crate) fn instance_arn(instance_id: &str) -> String {
     format!("arn:aws:ec2:{REGION}:{ACCOUNT}:instance/{instance_id}")
 }
 

@@ -1,8 +1,9 @@
 //! The logging catalogue, part one (KMS.4, GuardDuty.1, Config.1): each fix against
 //! the emulator, read back, recorded on the finding, and undone.
 
-use hubfix::policy::{FixSettings, Mode};
-use hubfix::remediate::config_recorder::CONFIG_NAME;
+use hubfix::policy::Mode;
+use hubfix::remediate::config::recorder::CONFIG_NAME;
+use hubfix::settings::FixSettings;
 use hubfix::{Outcome, OutcomeKind, Policy};
 use hubfix_tests::{run_event, undo_outcome, undo_outcome_with, unique, Emulator, ACCOUNT};
 

@@ -2,8 +2,8 @@
 //! filter on the multi-region trail's log group, the alarm and the SNS topic, against
 //! the emulator (CloudWatch over Smithy RPC v2 CBOR), and undone.
 
-use hubfix::policy::FixSettings;
-use hubfix::remediate::cloudwatch::{CIS_ALARMS, CIS_TOPIC};
+use hubfix::remediate::cloudwatch::cis_alarms::{CIS_ALARMS, CIS_TOPIC};
+use hubfix::settings::FixSettings;
 use hubfix::OutcomeKind;
 use hubfix_tests::{run_event, undo_outcome, unique, Emulator, ACCOUNT, REGION};
 
@@ -25,8 +25,10 @@ pub(crate) async fn trail_with_log_group(clients: &hubfix::aws::Clients) -> Stri
         .put_bucket_policy()
         .bucket(&bucket)
         .policy(
-            hubfix::remediate::trail_model::trail_bucket_policy("aws", ACCOUNT, &bucket, &trail)
-                .to_string(),
+            hubfix::remediate::cloudtrail::model::trail_bucket_policy(
+                "aws", ACCOUNT, &bucket, &trail,
+            )
+            .to_string(),
         )
         .send()
         .await
@@ -36,7 +38,7 @@ pub(crate) async fn trail_with_log_group(clients: &hubfix::aws::Clients) -> Stri
         .create_role()
         .role_name("trail-logs")
         .assume_role_policy_document(
-            hubfix::remediate::trail_model::logs_role_trust_policy(ACCOUNT).to_string(),
+            hubfix::remediate::cloudtrail::model::logs_role_trust_policy(ACCOUNT).to_string(),
         )
         .send()
         .await

@@ -4,7 +4,8 @@
 
 use aws_sdk_rds::types::{DbInstance, Tag};
 use hubfix::aws::Clients;
-use hubfix::policy::{FixSettings, Mode};
+use hubfix::policy::Mode;
+use hubfix::settings::FixSettings;
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::{run_event, undo_outcome, undo_outcome_with, unique, Emulator, ACCOUNT, REGION};
 

@@ -316,9 +316,9 @@ async fn an_iam_user_named_by_unique_id_is_fixed_through_its_details_or_refused_
     );
     // IAM.8 waits 90 days of disuse; the emulator cannot backdate a key.
     let later = Policy {
-        settings: hubfix::policy::FixSettings {
+        settings: hubfix::settings::FixSettings {
             now: Some(std::time::SystemTime::now() + std::time::Duration::from_secs(200 * 86_400)),
-            ..hubfix::policy::FixSettings::default()
+            ..hubfix::settings::FixSettings::default()
         },
         ..Policy::default()
     };

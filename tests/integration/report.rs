@@ -321,7 +321,7 @@ const ROWS: &[(&str, Row)] = &[
 ];
 
 /// The seeded organisation in the emulator.
-pub struct Seeded {
+pub(crate) struct Seeded {
     /// The emulator.
     pub emulator: Emulator,
     /// The report date.
@@ -438,7 +438,7 @@ async fn analyst_update(emulator: &Emulator, id: &str, status: &str) {
 
 /// Starts an emulator and seeds it: the standards enabled in the administrator
 /// account, every finding imported, hubfix's and the analyst's updates made.
-pub async fn seed() -> Seeded {
+pub(crate) async fn seed() -> Seeded {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
     let seeded = Seeded {
@@ -518,7 +518,7 @@ pub async fn seed() -> Seeded {
 }
 
 /// The seeded organisation's report.
-pub async fn seeded_report(seeded: &Seeded) -> ComplianceReport {
+pub(crate) async fn seeded_report(seeded: &Seeded) -> ComplianceReport {
     let clients = seeded.emulator.clients().await;
     build(
         &clients.securityhub,

@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use aws_sdk_ssm::types::{DocumentFormat, DocumentType};
-use hubfix::catalogue_settings::{CatalogueSettings, RunbookSpec};
-use hubfix::policy::{FixSettings, Mode};
+use hubfix::policy::Mode;
+use hubfix::settings::catalogue::{CatalogueSettings, RunbookSpec};
+use hubfix::settings::FixSettings;
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::{
     event, finding_state, import, retarget, run_event, undo_outcome_with, unique, Emulator,

@@ -1,7 +1,7 @@
 //! S3.8: bucket-level Block Public Access.
 
 use aws_sdk_s3::types::{PublicAccessBlockConfiguration, Tag, Tagging};
-use hubfix::remediate::s3::BlockBefore;
+use hubfix::remediate::s3::block_public_access::BlockBefore;
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::{event, finding_state, import, retarget, unique, Emulator};
 use serde_json::Value;

@@ -7,7 +7,8 @@ use aws_sdk_s3::types::{
     ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tag, Tagging,
 };
 use hubfix::aws::Clients;
-use hubfix::policy::{FixSettings, Mode};
+use hubfix::policy::Mode;
+use hubfix::settings::FixSettings;
 use hubfix::{Outcome, OutcomeKind, Policy};
 use hubfix_tests::{event, import, retarget, run_event, unique, Emulator};
 use serde_json::{json, Value};

@@ -11,9 +11,9 @@ use aws_sdk_securityhub::types::{
 };
 use hubfix::aws::Clients;
 use hubfix::finding::{SecurityHubEvent, Trigger};
-use hubfix::policy::FixSettings;
 use hubfix::scan::findings::{product_arn, GENERATOR_PREFIX};
 use hubfix::scan::{scan, ScanOptions, ScanReport, REQUIREMENTS};
+use hubfix::settings::FixSettings;
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::faults::{Fault, FaultProxy, Schedule};
 use hubfix_tests::{open_ssh_group, unique, Emulator, ACCOUNT, REGION};

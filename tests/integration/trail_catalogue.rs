@@ -3,14 +3,14 @@
 //! second time, and undone; plus a missing resource and a bad setting.
 
 use hubfix::error::FixError;
-use hubfix::policy::FixSettings;
+use hubfix::remediate::cloudtrail::model::{
+    key_policy_allows_cloudtrail, logs_role_trust_policy, trail_bucket_policy,
+};
 use hubfix::remediate::cloudtrail::{
     trail_bucket_name, LOGS_ROLE_NAME, TRAIL_KEY_ALIAS, TRAIL_NAME,
 };
-use hubfix::remediate::trail_model::{
-    key_policy_allows_cloudtrail, logs_role_trust_policy, trail_bucket_policy,
-};
 use hubfix::remediate::CREATED_BY_TAG;
+use hubfix::settings::FixSettings;
 use hubfix::OutcomeKind;
 use hubfix_tests::{run_event, undo_outcome, undo_outcome_with, unique, Emulator, ACCOUNT, REGION};
 
@@ -357,7 +357,9 @@ async fn cloudtrail_2_refuses_a_configured_key_cloudtrail_cannot_use_and_uses_a_
     let good = clients
         .kms
         .create_key()
-        .policy(hubfix::remediate::trail_model::cloudtrail_key_policy("aws", ACCOUNT).to_string())
+        .policy(
+            hubfix::remediate::cloudtrail::model::cloudtrail_key_policy("aws", ACCOUNT).to_string(),
+        )
         .send()
         .await
         .unwrap();

@@ -16,11 +16,14 @@ use aws_sdk_s3::types::{
 };
 use hubfix::aws::Clients;
 use hubfix::error::FixError;
-use hubfix::policy::{FixSettings, Mode};
-use hubfix::remediate::ec2_config::{FINAL_SNAPSHOT_TAG, FLOW_LOG_TAG};
+use hubfix::model::BeforeState;
+use hubfix::model::Target;
+use hubfix::policy::Mode;
+use hubfix::remediate::ec2::isolate::{ISOLATED_TAG, ORIGINAL_GROUPS_TAG, SNAPSHOT_SOURCE_TAG};
+use hubfix::remediate::ec2::{FINAL_SNAPSHOT_TAG, FLOW_LOG_TAG};
 use hubfix::remediate::iam::{ANALYZER_NAME, SUPPORT_ROLE};
-use hubfix::remediate::isolate::{ISOLATED_TAG, ORIGINAL_GROUPS_TAG, SNAPSHOT_SOURCE_TAG};
-use hubfix::remediate::{BeforeState, Fix, Target};
+use hubfix::remediate::Fix;
+use hubfix::settings::FixSettings;
 use hubfix::{Outcome, OutcomeKind, Policy};
 use hubfix_tests::{
     event, import, retarget, run_event, undo_outcome, undo_outcome_with, unique, Emulator, ACCOUNT,

@@ -347,10 +347,10 @@ pub async fn undo_outcome(
 pub async fn undo_outcome_with(
     clients: &Clients,
     outcome: &hubfix::Outcome,
-    settings: &hubfix::policy::FixSettings,
+    settings: &hubfix::settings::FixSettings,
 ) -> Result<Vec<String>, hubfix::error::FixError> {
     let rule_id = outcome.rule.as_deref().expect("the outcome names its rule");
-    let rule = hubfix::remediate::runbook::rule_for(rule_id, &settings.catalogue)
+    let rule = hubfix::registry::runbook_rule(rule_id, &settings.catalogue)
         .or_else(|| hubfix::registry::find(rule_id))
         .expect("a registered rule or a configured runbook");
     let target = outcome

@@ -192,7 +192,7 @@ pub fn foundation(name: &str) -> hubfix::setup::Foundation {
 /// The accounts as `hubfix setup` reaches them from the administrator (the emulator's
 /// default credentials), through the sandbox's member role.
 pub async fn access(emulator: &Emulator) -> hubfix::setup::access::Access {
-    let role = hubfix::policy::MemberRole {
+    let role = hubfix::settings::MemberRole {
         name: ROLE.to_owned(),
         external_id: None,
     };

@@ -2,11 +2,14 @@
 //! (from the bytes Lambda hands over), resolving controls, looking up rules and
 //! resolving targets; and the cost of merging concurrent reads into shared calls.
 
+// `criterion_group!` defines a public function it cannot document.
+#![allow(missing_docs)]
+
 use std::collections::HashMap;
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use hubfix::coalesce::{BatchFuture, Coalescer};
-use hubfix::{control, registry, remediate, SecurityHubEvent};
+use hubfix::{aws, control, registry, remediate, SecurityHubEvent};
 use hubfix_bench::custom_action_event;
 
 fn parse_and_resolve(c: &mut Criterion) {
@@ -50,18 +53,14 @@ fn merged_reads(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("runtime");
-    let reader = Coalescer::new(
-        100,
-        remediate::ec2::GROUP_READS_IN_FLIGHT,
-        |ids: Vec<String>| {
-            Box::pin(async move {
-                Ok(ids
-                    .into_iter()
-                    .map(|id| (id, ()))
-                    .collect::<HashMap<_, _>>())
-            }) as BatchFuture<()>
-        },
-    );
+    let reader = Coalescer::new(100, aws::GROUP_READS_IN_FLIGHT, |ids: Vec<String>| {
+        Box::pin(async move {
+            Ok(ids
+                .into_iter()
+                .map(|id| (id, ()))
+                .collect::<HashMap<_, _>>())
+        }) as BatchFuture<()>
+    });
     let mut group = c.benchmark_group("merged reads");
     for n in [1usize, 10, 100] {
         let ids: Vec<String> = (0..n).map(|i| format!("sg-{i:017x}")).collect();

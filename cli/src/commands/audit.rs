@@ -10,7 +10,11 @@ use crate::error::CliError;
 use crate::output::print;
 
 /// Lists the records that pass the filters.
-pub async fn run(ctx: &Context, args: &AuditArgs, output: Output) -> Result<ExitCode, CliError> {
+pub(crate) async fn run(
+    ctx: &Context,
+    args: &AuditArgs,
+    output: Output,
+) -> Result<ExitCode, CliError> {
     let aws = ctx.aws();
     let trail = ctx.require_audit(&aws)?;
     let filter = AuditFilter {

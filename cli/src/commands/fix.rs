@@ -21,7 +21,7 @@ use crate::progress;
 type Item = Result<Finding, MalformedFinding>;
 
 /// `hubfix plan`: what would change; changes nothing, not even the findings' notes.
-pub async fn plan(
+pub(crate) async fn plan(
     ctx: &Context,
     selection: &Selection,
     output: Output,
@@ -35,7 +35,7 @@ pub async fn plan(
 /// `hubfix apply`: plans, shows the plan, asks (unless `yes`), then fixes the findings
 /// whose plan changes something, with notes and the audit trail. Exit code 1 when a
 /// fix failed.
-pub async fn apply(
+pub(crate) async fn apply(
     ctx: &Context,
     selection: &Selection,
     yes: bool,

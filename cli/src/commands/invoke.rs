@@ -13,7 +13,7 @@ use crate::error::CliError;
 
 /// Runs the handler on each event in turn and prints each response (or error) as JSON;
 /// exit code 1 when an invocation failed.
-pub async fn run(
+pub(crate) async fn run(
     ctx: &Context,
     function: Function,
     events: &[PathBuf],
@@ -99,7 +99,7 @@ async fn drift_guard(
 }
 
 /// An event file as JSON, with a clear error when it is missing or not JSON.
-pub fn read_event(path: &Path) -> Result<Value, CliError> {
+pub(crate) fn read_event(path: &Path) -> Result<Value, CliError> {
     parse_event(path, &read_text(path)?)
 }
 

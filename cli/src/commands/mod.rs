@@ -1,11 +1,11 @@
 //! One module per command.
 
-pub mod audit;
-pub mod fix;
-pub mod invoke;
-pub mod redrive;
-pub mod report;
-pub mod rules;
-pub mod scan;
-pub mod setup;
-pub mod undo;
+pub(crate) mod audit;
+pub(crate) mod fix;
+pub(crate) mod invoke;
+pub(crate) mod redrive;
+pub(crate) mod report;
+pub(crate) mod rules;
+pub(crate) mod scan;
+pub(crate) mod setup;
+pub(crate) mod undo;

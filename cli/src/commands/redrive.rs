@@ -12,7 +12,7 @@ use crate::output::print;
 
 /// Says how many messages wait, asks (unless `yes`), moves them, and prints the count;
 /// exit code 1 when some could not be moved.
-pub async fn run(
+pub(crate) async fn run(
     ctx: &Context,
     from: &str,
     to: &str,

@@ -14,7 +14,7 @@ use crate::error::CliError;
 const TREND_REPORTS: usize = 30;
 
 /// Builds, prints and optionally stores the report.
-pub async fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CliError> {
+pub(crate) async fn run(ctx: &Context, args: &ReportArgs) -> Result<ExitCode, CliError> {
     let format: Format = args
         .format
         .parse()

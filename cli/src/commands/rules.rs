@@ -11,7 +11,7 @@ use crate::error::CliError;
 use crate::output::print;
 
 /// Lists every rule and custom action.
-pub fn run(output: Output) -> Result<ExitCode, CliError> {
+pub(crate) fn run(output: Output) -> Result<ExitCode, CliError> {
     let policy = Policy::from_env().map_err(|e| CliError::Config(e.to_string()))?;
     let mut rows = Vec::new();
     let mut records = Vec::new();

@@ -4,7 +4,8 @@
 
 use std::process::ExitCode;
 
-use hubfix::remediate::{is_account_id, is_region};
+use hubfix::ids::is_account_id;
+use hubfix::ids::is_region;
 use hubfix::scan::{scan, select, ScanOptions, MANUAL_CHECKS};
 
 use crate::args::{Output, ScanArgs};
@@ -13,7 +14,7 @@ use crate::error::CliError;
 use crate::output::print;
 
 /// Prints the checklist of manual requirements.
-pub fn manual(output: Output) -> Result<ExitCode, CliError> {
+pub(crate) fn manual(output: Output) -> Result<ExitCode, CliError> {
     let rows: Vec<Vec<String>> = MANUAL_CHECKS
         .iter()
         .map(|m| {
@@ -36,7 +37,11 @@ pub fn manual(output: Output) -> Result<ExitCode, CliError> {
 
 /// Scans, imports (unless `--no-import`) and prints one row per result and per
 /// requirement that could not be evaluated; exits 1 when any could not.
-pub async fn run(ctx: &Context, args: &ScanArgs, output: Output) -> Result<ExitCode, CliError> {
+pub(crate) async fn run(
+    ctx: &Context,
+    args: &ScanArgs,
+    output: Output,
+) -> Result<ExitCode, CliError> {
     select(&args.requirement).map_err(|e| CliError::Input(format!("--requirement: {e}")))?;
     if let Some(bad) = args.scan_region.iter().find(|r| !is_region(r)) {
         return Err(CliError::Input(format!(

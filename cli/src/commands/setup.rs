@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use hubfix::policy::{MemberRole, Policy};
+use hubfix::policy::Policy;
+use hubfix::settings::MemberRole;
 use hubfix::setup::access::Access;
 use hubfix::setup::apply::{Applier, StepResult};
 use hubfix::setup::drift::save_foundation;
@@ -24,7 +25,7 @@ use crate::output::{print, table};
 use crate::progress;
 
 /// Runs a setup subcommand that talks to AWS.
-pub async fn run(
+pub(crate) async fn run(
     ctx: &Context,
     command: &SetupCommand,
     output: Output,
@@ -38,7 +39,7 @@ pub async fn run(
 }
 
 /// `hubfix setup policy`: the tamper-protection policy the file generates (no AWS call).
-pub fn policy(file: &SetupFile) -> Result<ExitCode, CliError> {
+pub(crate) fn policy(file: &SetupFile) -> Result<ExitCode, CliError> {
     let policy = Policy::from_env().map_err(|e| CliError::Config(e.to_string()))?;
     let f = load(file, &policy)?;
     if f.tamper_protection.is_none() {

@@ -11,7 +11,7 @@ use crate::error::CliError;
 use crate::output::print;
 
 /// Shows the fix to undo, asks (unless `yes`), undoes it, and prints the steps.
-pub async fn run(
+pub(crate) async fn run(
     ctx: &Context,
     finding_id: &str,
     yes: bool,

@@ -50,6 +50,82 @@ async fn fixes_a_public_bucket_from_an_imported_event() {
     assert_eq!(response["summary"]["ignored"], 1, "{response}");
 }
 
+/// The RIE's `START RequestId: <id> ...` lines, in order.
+fn request_ids(logs: &[String]) -> Vec<String> {
+    logs.iter()
+        .filter_map(|l| l.split("START RequestId: ").nth(1))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test]
+async fn the_outcome_line_carries_the_request_id_and_lambda_log_settings_hold() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let bucket = unique("rie-log");
+    clients
+        .s3
+        .create_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .unwrap();
+    let mut ev = event("s3-8-imported.json");
+    retarget(&mut ev, &format!("arn:aws:s3:::{bucket}"), &bucket);
+    import(&clients, &ev).await;
+    let dry = ("HUBFIX_DRY_RUN", "true");
+
+    let function = Rie::start(Path::new(BOOTSTRAP), &emulator, &[dry]).await;
+    function.invoke(&ev).await;
+    let logs = function.logs();
+    let started = request_ids(&logs);
+    let outcome: Value = logs
+        .iter()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|l| l["message"] == "finding outcome")
+        .unwrap_or_else(|| panic!("no outcome line in {logs:#?}"));
+    // lambda_runtime opens the invocation's span, with the request id.
+    let invocation = &outcome["spans"][0];
+    assert_eq!(
+        invocation["requestId"].as_str(),
+        started.last().map(String::as_str),
+        "{outcome} / {started:?}"
+    );
+    assert_eq!(outcome["control"], "S3.8", "{outcome}");
+
+    // Lambda's advanced logging controls: a WARN application level hides the info
+    // outcome line; the Text format logs plain lines that still name the request.
+    let quiet = Rie::start(
+        Path::new(BOOTSTRAP),
+        &emulator,
+        &[dry, ("AWS_LAMBDA_LOG_LEVEL", "WARN")],
+    )
+    .await;
+    quiet.invoke(&ev).await;
+    let logs = quiet.logs();
+    assert!(!request_ids(&logs).is_empty(), "{logs:#?}");
+    assert!(
+        !logs.iter().any(|l| l.contains("finding outcome")),
+        "{logs:#?}"
+    );
+    let text = Rie::start(
+        Path::new(BOOTSTRAP),
+        &emulator,
+        &[dry, ("AWS_LAMBDA_LOG_FORMAT", "Text")],
+    )
+    .await;
+    text.invoke(&ev).await;
+    let logs = text.logs();
+    let id = request_ids(&logs).pop().expect("a START line");
+    let line = logs
+        .iter()
+        .find(|l| l.contains("finding outcome"))
+        .unwrap_or_else(|| panic!("no outcome line in {logs:#?}"));
+    assert!(serde_json::from_str::<Value>(line).is_err(), "{line}");
+    assert!(line.contains(&format!("requestId=\"{id}\"")), "{line}");
+}
+
 #[tokio::test]
 async fn dry_run_from_the_environment_changes_nothing() {
     let emulator = Emulator::start().await;

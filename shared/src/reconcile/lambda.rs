@@ -8,7 +8,8 @@ use serde_json::Value;
 use super::{reconcile, ReconcileOptions};
 use crate::aws::{load_config, AwsContext};
 use crate::lambda::NotScheduled;
-use crate::policy::{ConfigError, Policy};
+use crate::policy::Policy;
+use crate::settings::ConfigError;
 
 /// The automatic path's queue (required; the template sets it).
 pub const ENV_QUEUE_URL: &str = "HUBFIX_QUEUE_URL";

@@ -28,12 +28,12 @@ use aws_sdk_sqs::types::QueueAttributeName;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::date::rfc3339;
 use crate::deferral;
 use crate::error::FixError;
 use crate::finding::Finding;
 use crate::pacing::TokenBucket;
 use crate::policy::{Mode, Policy};
-use crate::report::date::rfc3339;
 use crate::securityhub_read::{from_sdk_finding, MAX_PAGE};
 
 /// Most values one `GetFindings` string filter takes.

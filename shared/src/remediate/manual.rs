@@ -1,8 +1,10 @@
 //! Controls that cannot be fixed safely by API: registered so their findings get a clear
 //! note with the manual steps, never an unknown-control outcome.
 
-use super::{BeforeState, Change, Fix, FixFuture, Inspection, Remediation};
 use crate::error::FixError;
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 
 /// A control fixed by hand; the steps go into the finding's note.
 #[derive(Debug)]

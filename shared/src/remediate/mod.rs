@@ -5,46 +5,58 @@
 pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod codebuild;
-pub mod config_recorder;
+pub mod config;
 pub mod dynamodb;
 pub mod ec2;
-pub mod ec2_config;
 pub mod ecr;
 pub mod elb;
 pub mod guardduty;
 pub mod iam;
-pub mod isolate;
 pub mod kms;
-pub mod lambda_fn;
+pub mod lambda;
 pub mod manual;
-pub mod messaging;
 pub mod names;
 pub mod rds;
 pub mod resource_forms;
-pub mod runbook;
 pub mod s3;
-pub mod s3_bucket;
-pub mod s3_policy;
-pub mod secrets;
+pub mod secretsmanager;
+pub mod sns;
+pub mod sqs;
+pub mod ssm;
 pub mod toggle;
-pub mod trail_model;
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
-
 use crate::aws::Clients;
 use crate::error::FixError;
 use crate::finding::Finding;
-use crate::policy::FixSettings;
-use crate::registry::Rule;
+use crate::ids::{is_account_id, is_region, Arn};
+use crate::model::{BeforeState, Change, Plan, Target};
+use crate::settings::FixSettings;
 
 /// Tag hubfix puts on what it creates, so that an undo deletes only its own.
 pub const CREATED_BY_TAG: &str = "hubfix:created";
+
+/// One supported control.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// Security control id, e.g. `S3.8`.
+    pub control_id: &'static str,
+    /// Security Hub's title of the control.
+    pub title: &'static str,
+    /// The ASFF resource type the fix acts on.
+    pub resource_type: &'static str,
+    /// What hubfix does, in a sentence.
+    pub fix: &'static str,
+    /// The IAM actions hubfix needs to read, fix and verify (and undo).
+    pub iam_actions: &'static [&'static str],
+    /// Whether the fix can break a workload; disruptive rules default to approval-only.
+    pub disruptive: bool,
+    /// The remediation.
+    pub remediation: &'static dyn Remediation,
+}
 
 /// The future a remediation step returns.
 pub type FixFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, FixError>> + Send + 'a>>;
@@ -103,113 +115,6 @@ pub struct Fix<'a> {
     pub settings: &'a FixSettings,
 }
 
-/// The resource a rule acts on, resolved from a finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Target {
-    /// The account the resource lives in.
-    pub account: String,
-    /// The region the resource lives in.
-    pub region: String,
-    /// The partition (`aws`, `aws-cn`, `aws-us-gov`, ...).
-    pub partition: String,
-    /// The resource's id in the finding (usually its ARN).
-    pub resource_id: String,
-    /// The name the API needs: bucket name, security group id, account id.
-    pub name: String,
-    /// How many resources of the rule's type the finding named (hubfix acts on the first).
-    pub candidates: usize,
-}
-
-/// One change of a plan: a description for notes and logs, and the remediation's own
-/// record of what to do (serialisable, so plans can be shown, logged and audited).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Change {
-    /// e.g. `revoked tcp 22 from 0.0.0.0/0`.
-    pub description: String,
-    /// The remediation's record of the change.
-    pub detail: Value,
-}
-
-impl Change {
-    /// A change with its description and the remediation's record of it.
-    pub fn new(description: impl Into<String>, detail: &impl Serialize) -> Self {
-        Change {
-            description: description.into(),
-            detail: serde_json::to_value(detail).unwrap_or(Value::Null),
-        }
-    }
-
-    /// The remediation's record, read back as its own type.
-    pub fn detail<T: DeserializeOwned>(&self) -> Result<T, FixError> {
-        serde_json::from_value(self.detail.clone()).map_err(|e| {
-            FixError::Target(format!(
-                "the plan for `{}` is unreadable: {e}",
-                self.description
-            ))
-        })
-    }
-}
-
-/// What the resource looked like before hubfix changed it: enough to undo the change.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BeforeState {
-    /// The resource.
-    pub resource: String,
-    /// The remediation's record of the state (e.g. a Block Public Access configuration).
-    pub state: Value,
-}
-
-impl BeforeState {
-    /// The before-state of `resource`.
-    pub fn new(resource: impl Into<String>, state: &impl Serialize) -> Self {
-        BeforeState {
-            resource: resource.into(),
-            state: serde_json::to_value(state).unwrap_or(Value::Null),
-        }
-    }
-
-    /// The state read back as the remediation's own type.
-    pub fn state_as<T: DeserializeOwned>(&self) -> Option<T> {
-        serde_json::from_value(self.state.clone()).ok()
-    }
-
-    /// The state read back as the remediation's own type, or an error saying the
-    /// recorded before-state cannot be used to undo the fix.
-    pub fn recorded<T: DeserializeOwned>(&self) -> Result<T, FixError> {
-        serde_json::from_value(self.state.clone()).map_err(|e| {
-            FixError::Target(format!(
-                "the recorded before-state of {} is unreadable: {e}",
-                self.resource
-            ))
-        })
-    }
-}
-
-/// The current state of a resource and what it takes to make it compliant.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Plan {
-    /// State before any change.
-    pub before: BeforeState,
-    /// The changes; empty when the resource is already compliant.
-    pub changes: Vec<Change>,
-}
-
-impl Plan {
-    /// Whether the resource already satisfies the control.
-    pub fn is_compliant(&self) -> bool {
-        self.changes.is_empty()
-    }
-
-    /// The changes, described and joined for a note.
-    pub fn describe(&self) -> String {
-        self.changes
-            .iter()
-            .map(|c| c.description.as_str())
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-}
-
 /// A resource as read: its tags (when the resource type has tags) and its plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Inspection {
@@ -230,7 +135,8 @@ pub fn target(finding: &Finding, rule: &Rule) -> Result<Target, FixError> {
         .resources
         .iter()
         .filter(|r| {
-            rule.resource_type == runbook::ANY_RESOURCE || r.resource_type == rule.resource_type
+            rule.resource_type == ssm::runbook::ANY_RESOURCE
+                || r.resource_type == rule.resource_type
         })
         .collect();
     let resource = matching.first().ok_or_else(|| {
@@ -245,7 +151,7 @@ pub fn target(finding: &Finding, rule: &Rule) -> Result<Target, FixError> {
         .or(finding.region.as_deref())
         .filter(|r| is_region(r))
         .ok_or_else(|| FixError::Target("the finding names no valid region".into()))?;
-    let partition = crate::aws::partition_of(region);
+    let partition = crate::ids::partition_of(region);
     let named = [
         resource.partition.as_deref(),
         Arn::parse(&resource.id).map(|a| a.partition),
@@ -307,61 +213,6 @@ pub fn account_resource_name(resource_id: &str, account: &str) -> Result<String,
         Err(FixError::Target(format!(
             "account resource `{resource_id}` is account {named}, not the finding's account {account}"
         )))
-    }
-}
-
-/// A 12-digit AWS account id.
-pub fn is_account_id(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// A region name such as `us-east-1` or `us-gov-west-1`: lowercase words and a number,
-/// joined by dashes.
-pub fn is_region(s: &str) -> bool {
-    let Some((words, number)) = s.rsplit_once('-') else {
-        return false;
-    };
-    s.len() <= 25
-        && !number.is_empty()
-        && number.bytes().all(|b| b.is_ascii_digit())
-        && words.contains('-')
-        && words
-            .split('-')
-            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
-}
-
-/// The parts of an ARN.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Arn<'a> {
-    /// aws, aws-cn, aws-us-gov, ...
-    pub partition: &'a str,
-    /// The service, e.g. `s3`.
-    pub service: &'a str,
-    /// The region (empty for global resources).
-    pub region: &'a str,
-    /// The account (empty for S3 buckets).
-    pub account: &'a str,
-    /// Everything after the account.
-    pub resource: &'a str,
-}
-
-const PARTITIONS: &[&str] = &["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b"];
-
-impl<'a> Arn<'a> {
-    /// Parses `arn:partition:service:region:account:resource`.
-    pub fn parse(s: &'a str) -> Option<Arn<'a>> {
-        let mut parts = s.splitn(6, ':');
-        if parts.next()? != "arn" {
-            return None;
-        }
-        let arn = Arn {
-            partition: parts.next()?,
-            service: parts.next()?,
-            region: parts.next()?,
-            account: parts.next()?,
-            resource: parts.next()?,
-        };
-        PARTITIONS.contains(&arn.partition).then_some(arn)
     }
 }
 

@@ -2,8 +2,9 @@
 //! their resources (ARNs in the finding's own account), checked so that hostile ids
 //! never reach an API call.
 
-use super::{is_region, Arn};
 use crate::error::FixError;
+use crate::ids::is_region;
+use crate::ids::Arn;
 
 /// The part of `resource_id` after `prefix`, when it is an ARN of `service` in `account`
 /// whose remainder passes `valid`.

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use crate::error::FixError;
 use crate::finding::{quoted, Resource, MAX_QUOTED_CHARS};
 
-use super::Arn;
+use crate::ids::Arn;
 
 /// The ASFF type of IAM users.
 const IAM_USER: &str = "AwsIamUser";

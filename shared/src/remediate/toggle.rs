@@ -4,8 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{BeforeState, Change, Plan};
 use crate::error::FixError;
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::model::Plan;
 
 /// The before-state: the setting and whether it was on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,13 +6,13 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::finding::WorkflowStatus;
 
-use super::date::parse_instant;
 use super::facts::{FindingFacts, Severity};
 use super::model::{
     AccountScore, FailedControl, FindingSummary, Score, SeverityCounts, StandardReport,
 };
 use super::score::{control_order, ControlStatus, Seen};
 use super::standards::{self, EnabledStandard};
+use crate::date::parse_instant;
 
 /// The account name used for findings without `AwsAccountId`.
 pub const UNKNOWN_ACCOUNT: &str = "unknown";

@@ -56,7 +56,7 @@ pub async fn enabled_standards(
 /// The account id field of an ARN, when it is one.
 pub fn account_of_arn(arn: &str) -> Option<String> {
     let account = arn.split(':').nth(4)?;
-    crate::remediate::is_account_id(account).then(|| account.to_owned())
+    crate::ids::is_account_id(account).then(|| account.to_owned())
 }
 
 /// The filter of every `GetFindings` call: active findings only.

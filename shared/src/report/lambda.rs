@@ -7,7 +7,8 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use crate::aws::{load_config, Clients};
-use crate::policy::ConfigError;
+use crate::lambda::{SCHEDULED_DETAIL_TYPE, SCHEDULED_SOURCE};
+use crate::settings::ConfigError;
 
 use super::store::{DEFAULT_PREFIX, DEFAULT_TREND_REPORTS};
 use super::{build, Date, ReportError, ReportOptions, ReportStore, DEFAULT_TOP_CONTROLS};
@@ -22,11 +23,6 @@ pub const ENV_ORGANIZATION: &str = "HUBFIX_REPORT_ORGANIZATION";
 pub const ENV_TOP_CONTROLS: &str = "HUBFIX_REPORT_TOP_CONTROLS";
 /// How many earlier reports the trend shows (default 30).
 pub const ENV_TREND_REPORTS: &str = "HUBFIX_REPORT_TREND_REPORTS";
-
-/// EventBridge's `source` of scheduled events.
-pub const SCHEDULED_SOURCE: &str = "aws.events";
-/// EventBridge's `detail-type` of scheduled events.
-pub const SCHEDULED_DETAIL_TYPE: &str = "Scheduled Event";
 
 /// The function's configuration, from its environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,7 +117,7 @@ pub fn scheduled_date(event: &Value) -> Result<Date, InvocationError> {
     }
     match field("time") {
         None => Ok(Date::today()),
-        Some(time) => super::date::parse_instant(time)
+        Some(time) => crate::date::parse_instant(time)
             .map(Date::of_instant)
             .ok_or_else(|| InvocationError::NotScheduled(format!("`time` is not a time: {time}"))),
     }

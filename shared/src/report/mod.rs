@@ -21,7 +21,6 @@
 //! ```
 
 pub mod aggregate;
-pub mod date;
 pub mod facts;
 pub mod gather;
 pub mod lambda;
@@ -33,8 +32,8 @@ pub mod store;
 
 use aws_sdk_securityhub::Client;
 
+pub use crate::date::Date;
 pub use aggregate::{Aggregator, Window};
-pub use date::Date;
 pub use model::{
     AccountScore, ComplianceReport, FailedControl, FindingSummary, Period, Score, SeverityCounts,
     StandardReport, TrendPoint, SCHEMA,
@@ -122,7 +121,7 @@ pub async fn build(
         &enabled,
         &options,
         date,
-        date::now_seconds(),
+        crate::date::now_seconds(),
     ))
 }
 
@@ -136,7 +135,7 @@ pub fn assemble(
 ) -> ComplianceReport {
     let report = ComplianceReport {
         schema: SCHEMA.to_owned(),
-        generated_at: date::rfc3339(generated_at),
+        generated_at: crate::date::rfc3339(generated_at),
         date: date.to_string(),
         organization: options
             .organization

@@ -7,15 +7,17 @@ use serde_json::{json, Value};
 
 use super::{scan, select, ScanOptions};
 use crate::aws::{load_config, AwsContext};
+use crate::ids::is_account_id;
+use crate::ids::is_region;
 use crate::lambda::NotScheduled;
-use crate::policy::{ConfigError, Policy};
-use crate::remediate::{is_account_id, is_region};
+use crate::policy::Policy;
+use crate::settings::ConfigError;
 
-/// The regions of the regional requirements (comma-separated; default the function's).
-pub const ENV_REGIONS: &str = "HUBFIX_SCAN_REGIONS";
 /// The accounts to scan (comma-separated; default the function's own). Other accounts
 /// are read through the member role (`HUBFIX_MEMBER_ROLE_NAME`).
-pub const ENV_ACCOUNTS: &str = "HUBFIX_SCAN_ACCOUNTS";
+pub use crate::trust::ENV_SCAN_ACCOUNTS as ENV_ACCOUNTS;
+/// The regions of the regional requirements (comma-separated; default the function's).
+pub use crate::trust::ENV_SCAN_REGIONS as ENV_REGIONS;
 /// The CIS v1.4.0 numbers to evaluate (comma-separated; default all).
 pub const ENV_REQUIREMENTS: &str = "HUBFIX_SCAN_REQUIREMENTS";
 

@@ -22,11 +22,13 @@ use aws_sdk_securityhub::types::AwsSecurityFinding;
 use futures_util::stream::{self, StreamExt};
 use serde::Serialize;
 
-use crate::aws::{partition_of, AwsContext, Clients};
+use crate::aws::{AwsContext, Clients};
 use crate::error::FixError;
-use crate::policy::FixSettings;
-use crate::remediate::cloudwatch::AlarmBefore;
-use crate::remediate::{Fix, Target};
+use crate::ids::partition_of;
+use crate::model::Target;
+use crate::remediate::cloudwatch::cis_alarms::AlarmBefore;
+use crate::remediate::Fix;
+use crate::settings::FixSettings;
 
 pub use findings::{CheckResult, ScannedResource, GLOBAL};
 pub use requirements::{Check, ManualCheck, Requirement, Scope, MANUAL_CHECKS, REQUIREMENTS};
@@ -371,7 +373,7 @@ async fn check_one(
     let checked = match req.check {
         Check::MfaDelete => {
             // The rule is manual (its resource name is the id): the bucket name is checked here.
-            let bucket = crate::remediate::s3::bucket_name(&resource.id)?;
+            let bucket = crate::ids::bucket_name(&resource.id)?;
             read::mfa_delete_enabled(&clients, &bucket).await.map(|on| {
                 (
                     on,

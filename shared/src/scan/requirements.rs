@@ -2,7 +2,8 @@
 //! names the hubfix control whose rule checks (and fixes) it; the manual ones are a
 //! checklist.
 
-use crate::registry::{self, Rule};
+use crate::registry;
+use crate::remediate::Rule;
 
 /// How a requirement is evaluated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

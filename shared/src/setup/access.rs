@@ -10,8 +10,8 @@ use aws_config::{Region, SdkConfig};
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_smithy_types::error::display::DisplayErrorContext;
 
-use crate::aws::partition_of;
-use crate::policy::MemberRole;
+use crate::ids::partition_of;
+use crate::settings::MemberRole;
 
 /// Which role reaches an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

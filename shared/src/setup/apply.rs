@@ -23,9 +23,10 @@ use super::state::Observed;
 use crate::audit::{rfc3339, AuditRecord, AuditTrail, Stage, SCHEMA_VERSION};
 use crate::aws::Clients;
 use crate::error::FixError;
+use crate::model::{Change, Target};
 use crate::outcome::OutcomeKind;
-use crate::policy::FixSettings;
-use crate::remediate::{Change, Fix, Target};
+use crate::remediate::Fix;
+use crate::settings::FixSettings;
 
 /// The control id and rule of setup records in the audit trail (`hubfix audit --control setup`).
 pub const AUDIT_CONTROL: &str = "setup";

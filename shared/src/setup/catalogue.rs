@@ -6,7 +6,7 @@
 //! in every region. Product ARNs follow `DescribeProducts`:
 //! `arn:<partition>:securityhub:<region>::product/<company>/<product>`.
 
-use crate::aws::partition_of;
+use crate::ids::partition_of;
 
 /// A standard Security Hub offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

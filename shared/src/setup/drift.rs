@@ -24,9 +24,10 @@ use super::plan::Action;
 use super::state::Scope;
 use crate::audit::{rfc3339, AuditRecord, AuditTrail, Stage, SCHEMA_VERSION};
 use crate::error::FixError;
+use crate::ids::{is_account_id, is_region};
+use crate::model::Change;
 use crate::outcome::OutcomeKind;
-use crate::policy::{FixSettings, MemberRole};
-use crate::remediate::{is_account_id, is_region, Change};
+use crate::settings::{FixSettings, MemberRole};
 
 /// The `detail-type` of CloudTrail's events on EventBridge.
 pub const DETAIL_TYPE: &str = "AWS API Call via CloudTrail";

@@ -12,8 +12,8 @@ use toml::Spanned;
 
 use super::catalogue::{ProductRef, Standard};
 use super::members_csv::{self, InvitedAccount};
-use crate::aws::partition_of;
-use crate::remediate::{is_account_id, is_region};
+use crate::ids::partition_of;
+use crate::ids::{is_account_id, is_region};
 
 /// A setup file that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

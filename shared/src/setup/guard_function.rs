@@ -9,7 +9,8 @@ use serde_json::{json, Value};
 use super::drift::{parse, repair_kinds, DriftKind, Guard, REPAIR_FAILED};
 use crate::audit::AuditTrail;
 use crate::aws::{load_config, AwsContext};
-use crate::policy::{ConfigError, Policy};
+use crate::policy::Policy;
+use crate::settings::ConfigError;
 
 /// Which kinds of drift are put back: `all` (default), `none`, or a list of `hub`,
 /// `standards`, `members`, `aggregator`, `products`, `config`.

@@ -13,7 +13,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::remediate::is_account_id;
+use crate::ids::is_account_id;
 
 /// An account to invite: its id and the e-mail address of its owner.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]

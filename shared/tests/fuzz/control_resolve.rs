@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::strategies::{any_id, base_finding, config, is_clear, near_valid_finding};
 
 /// `Service.N` or hubfix's own `CIS.1.13`: an alphanumeric service, dotted numbers.
-pub fn is_well_formed_control_id(id: &str) -> bool {
+pub(crate) fn is_well_formed_control_id(id: &str) -> bool {
     id.len() <= 32
         && id.split_once('.').is_some_and(|(service, number)| {
             !service.is_empty()

@@ -2,13 +2,15 @@
 //! allows (so no hostile id reaches an API call), what is valid is accepted, and
 //! `remediate::target` resolves only well-formed accounts, regions and partitions.
 
-use hubfix::aws::partition_of;
 use hubfix::finding::parse_finding;
+use hubfix::ids::bucket_name;
+use hubfix::ids::is_account_id;
+use hubfix::ids::partition_of;
+use hubfix::ids::Arn;
 use hubfix::registry;
-use hubfix::remediate::ec2::ec2_resource_id;
+use hubfix::remediate::ec2::security_groups::ec2_resource_id;
 use hubfix::remediate::iam::user_name;
-use hubfix::remediate::s3::bucket_name;
-use hubfix::remediate::{is_account_id, target, Arn};
+use hubfix::remediate::target;
 use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{json, Value};

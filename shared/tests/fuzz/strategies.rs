@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 /// A bounded configuration: `cases` runs (or `PROPTEST_CASES` for a longer local run),
 /// failures saved beside the test's source (`<module>.proptest-regressions`, replayed
 /// first on every later run; commit one only to pin a case worth keeping).
-pub fn config(cases: u32) -> ProptestConfig {
+pub(crate) fn config(cases: u32) -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -27,7 +27,7 @@ pub fn config(cases: u32) -> ProptestConfig {
 
 /// Whether `text` is fit to show a person: not empty, at most `max` characters, and no
 /// control characters (nothing that could forge a log line or a terminal).
-pub fn is_clear(text: &str, max: usize) -> bool {
+pub(crate) fn is_clear(text: &str, max: usize) -> bool {
     !text.is_empty() && text.chars().count() <= max && !text.chars().any(char::is_control)
 }
 
@@ -141,13 +141,13 @@ const KNOWN_KEYS: &[&str] = &[
 ];
 
 /// One piece of a hostile string.
-pub fn fragment() -> impl Strategy<Value = String> {
+pub(crate) fn fragment() -> impl Strategy<Value = String> {
     select(FRAGMENTS).prop_map(str::to_owned)
 }
 
 /// Strings an attacker might send: arbitrary Unicode, concatenated hostile fragments,
 /// and very long runs.
-pub fn hostile_string() -> impl Strategy<Value = String> {
+pub(crate) fn hostile_string() -> impl Strategy<Value = String> {
     prop_oneof![
         3 => any::<String>(),
         3 => prop::collection::vec(fragment(), 0..8).prop_map(|parts| parts.concat()),
@@ -157,7 +157,7 @@ pub fn hostile_string() -> impl Strategy<Value = String> {
 }
 
 /// ARN-shaped strings with every part chosen among valid, foreign and hostile values.
-pub fn arn_like() -> impl Strategy<Value = String> {
+pub(crate) fn arn_like() -> impl Strategy<Value = String> {
     let partition = select(&["aws", "aws-cn", "aws-us-gov", "aws-iso", "evil", "", "AWS"][..]);
     let service = select(&["s3", "ec2", "iam", "sqs", "securityhub", "", "S3"][..]);
     let region = select(&["", "us-east-1", "cn-north-1", "us-gov-west-1", "../", "x"][..]);
@@ -197,7 +197,7 @@ pub fn arn_like() -> impl Strategy<Value = String> {
 
 /// Strings of the characters names may contain that break the other naming rules
 /// (trailing dashes, `..`, IP addresses, region-like words).
-pub fn almost_a_name() -> impl Strategy<Value = String> {
+pub(crate) fn almost_a_name() -> impl Strategy<Value = String> {
     prop_oneof![
         "[a-z0-9.-]{0,70}",
         "[A-Za-z0-9+=,.@_-]{0,70}",
@@ -207,12 +207,12 @@ pub fn almost_a_name() -> impl Strategy<Value = String> {
 }
 
 /// Any identifier: hostile, ARN-shaped, almost a name.
-pub fn any_id() -> impl Strategy<Value = String> {
+pub(crate) fn any_id() -> impl Strategy<Value = String> {
     prop_oneof![hostile_string(), arn_like(), almost_a_name()]
 }
 
 /// Arbitrary JSON, biased towards the keys and values hubfix reads.
-pub fn arb_json() -> impl Strategy<Value = Value> {
+pub(crate) fn arb_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
@@ -235,7 +235,7 @@ pub fn arb_json() -> impl Strategy<Value = Value> {
 }
 
 /// A well-formed finding of one of the shapes hubfix handles.
-pub fn base_finding(shape: usize, n: usize) -> Value {
+pub(crate) fn base_finding(shape: usize, n: usize) -> Value {
     let id = format!("arn:aws:securityhub:us-east-1:123456789012:finding/fuzz-{n}");
     let mut f = json!({
         "SchemaVersion": "2018-10-08",
@@ -343,7 +343,7 @@ const ENVELOPE_PATHS: &[&[&str]] = &[
 
 /// One change to a JSON document: replace (or insert) the value at a path, or remove it.
 #[derive(Debug, Clone)]
-pub struct Mutation {
+pub(crate) struct Mutation {
     path: &'static [&'static str],
     value: Option<Value>,
 }
@@ -351,7 +351,7 @@ pub struct Mutation {
 impl Mutation {
     /// Applies the mutation; a path whose parent is missing or not a container is left
     /// alone.
-    pub fn apply(&self, doc: &mut Value) {
+    pub(crate) fn apply(&self, doc: &mut Value) {
         let Some((last, parents)) = self.path.split_last() else {
             return;
         };
@@ -394,7 +394,7 @@ impl Mutation {
 }
 
 /// A value of the wrong type, a hostile string, a huge array, or nothing at all.
-pub fn mutant() -> impl Strategy<Value = Option<Value>> {
+pub(crate) fn mutant() -> impl Strategy<Value = Option<Value>> {
     prop_oneof![
         2 => Just(None),
         1 => Just(Some(Value::Null)),
@@ -414,7 +414,7 @@ fn mutation(paths: &'static [&'static [&'static str]]) -> impl Strategy<Value = 
 }
 
 /// A finding of one of the handled shapes with up to four mutated fields.
-pub fn near_valid_finding() -> impl Strategy<Value = Value> {
+pub(crate) fn near_valid_finding() -> impl Strategy<Value = Value> {
     (
         0usize..6,
         0usize..1_000_000,
@@ -430,7 +430,7 @@ pub fn near_valid_finding() -> impl Strategy<Value = Value> {
 }
 
 /// An event around `findings`: imported, or a `Remediate` custom action.
-pub fn envelope(custom_action: bool, findings: Vec<Value>) -> Value {
+pub(crate) fn envelope(custom_action: bool, findings: Vec<Value>) -> Value {
     let mut ev = json!({
         "version": "0",
         "id": "fuzz-event",
@@ -453,7 +453,7 @@ pub fn envelope(custom_action: bool, findings: Vec<Value>) -> Value {
 
 /// A near-valid event: the right envelope, near-valid findings, and up to two
 /// mutations of the envelope itself.
-pub fn near_valid_event() -> impl Strategy<Value = Value> {
+pub(crate) fn near_valid_event() -> impl Strategy<Value = Value> {
     (
         any::<bool>(),
         prop::collection::vec(near_valid_finding(), 1..5),
@@ -469,7 +469,7 @@ pub fn near_valid_event() -> impl Strategy<Value = Value> {
 }
 
 /// The right envelope around arbitrary JSON findings.
-pub fn envelope_of_arbitrary_findings() -> impl Strategy<Value = Value> {
+pub(crate) fn envelope_of_arbitrary_findings() -> impl Strategy<Value = Value> {
     (any::<bool>(), prop::collection::vec(arb_json(), 1..5))
         .prop_map(|(custom, findings)| envelope(custom, findings))
 }

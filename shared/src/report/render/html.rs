@@ -61,7 +61,7 @@ const FULL: f64 = 1080.0;
 const SEVERITY_COLORS: [&str; 5] = ["#991b1b", "#ea580c", "#d97706", "#2563eb", "#94a3b8"];
 
 /// The report as one HTML page.
-pub fn render(r: &ComplianceReport) -> String {
+pub(super) fn render(r: &ComplianceReport) -> String {
     let org = r.organization.as_deref().unwrap_or("-");
     let mut page = String::with_capacity(32 * 1024);
     let _ = write!(

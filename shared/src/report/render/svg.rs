@@ -7,7 +7,7 @@ use super::super::model::TrendPoint;
 use super::truncated;
 
 /// Escapes text for HTML and SVG content and attribute values.
-pub fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -23,7 +23,7 @@ pub fn escape(text: &str) -> String {
 }
 
 /// The colour of a score: green from 90%, amber from 70%, red below, grey without data.
-pub fn score_color(percent: Option<u32>) -> &'static str {
+pub(super) fn score_color(percent: Option<u32>) -> &'static str {
     match percent {
         Some(p) if p >= 90 => "#15803d",
         Some(p) if p >= 70 => "#d97706",
@@ -33,12 +33,12 @@ pub fn score_color(percent: Option<u32>) -> &'static str {
 }
 
 /// Colours of the trend's lines, one per standard.
-pub const SERIES: [&str; 8] = [
+pub(super) const SERIES: [&str; 8] = [
     "#2563eb", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#db2777", "#65a30d", "#475569",
 ];
 
 /// One bar of a bar chart.
-pub struct Bar {
+pub(super) struct Bar {
     /// The label left of the bar.
     pub label: String,
     /// The bar's length, 0 to 1.
@@ -57,7 +57,7 @@ const STACK_WIDTH: f64 = 640.0;
 const CHAR_WIDTH: f64 = 7.2;
 
 /// A horizontal bar chart `width` pixels wide (it shrinks to fit narrower boxes).
-pub fn bars(title: &str, rows: &[Bar], width: f64) -> String {
+pub(super) fn bars(title: &str, rows: &[Bar], width: f64) -> String {
     let row = 30.0;
     let label_width = (width * 0.42).round();
     let bar_x = label_width + 12.0;
@@ -90,7 +90,7 @@ pub fn bars(title: &str, rows: &[Bar], width: f64) -> String {
 }
 
 /// A ring showing a score, the percentage in its middle.
-pub fn donut(percent: Option<u32>, attrs: &str) -> String {
+pub(super) fn donut(percent: Option<u32>, attrs: &str) -> String {
     let radius = 34.0;
     let circumference = 2.0 * std::f64::consts::PI * radius;
     let filled = circumference * f64::from(percent.unwrap_or(0).min(100)) / 100.0;
@@ -110,7 +110,7 @@ pub fn donut(percent: Option<u32>, attrs: &str) -> String {
 
 /// A line chart of scores over report dates, one line per standard `(id, name)`,
 /// `width` pixels wide.
-pub fn trend(points: &[TrendPoint], series: &[(&str, &str)], width: f64) -> String {
+pub(super) fn trend(points: &[TrendPoint], series: &[(&str, &str)], width: f64) -> String {
     let (height, left, right, top, bottom) = (240.0, 44.0, 24.0, 14.0, 36.0);
     let plot_w = width - left - right;
     let plot_h = height - top - bottom;
@@ -191,7 +191,7 @@ pub fn trend(points: &[TrendPoint], series: &[(&str, &str)], width: f64) -> Stri
 }
 
 /// One horizontal bar split into coloured segments, in proportion to their counts.
-pub fn stacked(segments: &[(&str, u64, &'static str)]) -> String {
+pub(super) fn stacked(segments: &[(&str, u64, &'static str)]) -> String {
     let total: u64 = segments.iter().map(|s| s.1).sum();
     let mut svg = format!(
         r##"<svg class="stack" viewBox="0 0 {STACK_WIDTH} 22" preserveAspectRatio="none" role="img" aria-label="findings by severity"><rect width="{STACK_WIDTH}" height="22" fill="#e2e8f0"/>"##

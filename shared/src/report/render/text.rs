@@ -31,7 +31,7 @@ use super::{control_label, grouped, percent_text, truncated};
 const MAX_LABEL: usize = 60;
 
 /// The report as plain text.
-pub fn render(r: &ComplianceReport) -> String {
+pub(super) fn render(r: &ComplianceReport) -> String {
     let mut out = String::new();
     let dash = "-";
     let enabled: Vec<&str> = r.standards.iter().map(|s| s.short_name.as_str()).collect();
@@ -136,7 +136,7 @@ mod tests {
     }
 
     /// The seed's example report, numbers and all.
-    pub fn seed_report() -> ComplianceReport {
+    pub(super) fn seed_report() -> ComplianceReport {
         ComplianceReport {
             schema: SCHEMA.into(),
             generated_at: "2025-02-23T06:00:00Z".into(),

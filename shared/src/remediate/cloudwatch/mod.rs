@@ -1,0 +1,3 @@
+//! CloudWatch: the CIS monitoring alarms.
+
+pub mod cis_alarms;

@@ -1,0 +1,3 @@
+//! CodeBuild: projects.
+
+pub mod credentials;

@@ -1,0 +1,3 @@
+//! AWS Config: the configuration recorder.
+
+pub mod recorder;

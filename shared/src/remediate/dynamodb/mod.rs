@@ -1,0 +1,3 @@
+//! DynamoDB: tables.
+
+pub mod point_in_time_recovery;

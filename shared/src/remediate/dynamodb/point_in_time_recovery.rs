@@ -1,0 +1,137 @@
+//! DynamoDB: point-in-time recovery of tables (`DynamoDB.2`).
+
+use aws_sdk_dynamodb::types::{PointInTimeRecoverySpecification, PointInTimeRecoveryStatus};
+
+use crate::error::FixError;
+use crate::model::BeforeState;
+use crate::model::Change;
+use crate::remediate::names::dynamodb_table;
+use crate::remediate::toggle::{recorded_setting, toggle_plan, undo_line};
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
+
+const NOT_FOUND: &[&str] = &["TableNotFoundException", "ResourceNotFoundException"];
+const SETTING: &str = "PointInTimeRecovery";
+
+/// `DynamoDB.2`: point-in-time recovery of a table.
+#[derive(Debug)]
+pub struct PointInTimeRecovery;
+
+async fn table_tags(fix: Fix<'_>) -> Result<Vec<(String, String)>, FixError> {
+    let mut tags = Vec::new();
+    let mut next: Option<String> = None;
+    loop {
+        let out = fix
+            .clients
+            .dynamodb
+            .list_tags_of_resource()
+            .resource_arn(&fix.target.resource_id)
+            .set_next_token(next.take())
+            .send()
+            .await
+            .map_err(|e| {
+                FixError::from_sdk(
+                    "dynamodb:ListTagsOfResource",
+                    &format!("table {}", fix.target.name),
+                    NOT_FOUND,
+                    e,
+                )
+            })?;
+        tags.extend(
+            out.tags()
+                .iter()
+                .map(|t| (t.key().to_owned(), t.value().to_owned())),
+        );
+        match out.next_token() {
+            Some(token) if !token.is_empty() => next = Some(token.to_owned()),
+            _ => return Ok(tags),
+        }
+    }
+}
+
+async fn set_recovery(fix: Fix<'_>, enabled: bool) -> Result<(), FixError> {
+    let table = &fix.target.name;
+    let spec = PointInTimeRecoverySpecification::builder()
+        .point_in_time_recovery_enabled(enabled)
+        .build()
+        .map_err(|e| FixError::Target(format!("point-in-time recovery request: {e}")))?;
+    fix.clients
+        .dynamodb
+        .update_continuous_backups()
+        .table_name(table)
+        .point_in_time_recovery_specification(spec)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            FixError::from_sdk(
+                "dynamodb:UpdateContinuousBackups",
+                &format!("table {table}"),
+                NOT_FOUND,
+                e,
+            )
+        })
+}
+
+impl Remediation for PointInTimeRecovery {
+    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
+        dynamodb_table(resource_id, account)
+    }
+
+    fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
+        Box::pin(async move {
+            let table = &fix.target.name;
+            let tags = if with_tags {
+                Some(table_tags(fix).await?)
+            } else {
+                None
+            };
+            let out = fix
+                .clients
+                .dynamodb
+                .describe_continuous_backups()
+                .table_name(table)
+                .send()
+                .await
+                .map_err(|e| {
+                    FixError::from_sdk(
+                        "dynamodb:DescribeContinuousBackups",
+                        &format!("table {table}"),
+                        NOT_FOUND,
+                        e,
+                    )
+                })?;
+            let enabled = out
+                .continuous_backups_description()
+                .and_then(|d| d.point_in_time_recovery_description())
+                .and_then(|p| p.point_in_time_recovery_status())
+                == Some(&PointInTimeRecoveryStatus::Enabled);
+            Ok(Inspection {
+                tags,
+                plan: toggle_plan(
+                    format!("table {table}"),
+                    SETTING,
+                    enabled,
+                    true,
+                    format!("turned on point-in-time recovery for DynamoDB table {table}"),
+                ),
+            })
+        })
+    }
+
+    fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()> {
+        Box::pin(async move { set_recovery(fix, change.detail()?).await })
+    }
+
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        _changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let enabled = recorded_setting(before, SETTING)?;
+            set_recovery(fix, enabled).await?;
+            Ok(vec![undo_line(SETTING, &before.resource, enabled)])
+        })
+    }
+}

@@ -1,0 +1,3 @@
+//! KMS: customer managed keys.
+
+pub mod rotation;

@@ -1,0 +1,3 @@
+//! Lambda: function policies.
+
+pub mod public_invoke;

@@ -1,0 +1,90 @@
+//! RDS.7.
+
+use super::*;
+
+/// `RDS.7`: deletion protection of a DB cluster.
+#[derive(Debug)]
+pub struct ClusterDeletionProtection;
+
+async fn describe_cluster(rds: &aws_sdk_rds::Client, id: &str) -> Result<DbCluster, FixError> {
+    let resource = format!("DB cluster {id}");
+    let out = rds
+        .describe_db_clusters()
+        .db_cluster_identifier(id)
+        .send()
+        .await
+        .map_err(|e| {
+            FixError::from_sdk("rds:DescribeDBClusters", &resource, CLUSTER_NOT_FOUND, e)
+        })?;
+    out.db_clusters()
+        .first()
+        .cloned()
+        .ok_or(FixError::NotFound {
+            resource,
+            code: "DBClusterNotFoundFault".into(),
+        })
+}
+
+async fn set_cluster_protection(fix: Fix<'_>, value: bool) -> Result<(), FixError> {
+    let id = &fix.target.name;
+    fix.clients
+        .rds
+        .modify_db_cluster()
+        .db_cluster_identifier(id)
+        .deletion_protection(value)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            FixError::from_sdk(
+                "rds:ModifyDBCluster",
+                &format!("DB cluster {id}"),
+                CLUSTER_NOT_FOUND,
+                e,
+            )
+        })
+}
+
+impl Remediation for ClusterDeletionProtection {
+    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
+        rds_cluster(resource_id, account)
+    }
+
+    fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
+        Box::pin(async move {
+            let id = &fix.target.name;
+            let cluster = describe_cluster(&fix.clients.rds, id).await?;
+            Ok(Inspection {
+                tags: Some(rds_tags(cluster.tag_list())),
+                plan: toggle_plan(
+                    format!("DB cluster {id}"),
+                    "DeletionProtection",
+                    cluster.deletion_protection().unwrap_or(false),
+                    true,
+                    format!("turned DeletionProtection on on DB cluster {id}"),
+                ),
+            })
+        })
+    }
+
+    fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()> {
+        Box::pin(async move { set_cluster_protection(fix, change.detail()?).await })
+    }
+
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        _changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let enabled = recorded_setting(before, "DeletionProtection")?;
+            set_cluster_protection(fix, enabled).await?;
+            Ok(vec![undo_line(
+                "DeletionProtection",
+                &before.resource,
+                enabled,
+            )])
+        })
+    }
+}

@@ -1,0 +1,150 @@
+//! RDS.2, RDS.8, RDS.13, RDS.17.
+
+use super::*;
+
+/// A DB instance setting that one rule turns on or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstanceSetting {
+    /// `PubliclyAccessible` (`RDS.2` turns it off).
+    PubliclyAccessible,
+    /// `AutoMinorVersionUpgrade` (`RDS.13`).
+    AutoMinorVersionUpgrade,
+    /// `DeletionProtection` (`RDS.8`).
+    DeletionProtection,
+    /// `CopyTagsToSnapshot` (`RDS.17`).
+    CopyTagsToSnapshot,
+}
+
+impl InstanceSetting {
+    /// The API's name of the setting.
+    pub fn name(self) -> &'static str {
+        match self {
+            InstanceSetting::PubliclyAccessible => "PubliclyAccessible",
+            InstanceSetting::AutoMinorVersionUpgrade => "AutoMinorVersionUpgrade",
+            InstanceSetting::DeletionProtection => "DeletionProtection",
+            InstanceSetting::CopyTagsToSnapshot => "CopyTagsToSnapshot",
+        }
+    }
+
+    fn read(self, db: &DbInstance) -> bool {
+        match self {
+            InstanceSetting::PubliclyAccessible => db.publicly_accessible(),
+            InstanceSetting::AutoMinorVersionUpgrade => db.auto_minor_version_upgrade(),
+            InstanceSetting::DeletionProtection => db.deletion_protection(),
+            InstanceSetting::CopyTagsToSnapshot => db.copy_tags_to_snapshot(),
+        }
+        .unwrap_or(false)
+    }
+
+    /// Settings an Aurora cluster holds for its instances.
+    fn held_by_cluster(self) -> bool {
+        matches!(
+            self,
+            InstanceSetting::DeletionProtection | InstanceSetting::CopyTagsToSnapshot
+        )
+    }
+}
+
+/// `RDS.2`, `RDS.8`, `RDS.13`, `RDS.17`: one setting of a DB instance, on or off.
+#[derive(Debug)]
+pub struct InstanceFlag {
+    /// The setting.
+    pub setting: InstanceSetting,
+    /// The value the control wants.
+    pub want: bool,
+}
+
+/// The plan for one setting of a DB instance, or why it is the cluster's to fix.
+pub fn instance_flag_plan(
+    id: &str,
+    setting: InstanceSetting,
+    want: bool,
+    db: &DbInstance,
+) -> Result<Plan, FixError> {
+    let enabled = setting.read(db);
+    if enabled != want && setting.held_by_cluster() {
+        if let Some(cluster) = db.db_cluster_identifier() {
+            return Err(FixError::Manual(format!(
+                "DB instance {id} belongs to the Aurora cluster {cluster}, which holds its {} setting: turn it on for the cluster (RDS.7 and RDS.16 cover clusters).",
+                setting.name()
+            )));
+        }
+    }
+    let description = format!(
+        "turned {} {} on DB instance {id}",
+        setting.name(),
+        if want { "on" } else { "off" }
+    );
+    Ok(toggle_plan(
+        format!("DB instance {id}"),
+        setting.name(),
+        enabled,
+        want,
+        description,
+    ))
+}
+
+async fn set_instance_flag(
+    fix: Fix<'_>,
+    setting: InstanceSetting,
+    value: bool,
+) -> Result<(), FixError> {
+    let id = &fix.target.name;
+    let request = fix
+        .clients
+        .rds
+        .modify_db_instance()
+        .db_instance_identifier(id);
+    let request = match setting {
+        InstanceSetting::PubliclyAccessible => request.publicly_accessible(value),
+        InstanceSetting::AutoMinorVersionUpgrade => request.auto_minor_version_upgrade(value),
+        InstanceSetting::DeletionProtection => request.deletion_protection(value),
+        InstanceSetting::CopyTagsToSnapshot => request.copy_tags_to_snapshot(value),
+    };
+    request.send().await.map(|_| ()).map_err(|e| {
+        FixError::from_sdk(
+            "rds:ModifyDBInstance",
+            &format!("DB instance {id}"),
+            INSTANCE_NOT_FOUND,
+            e,
+        )
+    })
+}
+
+impl Remediation for InstanceFlag {
+    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
+        rds_instance(resource_id, account)
+    }
+
+    fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
+        Box::pin(async move {
+            let id = &fix.target.name;
+            let db = describe_instance(&fix.clients.rds, id).await?;
+            Ok(Inspection {
+                tags: Some(rds_tags(db.tag_list())),
+                plan: instance_flag_plan(id, self.setting, self.want, &db)?,
+            })
+        })
+    }
+
+    fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()> {
+        Box::pin(async move { set_instance_flag(fix, self.setting, change.detail()?).await })
+    }
+
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        _changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let enabled = recorded_setting(before, self.setting.name())?;
+            set_instance_flag(fix, self.setting, enabled).await?;
+            Ok(vec![undo_line(
+                self.setting.name(),
+                &before.resource,
+                enabled,
+            )])
+        })
+    }
+}

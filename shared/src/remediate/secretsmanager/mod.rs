@@ -1,0 +1,3 @@
+//! Secrets Manager: secrets.
+
+pub mod rotation;

@@ -1,0 +1,3 @@
+//! SNS: encryption at rest of topics.
+
+pub mod encryption;

@@ -1,0 +1,3 @@
+//! SQS: encryption at rest of queues.
+
+pub mod encryption;

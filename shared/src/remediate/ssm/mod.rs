@@ -1,0 +1,3 @@
+//! Systems Manager: Automation runbooks mapped to controls.
+
+pub mod runbook;

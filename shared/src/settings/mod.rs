@@ -1,0 +1,140 @@
+//! Settings: what individual fixes need (where logs go, which key encrypts, how long to
+//! keep), the role assumed in member accounts, and the error of a value hubfix cannot
+//! use. Read from the environment by [`crate::policy`]; the catalogue's own settings are
+//! in [`catalogue`].
+
+pub mod catalogue;
+
+use std::fmt;
+
+use crate::settings::catalogue::CatalogueSettings;
+
+/// A configuration value hubfix cannot use.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {variable}: {reason}")]
+pub struct ConfigError {
+    /// The environment variable.
+    pub variable: &'static str,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl ConfigError {
+    pub(crate) fn new(variable: &'static str, reason: impl Into<String>) -> Self {
+        ConfigError {
+            variable,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Settings some fixes need: where logs go, which key encrypts, how long to keep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixSettings {
+    /// Target bucket of S3 server access logging; `S3.9` needs it.
+    pub s3_access_log_bucket: Option<String>,
+    /// KMS key id, alias or ARN for S3 default encryption; `None`: SSE-S3 for `S3.4`,
+    /// the AWS-managed `aws/s3` key for `S3.17`.
+    pub s3_kms_key: Option<String>,
+    /// Noncurrent versions expire after this many days (lifecycle rule of `S3.13`).
+    pub s3_noncurrent_version_days: i32,
+    /// Incomplete multipart uploads are aborted after this many days (`S3.13`).
+    pub s3_abort_multipart_days: i32,
+    /// Where VPC flow logs go (`EC2.6`): an S3 bucket or CloudWatch Logs group ARN.
+    pub flow_log_destination: Option<String>,
+    /// The role flow logs use to deliver to CloudWatch Logs.
+    pub flow_log_role_arn: Option<String>,
+    /// Ports that may be open to the world (`EC2.18`); Security Hub's default is 80, 443.
+    pub public_ports: Vec<u16>,
+    /// The account password policy hubfix sets (`IAM.7`, `IAM.10`-`IAM.17`); existing
+    /// stronger settings are kept.
+    pub password: PasswordSettings,
+    /// Settings of the logging and monitoring rules and of SSM runbooks.
+    pub catalogue: CatalogueSettings,
+    /// The time age-based rules measure against; `None` is the system clock (tests fix
+    /// it, because the emulator cannot backdate credentials).
+    pub now: Option<std::time::SystemTime>,
+    /// Customer managed KMS key for SNS topic encryption; `SNS.1` needs it.
+    pub sns_kms_key: Option<String>,
+    /// KMS key for SQS queue encryption; `None`: SQS-managed encryption (SSE-SQS).
+    pub sqs_kms_key: Option<String>,
+    /// The rotation function for secrets that have none of their own (`SecretsManager.1`).
+    pub secrets_rotation_lambda_arn: Option<String>,
+    /// Days between automatic secret rotations (`SecretsManager.1`), 1 to 1000.
+    pub secrets_rotation_days: i64,
+    /// Automated backup retention `RDS.11` sets, 7 (the control's minimum) to 35 days.
+    pub rds_backup_retention_days: i32,
+}
+
+/// The password policy hubfix asks for; the defaults satisfy IAM.7 and IAM.10 to IAM.17
+/// (CIS: length 14, all character classes, 24 remembered, 90 days).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordSettings {
+    /// Minimum length (at least 14).
+    pub min_length: i32,
+    /// Passwords expire after this many days (at most 90).
+    pub max_age_days: i32,
+    /// Previous passwords that cannot be reused (1 to 24).
+    pub reuse_prevention: i32,
+}
+
+impl Default for PasswordSettings {
+    fn default() -> Self {
+        PasswordSettings {
+            min_length: 14,
+            max_age_days: 90,
+            reuse_prevention: 24,
+        }
+    }
+}
+
+impl FixSettings {
+    /// The time age-based rules measure against.
+    pub fn now(&self) -> std::time::SystemTime {
+        self.now.unwrap_or_else(std::time::SystemTime::now)
+    }
+}
+
+impl Default for FixSettings {
+    fn default() -> Self {
+        FixSettings {
+            s3_access_log_bucket: None,
+            s3_kms_key: None,
+            s3_noncurrent_version_days: 365,
+            s3_abort_multipart_days: 7,
+            flow_log_destination: None,
+            flow_log_role_arn: None,
+            public_ports: vec![80, 443],
+            password: PasswordSettings::default(),
+            catalogue: CatalogueSettings::default(),
+            now: None,
+            sns_kms_key: None,
+            sqs_kms_key: None,
+            secrets_rotation_lambda_arn: None,
+            secrets_rotation_days: 30,
+            rds_backup_retention_days: 7,
+        }
+    }
+}
+
+/// The role hubfix assumes to fix resources in another account.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MemberRole {
+    /// The role name (the same in every member account).
+    pub name: String,
+    /// The external id the role's trust policy requires.
+    pub external_id: Option<String>,
+}
+
+/// Shows whether an external id is set, never its value.
+impl fmt::Debug for MemberRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MemberRole")
+            .field("name", &self.name)
+            .field(
+                "external_id",
+                &self.external_id.as_ref().map(|_| "** redacted **"),
+            )
+            .finish()
+    }
+}
