@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, ConfigLoader, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_ec2::types::SecurityGroup;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut;
@@ -256,11 +257,13 @@ pub struct AwsContext {
     home_account: OnceCell<String>,
     member_role: Option<MemberRole>,
     clients: Mutex<ClientCache>,
+    member_sessions: Mutex<HashMap<(String, &'static str), SharedCredentialsProvider>>,
 }
 
 /// Most accounts and regions whose clients a process keeps; the least recently used
 /// are dropped beyond it, so that a long-lived process working across an organisation
-/// stays within its memory (their sessions are assumed again when next needed).
+/// stays within its memory (their clients are built again when next needed; the member
+/// role's session is kept per account, so that this assumes no role again).
 pub const MAX_CACHED_ACCOUNT_REGIONS: usize = 512;
 
 /// Clients per account and region, least recently used dropped first.
@@ -305,6 +308,7 @@ impl AwsContext {
             home_account: OnceCell::new(),
             member_role: None,
             clients: Mutex::new(ClientCache::default()),
+            member_sessions: Mutex::new(HashMap::new()),
         }
     }
 
@@ -406,7 +410,43 @@ impl AwsContext {
             partition_of(region),
             role.name
         );
-        let mut builder = aws_config::sts::AssumeRoleProvider::builder(&arn)
+        let key = (account.to_owned(), partition_of(region));
+        let known = self
+            .member_sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+            .cloned();
+        let credentials = match known {
+            Some(credentials) => credentials,
+            None => {
+                let credentials = self.assume_member_role(&arn, home, role).await?;
+                self.member_sessions
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(key, credentials.clone());
+                credentials
+            }
+        };
+        Ok(self
+            .base
+            .to_builder()
+            .region(Region::new(region.to_owned()))
+            .credentials_provider(credentials)
+            .build())
+    }
+
+    /// The member role's session in one account, shared by the clients of all its
+    /// regions (one credentials provider: the SDK's identity cache keeps its
+    /// credentials and renews them before they expire). Assumed once here, so that a
+    /// refused `AssumeRole` is a clear note rather than a failure later.
+    async fn assume_member_role(
+        &self,
+        arn: &str,
+        home: &str,
+        role: &MemberRole,
+    ) -> Result<SharedCredentialsProvider, FixError> {
+        let mut builder = aws_config::sts::AssumeRoleProvider::builder(arn)
             .session_name(format!("hubfix-{home}"))
             .configure(&self.base);
         if let Some(id) = &role.external_id {
@@ -420,14 +460,7 @@ impl AwsContext {
                 aws_smithy_types::error::display::DisplayErrorContext(&e)
             ))
         })?;
-        Ok(self
-            .base
-            .to_builder()
-            .region(Region::new(region.to_owned()))
-            .credentials_provider(
-                aws_credential_types::provider::SharedCredentialsProvider::new(provider),
-            )
-            .build())
+        Ok(SharedCredentialsProvider::new(provider))
     }
 }
 

@@ -3,6 +3,7 @@
 
 use hubfix::settings::MemberRole;
 use hubfix::{OutcomeKind, Policy};
+use hubfix_tests::faults::{FaultProxy, Schedule};
 use hubfix_tests::{event, finding_state, import, retarget, unique, Emulator};
 use serde_json::Value;
 
@@ -138,4 +139,36 @@ async fn without_a_member_role_a_member_finding_is_refused_with_a_clear_note() {
         report.outcomes[0].note
     );
     assert!(!blocked(&member, &bucket).await);
+}
+
+/// A member account's role is assumed once for all of its regions: one session, whose
+/// credentials the SDK caches for every region's clients (an organisation's storm spans
+/// hundreds of account-regions, and each `AssumeRole` is a round trip and STS quota).
+#[tokio::test]
+async fn a_member_role_is_assumed_once_for_all_the_regions_of_its_account() {
+    let emulator = Emulator::start().await;
+    let proxy = FaultProxy::start(&emulator.endpoint, Schedule::none()).await;
+    let policy = Policy {
+        member_role: Some(MemberRole {
+            name: ROLE.into(),
+            external_id: Some("hubfix-external-id".into()),
+        }),
+        ..Policy::default()
+    };
+    let engine = emulator.engine_via(&proxy.endpoint, policy).await;
+    for region in ["us-east-1", "eu-west-1", "ap-southeast-2"] {
+        let clients = engine.aws().clients_for(MEMBER, region).await.unwrap();
+        clients.s3.client().list_buckets().send().await.unwrap();
+    }
+    let assumed: usize = proxy
+        .stats()
+        .delivered
+        .iter()
+        .filter(|(operation, _)| operation.ends_with(" AssumeRole"))
+        .map(|(_, n)| n)
+        .sum();
+    assert!(
+        (1..=2).contains(&assumed),
+        "one session for three regions (checked once, then resolved once by the SDK's cache): {assumed} AssumeRole calls"
+    );
 }
