@@ -392,8 +392,8 @@ impl AwsContext {
             .get(key)
     }
 
-    /// Configuration for a member account: the member role's credentials, checked now
-    /// so that a refused `AssumeRole` is a clear note rather than a failure later.
+    /// Configuration for a member account and region: the account's member-role
+    /// session (see [`AwsContext::assume_member_role`]) in that region.
     async fn member_config(
         &self,
         home: &str,
@@ -405,11 +405,6 @@ impl AwsContext {
                 "the resource is in account {account}, and hubfix runs in {home}; cross-account remediation needs a member role (set HUBFIX_MEMBER_ROLE_NAME)"
             ))
         })?;
-        let arn = format!(
-            "arn:{}:iam::{account}:role/{}",
-            partition_of(region),
-            role.name
-        );
         let key = (account.to_owned(), partition_of(region));
         let known = self
             .member_sessions
@@ -420,7 +415,7 @@ impl AwsContext {
         let credentials = match known {
             Some(credentials) => credentials,
             None => {
-                let credentials = self.assume_member_role(&arn, home, role).await?;
+                let credentials = self.assume_member_role(&key, home, role).await?;
                 self.member_sessions
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
@@ -442,11 +437,12 @@ impl AwsContext {
     /// refused `AssumeRole` is a clear note rather than a failure later.
     async fn assume_member_role(
         &self,
-        arn: &str,
+        (account, partition): &(String, &'static str),
         home: &str,
         role: &MemberRole,
     ) -> Result<SharedCredentialsProvider, FixError> {
-        let mut builder = aws_config::sts::AssumeRoleProvider::builder(arn)
+        let arn = format!("arn:{partition}:iam::{account}:role/{}", role.name);
+        let mut builder = aws_config::sts::AssumeRoleProvider::builder(&arn)
             .session_name(format!("hubfix-{home}"))
             .configure(&self.base);
         if let Some(id) = &role.external_id {
