@@ -830,7 +830,7 @@ mod tests {
         assert_eq!(c.resolution, Resolution::Consolidated);
         let rule = crate::registry::rule(&c.control_id).unwrap();
         assert_eq!(rule.resource_type, "AwsIamUser");
-        assert!(rule.disruptive, "1.13 deactivates keys: approval-only");
+        assert!(rule.disruptive(), "1.13 deactivates keys: approval-only");
         for req in crate::scan::REQUIREMENTS {
             let c = resolved(scanner_finding(
                 req.cis_140,

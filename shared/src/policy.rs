@@ -404,13 +404,13 @@ impl Policy {
     /// The mode in force for a rule.
     pub fn mode(&self, rule: &Rule) -> Mode {
         let mode = self.modes.get(rule.control_id).copied().unwrap_or_else(|| {
-            self.default_mode.unwrap_or(if rule.disruptive {
+            self.default_mode.unwrap_or(if rule.disruptive() {
                 Mode::Approval
             } else {
                 Mode::Auto
             })
         });
-        if mode == Mode::Auto && registry::NEVER_AUTOMATIC.contains(&rule.control_id) {
+        if mode == Mode::Auto && rule.never_automatic() {
             Mode::Approval
         } else {
             mode
@@ -470,7 +470,7 @@ fn read_modes(
         );
     }
     for (control, mode) in &policy.modes {
-        if *mode == Mode::Auto && registry::NEVER_AUTOMATIC.contains(&control.as_str()) {
+        if *mode == Mode::Auto && registry::rule(control).is_some_and(Rule::never_automatic) {
             return Err(ConfigError::new(
                 ENV_MODES,
                 format!("{control} is never automatic (it deletes resources); use approval or off"),

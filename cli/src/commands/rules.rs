@@ -20,13 +20,13 @@ pub(crate) fn run(output: Output) -> Result<ExitCode, CliError> {
         rows.push(vec![
             rule.control_id.to_owned(),
             mode.clone(),
-            yes_no(rule.disruptive),
+            yes_no(rule.disruptive()),
             rule.title.to_owned(),
             rule.iam_actions.join(","),
         ]);
         records.push(json!({
             "control": rule.control_id, "title": rule.title, "resourceType": rule.resource_type,
-            "mode": mode, "disruptive": rule.disruptive, "fix": rule.fix,
+            "mode": mode, "disruptive": rule.disruptive(), "fix": rule.fix,
             "iamActions": rule.iam_actions,
         }));
     }
@@ -34,13 +34,13 @@ pub(crate) fn run(output: Output) -> Result<ExitCode, CliError> {
         rows.push(vec![
             action.control_id.to_owned(),
             "custom action".to_owned(),
-            yes_no(action.disruptive),
+            yes_no(action.disruptive()),
             action.title.to_owned(),
             action.iam_actions.join(","),
         ]);
         records.push(json!({
             "control": action.control_id, "title": action.title, "resourceType": action.resource_type,
-            "mode": "custom action", "disruptive": action.disruptive, "fix": action.fix,
+            "mode": "custom action", "disruptive": action.disruptive(), "fix": action.fix,
             "iamActions": action.iam_actions,
         }));
     }

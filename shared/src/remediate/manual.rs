@@ -5,6 +5,112 @@ use crate::error::FixError;
 use crate::model::BeforeState;
 use crate::model::Change;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
+use crate::remediate::{Impact, Rule};
+
+/// Root-user controls cannot be fixed by API.
+const fn root_rule(control_id: &'static str, title: &'static str, steps: &'static Manual) -> Rule {
+    Rule {
+        control_id,
+        title,
+        resource_type: "AwsAccount",
+        fix: "Manual: the root user's credentials cannot be changed by API; the note gives the steps.",
+        iam_actions: &[],
+        impact: Impact::Safe,
+        remediation: steps,
+    }
+}
+
+static ROOT_ACCESS_KEYS: Manual = Manual {
+    steps: "sign in as the root user, open Security credentials, and delete every access key under Access keys. Use IAM roles or users for programmatic access.",
+};
+static ROOT_HARDWARE_MFA: Manual = Manual {
+    steps: "sign in as the root user, open Security credentials, and assign a hardware MFA device (or a passkey/security key) under Multi-factor authentication.",
+};
+static ROOT_MFA: Manual = Manual {
+    steps: "sign in as the root user, open Security credentials, and assign an MFA device under Multi-factor authentication.",
+};
+
+static MFA_DELETE: Manual = Manual {
+    steps: "MFA delete can only be enabled by the root user with its MFA device: with the root user's access key, run aws s3api put-bucket-versioning --bucket <bucket> --versioning-configuration Status=Enabled,MFADelete=Enabled --mfa \"<root MFA device ARN> <code>\", then delete that access key.",
+};
+
+/// Encryption that cannot be turned on in place.
+const fn encryption_rule(
+    control_id: &'static str,
+    title: &'static str,
+    resource_type: &'static str,
+    steps: &'static Manual,
+) -> Rule {
+    Rule {
+        control_id,
+        title,
+        resource_type,
+        fix: "Manual: encryption at rest cannot be turned on in place; the note gives the steps (copy to an encrypted resource, switch, delete the old one).",
+        iam_actions: &[],
+        impact: Impact::Safe,
+        remediation: steps,
+    }
+}
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    root_rule("IAM.4", "IAM root user access key should not exist", &ROOT_ACCESS_KEYS),
+    root_rule("IAM.6", "Hardware MFA should be enabled for the root user", &ROOT_HARDWARE_MFA),
+    root_rule("IAM.9", "MFA should be enabled for the root user", &ROOT_MFA),
+    Rule {
+        control_id: "CIS.2.1.3",
+        title: "Ensure MFA Delete is enabled on S3 buckets (CIS 1.4.0 2.1.3)",
+        resource_type: "AwsS3Bucket",
+        fix: "Manual: only the root user, with its MFA device, can enable MFA delete; the note gives the steps.",
+        iam_actions: &[],
+        impact: Impact::Safe,
+        remediation: &MFA_DELETE,
+    },
+    Rule {
+        control_id: "S3.19",
+        title: "S3 access points should have block public access settings enabled",
+        resource_type: "AwsS3AccessPoint",
+        fix: "Manual: an access point's Block Public Access settings are fixed at creation; the note gives the steps.",
+        iam_actions: &[],
+        impact: Impact::Safe,
+        remediation: &Manual {
+            steps: "an access point's Block Public Access settings cannot be changed after creation. Create a replacement access point with all four settings on, move its clients and policy to it, then delete this one.",
+        },
+    },
+    Rule {
+        control_id: "S3.20",
+        title: "S3 general purpose buckets should have MFA delete enabled",
+        resource_type: "AwsS3Bucket",
+        fix: "Manual: only the root user, with its MFA device, can enable MFA delete; the note gives the steps (as CIS.2.1.3).",
+        iam_actions: &[],
+        impact: Impact::Safe,
+        remediation: &MFA_DELETE,
+    },
+    encryption_rule(
+        "EC2.3",
+        "Attached Amazon EBS volumes should be encrypted at-rest",
+        "AwsEc2Volume",
+        &EBS_VOLUME_ENCRYPTION,
+    ),
+    encryption_rule(
+        "RDS.3",
+        "RDS DB instances should have encryption at-rest enabled",
+        "AwsRdsDbInstance",
+        &RDS_INSTANCE_ENCRYPTION,
+    ),
+    encryption_rule(
+        "RDS.4",
+        "RDS cluster snapshots and database snapshots should be encrypted at rest",
+        "AwsRdsDbSnapshot",
+        &RDS_SNAPSHOT_ENCRYPTION,
+    ),
+    encryption_rule(
+        "EFS.1",
+        "Elastic File System should be configured to encrypt file data at-rest using AWS KMS",
+        "AwsEfsFileSystem",
+        &EFS_ENCRYPTION,
+    ),
+];
 
 /// A control fixed by hand; the steps go into the finding's note.
 #[derive(Debug)]

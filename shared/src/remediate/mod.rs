@@ -52,17 +52,41 @@ pub struct Rule {
     pub fix: &'static str,
     /// The IAM actions hubfix needs to read, fix and verify (and undo).
     pub iam_actions: &'static [&'static str],
-    /// Whether the fix can break a workload; disruptive rules default to approval-only.
-    pub disruptive: bool,
+    /// What the fix can do to a workload; decides the default mode.
+    pub impact: Impact,
     /// The remediation.
     pub remediation: &'static dyn Remediation,
+}
+
+impl Rule {
+    /// Whether the fix can break a workload: such rules default to approval-only.
+    pub fn disruptive(&self) -> bool {
+        self.impact != Impact::Safe
+    }
+
+    /// Whether the fix deletes resources: never automatic, whatever the configuration.
+    pub fn never_automatic(&self) -> bool {
+        self.impact == Impact::Destructive
+    }
+}
+
+/// What a rule's fix can do to the workloads that use the resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Impact {
+    /// Changes nothing a workload depends on: automatic by default.
+    Safe,
+    /// Can break a workload (access removed, a setting a client relies on changed):
+    /// approval-only by default, automatic only where a team opts the control in.
+    Disruptive,
+    /// Deletes resources: approval-only, and never automatic whatever the configuration.
+    Destructive,
 }
 
 /// The future a remediation step returns.
 pub type FixFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, FixError>> + Send + 'a>>;
 
 /// How a rule fixes its control. Implemented once per rule family, in the module of its
-/// AWS service; the registry points each rule at one.
+/// AWS service, beside the rules it fixes.
 pub trait Remediation: fmt::Debug + Send + Sync {
     /// The name the API needs (bucket name, security group id, ...) from the id of the
     /// finding's resource, checked so that hostile ids never reach an API call.

@@ -1,6 +1,39 @@
 //! CloudTrail.5.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "CloudTrail.5",
+        title: "CloudTrail trails should be integrated with Amazon CloudWatch Logs",
+        resource_type: "AwsCloudTrailTrail",
+        fix: "Makes the trail deliver to the log group HUBFIX_TRAIL_LOG_GROUP (default `hubfix-cloudtrail`, created with a year's retention when missing) with the role HUBFIX_TRAIL_LOGS_ROLE_ARN, else `hubfix-cloudtrail-logs` (created: only CloudTrail can assume it, it can only write to that log group).",
+        iam_actions: &[
+            "cloudtrail:GetTrail",
+            "cloudtrail:ListTags",
+            "cloudtrail:UpdateTrail",
+            "logs:DescribeLogGroups",
+            "logs:CreateLogGroup",
+            "logs:TagResource",
+            "logs:PutRetentionPolicy",
+            "logs:ListTagsForResource",
+            "logs:DescribeLogStreams",
+            "logs:DeleteLogGroup",
+            "iam:GetRole",
+            "iam:CreateRole",
+            "iam:TagRole",
+            "iam:PutRolePolicy",
+            "iam:ListRoleTags",
+            "iam:DeleteRolePolicy",
+            "iam:DeleteRole",
+            "iam:PassRole",
+        ],
+        impact: Impact::Disruptive,
+        remediation: &CloudWatchDelivery,
+    },
+];
 
 /// `CloudTrail.5`: the trail delivers to CloudWatch Logs: to the configured log group
 /// (`HUBFIX_TRAIL_LOG_GROUP`, created when missing, a year's retention) with the

@@ -1,6 +1,57 @@
 //! CIS 3.10 / 3.11.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+const DATA_EVENTS_FIX: &str = "Adds an event selector of S3 object-level events of every bucket (`arn:aws:s3`) to the region's multi-region trail (an advanced selector when the trail uses advanced ones), keeping every selector it has; undo removes only that selector.";
+const DATA_EVENTS_ACTIONS: &[&str] = &[
+    "cloudtrail:DescribeTrails",
+    "cloudtrail:GetTrailStatus",
+    "cloudtrail:GetEventSelectors",
+    "cloudtrail:PutEventSelectors",
+];
+
+/// S3 object-level logging of every bucket: CIS 1.4.0 3.10 and 3.11 (which Security Hub
+/// does not check; hubfix's scanner does) and Security Hub's own `S3.22` and `S3.23`.
+const fn data_events_rule(
+    control_id: &'static str,
+    title: &'static str,
+    remediation: &'static S3DataEvents,
+) -> Rule {
+    Rule {
+        control_id,
+        title,
+        resource_type: "AwsAccount",
+        fix: DATA_EVENTS_FIX,
+        iam_actions: DATA_EVENTS_ACTIONS,
+        impact: Impact::Disruptive,
+        remediation,
+    }
+}
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    data_events_rule(
+        "CIS.3.10",
+        "Ensure that Object-level logging for write events is enabled for S3 bucket (CIS 1.4.0 3.10)",
+        &S3DataEvents(S3Access::Write),
+    ),
+    data_events_rule(
+        "CIS.3.11",
+        "Ensure that Object-level logging for read events is enabled for S3 bucket (CIS 1.4.0 3.11)",
+        &S3DataEvents(S3Access::Read),
+    ),
+    data_events_rule(
+        "S3.22",
+        "S3 general purpose buckets should log object-level write events",
+        &S3DataEvents(S3Access::Write),
+    ),
+    data_events_rule(
+        "S3.23",
+        "S3 general purpose buckets should log object-level read events",
+        &S3DataEvents(S3Access::Read),
+    ),
+];
 
 /// CIS 1.4.0 3.10 (`CIS.3.10`) and 3.11 (`CIS.3.11`): a multi-region trail logs S3
 /// object-level write (read) events of every bucket. Adds one event selector to the

@@ -1,6 +1,30 @@
 //! CloudTrail.2.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "CloudTrail.2",
+        title: "CloudTrail should have encryption at-rest enabled",
+        resource_type: "AwsCloudTrailTrail",
+        fix: "Encrypts the trail's log files with the configured KMS key (HUBFIX_TRAIL_KMS_KEY; its key policy must let CloudTrail use it), else with `alias/hubfix-cloudtrail`, created once with a key policy for CloudTrail and rotation on (kept on undo: the logs need it).",
+        iam_actions: &[
+            "cloudtrail:GetTrail",
+            "cloudtrail:ListTags",
+            "cloudtrail:UpdateTrail",
+            "kms:DescribeKey",
+            "kms:GetKeyPolicy",
+            "kms:CreateKey",
+            "kms:TagResource",
+            "kms:CreateAlias",
+            "kms:EnableKeyRotation",
+        ],
+        impact: Impact::Safe,
+        remediation: &TrailEncryption,
+    },
+];
 
 /// `CloudTrail.2`: the trail's log files encrypted with a KMS key: the configured one
 /// (`HUBFIX_TRAIL_KMS_KEY`, whose key policy must let CloudTrail use it), else

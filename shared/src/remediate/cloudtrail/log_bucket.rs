@@ -1,6 +1,48 @@
 //! CloudTrail.6 / 7.
 
 use super::*;
+use crate::remediate::s3::{AccessLogging, BlockPublicReadWrite};
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "CloudTrail.6",
+        title: "Ensure the S3 bucket used to store CloudTrail logs is not publicly accessible",
+        resource_type: "AwsS3Bucket",
+        fix: "Turns on the Block Public Access settings of the CloudTrail log bucket the finding names and removes its ACL grants to AllUsers and AuthenticatedUsers (as S3.2).",
+        iam_actions: &[
+            "s3:GetBucketPublicAccessBlock",
+            "s3:PutBucketPublicAccessBlock",
+            "s3:GetBucketAcl",
+            "s3:PutBucketAcl",
+            "s3:GetBucketTagging",
+        ],
+        impact: Impact::Safe,
+        remediation: &TrailBucket {
+            inner: &BlockPublicReadWrite,
+            control: "CloudTrail.6",
+            needs_log_bucket: false,
+        },
+    },
+    Rule {
+        control_id: "CloudTrail.7",
+        title: "Ensure S3 bucket access logging is enabled on the CloudTrail S3 bucket",
+        resource_type: "AwsS3Bucket",
+        fix: "Turns on server access logging of the CloudTrail log bucket the finding names to the configured log bucket (HUBFIX_S3_ACCESS_LOG_BUCKET), prefix `<bucket>/` (as S3.9).",
+        iam_actions: &[
+            "s3:GetBucketLogging",
+            "s3:PutBucketLogging",
+            "s3:GetBucketTagging",
+        ],
+        impact: Impact::Safe,
+        remediation: &TrailBucket {
+            inner: &AccessLogging,
+            control: "CloudTrail.7",
+            needs_log_bucket: true,
+        },
+    },
+];
 
 /// `CloudTrail.6` and `CloudTrail.7`: a fix of a trail's S3 bucket, made by a bucket
 /// remediation (`S3.2`'s Block Public Access and public grants, `S3.9`'s access

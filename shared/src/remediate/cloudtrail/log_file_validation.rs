@@ -1,6 +1,22 @@
 //! CloudTrail.4.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[Rule {
+    control_id: "CloudTrail.4",
+    title: "CloudTrail log file validation should be enabled",
+    resource_type: "AwsCloudTrailTrail",
+    fix: "Turns on log file validation of the trail.",
+    iam_actions: &[
+        "cloudtrail:GetTrail",
+        "cloudtrail:ListTags",
+        "cloudtrail:UpdateTrail",
+    ],
+    impact: Impact::Safe,
+    remediation: &LogFileValidation,
+}];
 
 /// `CloudTrail.4`: log file validation on.
 #[derive(Debug)]

@@ -46,6 +46,16 @@ pub use log_bucket::*;
 pub use log_file_validation::*;
 pub use multi_region::*;
 
+/// Every rule of this service, family by family (the registry indexes them).
+pub(crate) const RULES: &[&[crate::remediate::Rule]] = &[
+    cloudwatch_delivery::RULES,
+    data_events::RULES,
+    encryption::RULES,
+    log_bucket::RULES,
+    log_file_validation::RULES,
+    multi_region::RULES,
+];
+
 /// Name of the trail `CloudTrail.1` creates when the account has no multi-region trail.
 pub const TRAIL_NAME: &str = "hubfix-trail";
 /// Alias of the KMS key `CloudTrail.2` creates when no key is configured.

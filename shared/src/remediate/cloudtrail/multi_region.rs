@@ -1,6 +1,39 @@
 //! CloudTrail.1.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "CloudTrail.1",
+        title: "CloudTrail should be enabled and configured with at least one multi-Region trail that includes read and write management events",
+        resource_type: "AwsAccount",
+        fix: "Starts a stopped multi-region trail that logs read and write management events; when there is none, creates `hubfix-trail` (multi-region, log file validation, the HUBFIX_TRAIL_KMS_KEY key when set) with a dedicated bucket `hubfix-cloudtrail-<account>-<region>` (Block Public Access, encrypted, TLS-only policy admitting only the trail, access-logged when HUBFIX_S3_ACCESS_LOG_BUCKET is set), all tagged `hubfix:created`.",
+        iam_actions: &[
+            "cloudtrail:DescribeTrails",
+            "cloudtrail:GetTrailStatus",
+            "cloudtrail:GetEventSelectors",
+            "cloudtrail:CreateTrail",
+            "cloudtrail:AddTags",
+            "cloudtrail:ListTags",
+            "cloudtrail:StartLogging",
+            "cloudtrail:StopLogging",
+            "cloudtrail:DeleteTrail",
+            "s3:ListBucket",
+            "s3:CreateBucket",
+            "s3:PutBucketPublicAccessBlock",
+            "s3:PutEncryptionConfiguration",
+            "s3:PutBucketPolicy",
+            "s3:PutBucketTagging",
+            "s3:GetBucketTagging",
+            "s3:PutBucketLogging",
+            "s3:DeleteBucket",
+        ],
+        impact: Impact::Safe,
+        remediation: &MultiRegionTrail,
+    },
+];
 
 /// `CloudTrail.1`: at least one multi-region trail logging read and write management
 /// events. Starts such a trail when it is stopped; when there is none, creates

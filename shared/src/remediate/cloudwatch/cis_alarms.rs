@@ -10,7 +10,57 @@ use crate::model::BeforeState;
 use crate::model::Change;
 use crate::model::Plan;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
+use crate::remediate::{Impact, Rule};
 use crate::settings::catalogue::ENV_CIS_LOG_GROUP;
+
+const CIS_ALARM_FIX: &str = "Puts the CIS metric filter (`hubfix-<metric>`, pattern from the CIS benchmark) on the multi-region trail's log group (or HUBFIX_CIS_LOG_GROUP), and an alarm on its metric notifying the SNS topic HUBFIX_CIS_ALARM_TOPIC_ARN, else `hubfix-cis-alarms` (created; subscribe responders to it).";
+const CIS_ALARM_ACTIONS: &[&str] = &[
+    "cloudtrail:DescribeTrails",
+    "logs:DescribeMetricFilters",
+    "logs:PutMetricFilter",
+    "logs:DeleteMetricFilter",
+    "cloudwatch:DescribeAlarms",
+    "cloudwatch:PutMetricAlarm",
+    "cloudwatch:DeleteAlarms",
+    "sns:GetTopicAttributes",
+    "sns:CreateTopic",
+    "sns:DeleteTopic",
+];
+
+/// A CIS monitoring control: one row of the CIS alarm table.
+const fn cis_alarm_rule(alarm: &'static CisMetricAlarm) -> Rule {
+    Rule {
+        control_id: alarm.control_id,
+        title: alarm.title,
+        resource_type: "AwsAccount",
+        fix: CIS_ALARM_FIX,
+        iam_actions: CIS_ALARM_ACTIONS,
+        impact: Impact::Safe,
+        remediation: alarm,
+    }
+}
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    cis_alarm_rule(&CIS_ALARMS[0]),
+    cis_alarm_rule(&CIS_ALARMS[1]),
+    cis_alarm_rule(&CIS_ALARMS[2]),
+    cis_alarm_rule(&CIS_ALARMS[3]),
+    cis_alarm_rule(&CIS_ALARMS[4]),
+    cis_alarm_rule(&CIS_ALARMS[5]),
+    cis_alarm_rule(&CIS_ALARMS[6]),
+    cis_alarm_rule(&CIS_ALARMS[7]),
+    cis_alarm_rule(&CIS_ALARMS[8]),
+    cis_alarm_rule(&CIS_ALARMS[9]),
+    cis_alarm_rule(&CIS_ALARMS[10]),
+    cis_alarm_rule(&CIS_ALARMS[11]),
+    cis_alarm_rule(&CIS_ALARMS[12]),
+    cis_alarm_rule(&CIS_ALARMS[13]),
+    cis_alarm_rule(&CIS_ALARMS[14]),
+    cis_alarm_rule(&CIS_ALARMS[15]),
+    cis_alarm_rule(&CIS_ALARMS[16]),
+    cis_alarm_rule(&CIS_ALARMS[17]),
+];
 
 /// The metric namespace of the metrics hubfix's filters publish.
 pub const CIS_NAMESPACE: &str = "CISBenchmark";

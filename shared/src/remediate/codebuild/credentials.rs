@@ -12,6 +12,20 @@ use crate::model::Change;
 use crate::model::Plan;
 use crate::remediate::names::codebuild_project;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "CodeBuild.2",
+        title: "CodeBuild project environment variables should not contain clear text credentials",
+        resource_type: "AwsCodeBuildProject",
+        fix: "Removes the plain-text AWS credential variables (named in the note, never their values) from the project; builds then use its service role. Cannot be undone: hubfix never keeps the values.",
+        iam_actions: &["codebuild:BatchGetProjects", "codebuild:UpdateProject"],
+        impact: Impact::Disruptive,
+        remediation: &PlaintextCredentials,
+    },
+];
 
 /// The variables the control looks for (and the session token that goes with them).
 pub const CREDENTIAL_VARIABLES: &[&str] = &[

@@ -9,7 +9,33 @@ use crate::model::BeforeState;
 use crate::model::Change;
 use crate::model::Plan;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
+use crate::remediate::{Impact, Rule};
 use crate::settings::catalogue::ENV_CONFIG_BUCKET;
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "Config.1",
+        title: "AWS Config should be enabled and use the service-linked role for resource recording",
+        resource_type: "AwsAccount",
+        fix: "Sets the region's Config recorder to record all resource types (creating `default` with the configured role, else the service-linked role), creates a delivery channel to the configured bucket (HUBFIX_CONFIG_BUCKET) when there is none, and starts recording.",
+        iam_actions: &[
+            "config:DescribeConfigurationRecorders",
+            "config:DescribeConfigurationRecorderStatus",
+            "config:DescribeDeliveryChannels",
+            "config:PutConfigurationRecorder",
+            "config:PutDeliveryChannel",
+            "config:StartConfigurationRecorder",
+            "config:StopConfigurationRecorder",
+            "config:DeleteDeliveryChannel",
+            "config:DeleteConfigurationRecorder",
+            "iam:PassRole",
+            "iam:CreateServiceLinkedRole",
+        ],
+        impact: Impact::Disruptive,
+        remediation: &ConfigRecording,
+    },
+];
 
 /// `Config.1`: records every supported resource type (global ones included), delivers
 /// to a channel, and is started.

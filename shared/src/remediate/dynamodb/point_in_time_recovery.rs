@@ -8,6 +8,22 @@ use crate::model::Change;
 use crate::remediate::names::dynamodb_table;
 use crate::remediate::toggle::{recorded_setting, toggle_plan, undo_line};
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[Rule {
+    control_id: "DynamoDB.2",
+    title: "DynamoDB tables should have point-in-time recovery enabled",
+    resource_type: "AwsDynamoDbTable",
+    fix: "Turns on point-in-time recovery of the table.",
+    iam_actions: &[
+        "dynamodb:DescribeContinuousBackups",
+        "dynamodb:UpdateContinuousBackups",
+        "dynamodb:ListTagsOfResource",
+    ],
+    impact: Impact::Safe,
+    remediation: &PointInTimeRecovery,
+}];
 
 const NOT_FOUND: &[&str] = &["TableNotFoundException", "ResourceNotFoundException"];
 const SETTING: &str = "PointInTimeRecovery";

@@ -11,6 +11,24 @@ use crate::model::BeforeState;
 use crate::model::Change;
 use crate::model::Plan;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[Rule {
+    control_id: "EC2.2",
+    title: "VPC default security groups should not allow inbound or outbound traffic",
+    resource_type: "AwsEc2SecurityGroup",
+    fix: "Revokes every inbound and outbound rule of the VPC's default security group.",
+    iam_actions: &[
+        "ec2:DescribeSecurityGroups",
+        "ec2:RevokeSecurityGroupIngress",
+        "ec2:RevokeSecurityGroupEgress",
+        "ec2:AuthorizeSecurityGroupIngress",
+        "ec2:AuthorizeSecurityGroupEgress",
+    ],
+    impact: Impact::Disruptive,
+    remediation: &RestrictDefaultGroup,
+}];
 
 /// `EC2.2`: a VPC's default security group has no rules (resources that need traffic
 /// get groups of their own). Approval-only: members of the default group lose traffic.

@@ -1,6 +1,22 @@
 //! EC2.7.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[Rule {
+    control_id: "EC2.7",
+    title: "EBS default encryption should be enabled",
+    resource_type: "AwsAccount",
+    fix: "Turns on EBS encryption by default in the region.",
+    iam_actions: &[
+        "ec2:GetEbsEncryptionByDefault",
+        "ec2:EnableEbsEncryptionByDefault",
+        "ec2:DisableEbsEncryptionByDefault",
+    ],
+    impact: Impact::Safe,
+    remediation: &EbsEncryptionByDefault,
+}];
 
 /// `EC2.7`: EBS encryption by default, in the region.
 #[derive(Debug)]

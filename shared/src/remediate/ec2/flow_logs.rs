@@ -1,6 +1,29 @@
 //! EC2.6.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "EC2.6",
+        title: "VPC flow logging should be enabled in all VPCs",
+        resource_type: "AwsEc2Vpc",
+        fix: "Creates a flow log of rejected traffic to the configured destination (HUBFIX_FLOW_LOG_DESTINATION: S3 bucket or CloudWatch Logs group).",
+        iam_actions: &[
+            "ec2:DescribeVpcs",
+            "ec2:DescribeFlowLogs",
+            "ec2:CreateFlowLogs",
+            "ec2:CreateTags",
+            "ec2:DeleteFlowLogs",
+            "logs:CreateLogDelivery",
+            "logs:DeleteLogDelivery",
+            "iam:PassRole",
+        ],
+        impact: Impact::Safe,
+        remediation: &VpcFlowLogs,
+    },
+];
 
 /// `EC2.6`: the VPC logs rejected traffic to the configured destination.
 #[derive(Debug)]

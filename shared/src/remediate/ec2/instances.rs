@@ -1,6 +1,35 @@
 //! EC2.4 / EC2.8.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "EC2.4",
+        title: "Stopped EC2 instances should be removed after a specified time period",
+        resource_type: "AwsEc2Instance",
+        fix: "On approval only, never automatically: snapshots the instance's volumes, then terminates it.",
+        iam_actions: &[
+            "ec2:DescribeInstances",
+            "ec2:CreateSnapshot",
+            "ec2:CreateTags",
+            "ec2:TerminateInstances",
+            "ec2:DescribeSnapshots",
+        ],
+        impact: Impact::Destructive,
+        remediation: &TerminateStoppedInstance,
+    },
+    Rule {
+        control_id: "EC2.8",
+        title: "EC2 instances should use Instance Metadata Service Version 2 (IMDSv2)",
+        resource_type: "AwsEc2Instance",
+        fix: "Requires IMDSv2 session tokens on the instance (software still on IMDSv1 loses metadata access).",
+        iam_actions: &["ec2:DescribeInstances", "ec2:ModifyInstanceMetadataOptions"],
+        impact: Impact::Disruptive,
+        remediation: &RequireImdsV2,
+    },
+];
 
 /// An instance as `EC2.4` and `EC2.8` read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

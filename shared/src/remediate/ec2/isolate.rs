@@ -10,6 +10,32 @@ use crate::model::BeforeState;
 use crate::model::Change;
 use crate::model::Plan;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
+use crate::remediate::{Impact, Rule};
+
+/// Name of the custom action that isolates an EC2 instance.
+pub const ACTION_ISOLATE_INSTANCE: &str = "IsolateInstance";
+
+/// Custom actions that act on a resource whatever the finding's control (any finding
+/// naming an EC2 instance, GuardDuty's included). `control_id` holds the action name.
+pub(crate) static ACTION_RULES: &[Rule] = &[Rule {
+    control_id: ACTION_ISOLATE_INSTANCE,
+    title: "Isolate an EC2 instance for incident response",
+    resource_type: "AwsEc2Instance",
+    fix: "Moves the instance into a VPC isolation security group with no rules (created once, reused), keeps its original groups in a tag, snapshots its volumes and tags it.",
+    iam_actions: &[
+        "ec2:DescribeInstances",
+        "ec2:DescribeSecurityGroups",
+        "ec2:CreateSecurityGroup",
+        "ec2:RevokeSecurityGroupEgress",
+        "ec2:ModifyInstanceAttribute",
+        "ec2:CreateSnapshot",
+        "ec2:CreateTags",
+        "ec2:DeleteTags",
+        "ec2:DescribeSnapshots",
+    ],
+    impact: Impact::Disruptive,
+    remediation: &IsolateInstance,
+}];
 
 /// Name of the isolation security group hubfix keeps in each VPC.
 pub const ISOLATION_GROUP_NAME: &str = "hubfix-isolation";

@@ -42,6 +42,18 @@ pub use network_acls::*;
 pub use snapshots::*;
 pub use subnets::*;
 
+/// Every rule of this service, family by family (the registry indexes them).
+pub(crate) const RULES: &[&[crate::remediate::Rule]] = &[
+    default_group::RULES,
+    ebs_encryption::RULES,
+    flow_logs::RULES,
+    instances::RULES,
+    network_acls::RULES,
+    open_ingress::RULES,
+    snapshots::RULES,
+    subnets::RULES,
+];
+
 fn plan<T: Serialize>(resource: String, before: &T, changes: Vec<Change>) -> Plan {
     Plan {
         before: BeforeState::new(resource, before),

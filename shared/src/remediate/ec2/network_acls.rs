@@ -1,6 +1,24 @@
 //! EC2.21.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "EC2.21",
+        title: "Network ACLs should not allow ingress from 0.0.0.0/0 to port 22 or port 3389",
+        resource_type: "AwsEc2NetworkAcl",
+        fix: "Deletes the inbound allow entries that open port 22 or 3389 to 0.0.0.0/0 or ::/0; other entries stay.",
+        iam_actions: &[
+            "ec2:DescribeNetworkAcls",
+            "ec2:DeleteNetworkAclEntry",
+            "ec2:CreateNetworkAclEntry",
+        ],
+        impact: Impact::Safe,
+        remediation: &NaclAdminPorts,
+    },
+];
 
 /// `EC2.21`: network ACLs do not allow ingress from the world to SSH or RDP.
 #[derive(Debug)]

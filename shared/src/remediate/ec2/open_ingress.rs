@@ -13,6 +13,95 @@ use crate::model::BeforeState;
 use crate::model::Change;
 use crate::model::Plan;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
+use crate::remediate::{Impact, Rule};
+
+const INGRESS_ACTIONS: &[&str] = &[
+    "ec2:DescribeSecurityGroups",
+    "ec2:RevokeSecurityGroupIngress",
+    "ec2:AuthorizeSecurityGroupIngress",
+];
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "EC2.13",
+        title: "Security groups should not allow ingress from 0.0.0.0/0 or ::/0 to port 22",
+        resource_type: "AwsEc2SecurityGroup",
+        fix: "Revokes the ingress rules that open port 22 to 0.0.0.0/0 or ::/0; other rules stay.",
+        iam_actions: INGRESS_ACTIONS,
+        impact: Impact::Safe,
+        remediation: &RevokeOpenIngress(IngressScope {
+            ports: Ports::Only(&[22]),
+            ipv4: true,
+            ipv6: true,
+        }),
+    },
+    Rule {
+        control_id: "EC2.14",
+        title: "Security groups should not allow ingress from 0.0.0.0/0 or ::/0 to port 3389",
+        resource_type: "AwsEc2SecurityGroup",
+        fix: "Revokes the ingress rules that open port 3389 to 0.0.0.0/0 or ::/0; other rules stay.",
+        iam_actions: INGRESS_ACTIONS,
+        impact: Impact::Safe,
+        remediation: &RevokeOpenIngress(IngressScope {
+            ports: Ports::Only(&[3389]),
+            ipv4: true,
+            ipv6: true,
+        }),
+    },
+    Rule {
+        control_id: "EC2.18",
+        title: "Security groups should only allow unrestricted incoming traffic for authorized ports",
+        resource_type: "AwsEc2SecurityGroup",
+        fix: "Revokes the ingress rules that open ports other than the configured public ones (HUBFIX_EC2_PUBLIC_PORTS, default 80,443) to 0.0.0.0/0 or ::/0.",
+        iam_actions: INGRESS_ACTIONS,
+        impact: Impact::Safe,
+        remediation: &RevokeOpenIngress(IngressScope {
+            ports: Ports::AllButPublic,
+            ipv4: true,
+            ipv6: true,
+        }),
+    },
+    Rule {
+        control_id: "EC2.19",
+        title: "Security groups should not allow unrestricted access to ports with high risk",
+        resource_type: "AwsEc2SecurityGroup",
+        fix: "Revokes the ingress rules that open a high-risk port to 0.0.0.0/0 or ::/0; other rules stay.",
+        iam_actions: INGRESS_ACTIONS,
+        impact: Impact::Safe,
+        remediation: &RevokeOpenIngress(IngressScope {
+            ports: Ports::Only(HIGH_RISK_PORTS),
+            ipv4: true,
+            ipv6: true,
+        }),
+    },
+    Rule {
+        control_id: "EC2.53",
+        title: "EC2 security groups should not allow ingress from 0.0.0.0/0 to remote server administration ports",
+        resource_type: "AwsEc2SecurityGroup",
+        fix: "Revokes the ingress rules that open port 22 or 3389 to 0.0.0.0/0; other rules stay.",
+        iam_actions: INGRESS_ACTIONS,
+        impact: Impact::Safe,
+        remediation: &RevokeOpenIngress(IngressScope {
+            ports: Ports::Only(ADMIN_PORTS),
+            ipv4: true,
+            ipv6: false,
+        }),
+    },
+    Rule {
+        control_id: "EC2.54",
+        title: "EC2 security groups should not allow ingress from ::/0 to remote server administration ports",
+        resource_type: "AwsEc2SecurityGroup",
+        fix: "Revokes the ingress rules that open port 22 or 3389 to ::/0; other rules stay.",
+        iam_actions: INGRESS_ACTIONS,
+        impact: Impact::Safe,
+        remediation: &RevokeOpenIngress(IngressScope {
+            ports: Ports::Only(ADMIN_PORTS),
+            ipv4: false,
+            ipv6: true,
+        }),
+    },
+];
 
 /// Remote server administration ports (SSH, RDP).
 pub const ADMIN_PORTS: &[u16] = &[22, 3389];

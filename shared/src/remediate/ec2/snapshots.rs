@@ -1,6 +1,20 @@
 //! EC2.1.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "EC2.1",
+        title: "Amazon EBS snapshots should not be publicly restorable",
+        resource_type: "AwsAccount",
+        fix: "Removes the public (`all`) create-volume permission from every snapshot the account owns in the region.",
+        iam_actions: &["ec2:DescribeSnapshots", "ec2:ModifySnapshotAttribute"],
+        impact: Impact::Safe,
+        remediation: &PrivateSnapshots,
+    },
+];
 
 /// `EC2.1`: the account's EBS snapshots are not publicly restorable.
 #[derive(Debug)]

@@ -1,6 +1,20 @@
 //! EC2.15.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "EC2.15",
+        title: "Amazon EC2 subnets should not automatically assign public IP addresses",
+        resource_type: "AwsEc2Subnet",
+        fix: "Turns off auto-assign public IPv4 on launch for the subnet (running instances keep theirs).",
+        iam_actions: &["ec2:DescribeSubnets", "ec2:ModifySubnetAttribute"],
+        impact: Impact::Safe,
+        remediation: &NoPublicIpOnLaunch,
+    },
+];
 
 /// `EC2.15`: subnets do not give instances public IPv4 addresses on launch.
 #[derive(Debug)]

@@ -20,6 +20,10 @@ mod tag_immutability;
 pub use scan_on_push::*;
 pub use tag_immutability::*;
 
+/// Every rule of this service, family by family (the registry indexes them).
+pub(crate) const RULES: &[&[crate::remediate::Rule]] =
+    &[scan_on_push::RULES, tag_immutability::RULES];
+
 const NOT_FOUND: &[&str] = &["RepositoryNotFoundException"];
 const SCAN_ON_PUSH: &str = "ScanOnPush";
 

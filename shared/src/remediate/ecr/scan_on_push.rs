@@ -1,6 +1,22 @@
 //! ECR.1.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[Rule {
+    control_id: "ECR.1",
+    title: "ECR private repositories should have image scanning configured",
+    resource_type: "AwsEcrRepository",
+    fix: "Turns on scan on push for the repository.",
+    iam_actions: &[
+        "ecr:DescribeRepositories",
+        "ecr:ListTagsForResource",
+        "ecr:PutImageScanningConfiguration",
+    ],
+    impact: Impact::Safe,
+    remediation: &ScanOnPush,
+}];
 
 /// `ECR.1`: images are scanned when they are pushed.
 #[derive(Debug)]

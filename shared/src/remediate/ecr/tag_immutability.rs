@@ -1,6 +1,24 @@
 //! ECR.2.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "ECR.2",
+        title: "ECR private repositories should have tag immutability configured",
+        resource_type: "AwsEcrRepository",
+        fix: "Makes the repository's image tags immutable (pushing an existing tag, such as `latest`, then fails).",
+        iam_actions: &[
+            "ecr:DescribeRepositories",
+            "ecr:ListTagsForResource",
+            "ecr:PutImageTagMutability",
+        ],
+        impact: Impact::Disruptive,
+        remediation: &TagImmutability,
+    },
+];
 
 /// `ECR.2`: image tags cannot be overwritten.
 #[derive(Debug)]

@@ -1,6 +1,23 @@
 //! ELB.6.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[Rule {
+    control_id: "ELB.6",
+    title:
+        "Application, Gateway, and Network Load Balancers should have deletion protection enabled",
+    resource_type: "AwsElbv2LoadBalancer",
+    fix: "Turns on deletion protection of the load balancer.",
+    iam_actions: &[
+        "elasticloadbalancing:DescribeTags",
+        "elasticloadbalancing:DescribeLoadBalancerAttributes",
+        "elasticloadbalancing:ModifyLoadBalancerAttributes",
+    ],
+    impact: Impact::Safe,
+    remediation: &DeletionProtection,
+}];
 
 /// `ELB.6`: deletion protection of an Application, Network or Gateway Load Balancer.
 #[derive(Debug)]

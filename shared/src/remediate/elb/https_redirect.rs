@@ -1,6 +1,24 @@
 //! ELB.1.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "ELB.1",
+        title: "Application Load Balancer should be configured to redirect all HTTP requests to HTTPS",
+        resource_type: "AwsElbv2LoadBalancer",
+        fix: "Sets each HTTP listener's default action to a permanent redirect to the load balancer's HTTPS listener; without an HTTPS listener, the note gives the steps.",
+        iam_actions: &[
+            "elasticloadbalancing:DescribeTags",
+            "elasticloadbalancing:DescribeListeners",
+            "elasticloadbalancing:ModifyListener",
+        ],
+        impact: Impact::Disruptive,
+        remediation: &HttpsRedirect,
+    },
+];
 
 /// `ELB.1`: every HTTP listener of an Application Load Balancer answers with a permanent
 /// redirect to its HTTPS listener (port 443 when it has one there). A load balancer with

@@ -22,6 +22,10 @@ mod https_redirect;
 pub use deletion_protection::*;
 pub use https_redirect::*;
 
+/// Every rule of this service, family by family (the registry indexes them).
+pub(crate) const RULES: &[&[crate::remediate::Rule]] =
+    &[deletion_protection::RULES, https_redirect::RULES];
+
 const NOT_FOUND: &[&str] = &["LoadBalancerNotFound", "LoadBalancerNotFoundException"];
 const LISTENER_NOT_FOUND: &[&str] = &["ListenerNotFound", "ListenerNotFoundException"];
 const DELETION_PROTECTION: &str = "deletion_protection.enabled";

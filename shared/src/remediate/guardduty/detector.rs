@@ -7,6 +7,28 @@ use crate::model::BeforeState;
 use crate::model::Change;
 use crate::model::Plan;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "GuardDuty.1",
+        title: "GuardDuty should be enabled",
+        resource_type: "AwsAccount",
+        fix: "Enables the region's GuardDuty detector, or creates an enabled one (tagged `hubfix:created`) when there is none.",
+        iam_actions: &[
+            "guardduty:ListDetectors",
+            "guardduty:GetDetector",
+            "guardduty:CreateDetector",
+            "guardduty:UpdateDetector",
+            "guardduty:DeleteDetector",
+            "guardduty:TagResource",
+            "iam:CreateServiceLinkedRole",
+        ],
+        impact: Impact::Disruptive,
+        remediation: &GuardDutyDetector,
+    },
+];
 
 /// `GuardDuty.1`: enables the region's detector, or creates one when there is none.
 #[derive(Debug)]

@@ -1,6 +1,25 @@
 //! IAM.28.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "IAM.28",
+        title: "IAM Access Analyzer external access analyzer should be enabled",
+        resource_type: "AwsAccount",
+        fix: "Creates an account external access analyzer (`hubfix-account-analyzer`) in the region when none is active.",
+        iam_actions: &[
+            "access-analyzer:ListAnalyzers",
+            "access-analyzer:CreateAnalyzer",
+            "access-analyzer:DeleteAnalyzer",
+            "iam:CreateServiceLinkedRole",
+        ],
+        impact: Impact::Safe,
+        remediation: &ExternalAccessAnalyzer,
+    },
+];
 
 /// `IAM.28`: an external access analyzer is active in the region; if none is, hubfix
 /// creates an account analyzer `hubfix-account-analyzer`.

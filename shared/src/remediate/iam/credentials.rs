@@ -1,6 +1,63 @@
 //! IAM.3, IAM.8, IAM.22, CIS 1.13.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+const UNUSED_ACTIONS: &[&str] = &[
+    "iam:ListUserTags",
+    "iam:ListAccessKeys",
+    "iam:GetAccessKeyLastUsed",
+    "iam:UpdateAccessKey",
+    "iam:GetUser",
+    "iam:GetLoginProfile",
+    "iam:DeleteLoginProfile",
+];
+
+const KEY_ACTIONS: &[&str] = &[
+    "iam:ListUserTags",
+    "iam:ListAccessKeys",
+    "iam:UpdateAccessKey",
+];
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "IAM.3",
+        title: "IAM users' access keys should be rotated every 90 days or less",
+        resource_type: "AwsIamUser",
+        fix: "Deactivates the user's active access keys older than 90 days (reversible: reactivate after rotating).",
+        iam_actions: KEY_ACTIONS,
+        impact: Impact::Disruptive,
+        remediation: &Credentials(CredentialRule::KeysOlderThan(90)),
+    },
+    Rule {
+        control_id: "IAM.8",
+        title: "Unused IAM user credentials should be removed",
+        resource_type: "AwsIamUser",
+        fix: "Deactivates access keys unused for 90 days and deletes a console password unused for 90 days.",
+        iam_actions: UNUSED_ACTIONS,
+        impact: Impact::Disruptive,
+        remediation: &Credentials(CredentialRule::UnusedFor(90)),
+    },
+    Rule {
+        control_id: "IAM.22",
+        title: "IAM user credentials unused for 45 days should be removed",
+        resource_type: "AwsIamUser",
+        fix: "Deactivates access keys unused for 45 days and deletes a console password unused for 45 days.",
+        iam_actions: UNUSED_ACTIONS,
+        impact: Impact::Disruptive,
+        remediation: &Credentials(CredentialRule::UnusedFor(45)),
+    },
+    Rule {
+        control_id: "CIS.1.13",
+        title: "Ensure there is only one active access key available for any single IAM user (CIS 1.4.0 1.13)",
+        resource_type: "AwsIamUser",
+        fix: "Deactivates every active access key of the user but the newest.",
+        iam_actions: KEY_ACTIONS,
+        impact: Impact::Disruptive,
+        remediation: &Credentials(CredentialRule::OneActiveKey),
+    },
+];
 
 /// An access key as the credential rules read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

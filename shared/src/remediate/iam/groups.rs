@@ -1,6 +1,48 @@
 //! IAM.2, CIS 1.15.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+const GROUP_ACTIONS: &[&str] = &[
+    "iam:ListUserTags",
+    "iam:ListAttachedUserPolicies",
+    "iam:ListUserPolicies",
+    "iam:GetUserPolicy",
+    "iam:CreateGroup",
+    "iam:AttachGroupPolicy",
+    "iam:PutGroupPolicy",
+    "iam:AddUserToGroup",
+    "iam:DetachUserPolicy",
+    "iam:DeleteUserPolicy",
+    "iam:AttachUserPolicy",
+    "iam:PutUserPolicy",
+    "iam:RemoveUserFromGroup",
+    "iam:DetachGroupPolicy",
+    "iam:DeleteGroupPolicy",
+    "iam:DeleteGroup",
+];
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "IAM.2",
+        title: "IAM users should not have IAM policies attached",
+        resource_type: "AwsIamUser",
+        fix: "Moves the user's managed and inline policies to a group of its own (`hubfix-<user>`) and adds the user to it: same permissions, now through a group.",
+        iam_actions: GROUP_ACTIONS,
+        impact: Impact::Disruptive,
+        remediation: &PoliciesThroughGroups,
+    },
+    Rule {
+        control_id: "CIS.1.15",
+        title: "Ensure IAM users receive permissions only through groups (CIS 1.4.0 1.15)",
+        resource_type: "AwsIamUser",
+        fix: "Moves the user's managed and inline policies to a group of its own (`hubfix-<user>`) and adds the user to it: same permissions, now through a group.",
+        iam_actions: GROUP_ACTIONS,
+        impact: Impact::Disruptive,
+        remediation: &PoliciesThroughGroups,
+    },
+];
 
 /// `IAM.2`, CIS 1.15: a user's own policies move to a group of its own (`hubfix-<user>`)
 /// that it joins, so it keeps exactly its permissions, now through a group.

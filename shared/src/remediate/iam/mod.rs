@@ -31,6 +31,16 @@ pub use password_policy::*;
 pub use server_certificates::*;
 pub use support_role::*;
 
+/// Every rule of this service, family by family (the registry indexes them).
+pub(crate) const RULES: &[&[crate::remediate::Rule]] = &[
+    access_analyzer::RULES,
+    credentials::RULES,
+    groups::RULES,
+    password_policy::RULES,
+    server_certificates::RULES,
+    support_role::RULES,
+];
+
 const NO_SUCH_ENTITY: &[&str] = &["NoSuchEntity"];
 const DAY: u64 = 86_400;
 /// The AWS managed policy `IAM.18` looks for.

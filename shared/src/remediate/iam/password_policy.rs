@@ -1,6 +1,68 @@
 //! IAM.7, IAM.10-IAM.17.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+const PASSWORD_FIX: &str = "Sets one account password policy that satisfies IAM.7 and IAM.10 to IAM.17 (length 14, all character classes, 24 remembered, 90 days; configurable), keeping any stronger setting.";
+
+const PASSWORD_ACTIONS: &[&str] = &[
+    "iam:GetAccountPasswordPolicy",
+    "iam:UpdateAccountPasswordPolicy",
+    "iam:DeleteAccountPasswordPolicy",
+];
+
+/// The password-policy controls share one fix.
+const fn password_rule(control_id: &'static str, title: &'static str) -> Rule {
+    Rule {
+        control_id,
+        title,
+        resource_type: "AwsAccount",
+        fix: PASSWORD_FIX,
+        iam_actions: PASSWORD_ACTIONS,
+        impact: Impact::Safe,
+        remediation: &AccountPasswordPolicy,
+    }
+}
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    password_rule(
+        "IAM.7",
+        "Password policies for IAM users should have strong configurations",
+    ),
+    password_rule(
+        "IAM.10",
+        "Password policies for IAM users should have strong AWS Configurations",
+    ),
+    password_rule(
+        "IAM.11",
+        "Ensure IAM password policy requires at least one uppercase letter",
+    ),
+    password_rule(
+        "IAM.12",
+        "Ensure IAM password policy requires at least one lowercase letter",
+    ),
+    password_rule(
+        "IAM.13",
+        "Ensure IAM password policy requires at least one symbol",
+    ),
+    password_rule(
+        "IAM.14",
+        "Ensure IAM password policy requires at least one number",
+    ),
+    password_rule(
+        "IAM.15",
+        "Ensure IAM password policy requires minimum password length of 14 or greater",
+    ),
+    password_rule(
+        "IAM.16",
+        "Ensure IAM password policy prevents password reuse",
+    ),
+    password_rule(
+        "IAM.17",
+        "Ensure IAM password policy expires passwords within 90 days or less",
+    ),
+];
 
 /// The account password policy, as hubfix compares it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

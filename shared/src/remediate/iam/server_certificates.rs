@@ -1,6 +1,18 @@
 //! IAM.26.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[Rule {
+    control_id: "IAM.26",
+    title: "Expired SSL/TLS certificates managed in IAM should be removed",
+    resource_type: "AwsAccount",
+    fix: "Deletes the server certificates in IAM that have expired.",
+    iam_actions: &["iam:ListServerCertificates", "iam:DeleteServerCertificate"],
+    impact: Impact::Disruptive,
+    remediation: &ExpiredServerCertificates,
+}];
 
 /// `IAM.26`: expired server certificates stored in IAM are deleted (approval-only).
 #[derive(Debug)]

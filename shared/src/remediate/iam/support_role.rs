@@ -1,6 +1,27 @@
 //! IAM.18.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "IAM.18",
+        title: "Ensure a support role has been created to manage incidents with AWS Support",
+        resource_type: "AwsAccount",
+        fix: "Creates the role `hubfix-aws-support` with AWSSupportAccess, assumable by the account's principals, when no role has that policy.",
+        iam_actions: &[
+            "iam:ListEntitiesForPolicy",
+            "iam:GetRole",
+            "iam:CreateRole",
+            "iam:AttachRolePolicy",
+            "iam:DetachRolePolicy",
+            "iam:DeleteRole",
+        ],
+        impact: Impact::Safe,
+        remediation: &SupportRole,
+    },
+];
 
 /// `IAM.18`: some role has `AWSSupportAccess` to manage incidents with AWS Support; if
 /// none has, hubfix creates `hubfix-aws-support`, assumable by the account's principals.

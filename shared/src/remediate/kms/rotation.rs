@@ -8,6 +8,26 @@ use crate::model::BeforeState;
 use crate::model::Change;
 use crate::model::Plan;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "KMS.4",
+        title: "AWS KMS key rotation should be enabled",
+        resource_type: "AwsKmsKey",
+        fix: "Turns on automatic yearly rotation of the symmetric customer managed key (old key material stays usable for decryption).",
+        iam_actions: &[
+            "kms:DescribeKey",
+            "kms:ListResourceTags",
+            "kms:GetKeyRotationStatus",
+            "kms:EnableKeyRotation",
+            "kms:DisableKeyRotation",
+        ],
+        impact: Impact::Safe,
+        remediation: &KeyRotation,
+    },
+];
 
 /// The codes KMS answers for a key that does not exist.
 pub(crate) const NO_SUCH_KEY: &[&str] = &["NotFoundException"];

@@ -15,6 +15,25 @@ use crate::model::Change;
 use crate::model::Plan;
 use crate::remediate::names::lambda_function;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "Lambda.1",
+        title: "Lambda function policies should prohibit public access",
+        resource_type: "AwsLambdaFunction",
+        fix: "Removes the function policy statements that let anyone (`*`) invoke it without an account, organization or source condition, and limits S3 invoke statements to the function's account (`AWS:SourceAccount`).",
+        iam_actions: &[
+            "lambda:ListTags",
+            "lambda:GetPolicy",
+            "lambda:RemovePermission",
+            "lambda:AddPermission",
+        ],
+        impact: Impact::Disruptive,
+        remediation: &PublicInvoke,
+    },
+];
 
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
 /// Condition keys that limit a statement to an account, organization or source.

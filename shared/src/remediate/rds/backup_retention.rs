@@ -1,6 +1,21 @@
 //! RDS.11.
 
+use super::instance_settings::RDS_INSTANCE_ACTIONS;
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "RDS.11",
+        title: "RDS instances should have automatic backups enabled",
+        resource_type: "AwsRdsDbInstance",
+        fix: "Raises the automated backup retention to the configured days (HUBFIX_RDS_BACKUP_RETENTION_DAYS, default 7), in the next maintenance window; turning backups on from 0 days causes a brief outage there.",
+        iam_actions: RDS_INSTANCE_ACTIONS,
+        impact: Impact::Disruptive,
+        remediation: &BackupRetention,
+    },
+];
 
 /// `RDS.11`: automated backups kept for at least the configured number of days.
 #[derive(Debug)]

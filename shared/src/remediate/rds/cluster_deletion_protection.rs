@@ -1,6 +1,18 @@
 //! RDS.7.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[Rule {
+    control_id: "RDS.7",
+    title: "RDS clusters should have deletion protection enabled",
+    resource_type: "AwsRdsDbCluster",
+    fix: "Turns on deletion protection of the DB cluster.",
+    iam_actions: &["rds:DescribeDBClusters", "rds:ModifyDBCluster"],
+    impact: Impact::Safe,
+    remediation: &ClusterDeletionProtection,
+}];
 
 /// `RDS.7`: deletion protection of a DB cluster.
 #[derive(Debug)]

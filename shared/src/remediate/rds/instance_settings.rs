@@ -1,6 +1,73 @@
 //! RDS.2, RDS.8, RDS.13, RDS.17.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+pub(super) const RDS_INSTANCE_ACTIONS: &[&str] =
+    &["rds:DescribeDBInstances", "rds:ModifyDBInstance"];
+
+/// One setting of an RDS DB instance.
+const fn rds_instance_rule(
+    control_id: &'static str,
+    title: &'static str,
+    fix: &'static str,
+    impact: Impact,
+    remediation: &'static InstanceFlag,
+) -> Rule {
+    Rule {
+        control_id,
+        title,
+        resource_type: "AwsRdsDbInstance",
+        fix,
+        iam_actions: RDS_INSTANCE_ACTIONS,
+        impact,
+        remediation,
+    }
+}
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    rds_instance_rule(
+        "RDS.2",
+        "RDS DB Instances should prohibit public access, as determined by the PubliclyAccessible configuration",
+        "Turns off public accessibility of the DB instance: its endpoint resolves to a private address, so clients outside the VPC lose access.",
+        Impact::Disruptive,
+        &InstanceFlag {
+            setting: InstanceSetting::PubliclyAccessible,
+            want: false,
+        },
+    ),
+    rds_instance_rule(
+        "RDS.8",
+        "RDS DB instances should have deletion protection enabled",
+        "Turns on deletion protection of the DB instance (of an Aurora instance: the note points to its cluster).",
+        Impact::Safe,
+        &InstanceFlag {
+            setting: InstanceSetting::DeletionProtection,
+            want: true,
+        },
+    ),
+    rds_instance_rule(
+        "RDS.13",
+        "RDS automatic minor version upgrades should be enabled",
+        "Turns on automatic minor version upgrades of the DB instance (applied in its maintenance window).",
+        Impact::Safe,
+        &InstanceFlag {
+            setting: InstanceSetting::AutoMinorVersionUpgrade,
+            want: true,
+        },
+    ),
+    rds_instance_rule(
+        "RDS.17",
+        "RDS DB instances should be configured to copy tags to snapshots",
+        "Turns on copying the DB instance's tags to its snapshots.",
+        Impact::Safe,
+        &InstanceFlag {
+            setting: InstanceSetting::CopyTagsToSnapshot,
+            want: true,
+        },
+    ),
+];
 
 /// A DB instance setting that one rule turns on or off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -24,6 +24,14 @@ pub use cluster_deletion_protection::*;
 pub use instance_settings::*;
 pub use snapshots::*;
 
+/// Every rule of this service, family by family (the registry indexes them).
+pub(crate) const RULES: &[&[crate::remediate::Rule]] = &[
+    backup_retention::RULES,
+    cluster_deletion_protection::RULES,
+    instance_settings::RULES,
+    snapshots::RULES,
+];
+
 const INSTANCE_NOT_FOUND: &[&str] = &["DBInstanceNotFound", "DBInstanceNotFoundFault"];
 const CLUSTER_NOT_FOUND: &[&str] = &["DBClusterNotFoundFault", "DBClusterNotFound"];
 const SNAPSHOT_NOT_FOUND: &[&str] = &["DBSnapshotNotFound", "DBSnapshotNotFoundFault"];

@@ -1,6 +1,24 @@
 //! RDS.1.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "RDS.1",
+        title: "RDS snapshot should be private",
+        resource_type: "AwsRdsDbSnapshot",
+        fix: "Removes the public (`all`) restore permission from the manual DB snapshot; the accounts it is shared with keep theirs.",
+        iam_actions: &[
+            "rds:DescribeDBSnapshots",
+            "rds:DescribeDBSnapshotAttributes",
+            "rds:ModifyDBSnapshotAttribute",
+        ],
+        impact: Impact::Safe,
+        remediation: &PrivateDbSnapshot,
+    },
+];
 
 /// `RDS.1`: a manual DB snapshot restorable by everyone (`all`) is made private; the
 /// accounts it is shared with keep their access.

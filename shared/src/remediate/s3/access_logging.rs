@@ -1,6 +1,20 @@
 //! S3.9.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "S3.9",
+        title: "S3 general purpose buckets should have server access logging enabled",
+        resource_type: "AwsS3Bucket",
+        fix: "Turns on server access logging to the configured log bucket (HUBFIX_S3_ACCESS_LOG_BUCKET), prefix `<bucket>/`.",
+        iam_actions: &["s3:GetBucketLogging", "s3:PutBucketLogging", "s3:GetBucketTagging"],
+        impact: Impact::Safe,
+        remediation: &AccessLogging,
+    },
+];
 
 /// `S3.9`: server access logging to the configured log bucket.
 #[derive(Debug)]

@@ -10,6 +10,38 @@ use crate::model::BeforeState;
 use crate::model::Change;
 use crate::model::Plan;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
+use crate::remediate::{Impact, Rule};
+
+const BUCKET_PAB_ACTIONS: &[&str] = &[
+    "s3:GetBucketPublicAccessBlock",
+    "s3:PutBucketPublicAccessBlock",
+    "s3:GetBucketTagging",
+];
+const ACCOUNT_PAB_ACTIONS: &[&str] = &[
+    "s3:GetAccountPublicAccessBlock",
+    "s3:PutAccountPublicAccessBlock",
+];
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "S3.1",
+        title: "S3 general purpose buckets should have block public access settings enabled",
+        resource_type: "AwsAccount",
+        fix: "Turns on all four account-level S3 Block Public Access settings.",
+        iam_actions: ACCOUNT_PAB_ACTIONS,
+        impact: Impact::Disruptive,
+        remediation: &AccountBlockPublicAccess,
+    },
+    Rule {
+        control_id: "S3.8",
+        title: "S3 general purpose buckets should block public access",
+        resource_type: "AwsS3Bucket",
+        fix: "Turns on all four Block Public Access settings of the bucket.",
+        iam_actions: BUCKET_PAB_ACTIONS,
+        impact: Impact::Safe,
+        remediation: &BucketBlockPublicAccess,
+    },
+];
 
 pub(crate) const NO_SUCH_BUCKET: &[&str] = &["NoSuchBucket"];
 const NO_PAB: &str = "NoSuchPublicAccessBlockConfiguration";

@@ -1,6 +1,35 @@
 //! S3.4 / S3.17.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+const ENCRYPTION_ACTIONS: &[&str] = &[
+    "s3:GetEncryptionConfiguration",
+    "s3:PutEncryptionConfiguration",
+    "s3:GetBucketTagging",
+];
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "S3.4",
+        title: "S3 general purpose buckets should have server-side encryption enabled",
+        resource_type: "AwsS3Bucket",
+        fix: "Sets default encryption: the configured KMS key (HUBFIX_S3_KMS_KEY), else SSE-S3.",
+        iam_actions: ENCRYPTION_ACTIONS,
+        impact: Impact::Safe,
+        remediation: &DefaultEncryption { require_kms: false },
+    },
+    Rule {
+        control_id: "S3.17",
+        title: "S3 general purpose buckets should be encrypted at rest with AWS KMS keys",
+        resource_type: "AwsS3Bucket",
+        fix: "Sets default encryption to SSE-KMS with the configured key (HUBFIX_S3_KMS_KEY), else the AWS-managed key aws/s3, with an S3 Bucket Key.",
+        iam_actions: ENCRYPTION_ACTIONS,
+        impact: Impact::Disruptive,
+        remediation: &DefaultEncryption { require_kms: true },
+    },
+];
 
 /// `S3.4` (any default encryption) and `S3.17` (with KMS keys).
 #[derive(Debug)]

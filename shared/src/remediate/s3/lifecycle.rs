@@ -1,6 +1,24 @@
 //! S3.13.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "S3.13",
+        title: "S3 general purpose buckets should have Lifecycle configurations",
+        resource_type: "AwsS3Bucket",
+        fix: "Adds a lifecycle rule that touches no current object: noncurrent versions expire and incomplete multipart uploads are aborted after configurable days.",
+        iam_actions: &[
+            "s3:GetLifecycleConfiguration",
+            "s3:PutLifecycleConfiguration",
+            "s3:GetBucketTagging",
+        ],
+        impact: Impact::Disruptive,
+        remediation: &Lifecycle,
+    },
+];
 
 /// `S3.13`: at least one enabled lifecycle rule. hubfix adds one that touches no current
 /// object: noncurrent versions expire, incomplete multipart uploads are aborted.

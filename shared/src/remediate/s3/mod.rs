@@ -37,6 +37,17 @@ pub use lifecycle::*;
 pub use public_read_write::*;
 pub use versioning::*;
 
+/// Every rule of this service, family by family (the registry indexes them).
+pub(crate) const RULES: &[&[crate::remediate::Rule]] = &[
+    access_logging::RULES,
+    block_public_access::RULES,
+    default_encryption::RULES,
+    lifecycle::RULES,
+    policy::RULES,
+    public_read_write::RULES,
+    versioning::RULES,
+];
+
 /// Grantee URIs that make an ACL grant public.
 pub const PUBLIC_GRANTEES: &[&str] = &[
     "http://acs.amazonaws.com/groups/global/AllUsers",

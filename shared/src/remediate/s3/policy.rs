@@ -12,6 +12,39 @@ use crate::model::Change;
 use crate::model::Plan;
 use crate::remediate::s3::block_public_access::{bucket_tags, NO_SUCH_BUCKET};
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "S3.5",
+        title: "S3 general purpose buckets should require requests to use SSL",
+        resource_type: "AwsS3Bucket",
+        fix: "Adds a statement denying requests without TLS to the bucket policy, keeping every existing statement.",
+        iam_actions: &[
+            "s3:GetBucketPolicy",
+            "s3:PutBucketPolicy",
+            "s3:DeleteBucketPolicy",
+            "s3:GetBucketTagging",
+        ],
+        impact: Impact::Safe,
+        remediation: &DenyInsecureTransport,
+    },
+    Rule {
+        control_id: "S3.6",
+        title: "S3 general purpose bucket policies should restrict access to other AWS accounts",
+        resource_type: "AwsS3Bucket",
+        fix: "Removes the grants of DeleteBucketPolicy, PutBucketAcl, PutBucketPolicy, PutEncryptionConfiguration and PutObjectAcl to other accounts from the bucket policy (the actions, or the statement when it only grants those or a wildcard).",
+        iam_actions: &[
+            "s3:GetBucketPolicy",
+            "s3:PutBucketPolicy",
+            "s3:DeleteBucketPolicy",
+            "s3:GetBucketTagging",
+        ],
+        impact: Impact::Disruptive,
+        remediation: &RestrictCrossAccountGrants,
+    },
+];
 
 /// Sid of the statement hubfix adds for `S3.5`.
 pub const TLS_SID: &str = "HubfixDenyInsecureTransport";

@@ -1,6 +1,37 @@
 //! S3.2 / S3.3.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+const PUBLIC_READ_WRITE_ACTIONS: &[&str] = &[
+    "s3:GetBucketPublicAccessBlock",
+    "s3:PutBucketPublicAccessBlock",
+    "s3:GetBucketAcl",
+    "s3:PutBucketAcl",
+    "s3:GetBucketTagging",
+];
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "S3.2",
+        title: "S3 general purpose buckets should block public read access",
+        resource_type: "AwsS3Bucket",
+        fix: "Turns on the bucket's Block Public Access settings and removes ACL grants to AllUsers and AuthenticatedUsers.",
+        iam_actions: PUBLIC_READ_WRITE_ACTIONS,
+        impact: Impact::Safe,
+        remediation: &BlockPublicReadWrite,
+    },
+    Rule {
+        control_id: "S3.3",
+        title: "S3 general purpose buckets should block public write access",
+        resource_type: "AwsS3Bucket",
+        fix: "Turns on the bucket's Block Public Access settings and removes ACL grants to AllUsers and AuthenticatedUsers.",
+        iam_actions: PUBLIC_READ_WRITE_ACTIONS,
+        impact: Impact::Safe,
+        remediation: &BlockPublicReadWrite,
+    },
+];
 
 /// `S3.2`, `S3.3`: no public read or write access. Block Public Access on, and the
 /// public ACL grants removed (Block Public Access alone leaves them in place).

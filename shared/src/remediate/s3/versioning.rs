@@ -1,6 +1,22 @@
 //! S3.14.
 
 use super::*;
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[Rule {
+    control_id: "S3.14",
+    title: "S3 general purpose buckets should have versioning enabled",
+    resource_type: "AwsS3Bucket",
+    fix: "Enables versioning.",
+    iam_actions: &[
+        "s3:GetBucketVersioning",
+        "s3:PutBucketVersioning",
+        "s3:GetBucketTagging",
+    ],
+    impact: Impact::Safe,
+    remediation: &Versioning,
+}];
 
 /// `S3.14`: versioning enabled.
 #[derive(Debug)]

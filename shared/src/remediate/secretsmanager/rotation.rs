@@ -10,7 +10,26 @@ use crate::model::Change;
 use crate::model::Plan;
 use crate::remediate::names::secret;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
+use crate::remediate::{Impact, Rule};
 use crate::settings::FixSettings;
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "SecretsManager.1",
+        title: "Secrets Manager secrets should have automatic rotation enabled",
+        resource_type: "AwsSecretsManagerSecret",
+        fix: "Turns on automatic rotation every HUBFIX_SECRETS_ROTATION_DAYS (default 30) with the secret's own rotation function, else the configured one (HUBFIX_SECRETS_ROTATION_LAMBDA_ARN); without either the finding is noted as needing it.",
+        iam_actions: &[
+            "secretsmanager:DescribeSecret",
+            "secretsmanager:RotateSecret",
+            "secretsmanager:CancelRotateSecret",
+            "lambda:InvokeFunction",
+        ],
+        impact: Impact::Disruptive,
+        remediation: &SecretRotation,
+    },
+];
 
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
 

@@ -8,6 +8,24 @@ use crate::model::Change;
 use crate::model::Plan;
 use crate::remediate::names::sns_topic;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "SNS.1",
+        title: "SNS topics should be encrypted at-rest using AWS KMS",
+        resource_type: "AwsSnsTopic",
+        fix: "Encrypts the topic with the configured customer managed KMS key (HUBFIX_SNS_KMS_KEY); unset, the finding is noted as needing it.",
+        iam_actions: &[
+            "sns:GetTopicAttributes",
+            "sns:SetTopicAttributes",
+            "sns:ListTagsForResource",
+        ],
+        impact: Impact::Disruptive,
+        remediation: &SnsEncryption,
+    },
+];
 
 const TOPIC_NOT_FOUND: &[&str] = &["NotFound", "NotFoundException"];
 const KMS_MASTER_KEY_ID: &str = "KmsMasterKeyId";

@@ -9,6 +9,25 @@ use crate::model::Change;
 use crate::model::Plan;
 use crate::remediate::names::sqs_queue;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
+use crate::remediate::{Impact, Rule};
+
+/// The controls this family fixes, with their facts (the registry indexes them).
+pub(crate) static RULES: &[Rule] = &[
+    Rule {
+        control_id: "SQS.1",
+        title: "Amazon SQS queues should be encrypted at rest",
+        resource_type: "AwsSqsQueue",
+        fix: "Encrypts the queue with the configured KMS key (HUBFIX_SQS_KMS_KEY), else with SQS-managed keys (SSE-SQS).",
+        iam_actions: &[
+            "sqs:GetQueueUrl",
+            "sqs:GetQueueAttributes",
+            "sqs:SetQueueAttributes",
+            "sqs:ListQueueTags",
+        ],
+        impact: Impact::Safe,
+        remediation: &SqsEncryption,
+    },
+];
 
 const QUEUE_NOT_FOUND: &[&str] = &[
     "AWS.SimpleQueueService.NonExistentQueue",

@@ -530,7 +530,7 @@ mod tests {
         let rule = crate::registry::runbook_rule("Org.7", &s).unwrap();
         assert_eq!(rule.resource_type, ANY_RESOURCE);
         assert!(
-            rule.disruptive,
+            rule.disruptive(),
             "a control hubfix does not know is approval-only by default"
         );
     }
