@@ -120,8 +120,10 @@ pub struct Manual {
 }
 
 impl Remediation for Manual {
-    fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        Ok(resource_id.to_owned())
+    /// The resource id as the finding writes it: nothing is called with it, and the
+    /// steps apply whatever form it has.
+    fn resource_name(&self, resource_id: &str, _account: &str) -> Option<Result<String, FixError>> {
+        Some(Ok(resource_id.to_owned()))
     }
 
     fn inspect<'a>(&'a self, _fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {

@@ -18,6 +18,7 @@ pub mod manual;
 pub mod names;
 pub mod rds;
 pub mod resource_forms;
+pub mod resource_kinds;
 pub mod s3;
 pub mod secretsmanager;
 pub mod sns;
@@ -59,6 +60,16 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// The name the API needs (bucket name, security group id, ...) from the id of the
+    /// finding's resource, checked so that hostile ids never reach an API call.
+    pub fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
+        self.remediation
+            .resource_name(resource_id, account)
+            .unwrap_or_else(|| {
+                resource_kinds::resource_name(self.resource_type, resource_id, account)
+            })
+    }
+
     /// Whether the fix can break a workload: such rules default to approval-only.
     pub fn disruptive(&self) -> bool {
         self.impact != Impact::Safe
@@ -88,9 +99,16 @@ pub type FixFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, FixError>> + S
 /// How a rule fixes its control. Implemented once per rule family, in the module of its
 /// AWS service, beside the rules it fixes.
 pub trait Remediation: fmt::Debug + Send + Sync {
-    /// The name the API needs (bucket name, security group id, ...) from the id of the
-    /// finding's resource, checked so that hostile ids never reach an API call.
-    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError>;
+    /// The name the API needs, for a remediation that does not read it as its rule's
+    /// resource type does (manual steps, SSM runbooks). `None`, the default: the rule's
+    /// [resource kind](resource_kinds) reads it ([`Rule::resource_name`]).
+    fn resource_name(
+        &self,
+        _resource_id: &str,
+        _account: &str,
+    ) -> Option<Result<String, FixError>> {
+        None
+    }
 
     /// Reads the resource (and its tags, when `with_tags`) and plans the fix.
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection>;
@@ -191,9 +209,7 @@ pub fn target(finding: &Finding, rule: &Rule) -> Result<Target, FixError> {
         region: region.to_owned(),
         partition: partition.to_owned(),
         resource_id: resource.id.clone(),
-        name: rule
-            .remediation
-            .resource_name(&resource_forms::naming_id(resource, account)?, account)?,
+        name: rule.resource_name(&resource_forms::naming_id(resource, account)?, account)?,
         candidates: matching.len(),
     })
 }

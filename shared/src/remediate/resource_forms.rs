@@ -1,5 +1,5 @@
 //! Resource ids as real findings write them, read into the id a rule's
-//! [`resource_name`](super::Remediation::resource_name) takes.
+//! [`resource_name`](super::Rule::resource_name) takes.
 //!
 //! Security Hub names an IAM user by its ARN, or, when the control's AWS Config rule
 //! reports it so, by its unique id in place of the name

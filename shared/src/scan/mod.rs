@@ -362,7 +362,7 @@ async fn check_one(
         region: resource.region.clone(),
         partition: partition_of(&resource.region).to_owned(),
         resource_id: resource.id.clone(),
-        name: rule.remediation.resource_name(&resource.id, account)?,
+        name: rule.resource_name(&resource.id, account)?,
         candidates: 1,
     };
     let fix = Fix {

@@ -558,7 +558,6 @@ impl Applier<'_> {
         let clients = Clients::new(&config);
         let resource_id = format!("AWS::::Account:{}", scope.account);
         let name = rule
-            .remediation
             .resource_name(&resource_id, &scope.account)
             .map_err(|e| e.to_string())?;
         let target = Target {

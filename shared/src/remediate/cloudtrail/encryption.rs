@@ -53,10 +53,6 @@ pub enum EncryptionChange {
 }
 
 impl Remediation for TrailEncryption {
-    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        trail_arn(resource_id, account).map(|t| t.name)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let (trail, tags) = finding_trail(fix, with_tags).await?;

@@ -86,10 +86,6 @@ pub(super) fn bucket_target(target: &Target, bucket: &str) -> Target {
 }
 
 impl Remediation for TrailBucket {
-    fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        crate::ids::bucket_name(resource_id)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             if self.needs_log_bucket && fix.settings.s3_access_log_bucket.is_none() {

@@ -30,10 +30,6 @@ pub struct ValidationBefore {
 }
 
 impl Remediation for LogFileValidation {
-    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        trail_arn(resource_id, account).map(|t| t.name)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let (trail, tags) = finding_trail(fix, with_tags).await?;

@@ -22,7 +22,7 @@ use serde_json::Value;
 
 use self::model::{
     cloudtrail_key_policy, key_policy_allows_cloudtrail, logs_role_policy, logs_role_trust_policy,
-    trail_arn, trail_bucket_policy, AddedSelector, S3Access, Selectors,
+    trail_bucket_policy, AddedSelector, S3Access, Selectors,
 };
 use crate::error::{service_code, FixError};
 use crate::model::BeforeState;
@@ -328,13 +328,9 @@ mod tests {
     #[test]
     fn trail_resources_resolve_to_the_trail_name() {
         let arn = "arn:aws:cloudtrail:us-east-1:123456789012:trail/org";
-        assert_eq!(
-            LogFileValidation
-                .resource_name(arn, "123456789012")
-                .unwrap(),
-            "org"
-        );
-        assert!(TrailEncryption.resource_name(arn, "999999999999").is_err());
+        let rule = crate::registry::rule("CloudTrail.4").unwrap();
+        assert_eq!(rule.resource_name(arn, "123456789012").unwrap(), "org");
+        assert!(rule.resource_name(arn, "999999999999").is_err());
     }
 
     #[test]

@@ -10,7 +10,6 @@ use crate::error::FixError;
 use crate::model::BeforeState;
 use crate::model::Change;
 use crate::model::Plan;
-use crate::remediate::names::codebuild_project;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 use crate::remediate::{Impact, Rule};
 
@@ -109,10 +108,6 @@ async fn project(fix: Fix<'_>) -> Result<Project, FixError> {
 }
 
 impl Remediation for PlaintextCredentials {
-    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        codebuild_project(resource_id, account)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let p = project(fix).await?;

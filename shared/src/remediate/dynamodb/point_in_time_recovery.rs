@@ -5,7 +5,6 @@ use aws_sdk_dynamodb::types::{PointInTimeRecoverySpecification, PointInTimeRecov
 use crate::error::FixError;
 use crate::model::BeforeState;
 use crate::model::Change;
-use crate::remediate::names::dynamodb_table;
 use crate::remediate::toggle::{recorded_setting, toggle_plan, undo_line};
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 use crate::remediate::{Impact, Rule};
@@ -89,10 +88,6 @@ async fn set_recovery(fix: Fix<'_>, enabled: bool) -> Result<(), FixError> {
 }
 
 impl Remediation for PointInTimeRecovery {
-    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        dynamodb_table(resource_id, account)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let table = &fix.target.name;

@@ -214,10 +214,6 @@ pub(crate) async fn authorize(
 }
 
 impl Remediation for RestrictDefaultGroup {
-    fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        security_group_id(resource_id)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let group = describe_group(fix.clients, &fix.target.name).await?;

@@ -30,10 +30,6 @@ pub struct EbsEncryptionBefore {
 }
 
 impl Remediation for EbsEncryptionByDefault {
-    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        crate::remediate::account_resource_name(resource_id, account)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let out = fix

@@ -50,10 +50,6 @@ pub struct FlowLogsBefore {
 pub const FLOW_LOG_TAG: &str = "hubfix:flow-log-of";
 
 impl Remediation for VpcFlowLogs {
-    fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        ec2_resource_id(resource_id, "vpc", "vpc-", "a VPC")
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let ec2 = &fix.clients.ec2;

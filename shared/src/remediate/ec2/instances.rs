@@ -78,10 +78,6 @@ pub struct ImdsBefore {
 }
 
 impl Remediation for RequireImdsV2 {
-    fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        instance_id(resource_id)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let facts = instance_facts(&fix.clients.ec2, &fix.target.name).await?;
@@ -168,10 +164,6 @@ pub struct StoppedBefore {
 pub const FINAL_SNAPSHOT_TAG: &str = "hubfix:final-snapshot-of";
 
 impl Remediation for TerminateStoppedInstance {
-    fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        instance_id(resource_id)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let facts = instance_facts(&fix.clients.ec2, &fix.target.name).await?;

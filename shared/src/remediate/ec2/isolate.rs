@@ -61,10 +61,6 @@ pub struct InstanceBefore {
 }
 
 impl Remediation for IsolateInstance {
-    fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        instance_id(resource_id)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(inspect_instance(&fix.clients.ec2, &fix.target.name))
     }

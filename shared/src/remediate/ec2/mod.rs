@@ -23,9 +23,9 @@ use crate::ids::Arn;
 use crate::model::BeforeState;
 use crate::model::Change;
 use crate::model::Plan;
-use crate::remediate::ec2::isolate::{describe_instance, instance_id, INSTANCE_NOT_FOUND};
+use crate::remediate::ec2::isolate::{describe_instance, INSTANCE_NOT_FOUND};
 use crate::remediate::ec2::open_ingress::ADMIN_PORTS;
-use crate::remediate::ec2::security_groups::{ec2_resource_id, ec2_tags};
+use crate::remediate::ec2::security_groups::ec2_tags;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 
 mod ebs_encryption;
@@ -65,6 +65,7 @@ fn plan<T: Serialize>(resource: String, before: &T, changes: Vec<Change>) -> Pla
 mod tests {
     use super::*;
     use crate::remediate::ec2::instances::terminated_note;
+    use crate::remediate::ec2::security_groups::ec2_resource_id;
 
     fn entry(protocol: &str, cidr: &str, ports: Option<(i32, i32)>) -> NaclEntry {
         NaclEntry {

@@ -64,10 +64,6 @@ pub fn nacl_entry_open_to_admin(entry: &NaclEntry) -> bool {
 }
 
 impl Remediation for NaclAdminPorts {
-    fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        ec2_resource_id(resource_id, "network-acl", "acl-", "a network ACL")
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let resource = format!("network ACL {}", fix.target.name);

@@ -149,10 +149,6 @@ pub struct IngressBefore {
 }
 
 impl Remediation for RevokeOpenIngress {
-    fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        security_group_id(resource_id)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(inspect_group(
             fix.clients,

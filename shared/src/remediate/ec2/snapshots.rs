@@ -73,10 +73,6 @@ async fn public_snapshots(ec2: &aws_sdk_ec2::Client) -> Result<Vec<String>, FixE
 }
 
 impl Remediation for PrivateSnapshots {
-    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        crate::remediate::account_resource_name(resource_id, account)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let public = public_snapshots(&fix.clients.ec2).await?;

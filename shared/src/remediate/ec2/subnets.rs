@@ -28,10 +28,6 @@ pub struct SubnetBefore {
 }
 
 impl Remediation for NoPublicIpOnLaunch {
-    fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        ec2_resource_id(resource_id, "subnet", "subnet-", "a subnet")
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let resource = format!("subnet {}", fix.target.name);

@@ -47,10 +47,6 @@ async fn set_scan_on_push(fix: Fix<'_>, enabled: bool) -> Result<(), FixError> {
 }
 
 impl Remediation for ScanOnPush {
-    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        ecr_repository(resource_id, account)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let tags = repository_tags(fix, with_tags).await?;

@@ -48,10 +48,6 @@ async fn set_protection(fix: Fix<'_>, enabled: bool) -> Result<(), FixError> {
 }
 
 impl Remediation for DeletionProtection {
-    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        load_balancer(resource_id, account)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let tags = lb_tags(fix, with_tags).await?;

@@ -62,10 +62,6 @@ pub enum DetectorChange {
 const NOT_FOUND: &[&str] = &["BadRequestException", "ResourceNotFoundException"];
 
 impl Remediation for GuardDutyDetector {
-    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        crate::remediate::account_resource_name(resource_id, account)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let detectors = detectors(&fix.clients.guardduty).await?;

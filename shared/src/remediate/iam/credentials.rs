@@ -275,10 +275,6 @@ async fn console_password_idle_days(fix: &Fix<'_>) -> Result<Option<u64>, FixErr
 }
 
 impl Remediation for Credentials {
-    fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        user_name(resource_id)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let tags = user_tags(&fix, with_tags).await?;

@@ -128,10 +128,6 @@ pub(super) fn percent_decode(text: &str) -> String {
 }
 
 impl Remediation for PoliciesThroughGroups {
-    fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        user_name(resource_id)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let tags = user_tags(&fix, with_tags).await?;

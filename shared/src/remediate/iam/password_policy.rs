@@ -191,10 +191,6 @@ async fn password_policy(fix: &Fix<'_>) -> Result<Option<PasswordPolicy>, FixErr
 }
 
 impl Remediation for AccountPasswordPolicy {
-    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        crate::remediate::account_resource_name(resource_id, account)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let current = password_policy(&fix).await?;

@@ -67,10 +67,6 @@ pub fn key_id(resource_id: &str, account: &str) -> Result<String, FixError> {
 }
 
 impl Remediation for KeyRotation {
-    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        key_id(resource_id, account)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let kms = &fix.clients.kms;

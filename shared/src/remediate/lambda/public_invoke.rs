@@ -13,7 +13,6 @@ use crate::ids::Arn;
 use crate::model::BeforeState;
 use crate::model::Change;
 use crate::model::Plan;
-use crate::remediate::names::lambda_function;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 use crate::remediate::{Impact, Rule};
 
@@ -388,10 +387,6 @@ fn permission(statement: &Value) -> Result<Permission, FixError> {
 }
 
 impl Remediation for PublicInvoke {
-    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        lambda_function(resource_id, account)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let tags = if with_tags {

@@ -93,10 +93,6 @@ async fn set_retention(fix: Fix<'_>, days: i32) -> Result<(), FixError> {
 }
 
 impl Remediation for BackupRetention {
-    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        rds_instance(resource_id, account)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let id = &fix.target.name;

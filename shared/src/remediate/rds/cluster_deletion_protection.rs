@@ -58,10 +58,6 @@ async fn set_cluster_protection(fix: Fix<'_>, value: bool) -> Result<(), FixErro
 }
 
 impl Remediation for ClusterDeletionProtection {
-    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        rds_cluster(resource_id, account)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let id = &fix.target.name;

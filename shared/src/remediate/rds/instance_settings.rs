@@ -179,10 +179,6 @@ async fn set_instance_flag(
 }
 
 impl Remediation for InstanceFlag {
-    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        rds_instance(resource_id, account)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let id = &fix.target.name;

@@ -6,7 +6,6 @@
 use aws_sdk_rds::types::{DbCluster, DbInstance, Tag};
 use serde::{Deserialize, Serialize};
 
-use super::names::{rds_cluster, rds_instance, rds_snapshot};
 use super::toggle::{recorded_setting, toggle_plan, undo_line};
 use crate::error::FixError;
 use crate::model::BeforeState;

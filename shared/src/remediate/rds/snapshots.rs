@@ -127,10 +127,6 @@ async fn set_public(fix: Fix<'_>, public: bool) -> Result<(), FixError> {
 }
 
 impl Remediation for PrivateDbSnapshot {
-    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        rds_snapshot(resource_id, account)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let id = &fix.target.name;

@@ -5,7 +5,6 @@ use aws_sdk_s3control::types::PublicAccessBlockConfiguration as AccountPab;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{service_code, FixError};
-use crate::ids::bucket_name;
 use crate::model::BeforeState;
 use crate::model::Change;
 use crate::model::Plan;
@@ -105,10 +104,6 @@ pub struct TurnOn {
 }
 
 impl Remediation for BucketBlockPublicAccess {
-    fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        bucket_name(resource_id)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(inspect_bucket(&fix.clients.s3, &fix.target.name, with_tags))
     }
@@ -134,10 +129,6 @@ impl Remediation for BucketBlockPublicAccess {
 }
 
 impl Remediation for AccountBlockPublicAccess {
-    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        crate::remediate::account_resource_name(resource_id, account)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(inspect_account(&fix.clients.s3control, &fix.target.name))
     }
@@ -468,6 +459,7 @@ fn from_account_pab(c: &AccountPab) -> PublicAccessBlock {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::bucket_name;
 
     #[test]
     fn settings_off_lists_what_is_missing() {

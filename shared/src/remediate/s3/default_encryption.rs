@@ -130,10 +130,6 @@ impl DefaultEncryption {
 }
 
 impl Remediation for DefaultEncryption {
-    fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        bucket_name(resource_id)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let s3 = &fix.clients.s3;

@@ -18,7 +18,6 @@ use aws_sdk_s3::types::{
 use serde::{Deserialize, Serialize};
 
 use crate::error::{service_code, FixError};
-use crate::ids::bucket_name;
 use crate::model::BeforeState;
 use crate::model::Change;
 use crate::model::Plan;

@@ -437,10 +437,6 @@ async fn read(
 }
 
 impl Remediation for DenyInsecureTransport {
-    fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        crate::ids::bucket_name(resource_id)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let (tags, text) = read(fix, with_tags).await?;
@@ -505,10 +501,6 @@ impl Remediation for DenyInsecureTransport {
 }
 
 impl Remediation for RestrictCrossAccountGrants {
-    fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        crate::ids::bucket_name(resource_id)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let (tags, text) = read(fix, with_tags).await?;

@@ -160,10 +160,6 @@ async fn put_back_grants(fix: &Fix<'_>, grants: &[PublicGrant]) -> Result<String
 }
 
 impl Remediation for BlockPublicReadWrite {
-    fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        bucket_name(resource_id)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let s3 = &fix.clients.s3;

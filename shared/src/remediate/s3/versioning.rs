@@ -30,10 +30,6 @@ pub struct VersioningBefore {
 }
 
 impl Remediation for Versioning {
-    fn resource_name(&self, resource_id: &str, _account: &str) -> Result<String, FixError> {
-        bucket_name(resource_id)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let s3 = &fix.clients.s3;

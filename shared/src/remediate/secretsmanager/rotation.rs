@@ -8,7 +8,6 @@ use crate::error::FixError;
 use crate::model::BeforeState;
 use crate::model::Change;
 use crate::model::Plan;
-use crate::remediate::names::secret;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 use crate::remediate::{Impact, Rule};
 use crate::settings::FixSettings;
@@ -129,10 +128,6 @@ pub fn rotation_plan(
 }
 
 impl Remediation for SecretRotation {
-    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        secret(resource_id, account)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let id = &fix.target.name;

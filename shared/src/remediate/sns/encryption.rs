@@ -6,7 +6,6 @@ use crate::error::FixError;
 use crate::model::BeforeState;
 use crate::model::Change;
 use crate::model::Plan;
-use crate::remediate::names::sns_topic;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 use crate::remediate::{Impact, Rule};
 
@@ -129,10 +128,6 @@ async fn topic_tags(
 }
 
 impl Remediation for SnsEncryption {
-    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        sns_topic(resource_id, account)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let topic = &fix.target.name;

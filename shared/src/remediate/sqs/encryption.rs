@@ -7,7 +7,6 @@ use crate::error::FixError;
 use crate::model::BeforeState;
 use crate::model::Change;
 use crate::model::Plan;
-use crate::remediate::names::sqs_queue;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 use crate::remediate::{Impact, Rule};
 
@@ -132,10 +131,6 @@ async fn set_queue_attribute(
 }
 
 impl Remediation for SqsEncryption {
-    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        sqs_queue(resource_id, account)
-    }
-
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let queue = &fix.target.name;

@@ -317,11 +317,12 @@ fn generic_name(resource_id: &str) -> Result<String, FixError> {
 }
 
 impl Remediation for Runbook {
-    fn resource_name(&self, resource_id: &str, account: &str) -> Result<String, FixError> {
-        match self.native {
-            Some(rule) => rule.remediation.resource_name(resource_id, account),
+    /// The native rule's name when the control has one, else the id's last segment.
+    fn resource_name(&self, resource_id: &str, account: &str) -> Option<Result<String, FixError>> {
+        Some(match self.native {
+            Some(rule) => rule.resource_name(resource_id, account),
             None => generic_name(resource_id),
-        }
+        })
     }
 
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
