@@ -1,6 +1,9 @@
 //! Rules that turn one setting of a resource on or off (deletion protection,
-//! point-in-time recovery, scan on push, ...): one plan, one before-state and one undo
-//! decision for all of them, so that they record and restore the same way.
+//! point-in-time recovery, scan on push, ...): one remediation, [`SingleSetting`], for
+//! all of them, so that they plan, record, apply and undo the same way; each family
+//! says only how its setting is read and written ([`Setting`]).
+
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -8,6 +11,88 @@ use crate::error::FixError;
 use crate::model::BeforeState;
 use crate::model::Change;
 use crate::model::Plan;
+use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
+
+/// One on/off setting of one kind of resource, as a single-setting rule reads and
+/// writes it.
+pub trait Setting: fmt::Debug + Send + Sync {
+    /// The setting as the API names it (`DeletionProtection`); the before-state
+    /// records it, so that an undo restores only the setting it is about.
+    fn name(&self) -> &'static str;
+
+    /// What an undo's line calls the setting; its API name unless a family says
+    /// otherwise.
+    fn label(&self) -> &'static str {
+        self.name()
+    }
+
+    /// The value the control wants: on, unless a family says otherwise.
+    fn wanted(&self) -> bool {
+        true
+    }
+
+    /// Reads the resource: the setting, the resource's tags when `with_tags`, and the
+    /// words a note uses for the resource and the change. Refuses (with a
+    /// [`FixError::Manual`] note) a resource whose setting is not its own to change.
+    fn read<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, SettingState>;
+
+    /// Sets the setting to `enabled`.
+    fn write<'a>(&'a self, fix: Fix<'a>, enabled: bool) -> FixFuture<'a, ()>;
+}
+
+/// A setting as read, with the words a note uses.
+#[derive(Debug)]
+pub struct SettingState {
+    /// The resource's tags, `None` when not asked for.
+    pub tags: Option<Vec<(String, String)>>,
+    /// How a note names the resource (`table orders`).
+    pub resource: String,
+    /// Whether the setting is on.
+    pub enabled: bool,
+    /// What setting it to the wanted value does, for the note.
+    pub change: String,
+}
+
+/// The remediation of every single-setting rule: inspect reads the setting and plans
+/// one change when it is not as wanted, apply writes the planned value, undo writes
+/// the recorded one back.
+#[derive(Debug)]
+pub struct SingleSetting<S>(pub S);
+
+impl<S: Setting> Remediation for SingleSetting<S> {
+    fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
+        Box::pin(async move {
+            let state = self.0.read(fix, with_tags).await?;
+            Ok(Inspection {
+                tags: state.tags,
+                plan: toggle_plan(
+                    state.resource,
+                    self.0.name(),
+                    state.enabled,
+                    self.0.wanted(),
+                    state.change,
+                ),
+            })
+        })
+    }
+
+    fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()> {
+        Box::pin(async move { self.0.write(fix, change.detail()?).await })
+    }
+
+    fn undo<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        before: &'a BeforeState,
+        _changes: &'a [Change],
+    ) -> FixFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let enabled = recorded_setting(before, self.0.name())?;
+            self.0.write(fix, enabled).await?;
+            Ok(vec![undo_line(self.0.label(), &before.resource, enabled)])
+        })
+    }
+}
 
 /// The before-state: the setting and whether it was on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,10 +3,8 @@
 use aws_sdk_dynamodb::types::{PointInTimeRecoverySpecification, PointInTimeRecoveryStatus};
 
 use crate::error::FixError;
-use crate::model::BeforeState;
-use crate::model::Change;
-use crate::remediate::toggle::{recorded_setting, toggle_plan, undo_line};
-use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
+use crate::remediate::toggle::{Setting, SettingState, SingleSetting};
+use crate::remediate::{Fix, FixFuture};
 use crate::remediate::{Impact, Rule};
 
 /// The controls this family fixes, with their facts (the registry indexes them).
@@ -21,7 +19,7 @@ pub(crate) static RULES: &[Rule] = &[Rule {
         "dynamodb:ListTagsOfResource",
     ],
     impact: Impact::Safe,
-    remediation: &PointInTimeRecovery,
+    remediation: &SingleSetting(PointInTimeRecovery),
 }];
 
 const NOT_FOUND: &[&str] = &["TableNotFoundException", "ResourceNotFoundException"];
@@ -87,8 +85,12 @@ async fn set_recovery(fix: Fix<'_>, enabled: bool) -> Result<(), FixError> {
         })
 }
 
-impl Remediation for PointInTimeRecovery {
-    fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
+impl Setting for PointInTimeRecovery {
+    fn name(&self) -> &'static str {
+        SETTING
+    }
+
+    fn read<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, SettingState> {
         Box::pin(async move {
             let table = &fix.target.name;
             let tags = if with_tags {
@@ -111,38 +113,20 @@ impl Remediation for PointInTimeRecovery {
                         e,
                     )
                 })?;
-            let enabled = out
-                .continuous_backups_description()
-                .and_then(|d| d.point_in_time_recovery_description())
-                .and_then(|p| p.point_in_time_recovery_status())
-                == Some(&PointInTimeRecoveryStatus::Enabled);
-            Ok(Inspection {
+            Ok(SettingState {
                 tags,
-                plan: toggle_plan(
-                    format!("table {table}"),
-                    SETTING,
-                    enabled,
-                    true,
-                    format!("turned on point-in-time recovery for DynamoDB table {table}"),
-                ),
+                resource: format!("table {table}"),
+                enabled: out
+                    .continuous_backups_description()
+                    .and_then(|d| d.point_in_time_recovery_description())
+                    .and_then(|p| p.point_in_time_recovery_status())
+                    == Some(&PointInTimeRecoveryStatus::Enabled),
+                change: format!("turned on point-in-time recovery for DynamoDB table {table}"),
             })
         })
     }
 
-    fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()> {
-        Box::pin(async move { set_recovery(fix, change.detail()?).await })
-    }
-
-    fn undo<'a>(
-        &'a self,
-        fix: Fix<'a>,
-        before: &'a BeforeState,
-        _changes: &'a [Change],
-    ) -> FixFuture<'a, Vec<String>> {
-        Box::pin(async move {
-            let enabled = recorded_setting(before, SETTING)?;
-            set_recovery(fix, enabled).await?;
-            Ok(vec![undo_line(SETTING, &before.resource, enabled)])
-        })
+    fn write<'a>(&'a self, fix: Fix<'a>, enabled: bool) -> FixFuture<'a, ()> {
+        Box::pin(set_recovery(fix, enabled))
     }
 }

@@ -1,6 +1,7 @@
 //! ECR.1.
 
 use super::*;
+use crate::remediate::toggle::{Setting, SettingState, SingleSetting};
 use crate::remediate::{Impact, Rule};
 
 /// The controls this family fixes, with their facts (the registry indexes them).
@@ -15,7 +16,7 @@ pub(crate) static RULES: &[Rule] = &[Rule {
         "ecr:PutImageScanningConfiguration",
     ],
     impact: Impact::Safe,
-    remediation: &ScanOnPush,
+    remediation: &SingleSetting(ScanOnPush),
 }];
 
 /// `ECR.1`: images are scanned when they are pushed.
@@ -46,41 +47,27 @@ async fn set_scan_on_push(fix: Fix<'_>, enabled: bool) -> Result<(), FixError> {
         })
 }
 
-impl Remediation for ScanOnPush {
-    fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
+impl Setting for ScanOnPush {
+    fn name(&self) -> &'static str {
+        SCAN_ON_PUSH
+    }
+
+    fn read<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, SettingState> {
         Box::pin(async move {
             let tags = repository_tags(fix, with_tags).await?;
             let repo = repository(fix).await?;
-            let enabled = repo
-                .image_scanning_configuration()
-                .is_some_and(|c| c.scan_on_push());
-            Ok(Inspection {
+            Ok(SettingState {
                 tags,
-                plan: toggle_plan(
-                    resource(&fix),
-                    SCAN_ON_PUSH,
-                    enabled,
-                    true,
-                    format!("turned on scan on push for {}", resource(&fix)),
-                ),
+                resource: resource(&fix),
+                enabled: repo
+                    .image_scanning_configuration()
+                    .is_some_and(|c| c.scan_on_push()),
+                change: format!("turned on scan on push for {}", resource(&fix)),
             })
         })
     }
 
-    fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()> {
-        Box::pin(async move { set_scan_on_push(fix, change.detail()?).await })
-    }
-
-    fn undo<'a>(
-        &'a self,
-        fix: Fix<'a>,
-        before: &'a BeforeState,
-        _changes: &'a [Change],
-    ) -> FixFuture<'a, Vec<String>> {
-        Box::pin(async move {
-            let enabled = recorded_setting(before, SCAN_ON_PUSH)?;
-            set_scan_on_push(fix, enabled).await?;
-            Ok(vec![undo_line(SCAN_ON_PUSH, &before.resource, enabled)])
-        })
+    fn write<'a>(&'a self, fix: Fix<'a>, enabled: bool) -> FixFuture<'a, ()> {
+        Box::pin(set_scan_on_push(fix, enabled))
     }
 }

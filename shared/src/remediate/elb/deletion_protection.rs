@@ -1,6 +1,7 @@
 //! ELB.6.
 
 use super::*;
+use crate::remediate::toggle::{Setting, SettingState, SingleSetting};
 use crate::remediate::{Impact, Rule};
 
 /// The controls this family fixes, with their facts (the registry indexes them).
@@ -16,7 +17,7 @@ pub(crate) static RULES: &[Rule] = &[Rule {
         "elasticloadbalancing:ModifyLoadBalancerAttributes",
     ],
     impact: Impact::Safe,
-    remediation: &DeletionProtection,
+    remediation: &SingleSetting(DeletionProtection),
 }];
 
 /// `ELB.6`: deletion protection of an Application, Network or Gateway Load Balancer.
@@ -47,8 +48,16 @@ async fn set_protection(fix: Fix<'_>, enabled: bool) -> Result<(), FixError> {
         })
 }
 
-impl Remediation for DeletionProtection {
-    fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
+impl Setting for DeletionProtection {
+    fn name(&self) -> &'static str {
+        DELETION_PROTECTION
+    }
+
+    fn label(&self) -> &'static str {
+        "deletion protection"
+    }
+
+    fn read<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, SettingState> {
         Box::pin(async move {
             let tags = lb_tags(fix, with_tags).await?;
             let out = fix
@@ -66,41 +75,19 @@ impl Remediation for DeletionProtection {
                         e,
                     )
                 })?;
-            let enabled = out
-                .attributes()
-                .iter()
-                .any(|a| a.key() == Some(DELETION_PROTECTION) && a.value() == Some("true"));
-            Ok(Inspection {
+            Ok(SettingState {
                 tags,
-                plan: toggle_plan(
-                    resource(&fix),
-                    DELETION_PROTECTION,
-                    enabled,
-                    true,
-                    format!("turned on deletion protection of {}", resource(&fix)),
-                ),
+                resource: resource(&fix),
+                enabled: out
+                    .attributes()
+                    .iter()
+                    .any(|a| a.key() == Some(DELETION_PROTECTION) && a.value() == Some("true")),
+                change: format!("turned on deletion protection of {}", resource(&fix)),
             })
         })
     }
 
-    fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()> {
-        Box::pin(async move { set_protection(fix, change.detail()?).await })
-    }
-
-    fn undo<'a>(
-        &'a self,
-        fix: Fix<'a>,
-        before: &'a BeforeState,
-        _changes: &'a [Change],
-    ) -> FixFuture<'a, Vec<String>> {
-        Box::pin(async move {
-            let enabled = recorded_setting(before, DELETION_PROTECTION)?;
-            set_protection(fix, enabled).await?;
-            Ok(vec![undo_line(
-                "deletion protection",
-                &before.resource,
-                enabled,
-            )])
-        })
+    fn write<'a>(&'a self, fix: Fix<'a>, enabled: bool) -> FixFuture<'a, ()> {
+        Box::pin(set_protection(fix, enabled))
     }
 }

@@ -8,7 +8,6 @@ use aws_sdk_elasticloadbalancingv2::types::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::toggle::{recorded_setting, toggle_plan, undo_line};
 use crate::error::FixError;
 use crate::model::BeforeState;
 use crate::model::Change;

@@ -1,6 +1,7 @@
 //! RDS.7.
 
 use super::*;
+use crate::remediate::toggle::{Setting, SettingState, SingleSetting};
 use crate::remediate::{Impact, Rule};
 
 /// The controls this family fixes, with their facts (the registry indexes them).
@@ -11,7 +12,7 @@ pub(crate) static RULES: &[Rule] = &[Rule {
     fix: "Turns on deletion protection of the DB cluster.",
     iam_actions: &["rds:DescribeDBClusters", "rds:ModifyDBCluster"],
     impact: Impact::Safe,
-    remediation: &ClusterDeletionProtection,
+    remediation: &SingleSetting(ClusterDeletionProtection),
 }];
 
 /// `RDS.7`: deletion protection of a DB cluster.
@@ -57,42 +58,25 @@ async fn set_cluster_protection(fix: Fix<'_>, value: bool) -> Result<(), FixErro
         })
 }
 
-impl Remediation for ClusterDeletionProtection {
-    fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
+impl Setting for ClusterDeletionProtection {
+    fn name(&self) -> &'static str {
+        "DeletionProtection"
+    }
+
+    fn read<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, SettingState> {
         Box::pin(async move {
             let id = &fix.target.name;
             let cluster = describe_cluster(&fix.clients.rds, id).await?;
-            Ok(Inspection {
+            Ok(SettingState {
                 tags: Some(rds_tags(cluster.tag_list())),
-                plan: toggle_plan(
-                    format!("DB cluster {id}"),
-                    "DeletionProtection",
-                    cluster.deletion_protection().unwrap_or(false),
-                    true,
-                    format!("turned DeletionProtection on on DB cluster {id}"),
-                ),
+                resource: format!("DB cluster {id}"),
+                enabled: cluster.deletion_protection().unwrap_or(false),
+                change: format!("turned DeletionProtection on on DB cluster {id}"),
             })
         })
     }
 
-    fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()> {
-        Box::pin(async move { set_cluster_protection(fix, change.detail()?).await })
-    }
-
-    fn undo<'a>(
-        &'a self,
-        fix: Fix<'a>,
-        before: &'a BeforeState,
-        _changes: &'a [Change],
-    ) -> FixFuture<'a, Vec<String>> {
-        Box::pin(async move {
-            let enabled = recorded_setting(before, "DeletionProtection")?;
-            set_cluster_protection(fix, enabled).await?;
-            Ok(vec![undo_line(
-                "DeletionProtection",
-                &before.resource,
-                enabled,
-            )])
-        })
+    fn write<'a>(&'a self, fix: Fix<'a>, enabled: bool) -> FixFuture<'a, ()> {
+        Box::pin(set_cluster_protection(fix, enabled))
     }
 }

@@ -1,6 +1,7 @@
 //! RDS.2, RDS.8, RDS.13, RDS.17.
 
 use super::*;
+use crate::remediate::toggle::{Setting, SettingState, SingleSetting};
 use crate::remediate::{Impact, Rule};
 
 pub(super) const RDS_INSTANCE_ACTIONS: &[&str] =
@@ -12,7 +13,7 @@ const fn rds_instance_rule(
     title: &'static str,
     fix: &'static str,
     impact: Impact,
-    remediation: &'static InstanceFlag,
+    remediation: &'static SingleSetting<InstanceFlag>,
 ) -> Rule {
     Rule {
         control_id,
@@ -32,40 +33,40 @@ pub(crate) static RULES: &[Rule] = &[
         "RDS DB Instances should prohibit public access, as determined by the PubliclyAccessible configuration",
         "Turns off public accessibility of the DB instance: its endpoint resolves to a private address, so clients outside the VPC lose access.",
         Impact::Disruptive,
-        &InstanceFlag {
+        &SingleSetting(InstanceFlag {
             setting: InstanceSetting::PubliclyAccessible,
             want: false,
-        },
+        }),
     ),
     rds_instance_rule(
         "RDS.8",
         "RDS DB instances should have deletion protection enabled",
         "Turns on deletion protection of the DB instance (of an Aurora instance: the note points to its cluster).",
         Impact::Safe,
-        &InstanceFlag {
+        &SingleSetting(InstanceFlag {
             setting: InstanceSetting::DeletionProtection,
             want: true,
-        },
+        }),
     ),
     rds_instance_rule(
         "RDS.13",
         "RDS automatic minor version upgrades should be enabled",
         "Turns on automatic minor version upgrades of the DB instance (applied in its maintenance window).",
         Impact::Safe,
-        &InstanceFlag {
+        &SingleSetting(InstanceFlag {
             setting: InstanceSetting::AutoMinorVersionUpgrade,
             want: true,
-        },
+        }),
     ),
     rds_instance_rule(
         "RDS.17",
         "RDS DB instances should be configured to copy tags to snapshots",
         "Turns on copying the DB instance's tags to its snapshots.",
         Impact::Safe,
-        &InstanceFlag {
+        &SingleSetting(InstanceFlag {
             setting: InstanceSetting::CopyTagsToSnapshot,
             want: true,
-        },
+        }),
     ),
 ];
 
@@ -121,13 +122,13 @@ pub struct InstanceFlag {
     pub want: bool,
 }
 
-/// The plan for one setting of a DB instance, or why it is the cluster's to fix.
-pub fn instance_flag_plan(
+/// One setting of a DB instance as read, or why it is the cluster's to fix.
+pub fn instance_flag_state(
     id: &str,
     setting: InstanceSetting,
     want: bool,
     db: &DbInstance,
-) -> Result<Plan, FixError> {
+) -> Result<SettingState, FixError> {
     let enabled = setting.read(db);
     if enabled != want && setting.held_by_cluster() {
         if let Some(cluster) = db.db_cluster_identifier() {
@@ -137,18 +138,16 @@ pub fn instance_flag_plan(
             )));
         }
     }
-    let description = format!(
-        "turned {} {} on DB instance {id}",
-        setting.name(),
-        if want { "on" } else { "off" }
-    );
-    Ok(toggle_plan(
-        format!("DB instance {id}"),
-        setting.name(),
+    Ok(SettingState {
+        tags: Some(rds_tags(db.tag_list())),
+        resource: format!("DB instance {id}"),
         enabled,
-        want,
-        description,
-    ))
+        change: format!(
+            "turned {} {} on DB instance {id}",
+            setting.name(),
+            if want { "on" } else { "off" }
+        ),
+    })
 }
 
 async fn set_instance_flag(
@@ -178,36 +177,24 @@ async fn set_instance_flag(
     })
 }
 
-impl Remediation for InstanceFlag {
-    fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
+impl Setting for InstanceFlag {
+    fn name(&self) -> &'static str {
+        self.setting.name()
+    }
+
+    fn wanted(&self) -> bool {
+        self.want
+    }
+
+    fn read<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, SettingState> {
         Box::pin(async move {
             let id = &fix.target.name;
             let db = describe_instance(&fix.clients.rds, id).await?;
-            Ok(Inspection {
-                tags: Some(rds_tags(db.tag_list())),
-                plan: instance_flag_plan(id, self.setting, self.want, &db)?,
-            })
+            instance_flag_state(id, self.setting, self.want, &db)
         })
     }
 
-    fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()> {
-        Box::pin(async move { set_instance_flag(fix, self.setting, change.detail()?).await })
-    }
-
-    fn undo<'a>(
-        &'a self,
-        fix: Fix<'a>,
-        before: &'a BeforeState,
-        _changes: &'a [Change],
-    ) -> FixFuture<'a, Vec<String>> {
-        Box::pin(async move {
-            let enabled = recorded_setting(before, self.setting.name())?;
-            set_instance_flag(fix, self.setting, enabled).await?;
-            Ok(vec![undo_line(
-                self.setting.name(),
-                &before.resource,
-                enabled,
-            )])
-        })
+    fn write<'a>(&'a self, fix: Fix<'a>, enabled: bool) -> FixFuture<'a, ()> {
+        Box::pin(set_instance_flag(fix, self.setting, enabled))
     }
 }

@@ -6,7 +6,6 @@
 use aws_sdk_rds::types::{DbCluster, DbInstance, Tag};
 use serde::{Deserialize, Serialize};
 
-use super::toggle::{recorded_setting, toggle_plan, undo_line};
 use crate::error::FixError;
 use crate::model::BeforeState;
 use crate::model::Change;
@@ -73,6 +72,7 @@ async fn describe_instance(rds: &aws_sdk_rds::Client, id: &str) -> Result<DbInst
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::remediate::toggle::toggle_plan;
     use aws_sdk_rds::types::PendingModifiedValues;
 
     fn instance(cluster: Option<&str>) -> DbInstance {
@@ -83,6 +83,22 @@ mod tests {
             .backup_retention_period(1)
             .set_db_cluster_identifier(cluster.map(str::to_owned))
             .build()
+    }
+
+    fn instance_flag_plan(
+        id: &str,
+        setting: InstanceSetting,
+        want: bool,
+        db: &DbInstance,
+    ) -> Result<Plan, FixError> {
+        let state = instance_flag_state(id, setting, want, db)?;
+        Ok(toggle_plan(
+            state.resource,
+            setting.name(),
+            state.enabled,
+            want,
+            state.change,
+        ))
     }
 
     #[test]
