@@ -265,29 +265,15 @@ impl Pacing {
                 })?;
         }
         if let Some(v) = get(ENV_CONCURRENT_WRITERS) {
-            pacing.concurrent_writers = v
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|n| (1..=1000).contains(n))
-                .ok_or_else(|| {
-                    ConfigError::new(
-                        ENV_CONCURRENT_WRITERS,
-                        format!("`{v}` must be a whole number from 1 to 1000"),
-                    )
+            pacing.concurrent_writers =
+                in_range::<u32>(ENV_CONCURRENT_WRITERS, &v, 1..=1000, || {
+                    format!("`{v}` must be a whole number from 1 to 1000")
                 })?;
         }
         if let Some(v) = get(ENV_ACCOUNT_CONCURRENCY) {
-            pacing.account_concurrency = v
-                .trim()
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=MAX_CONCURRENCY).contains(n))
-                .ok_or_else(|| {
-                    ConfigError::new(
-                        ENV_ACCOUNT_CONCURRENCY,
-                        format!("`{v}` must be a whole number from 1 to {MAX_CONCURRENCY}"),
-                    )
+            pacing.account_concurrency =
+                in_range::<usize>(ENV_ACCOUNT_CONCURRENCY, &v, 1..=MAX_CONCURRENCY, || {
+                    format!("`{v}` must be a whole number from 1 to {MAX_CONCURRENCY}")
                 })?;
         }
         Ok(pacing)
@@ -503,17 +489,9 @@ fn read_scope(
         policy.exemption_tag = key.to_owned();
     }
     if let Some(v) = get(ENV_CONCURRENCY) {
-        policy.concurrency = v
-            .trim()
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_CONCURRENCY).contains(n))
-            .ok_or_else(|| {
-                ConfigError::new(
-                    ENV_CONCURRENCY,
-                    format!("`{v}` is not a whole number from 1 to {MAX_CONCURRENCY}"),
-                )
-            })?;
+        policy.concurrency = in_range::<usize>(ENV_CONCURRENCY, &v, 1..=MAX_CONCURRENCY, || {
+            format!("`{v}` is not a whole number from 1 to {MAX_CONCURRENCY}")
+        })?;
     }
     if let Some(v) = get(ENV_ACTION_TARGETS) {
         let targets: BTreeSet<String> = v
@@ -773,30 +751,20 @@ fn read_data_service_settings(
         settings.secrets_rotation_lambda_arn = Some(arn.to_owned());
     }
     if let Some(v) = get(ENV_SECRETS_ROTATION_DAYS) {
-        settings.secrets_rotation_days = v
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|d| (1..=1000).contains(d))
-            .ok_or_else(|| {
-                ConfigError::new(
-                    ENV_SECRETS_ROTATION_DAYS,
-                    format!("`{v}` must be a number of days from 1 to 1000 (the API's range)"),
-                )
+        settings.secrets_rotation_days =
+            in_range::<i64>(ENV_SECRETS_ROTATION_DAYS, &v, 1..=1000, || {
+                format!("`{v}` must be a number of days from 1 to 1000 (the API's range)")
             })?;
     }
     if let Some(v) = get(ENV_RDS_BACKUP_RETENTION_DAYS) {
-        settings.rds_backup_retention_days = v
-            .trim()
-            .parse::<i32>()
-            .ok()
-            .filter(|d| (7..=35).contains(d))
-            .ok_or_else(|| {
-                ConfigError::new(
-                    ENV_RDS_BACKUP_RETENTION_DAYS,
-                    format!("`{v}` must be a number of days from 7 to 35 (RDS.11 needs at least 7, RDS keeps at most 35)"),
-                )
-            })?;
+        settings.rds_backup_retention_days = in_range::<i32>(
+            ENV_RDS_BACKUP_RETENTION_DAYS,
+            &v,
+            7..=35,
+            || {
+                format!("`{v}` must be a number of days from 7 to 35 (RDS.11 needs at least 7, RDS keeps at most 35)")
+            },
+        )?;
     }
     Ok(())
 }
@@ -883,6 +851,25 @@ fn parse_accounts(variable: &'static str, v: &str) -> Result<BTreeSet<String>, C
             }
         })
         .collect()
+}
+
+/// A setting's number, within `range`; otherwise the error `message` gives, naming the
+/// setting.
+fn in_range<T>(
+    name: &'static str,
+    value: &str,
+    range: std::ops::RangeInclusive<T>,
+    message: impl FnOnce() -> String,
+) -> Result<T, ConfigError>
+where
+    T: FromStr + PartialOrd,
+{
+    value
+        .trim()
+        .parse::<T>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| ConfigError::new(name, message()))
 }
 
 #[cfg(test)]
