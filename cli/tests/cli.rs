@@ -1,8 +1,11 @@
 //! The `hubfix` command as an operator runs it: the real binary against the emulator's
 //! two-account sandbox (`make sandbox`), following the README's walkthrough.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::process::Output;
+
+use common::{run_hubfix, run_walkthrough, text, walkthrough, walkthrough_dir};
 
 use hubfix_tests::sandbox::{
     environment, seed, ADMIN_BUCKET, AUDIT_BUCKET, MEMBER, MEMBER_BUCKET, MEMBER_ROLE,
@@ -12,40 +15,15 @@ use serde_json::Value;
 
 /// Runs `hubfix` with the sandbox's environment, `stdin` piped in.
 fn hubfix(env: &[(&str, String)], args: &[&str], stdin: &str) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hubfix"));
-    for key in [
-        "AWS_PROFILE",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_ENDPOINT_URL",
-        "HUBFIX_AUDIT_BUCKET",
-        "HUBFIX_OUTPUT",
-    ] {
-        command.env_remove(key);
-    }
-    let mut child = command
-        .args(args)
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run hubfix");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write stdin");
-    child.wait_with_output().expect("hubfix finished")
+    run_hubfix(None, env, args, stdin)
 }
 
 fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    text(&o.stdout)
 }
 
 fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    text(&o.stderr)
 }
 
 fn json(o: &Output) -> Value {
@@ -444,45 +422,13 @@ fn rules_lists_the_registry_with_modes() {
 
 #[tokio::test]
 async fn the_readme_walkthrough_runs_as_written() {
-    let readme = std::fs::read_to_string(hubfix_tests::workspace().join("README.md")).unwrap();
-    let (_, _, block) = hubfix_tests::between(
-        &readme,
-        "<!-- cli-walkthrough:start -->\n",
-        "<!-- cli-walkthrough:end -->",
-    );
-    let script: String = block
-        .lines()
-        .filter(|l| !l.starts_with("```"))
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let script = walkthrough("README.md", "cli-walkthrough");
     assert!(script.contains("hubfix undo"), "{script}");
 
     let emulator = Emulator::start().await;
     let sandbox = seed(&emulator).await;
-    let dir = std::env::temp_dir().join(format!("hubfix-walkthrough-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let exports: String = environment(&emulator)
-        .iter()
-        .map(|(k, v)| format!("export {k}={v}\n"))
-        .collect();
-    std::fs::write(dir.join(".sandbox.env"), exports).unwrap();
-    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_hubfix"))
-        .parent()
-        .unwrap()
-        .to_owned();
-    let path = format!(
-        "{}:{}",
-        bin_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let run = Command::new("bash")
-        .args(["-euo", "pipefail", "-c", &script])
-        .current_dir(&dir)
-        .env("PATH", path)
-        .env_remove("AWS_PROFILE")
-        .stdin(Stdio::null())
-        .output()
-        .expect("bash");
+    let dir = walkthrough_dir("walkthrough", &environment(&emulator));
+    let run = run_walkthrough(&dir, &script);
     assert!(run.status.success(), "{}\n{}", stdout(&run), stderr(&run));
     let printed = stdout(&run);
     assert!(printed.contains("undone"), "{printed}");

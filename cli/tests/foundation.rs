@@ -3,9 +3,12 @@
 //! leaves alone, drift and its repair, each bad input, and docs/foundation.md's
 //! walkthrough as written.
 
-use std::io::Write;
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+
+use common::{run_hubfix, run_walkthrough, text, walkthrough, walkthrough_dir};
 
 use hubfix_tests::organization::{
     deny, environment as org_environment, members_csv, seed_organization, setup_file,
@@ -17,37 +20,7 @@ use serde_json::Value;
 
 /// Runs `hubfix` in `dir` with the sandbox's environment.
 fn hubfix(dir: &Path, env: &[(&str, String)], args: &[&str], stdin: &str) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hubfix"));
-    for key in [
-        "AWS_PROFILE",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_ENDPOINT_URL",
-        "HUBFIX_AUDIT_BUCKET",
-        "HUBFIX_OUTPUT",
-    ] {
-        command.env_remove(key);
-    }
-    let mut child = command
-        .args(args)
-        .current_dir(dir)
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run hubfix");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write stdin");
-    child.wait_with_output().expect("hubfix finished")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    run_hubfix(Some(dir), env, args, stdin)
 }
 
 /// A scratch directory with the sandbox's setup file and members CSV.
@@ -441,50 +414,15 @@ async fn missing_permissions_stop_the_apply_with_what_to_grant() {
 
 #[tokio::test]
 async fn the_foundation_walkthrough_runs_as_written() {
-    let doc = std::fs::read_to_string(workspace().join("docs/foundation.md")).unwrap();
-    let (_, _, block) = hubfix_tests::between(
-        &doc,
-        "<!-- foundation-walkthrough:start -->\n",
-        "<!-- foundation-walkthrough:end -->",
-    );
-    let script: String = block
-        .lines()
-        .filter(|l| !l.starts_with("```"))
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let script = walkthrough("docs/foundation.md", "foundation-walkthrough");
     assert!(script.contains("hubfix setup apply"), "{script}");
     let (emulator, env) = sandbox().await;
-    let dir = std::env::temp_dir().join(format!(
-        "hubfix-foundation-walkthrough-{}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let exports: String = env
-        .iter()
-        .map(|(k, v)| format!("export {k}={v}\n"))
-        .collect();
-    std::fs::write(dir.join(".sandbox.env"), exports).unwrap();
+    let dir = walkthrough_dir("foundation-walkthrough", &env);
     let events = dir.join("events");
     if !events.exists() {
         std::os::unix::fs::symlink(workspace().join("events"), &events).unwrap();
     }
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_hubfix"))
-        .parent()
-        .unwrap()
-        .to_owned();
-    let path = format!(
-        "{}:{}",
-        bin_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let run = Command::new("bash")
-        .args(["-euo", "pipefail", "-c", &script])
-        .current_dir(&dir)
-        .env("PATH", path)
-        .env_remove("AWS_PROFILE")
-        .stdin(Stdio::null())
-        .output()
-        .expect("bash");
+    let run = run_walkthrough(&dir, &script);
     assert!(
         run.status.success(),
         "{}\n{}",
