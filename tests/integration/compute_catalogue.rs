@@ -382,7 +382,7 @@ async fn elb_6_deletion_protection_on_and_undone() {
 }
 
 #[tokio::test]
-async fn efs_1_and_ec2_3_encryption_is_manual_with_the_steps() {
+async fn efs_1_efs_8_and_ec2_3_encryption_is_manual_with_the_steps() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
     let cases = [
@@ -390,6 +390,13 @@ async fn efs_1_and_ec2_3_encryption_is_manual_with_the_steps() {
             "efs-1-imported.json",
             format!(
                 "arn:aws:elasticfilesystem:{REGION}:{ACCOUNT}:file-system/fs-0123456789abcdef0"
+            ),
+            "EFS file system cannot be encrypted",
+        ),
+        (
+            "efs-8-imported.json",
+            format!(
+                "arn:aws:elasticfilesystem:{REGION}:{ACCOUNT}:file-system/fs-0fedcba9876543210"
             ),
             "EFS file system cannot be encrypted",
         ),

@@ -1,4 +1,4 @@
-//! The data services catalogue against the emulator: SNS.1, SQS.1, DynamoDB.2, ECR.1,
+//! The data services catalogue against the emulator: SNS.1, SQS.1, DynamoDB.2, DynamoDB.6, ECR.1,
 //! ECR.2 and SecretsManager.1, each fixed, verified and undone from its record.
 
 use aws_sdk_dynamodb::types::{
@@ -268,6 +268,81 @@ async fn dynamodb_2_point_in_time_recovery_on_once_and_undone() {
         status_of(clients.clone(), table.clone()).await,
         Some(PointInTimeRecoveryStatus::Disabled)
     );
+}
+
+#[tokio::test]
+async fn dynamodb_6_deletion_protection_on_once_and_undone() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let table = unique("ledger");
+    let arn = clients
+        .dynamodb
+        .create_table()
+        .table_name(&table)
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name("pk")
+                .key_type(KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("pk")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .billing_mode(BillingMode::PayPerRequest)
+        .send()
+        .await
+        .unwrap()
+        .table_description()
+        .unwrap()
+        .table_arn()
+        .unwrap()
+        .to_owned();
+    let protected = |clients: Clients, table: String| async move {
+        clients
+            .dynamodb
+            .describe_table()
+            .table_name(table)
+            .send()
+            .await
+            .unwrap()
+            .table()
+            .and_then(|t| t.deletion_protection_enabled())
+            .unwrap_or(false)
+    };
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "dynamodb-6-imported.json",
+        &arn,
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(protected(clients.clone(), table.clone()).await);
+    let deleted = clients
+        .dynamodb
+        .delete_table()
+        .table_name(&table)
+        .send()
+        .await;
+    assert!(deleted.is_err(), "a protected table cannot be deleted");
+    let (again, _, _) = run_event(
+        &emulator,
+        &clients,
+        "dynamodb-6-imported.json",
+        &arn,
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(again.kind, OutcomeKind::AlreadyCompliant);
+    undo_outcome(&clients, &outcome).await.unwrap();
+    assert!(!protected(clients.clone(), table.clone()).await);
 }
 
 async fn repository_settings(clients: &Clients, name: &str) -> (bool, String) {

@@ -252,6 +252,70 @@ async fn rds_7_cluster_deletion_protection_on_and_undone() {
     assert_eq!(protection(clients.clone(), id.clone()).await, Some(false));
 }
 
+#[tokio::test]
+async fn rds_16_cluster_copies_tags_to_snapshots_once_and_undone() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let id = unique("ledger");
+    clients
+        .rds
+        .create_db_cluster()
+        .db_cluster_identifier(&id)
+        .engine("aurora-postgresql")
+        .master_username("dbadmin")
+        .master_user_password("correct-horse-battery")
+        .copy_tags_to_snapshot(false)
+        .deletion_protection(true)
+        .send()
+        .await
+        .unwrap();
+    let settings = |clients: Clients, id: String| async move {
+        let out = clients
+            .rds
+            .describe_db_clusters()
+            .db_cluster_identifier(id)
+            .send()
+            .await
+            .unwrap();
+        let cluster = &out.db_clusters()[0];
+        (
+            cluster.copy_tags_to_snapshot(),
+            cluster.deletion_protection(),
+        )
+    };
+    let arn = format!("arn:aws:rds:{REGION}:{ACCOUNT}:cluster:{id}");
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "rds-16-imported.json",
+        &arn,
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(note.contains("CopyTagsToSnapshot"), "{note}");
+    assert_eq!(
+        settings(clients.clone(), id.clone()).await,
+        (Some(true), Some(true)),
+        "copies tags; deletion protection untouched"
+    );
+    let (again, _, _) = run_event(
+        &emulator,
+        &clients,
+        "rds-16-imported.json",
+        &arn,
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(again.kind, OutcomeKind::AlreadyCompliant);
+    undo_outcome(&clients, &outcome).await.unwrap();
+    assert_eq!(
+        settings(clients.clone(), id.clone()).await,
+        (Some(false), Some(true))
+    );
+}
+
 async fn restore_shares(clients: &Clients, snapshot: &str) -> Vec<String> {
     let out = clients
         .rds

@@ -165,6 +165,39 @@ async fn cloudtrail_1_creates_a_trail_with_a_private_bucket_and_undo_deletes_bot
     assert!(!bucket_exists(&clients, &bucket).await);
 }
 
+/// `CloudTrail.3` fails only when no trail logs at all: the CloudTrail.1 fix gives the
+/// account a multi-region trail, which a CloudTrail.1 finding then finds compliant.
+#[tokio::test]
+async fn cloudtrail_3_gives_an_account_without_a_trail_one_that_also_passes_cloudtrail_1() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    assert!(trail_names(&clients).await.is_empty());
+    let outcome = remediated(
+        &emulator,
+        &clients,
+        "cloudtrail-3-imported.json",
+        &account(),
+        auto(FixSettings::default()),
+    )
+    .await;
+    let arn = format!("arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{TRAIL_NAME}");
+    assert!(logging(&clients, &arn).await);
+    assert_eq!(trail_names(&clients).await, [TRAIL_NAME]);
+    for file in ["cloudtrail-3-imported.json", "cloudtrail-1-imported.json"] {
+        let (again, _, note) = run_event(
+            &emulator,
+            &clients,
+            file,
+            &account(),
+            auto(FixSettings::default()),
+        )
+        .await;
+        assert_eq!(again.kind, OutcomeKind::AlreadyCompliant, "{file}: {note}");
+    }
+    undo_outcome(&clients, &outcome).await.unwrap();
+    assert!(trail_names(&clients).await.is_empty());
+}
+
 #[tokio::test]
 async fn cloudtrail_1_undo_keeps_a_log_bucket_that_holds_logs() {
     let emulator = Emulator::start().await;

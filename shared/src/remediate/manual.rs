@@ -110,6 +110,12 @@ pub(crate) static RULES: &[Rule] = &[
         "AwsEfsFileSystem",
         &EFS_ENCRYPTION,
     ),
+    encryption_rule(
+        "EFS.8",
+        "EFS file systems should be encrypted at rest",
+        "AwsEfsFileSystem",
+        &EFS_ENCRYPTION,
+    ),
 ];
 
 /// A control fixed by hand; the steps go into the finding's note.
@@ -149,7 +155,7 @@ impl Remediation for Manual {
     }
 }
 
-/// `EFS.1`: a file system is encrypted at rest only if it was created so.
+/// `EFS.1`, `EFS.8`: a file system is encrypted at rest only if it was created so.
 pub static EFS_ENCRYPTION: Manual = Manual {
     steps: "an EFS file system cannot be encrypted after creation. Create an encrypted file system (with a KMS key), copy the data with AWS DataSync (or restore an AWS Backup recovery point into the new file system), move the clients, mount targets and access points to it, then delete this one.",
 };

@@ -1,7 +1,32 @@
-//! CloudTrail.1.
+//! CloudTrail.1, CloudTrail.3.
 
 use super::*;
 use crate::remediate::{Impact, Rule};
+
+/// What the CloudTrail.1 fix needs: trails, and the bucket of the trail it creates.
+const TRAIL_ACTIONS: &[&str] = &[
+    "cloudtrail:DescribeTrails",
+    "cloudtrail:GetTrailStatus",
+    "cloudtrail:GetEventSelectors",
+    "cloudtrail:CreateTrail",
+    "cloudtrail:AddTags",
+    "cloudtrail:ListTags",
+    "cloudtrail:StartLogging",
+    "cloudtrail:StopLogging",
+    "cloudtrail:DeleteTrail",
+    "s3:ListBucket",
+    "s3:CreateBucket",
+    "s3:PutBucketPublicAccessBlock",
+    "s3:PutEncryptionConfiguration",
+    "s3:PutBucketPolicy",
+    "s3:PutBucketTagging",
+    "s3:GetBucketTagging",
+    "s3:PutBucketLogging",
+    "s3:DeleteBucket",
+];
+
+/// What the CloudTrail.1 fix does.
+const TRAIL_FIX: &str = "Starts a stopped multi-region trail that logs read and write management events; when there is none, creates `hubfix-trail` (multi-region, log file validation, the HUBFIX_TRAIL_KMS_KEY key when set) with a dedicated bucket `hubfix-cloudtrail-<account>-<region>` (Block Public Access, encrypted, TLS-only policy admitting only the trail, access-logged when HUBFIX_S3_ACCESS_LOG_BUCKET is set), all tagged `hubfix:created`.";
 
 /// The controls this family fixes, with their facts (the registry indexes them).
 pub(crate) static RULES: &[Rule] = &[
@@ -9,27 +34,17 @@ pub(crate) static RULES: &[Rule] = &[
         control_id: "CloudTrail.1",
         title: "CloudTrail should be enabled and configured with at least one multi-Region trail that includes read and write management events",
         resource_type: "AwsAccount",
-        fix: "Starts a stopped multi-region trail that logs read and write management events; when there is none, creates `hubfix-trail` (multi-region, log file validation, the HUBFIX_TRAIL_KMS_KEY key when set) with a dedicated bucket `hubfix-cloudtrail-<account>-<region>` (Block Public Access, encrypted, TLS-only policy admitting only the trail, access-logged when HUBFIX_S3_ACCESS_LOG_BUCKET is set), all tagged `hubfix:created`.",
-        iam_actions: &[
-            "cloudtrail:DescribeTrails",
-            "cloudtrail:GetTrailStatus",
-            "cloudtrail:GetEventSelectors",
-            "cloudtrail:CreateTrail",
-            "cloudtrail:AddTags",
-            "cloudtrail:ListTags",
-            "cloudtrail:StartLogging",
-            "cloudtrail:StopLogging",
-            "cloudtrail:DeleteTrail",
-            "s3:ListBucket",
-            "s3:CreateBucket",
-            "s3:PutBucketPublicAccessBlock",
-            "s3:PutEncryptionConfiguration",
-            "s3:PutBucketPolicy",
-            "s3:PutBucketTagging",
-            "s3:GetBucketTagging",
-            "s3:PutBucketLogging",
-            "s3:DeleteBucket",
-        ],
+        fix: TRAIL_FIX,
+        iam_actions: TRAIL_ACTIONS,
+        impact: Impact::Safe,
+        remediation: &MultiRegionTrail,
+    },
+    Rule {
+        control_id: "CloudTrail.3",
+        title: "At least one CloudTrail trail should be enabled",
+        resource_type: "AwsAccount",
+        fix: "The CloudTrail.1 fix (an account without any logging trail gets a multi-region one, which passes both controls); nothing when a multi-region trail already logs.",
+        iam_actions: TRAIL_ACTIONS,
         impact: Impact::Safe,
         remediation: &MultiRegionTrail,
     },

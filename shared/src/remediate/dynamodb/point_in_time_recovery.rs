@@ -7,6 +7,8 @@ use crate::remediate::toggle::{Setting, SettingState, SingleSetting};
 use crate::remediate::{Fix, FixFuture};
 use crate::remediate::{Impact, Rule};
 
+use super::{table_tags, NOT_FOUND};
+
 /// The controls this family fixes, with their facts (the registry indexes them).
 pub(crate) static RULES: &[Rule] = &[Rule {
     control_id: "DynamoDB.2",
@@ -22,44 +24,11 @@ pub(crate) static RULES: &[Rule] = &[Rule {
     remediation: &SingleSetting(PointInTimeRecovery),
 }];
 
-const NOT_FOUND: &[&str] = &["TableNotFoundException", "ResourceNotFoundException"];
 const SETTING: &str = "PointInTimeRecovery";
 
 /// `DynamoDB.2`: point-in-time recovery of a table.
 #[derive(Debug)]
 pub struct PointInTimeRecovery;
-
-async fn table_tags(fix: Fix<'_>) -> Result<Vec<(String, String)>, FixError> {
-    let mut tags = Vec::new();
-    let mut next: Option<String> = None;
-    loop {
-        let out = fix
-            .clients
-            .dynamodb
-            .list_tags_of_resource()
-            .resource_arn(&fix.target.resource_id)
-            .set_next_token(next.take())
-            .send()
-            .await
-            .map_err(|e| {
-                FixError::from_sdk(
-                    "dynamodb:ListTagsOfResource",
-                    &format!("table {}", fix.target.name),
-                    NOT_FOUND,
-                    e,
-                )
-            })?;
-        tags.extend(
-            out.tags()
-                .iter()
-                .map(|t| (t.key().to_owned(), t.value().to_owned())),
-        );
-        match out.next_token() {
-            Some(token) if !token.is_empty() => next = Some(token.to_owned()),
-            _ => return Ok(tags),
-        }
-    }
-}
 
 async fn set_recovery(fix: Fix<'_>, enabled: bool) -> Result<(), FixError> {
     let table = &fix.target.name;

@@ -13,19 +13,19 @@ use crate::model::Plan;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 
 mod backup_retention;
-mod cluster_deletion_protection;
+mod cluster_settings;
 mod instance_settings;
 mod snapshots;
 
 pub use backup_retention::*;
-pub use cluster_deletion_protection::*;
+pub use cluster_settings::*;
 pub use instance_settings::*;
 pub use snapshots::*;
 
 /// Every rule of this service, family by family (the registry indexes them).
 pub(crate) const RULES: &[&[crate::remediate::Rule]] = &[
     backup_retention::RULES,
-    cluster_deletion_protection::RULES,
+    cluster_settings::RULES,
     instance_settings::RULES,
     snapshots::RULES,
 ];
