@@ -115,6 +115,8 @@ pub const DEFAULT_FINDING_UPDATES_PER_SECOND: f64 = 8.0;
 pub const DEFAULT_ACCOUNT_CONCURRENCY: usize = 8;
 /// Environment variable: the automated backup retention, in days, `RDS.11` sets.
 pub const ENV_RDS_BACKUP_RETENTION_DAYS: &str = "HUBFIX_RDS_BACKUP_RETENTION_DAYS";
+/// Days `CloudWatch.16` keeps log groups at least (one of CloudWatch Logs' periods).
+pub const ENV_LOG_GROUP_RETENTION_DAYS: &str = "HUBFIX_LOG_GROUP_RETENTION_DAYS";
 
 /// When a rule may run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -766,6 +768,20 @@ fn read_data_service_settings(
             },
         )?;
     }
+    if let Some(v) = get(ENV_LOG_GROUP_RETENTION_DAYS) {
+        use crate::remediate::cloudwatch::log_retention::RETENTION_DAYS;
+        settings.log_retention_days = v
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|d| RETENTION_DAYS.contains(d))
+            .ok_or_else(|| {
+                ConfigError::new(
+                    ENV_LOG_GROUP_RETENTION_DAYS,
+                    format!("`{v}` is not a retention period CloudWatch Logs accepts ({RETENTION_DAYS:?} days)"),
+                )
+            })?;
+    }
     Ok(())
 }
 
@@ -1070,6 +1086,7 @@ mod tests {
             ),
             ("HUBFIX_SECRETS_ROTATION_DAYS", "14"),
             ("HUBFIX_RDS_BACKUP_RETENTION_DAYS", "14"),
+            ("HUBFIX_LOG_GROUP_RETENTION_DAYS", "731"),
         ])
         .unwrap();
         let s = p.settings;
@@ -1080,13 +1097,21 @@ mod tests {
             Some("arn:aws:lambda:us-east-1:123456789012:function:rotate")
         );
         assert_eq!(
-            (s.secrets_rotation_days, s.rds_backup_retention_days),
-            (14, 14)
+            (
+                s.secrets_rotation_days,
+                s.rds_backup_retention_days,
+                s.log_retention_days
+            ),
+            (14, 14, 731)
         );
         let d = FixSettings::default();
         assert_eq!(
-            (d.secrets_rotation_days, d.rds_backup_retention_days),
-            (30, 7)
+            (
+                d.secrets_rotation_days,
+                d.rds_backup_retention_days,
+                d.log_retention_days
+            ),
+            (30, 7, 365)
         );
         assert!(d.sns_kms_key.is_none() && d.secrets_rotation_lambda_arn.is_none());
     }
@@ -1108,6 +1133,11 @@ mod tests {
                 "RDS.11 needs at least 7",
             ),
             ("HUBFIX_RDS_BACKUP_RETENTION_DAYS", "week", "from 7 to 35"),
+            (
+                "HUBFIX_LOG_GROUP_RETENTION_DAYS",
+                "100",
+                "not a retention period CloudWatch Logs accepts",
+            ),
         ];
         for (var, value, expected) in cases {
             let err = policy(&[(var, value)]).unwrap_err().to_string();

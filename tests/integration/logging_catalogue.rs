@@ -1,4 +1,4 @@
-//! The logging catalogue, part one (KMS.4, GuardDuty.1, Config.1): each fix against
+//! The logging catalogue, part one (KMS.4, GuardDuty.1, Config.1, CloudWatch.16): each fix against
 //! the emulator, read back, recorded on the finding, and undone.
 
 use hubfix::policy::Mode;
@@ -329,4 +329,105 @@ async fn config_1_widens_an_existing_recorder_and_starts_it() {
         .unwrap();
     assert!(!group.all_supported());
     assert_eq!(group.resource_types().len(), 1);
+}
+
+/// The retention of a log group (`None`: never expires).
+async fn retention(clients: &hubfix::aws::Clients, group: &str) -> Option<i32> {
+    clients
+        .logs
+        .describe_log_groups()
+        .log_group_name_prefix(group)
+        .send()
+        .await
+        .unwrap()
+        .log_groups()
+        .iter()
+        .find(|g| g.log_group_name() == Some(group))
+        .unwrap()
+        .retention_in_days()
+}
+
+#[tokio::test]
+async fn cloudwatch_16_raises_short_retentions_only_and_undo_restores_them() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let short = format!("/aws/lambda/{}", unique("orders"));
+    let long = format!("/aws/lambda/{}", unique("ledger"));
+    let forever = format!("/aws/lambda/{}", unique("audit"));
+    for (group, days) in [(&short, Some(30)), (&long, Some(3653)), (&forever, None)] {
+        clients
+            .logs
+            .create_log_group()
+            .log_group_name(group)
+            .send()
+            .await
+            .unwrap();
+        if let Some(days) = days {
+            clients
+                .logs
+                .put_retention_policy()
+                .log_group_name(group)
+                .retention_in_days(days)
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+    let arn = |group: &str| {
+        format!(
+            "arn:aws:logs:{}:{ACCOUNT}:log-group:{group}:*",
+            hubfix_tests::REGION
+        )
+    };
+    let outcome = remediated(
+        &emulator,
+        &clients,
+        "cloudwatch-16-imported.json",
+        &arn(&short),
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert!(
+        outcome.note.contains("to 365 days (was 30)"),
+        "{}",
+        outcome.note
+    );
+    assert_eq!(retention(&clients, &short).await, Some(365));
+    for group in [&long, &forever] {
+        let (left, _, note) = run_event(
+            &emulator,
+            &clients,
+            "cloudwatch-16-imported.json",
+            &arn(group),
+            auto(FixSettings::default()),
+        )
+        .await;
+        assert_eq!(left.kind, OutcomeKind::AlreadyCompliant, "{group}: {note}");
+    }
+    assert_eq!(
+        retention(&clients, &long).await,
+        Some(3653),
+        "never shortened"
+    );
+    assert_eq!(retention(&clients, &forever).await, None);
+
+    let settings = FixSettings {
+        log_retention_days: 731,
+        ..FixSettings::default()
+    };
+    let raised = remediated(
+        &emulator,
+        &clients,
+        "cloudwatch-16-imported.json",
+        &arn(&short),
+        auto(settings.clone()),
+    )
+    .await;
+    assert_eq!(retention(&clients, &short).await, Some(731));
+    undo_outcome_with(&clients, &raised, &settings)
+        .await
+        .unwrap();
+    assert_eq!(retention(&clients, &short).await, Some(365));
+    undo_outcome(&clients, &outcome).await.unwrap();
+    assert_eq!(retention(&clients, &short).await, Some(30));
 }

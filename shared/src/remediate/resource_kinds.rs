@@ -9,6 +9,7 @@
 use crate::error::FixError;
 use crate::ids::bucket_name;
 use crate::remediate::cloudtrail::model::trail_arn;
+use crate::remediate::cloudwatch::log_retention::log_group_name;
 use crate::remediate::ec2::isolate::instance_id;
 use crate::remediate::ec2::security_groups::{ec2_resource_id, security_group_id};
 use crate::remediate::iam::user_name;
@@ -85,6 +86,10 @@ pub static KINDS: &[ResourceKind] = &[
     ResourceKind {
         asff_type: "AwsLambdaFunction",
         name: lambda_function,
+    },
+    ResourceKind {
+        asff_type: "AwsLogsLogGroup",
+        name: log_group_name,
     },
     ResourceKind {
         asff_type: "AwsRdsDbCluster",

@@ -64,6 +64,9 @@ pub struct FixSettings {
     pub secrets_rotation_days: i64,
     /// Automated backup retention `RDS.11` sets, 7 (the control's minimum) to 35 days.
     pub rds_backup_retention_days: i32,
+    /// Days `CloudWatch.16` keeps log groups at least: one of CloudWatch Logs' retention
+    /// periods, 365 (the control's default minimum) unless configured.
+    pub log_retention_days: i32,
 }
 
 /// The password policy hubfix asks for; the defaults satisfy IAM.7 and IAM.10 to IAM.17
@@ -113,6 +116,7 @@ impl Default for FixSettings {
             secrets_rotation_lambda_arn: None,
             secrets_rotation_days: 30,
             rds_backup_retention_days: 7,
+            log_retention_days: 365,
         }
     }
 }
