@@ -1,4 +1,4 @@
-//! The logging catalogue, part one (KMS.4, GuardDuty.1, Config.1, CloudWatch.16): each fix against
+//! The logging catalogue, part one (KMS.3, KMS.4, GuardDuty.1, Config.1, CloudWatch.16): each fix against
 //! the emulator, read back, recorded on the finding, and undone.
 
 use hubfix::policy::Mode;
@@ -73,6 +73,72 @@ async fn kms_4_rotation_is_enabled_and_undone() {
     let steps = undo_outcome(&clients, &outcome).await.unwrap();
     assert_eq!(steps.len(), 1, "{steps:?}");
     assert!(!rotation(clients.clone(), id).await);
+}
+
+/// The key's state and whether KMS will delete it.
+async fn key_state(clients: &hubfix::aws::Clients, id: &str) -> (String, bool) {
+    let out = clients.kms.describe_key().key_id(id).send().await.unwrap();
+    let meta = out.key_metadata().unwrap();
+    (
+        meta.key_state().unwrap().as_str().to_owned(),
+        meta.deletion_date().is_some(),
+    )
+}
+
+#[tokio::test]
+async fn kms_3_cancels_a_scheduled_deletion_on_approval_and_undo_schedules_it_again() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let key = clients.kms.create_key().send().await.unwrap();
+    let meta = key.key_metadata().unwrap();
+    let (arn, id) = (meta.arn().unwrap().to_owned(), meta.key_id().to_owned());
+    clients
+        .kms
+        .schedule_key_deletion()
+        .key_id(&id)
+        .pending_window_in_days(10)
+        .send()
+        .await
+        .unwrap();
+    let (waiting, _, note) = run_event(
+        &emulator,
+        &clients,
+        "kms-3-imported.json",
+        &arn,
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(waiting.kind, OutcomeKind::Refused, "approval-only: {note}");
+    assert_eq!(
+        key_state(&clients, &id).await,
+        ("PendingDeletion".into(), true)
+    );
+
+    let outcome = remediated(
+        &emulator,
+        &clients,
+        "kms-3-imported.json",
+        &arn,
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert!(outcome.note.contains("enable-key"), "{}", outcome.note);
+    assert_eq!(key_state(&clients, &id).await, ("Disabled".into(), false));
+    let (again, _, _) = run_event(
+        &emulator,
+        &clients,
+        "kms-3-imported.json",
+        &arn,
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(again.kind, OutcomeKind::AlreadyCompliant);
+    let steps = undo_outcome(&clients, &outcome).await.unwrap();
+    assert!(steps[0].contains("in 10 days"), "{steps:?}");
+    assert_eq!(
+        key_state(&clients, &id).await,
+        ("PendingDeletion".into(), true)
+    );
 }
 
 #[tokio::test]

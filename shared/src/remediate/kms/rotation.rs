@@ -10,6 +10,8 @@ use crate::model::Plan;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 use crate::remediate::{Impact, Rule};
 
+use super::{describe_key, key_tags, NO_SUCH_KEY};
+
 /// The controls this family fixes, with their facts (the registry indexes them).
 pub(crate) static RULES: &[Rule] = &[
     Rule {
@@ -28,9 +30,6 @@ pub(crate) static RULES: &[Rule] = &[
         remediation: &KeyRotation,
     },
 ];
-
-/// The codes KMS answers for a key that does not exist.
-pub(crate) const NO_SUCH_KEY: &[&str] = &["NotFoundException"];
 
 /// `KMS.4`: turns on automatic rotation of a symmetric customer managed key.
 #[derive(Debug)]
@@ -72,13 +71,7 @@ impl Remediation for KeyRotation {
             let kms = &fix.clients.kms;
             let key = &fix.target.name;
             let resource = format!("KMS key {key}");
-            let described =
-                kms.describe_key().key_id(key).send().await.map_err(|e| {
-                    FixError::from_sdk("kms:DescribeKey", &resource, NO_SUCH_KEY, e)
-                })?;
-            let meta = described
-                .key_metadata()
-                .ok_or_else(|| FixError::Target(format!("{resource} has no metadata")))?;
+            let meta = describe_key(kms, key, &resource).await?;
             let manager = meta.key_manager().map(|m| m.as_str()).unwrap_or("CUSTOMER");
             let spec = meta
                 .key_spec()
@@ -95,20 +88,7 @@ impl Remediation for KeyRotation {
                 )));
             }
             let tags = if with_tags {
-                let out = kms
-                    .list_resource_tags()
-                    .key_id(key)
-                    .send()
-                    .await
-                    .map_err(|e| {
-                        FixError::from_sdk("kms:ListResourceTags", &resource, NO_SUCH_KEY, e)
-                    })?;
-                Some(
-                    out.tags()
-                        .iter()
-                        .map(|t| (t.tag_key().to_owned(), t.tag_value().to_owned()))
-                        .collect(),
-                )
+                Some(key_tags(kms, key, &resource).await?)
             } else {
                 None
             };
