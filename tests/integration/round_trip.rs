@@ -20,7 +20,7 @@ use hubfix::policy::Mode;
 use hubfix::registry;
 use hubfix::remediate::{Fix, Rule};
 use hubfix::settings::FixSettings;
-use hubfix::undo::{last_fix, undo_fix};
+use hubfix::undo::{last_fix, undo_fix, UndoError};
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::seeds::{self, account, ec2_arn, user_arn};
 use hubfix_tests::{event, finding_state, import, retarget, unique, Emulator, ACCOUNT, REGION};
@@ -356,6 +356,13 @@ async fn round_trip(
         .map(|r| r.stage)
         .collect();
     assert_eq!(stages, [Stage::Planned, Stage::Decided, Stage::Undone]);
+    assert!(
+        matches!(
+            last_fix(trail, &fixed.finding_id).await,
+            Err(UndoError::AlreadyUndone { .. })
+        ),
+        "a second undo is refused"
+    );
 
     // inspect again: the resource reads as before the fix, and fails its control again.
     let target = record.target.as_ref().expect("a target");
