@@ -47,7 +47,8 @@ impl Seeded {
 }
 
 type SeedFuture<'a> = Pin<Box<dyn Future<Output = Seeded> + Send + 'a>>;
-/// Makes, in a fresh emulator, a resource that fails one control.
+/// Makes, in a fresh emulator, a resource that fails the controls of its entry in
+/// [`SEEDS`].
 type Seed = for<'a> fn(&'a Clients) -> SeedFuture<'a>;
 
 macro_rules! seed {
@@ -61,24 +62,38 @@ macro_rules! seed {
 /// turn against the one seeded resource (each undo must leave it as seeded, so the next
 /// control finds it failing again). A control may have several seeds, one per way its
 /// undo runs (a setting to put back, or one that was absent to remove again).
+#[rustfmt::skip]
 const SEEDS: &[(&[&str], &str, Seed)] = &[
     (
         &["IAM.7", "IAM.18", "IAM.28", "S3.1", "EC2.7", "GuardDuty.1", "CloudTrail.1"],
-        "account with none of these settings (no password policy, support role, analyzer, Block Public Access, EBS encryption by default, detector, trail)",
+        "account with none of these (password policy, support role, access analyzer, \
+         Block Public Access, EBS encryption by default, detector, trail)",
         seed!(bare_account),
     ),
     (&["IAM.2", "CIS.1.15"], "user with a managed and an inline policy", seed!(user_with_policies)),
-    (&["IAM.3", "IAM.8", "IAM.22"], "user with a key, 100 days later, unused, no console password", seed!(user_with_old_key)),
+    (
+        &["IAM.3", "IAM.8", "IAM.22"],
+        "user with a key, 100 days later, unused, no console password",
+        seed!(user_with_old_key),
+    ),
     (
         &["IAM.10", "IAM.11", "IAM.12", "IAM.13", "IAM.14", "IAM.15", "IAM.16", "IAM.17"],
         "weak password policy",
         seed!(weak_password_policy),
     ),
     (&["CIS.1.13"], "user with two active keys", seed!(user_with_two_keys)),
-    (&["CIS.3.10", "CIS.3.11", "S3.22", "S3.23"], "logging multi-region trail without data events", seed!(logging_trail)),
+    (
+        &["CIS.3.10", "CIS.3.11", "S3.22", "S3.23"],
+        "logging multi-region trail without data events",
+        seed!(logging_trail),
+    ),
     (&["S3.2"], "public-read bucket with BlockPublicAcls on", seed!(public_read_bucket)),
     (&["S3.3"], "public-read-write bucket with BlockPublicAcls on", seed!(public_write_bucket)),
-    (&["S3.4", "S3.5", "S3.13"], "bucket with S3's defaults (no encryption, policy or lifecycle)", seed!(plain_bucket)),
+    (
+        &["S3.4", "S3.5", "S3.13"],
+        "bucket with S3's defaults (no encryption, policy or lifecycle)",
+        seed!(plain_bucket),
+    ),
     (&["S3.5"], "bucket with a hand-written policy", seed!(hand_written_policy_bucket)),
     (&["S3.6"], "bucket granting two other accounts", seed!(cross_account_bucket)),
     (&["S3.8"], "bucket with Block Public Access partly on", seed!(partly_blocked_bucket)),
@@ -99,7 +114,11 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
     (&["EC2.15"], "subnet mapping public IPs on launch", seed!(public_ip_subnet)),
     (&["EC2.21"], "network ACL open on admin ports", seed!(open_admin_network_acl)),
     (&["RDS.1"], "public DB snapshot also shared with an account", seed!(public_db_snapshot)),
-    (&["RDS.2", "RDS.8", "RDS.11", "RDS.13", "RDS.17"], "DB instance with every setting off", seed!(db_instance)),
+    (
+        &["RDS.2", "RDS.8", "RDS.11", "RDS.13", "RDS.17"],
+        "DB instance with every setting off",
+        seed!(db_instance),
+    ),
     (&["RDS.7"], "DB cluster without deletion protection", seed!(db_cluster)),
     (&["Lambda.1"], "function anyone may invoke", seed!(public_function)),
     (&["SNS.1"], "unencrypted topic", seed!(topic)),
@@ -107,12 +126,24 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
     (&["DynamoDB.2"], "table without point-in-time recovery", seed!(table)),
     (&["ECR.1", "ECR.2"], "repository without scan on push, tags mutable", seed!(repository)),
     (&["SecretsManager.1"], "secret never rotated", seed!(secret)),
-    (&["ELB.1", "ELB.6"], "load balancer forwarding plain HTTP, no deletion protection", seed!(http_forwarding_load_balancer)),
+    (
+        &["ELB.1", "ELB.6"],
+        "load balancer forwarding plain HTTP, no deletion protection",
+        seed!(http_forwarding_load_balancer),
+    ),
     (&["KMS.4"], "key without rotation", seed!(kms_key)),
     (&["GuardDuty.1"], "account with a disabled detector", seed!(disabled_detector)),
     (&["Config.1"], "account without a recorder", seed!(account_without_recorder)),
-    (&["CloudTrail.2", "CloudTrail.4", "CloudTrail.5"], "trail not encrypted, not validated, not delivered to CloudWatch Logs", seed!(user_trail)),
-    (&["CloudTrail.6", "CloudTrail.7"], "trail bucket without Block Public Access or access logging", seed!(trail_bucket)),
+    (
+        &["CloudTrail.2", "CloudTrail.4", "CloudTrail.5"],
+        "trail not encrypted, not validated, not delivered to CloudWatch Logs",
+        seed!(user_trail),
+    ),
+    (
+        &["CloudTrail.6", "CloudTrail.7"],
+        "trail bucket without Block Public Access or access logging",
+        seed!(trail_bucket),
+    ),
     (
         &[
             "CloudWatch.1", "CloudWatch.2", "CloudWatch.3", "CloudWatch.4", "CloudWatch.5",
@@ -141,15 +172,33 @@ const NOT_ROUND_TRIPPED: &[(&str, Reason)] = &[
     ("IAM.4", Reason::Manual),
     ("IAM.6", Reason::Manual),
     ("IAM.9", Reason::Manual),
-    ("IAM.26", Reason::Irreversible("deletes expired server certificates, whose private keys hubfix never holds: undo.rs iam_26_deleted_certificates_are_irreversible")),
+    (
+        "IAM.26",
+        Reason::Irreversible(
+            "deletes expired server certificates, whose private keys hubfix never holds \
+             (undo.rs, iam_26_deleted_certificates_are_irreversible)",
+        ),
+    ),
     ("CIS.2.1.3", Reason::Manual),
     ("S3.19", Reason::Manual),
     ("S3.20", Reason::Manual),
     ("EC2.3", Reason::Manual),
-    ("EC2.4", Reason::Irreversible("terminates the instance (after snapshots): undo.rs ec2_4_termination_is_irreversible_and_names_the_snapshots")),
+    (
+        "EC2.4",
+        Reason::Irreversible(
+            "terminates the instance, after snapshots \
+             (undo.rs, ec2_4_termination_is_irreversible_and_names_the_snapshots)",
+        ),
+    ),
     ("RDS.3", Reason::Manual),
     ("RDS.4", Reason::Manual),
-    ("CodeBuild.2", Reason::Irreversible("moves plain-text credentials out and never keeps their values: compute_catalogue.rs codebuild_2_names_the_variables_never_their_values_and_cannot_be_undone")),
+    (
+        "CodeBuild.2",
+        Reason::Irreversible(
+            "removes plain-text credentials and never keeps their values (compute_catalogue.rs, \
+             codebuild_2_names_the_variables_never_their_values_and_cannot_be_undone)",
+        ),
+    ),
     ("EFS.1", Reason::Manual),
 ];
 
@@ -170,9 +219,12 @@ fn check_tables() {
         let id = rule.control_id;
         match (seeded(id), listed(id)) {
             (false, false) => problems.push(format!(
-                "{id} has no seed: add one to SEEDS (round_trip.rs, set-ups in tests/src/seeds/), or list it in NOT_ROUND_TRIPPED with its reason"
+                "{id} has no seed: add one to SEEDS (round_trip.rs, set-ups in \
+                 tests/src/seeds/), or list it in NOT_ROUND_TRIPPED with its reason"
             )),
-            (true, true) => problems.push(format!("{id} is both seeded and listed as not round-tripped")),
+            (true, true) => problems.push(format!(
+                "{id} is both seeded and listed as not round-tripped"
+            )),
             _ => {}
         }
     }
@@ -270,7 +322,16 @@ async fn every_reversible_rule_is_put_back_as_it_was() {
 async fn round_trips(controls: Vec<&'static str>, what: &str, seed: Seed) -> Vec<String> {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let seeded = seed(&clients).await;
+    let seeded = match AssertUnwindSafe(seed(&clients)).catch_unwind().await {
+        Ok(seeded) => seeded,
+        Err(panic) => {
+            let why = panic_message(panic);
+            return controls
+                .iter()
+                .map(|control| format!("{control} ({what}): the seed failed: {why}"))
+                .collect();
+        }
+    };
     let trail = AuditTrail::new(
         clients.s3.client().clone(),
         seeds::s3::bucket(&clients, "audit").await,
@@ -281,15 +342,20 @@ async fn round_trips(controls: Vec<&'static str>, what: &str, seed: Seed) -> Vec
         let rule = registry::rule(control).expect("a registered rule");
         let trip = round_trip(&emulator, &clients, &trail, rule, &seeded);
         if let Err(panic) = AssertUnwindSafe(trip).catch_unwind().await {
-            let why = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                .unwrap_or_default();
+            let why = panic_message(panic);
             failures.push(format!("{control} ({what}): {why}"));
         }
     }
     failures
+}
+
+/// The message a caught panic carries.
+fn panic_message(panic: Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_default()
 }
 
 /// One round trip of `rule` against a seeded resource; panics, saying what failed.
