@@ -3,6 +3,7 @@
 
 use hubfix::audit::{AuditFilter, AuditTrail, Stage, DEFAULT_PREFIX};
 use hubfix::{OutcomeKind, Policy};
+use hubfix_tests::seeds;
 use hubfix_tests::{event, finding_state, import, retarget, unique, Emulator};
 use serde_json::Value;
 
@@ -110,14 +111,7 @@ async fn every_decision_is_recorded_and_a_fix_waits_for_its_before_state() {
 async fn without_a_place_for_the_before_state_nothing_changes() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let bucket = unique("unsaved");
-    clients
-        .s3
-        .create_bucket()
-        .bucket(&bucket)
-        .send()
-        .await
-        .unwrap();
+    let bucket = seeds::s3::bucket(&clients, "unsaved").await;
     let missing = AuditTrail::new(
         clients.s3.client().clone(),
         unique("no-such-trail"),

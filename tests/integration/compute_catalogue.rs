@@ -1,21 +1,18 @@
 //! The compute services catalogue against the emulator: Lambda.1, CodeBuild.2, ELB.1,
 //! ELB.6, and the encryption controls that are manual (EFS.1, EC2.3).
 
-use aws_sdk_elasticloadbalancingv2::types::{
-    Action, ActionTypeEnum, Certificate, LoadBalancerAttribute, ProtocolEnum,
-};
+use aws_sdk_elasticloadbalancingv2::types::{Action, LoadBalancerAttribute};
 use hubfix::aws::Clients;
 use hubfix::error::FixError;
 use hubfix::policy::Mode;
 use hubfix::settings::FixSettings;
 use hubfix::{OutcomeKind, Policy};
+use hubfix_tests::seeds;
 use hubfix_tests::{
     codebuild_project_with_credentials, run_event, undo_outcome, unique, Emulator, ACCOUNT,
     PLAINTEXT_KEY_ID, PLAINTEXT_SECRET_KEY, REGION,
 };
 use serde_json::Value;
-
-use crate::data_catalogue::function;
 
 fn auto() -> Policy {
     Policy {
@@ -43,30 +40,7 @@ async fn statements(clients: &Clients, function: &str) -> Vec<Value> {
 async fn lambda_1_removes_public_invoke_limits_s3_and_undoes() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let name = unique("thumbnailer");
-    let arn = function(&clients, &name).await;
-    let grants = [
-        ("public", "*", None),
-        (
-            "s3-trigger",
-            "s3.amazonaws.com",
-            Some("arn:aws:s3:::uploads"),
-        ),
-        ("partner", "111122223333", None),
-    ];
-    for (sid, principal, source_arn) in grants {
-        clients
-            .lambda
-            .add_permission()
-            .function_name(&name)
-            .statement_id(sid)
-            .action("lambda:InvokeFunction")
-            .principal(principal)
-            .set_source_arn(source_arn.map(str::to_owned))
-            .send()
-            .await
-            .unwrap();
-    }
+    let (name, arn) = seeds::compute::public_function(&clients).await;
     let before = statements(&clients, &name).await;
 
     let (refused, _, note) = run_event(
@@ -167,99 +141,13 @@ async fn codebuild_2_names_the_variables_never_their_values_and_cannot_be_undone
     );
 }
 
-/// A fresh emulator and an Application Load Balancer with an HTTP listener forwarding to
-/// a target group; returns the load balancer's and the listener's ARNs.
+/// A fresh emulator and a [`seeds::compute::load_balancer`]; returns the load
+/// balancer's and the listener's ARNs.
 async fn load_balancer() -> (Emulator, Clients, String, String) {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let vpc = clients
-        .ec2
-        .create_vpc()
-        .cidr_block("10.20.0.0/16")
-        .send()
-        .await
-        .unwrap()
-        .vpc()
-        .unwrap()
-        .vpc_id()
-        .unwrap()
-        .to_owned();
-    let mut subnets = Vec::new();
-    for (cidr, zone) in [
-        ("10.20.1.0/24", "us-east-1a"),
-        ("10.20.2.0/24", "us-east-1b"),
-    ] {
-        subnets.push(
-            clients
-                .ec2
-                .create_subnet()
-                .vpc_id(&vpc)
-                .cidr_block(cidr)
-                .availability_zone(zone)
-                .send()
-                .await
-                .unwrap()
-                .subnet()
-                .unwrap()
-                .subnet_id()
-                .unwrap()
-                .to_owned(),
-        );
-    }
-    let lb = clients
-        .elbv2
-        .create_load_balancer()
-        .name(unique("shop"))
-        .set_subnets(Some(subnets))
-        .tags(
-            aws_sdk_elasticloadbalancingv2::types::Tag::builder()
-                .key("team")
-                .value("payments")
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .load_balancers()[0]
-        .load_balancer_arn()
-        .unwrap()
-        .to_owned();
-    let group = clients
-        .elbv2
-        .create_target_group()
-        .name(unique("web"))
-        .protocol(ProtocolEnum::Http)
-        .port(80)
-        .vpc_id(&vpc)
-        .send()
-        .await
-        .unwrap()
-        .target_groups()[0]
-        .target_group_arn()
-        .unwrap()
-        .to_owned();
-    let listener = clients
-        .elbv2
-        .create_listener()
-        .load_balancer_arn(&lb)
-        .protocol(ProtocolEnum::Http)
-        .port(80)
-        .default_actions(forward(&group))
-        .send()
-        .await
-        .unwrap()
-        .listeners()[0]
-        .listener_arn()
-        .unwrap()
-        .to_owned();
+    let (lb, listener) = seeds::compute::load_balancer(&clients).await;
     (emulator, clients, lb, listener)
-}
-
-fn forward(group: &str) -> Action {
-    Action::builder()
-        .r#type(ActionTypeEnum::Forward)
-        .target_group_arn(group)
-        .build()
 }
 
 async fn default_actions(clients: &Clients, lb: &str, port: i32) -> Vec<Action> {
@@ -288,31 +176,8 @@ async fn elb_1_needs_an_https_listener_then_redirects_and_undoes() {
     assert_eq!(status, "NOTIFIED");
     assert!(note.contains("no HTTPS listener"), "{note}");
 
-    let certificate = clients
-        .iam
-        .upload_server_certificate()
-        .server_certificate_name(unique("shop-cert"))
-        .certificate_body("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----")
-        .private_key("-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----")
-        .send()
-        .await
-        .unwrap()
-        .server_certificate_metadata()
-        .unwrap()
-        .arn()
-        .to_owned();
     let group = forwarding[0].target_group_arn().unwrap().to_owned();
-    clients
-        .elbv2
-        .create_listener()
-        .load_balancer_arn(&lb)
-        .protocol(ProtocolEnum::Https)
-        .port(443)
-        .certificates(Certificate::builder().certificate_arn(certificate).build())
-        .default_actions(forward(&group))
-        .send()
-        .await
-        .unwrap();
+    seeds::compute::https_listener(&clients, &lb, &group).await;
 
     let (refused, _, note) = run_event(
         &emulator,

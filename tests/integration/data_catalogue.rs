@@ -1,23 +1,14 @@
 //! The data services catalogue against the emulator: SNS.1, SQS.1, DynamoDB.2, DynamoDB.6, ECR.1,
 //! ECR.2 and SecretsManager.1, each fixed, verified and undone from its record.
 
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, PointInTimeRecoveryStatus,
-    ScalarAttributeType,
-};
-use aws_sdk_lambda::primitives::Blob;
-use aws_sdk_lambda::types::{FunctionCode, Runtime};
+use aws_sdk_dynamodb::types::PointInTimeRecoveryStatus;
 use aws_sdk_sqs::types::QueueAttributeName;
 use hubfix::aws::Clients;
 use hubfix::policy::Mode;
 use hubfix::settings::FixSettings;
 use hubfix::{OutcomeKind, Policy};
-use hubfix_tests::{run_event, undo_outcome, undo_outcome_with, unique, Emulator, ACCOUNT, REGION};
-
-/// A zip archive with no entries: enough code for a function that is never run.
-const EMPTY_ZIP: [u8; 22] = [
-    0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-];
+use hubfix_tests::seeds;
+use hubfix_tests::{run_event, undo_outcome, undo_outcome_with, unique, Emulator};
 
 fn auto(settings: FixSettings) -> Policy {
     Policy {
@@ -44,23 +35,7 @@ async fn topic_key(clients: &Clients, topic: &str) -> Option<String> {
 async fn sns_1_needs_the_key_setting_then_encrypts_and_undoes() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let topic = clients
-        .sns
-        .create_topic()
-        .name(unique("order-events"))
-        .tags(
-            aws_sdk_sns::types::Tag::builder()
-                .key("team")
-                .value("payments")
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .topic_arn()
-        .unwrap()
-        .to_owned();
+    let topic = seeds::data::topic(&clients).await;
     let (outcome, status, note) = run_event(
         &emulator,
         &clients,
@@ -120,28 +95,11 @@ async fn queue_encryption(clients: &Clients, url: &str) -> (String, Option<Strin
     )
 }
 
-async fn plain_queue(clients: &Clients) -> (String, String) {
-    let name = unique("order-jobs");
-    let url = clients
-        .sqs
-        .create_queue()
-        .queue_name(&name)
-        .attributes(QueueAttributeName::SqsManagedSseEnabled, "false")
-        .tags("team", "payments")
-        .send()
-        .await
-        .unwrap()
-        .queue_url()
-        .unwrap()
-        .to_owned();
-    (format!("arn:aws:sqs:{REGION}:{ACCOUNT}:{name}"), url)
-}
-
 #[tokio::test]
 async fn sqs_1_uses_sse_sqs_or_the_configured_key_and_undoes() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let (arn, url) = plain_queue(&clients).await;
+    let (arn, url) = seeds::data::plain_queue(&clients).await;
     let (outcome, status, note) = run_event(
         &emulator,
         &clients,
@@ -163,7 +121,7 @@ async fn sqs_1_uses_sse_sqs_or_the_configured_key_and_undoes() {
         ("false".into(), None)
     );
 
-    let (arn, url) = plain_queue(&clients).await;
+    let (arn, url) = seeds::data::plain_queue(&clients).await;
     let settings = FixSettings {
         sqs_kms_key: Some("alias/queues".into()),
         ..FixSettings::default()
@@ -190,41 +148,7 @@ async fn sqs_1_uses_sse_sqs_or_the_configured_key_and_undoes() {
 async fn dynamodb_2_point_in_time_recovery_on_once_and_undone() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let table = unique("orders");
-    let arn = clients
-        .dynamodb
-        .create_table()
-        .table_name(&table)
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name("pk")
-                .key_type(KeyType::Hash)
-                .build()
-                .unwrap(),
-        )
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("pk")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .unwrap(),
-        )
-        .billing_mode(BillingMode::PayPerRequest)
-        .tags(
-            aws_sdk_dynamodb::types::Tag::builder()
-                .key("team")
-                .value("payments")
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .table_description()
-        .unwrap()
-        .table_arn()
-        .unwrap()
-        .to_owned();
+    let (table, arn) = seeds::data::table(&clients).await;
     let status_of = |clients: Clients, table: String| async move {
         clients
             .dynamodb
@@ -367,26 +291,7 @@ async fn repository_settings(clients: &Clients, name: &str) -> (bool, String) {
 async fn ecr_1_scan_on_push_and_ecr_2_immutable_tags_on_approval_then_undone() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let name = format!("shop/{}", unique("web"));
-    let arn = clients
-        .ecr
-        .create_repository()
-        .repository_name(&name)
-        .tags(
-            aws_sdk_ecr::types::Tag::builder()
-                .key("team")
-                .value("payments")
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .repository()
-        .unwrap()
-        .repository_arn()
-        .unwrap()
-        .to_owned();
+    let (name, arn) = seeds::data::repository(&clients).await;
     let (scan, _, note) = run_event(
         &emulator,
         &clients,
@@ -433,64 +338,11 @@ async fn ecr_1_scan_on_push_and_ecr_2_immutable_tags_on_approval_then_undone() {
     );
 }
 
-/// A Lambda function the emulator can invoke without running it.
-pub(crate) async fn function(clients: &Clients, name: &str) -> String {
-    let role = clients
-        .iam
-        .create_role()
-        .role_name(format!("{name}-role"))
-        .assume_role_policy_document(
-            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
-        )
-        .send()
-        .await
-        .unwrap()
-        .role()
-        .unwrap()
-        .arn()
-        .to_owned();
-    clients
-        .lambda
-        .create_function()
-        .function_name(name)
-        .runtime(Runtime::from("python3.12"))
-        .role(role)
-        .handler("index.handler")
-        .code(
-            FunctionCode::builder()
-                .zip_file(Blob::new(EMPTY_ZIP.to_vec()))
-                .build(),
-        )
-        .tags("team", "payments")
-        .send()
-        .await
-        .unwrap()
-        .function_arn()
-        .unwrap()
-        .to_owned()
-}
-
 #[tokio::test]
 async fn secretsmanager_1_rotation_needs_a_function_turns_on_and_undoes() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let secret = clients
-        .secretsmanager
-        .create_secret()
-        .name(format!("prod/{}", unique("orders-db")))
-        .secret_string("hunter2")
-        .tags(
-            aws_sdk_secretsmanager::types::Tag::builder()
-                .key("team")
-                .value("payments")
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .arn()
-        .unwrap()
-        .to_owned();
+    let secret = seeds::data::secret(&clients).await;
     let (outcome, _, note) = run_event(
         &emulator,
         &clients,
@@ -505,7 +357,7 @@ async fn secretsmanager_1_rotation_needs_a_function_turns_on_and_undoes() {
         "{note}"
     );
 
-    let rotator = function(&clients, &unique("rotate")).await;
+    let rotator = seeds::compute::function(&clients, &unique("rotate")).await;
     let settings = FixSettings {
         secrets_rotation_lambda_arn: Some(rotator.clone()),
         ..FixSettings::default()

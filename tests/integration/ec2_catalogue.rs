@@ -4,10 +4,11 @@
 use aws_sdk_ec2::types::{
     AttributeBooleanValue, Filter, IpPermission, IpRange, PortRange, RuleAction,
 };
-use hubfix::aws::Clients;
 use hubfix::policy::Mode;
+use hubfix::remediate::ec2::FLOW_LOG_TAG;
 use hubfix::settings::FixSettings;
 use hubfix::{OutcomeKind, Policy};
+use hubfix_tests::seeds::{self, ec2_arn};
 use hubfix_tests::{event, import, retarget, run_event, unique, Emulator, ACCOUNT, REGION};
 use serde_json::json;
 
@@ -17,48 +18,6 @@ fn auto(settings: FixSettings) -> Policy {
         default_mode: Some(Mode::Auto),
         ..Policy::default()
     }
-}
-
-fn arn(kind: &str, id: &str) -> String {
-    format!("arn:aws:ec2:{REGION}:{ACCOUNT}:{kind}/{id}")
-}
-
-async fn default_vpc(clients: &Clients) -> String {
-    let out = clients
-        .ec2
-        .describe_vpcs()
-        .filters(Filter::builder().name("isDefault").values("true").build())
-        .send()
-        .await
-        .unwrap();
-    out.vpcs()[0].vpc_id().unwrap().to_owned()
-}
-
-async fn instance(clients: &Clients) -> String {
-    let image = clients
-        .ec2
-        .describe_images()
-        .owners("amazon")
-        .send()
-        .await
-        .unwrap()
-        .images()[0]
-        .image_id()
-        .unwrap()
-        .to_owned();
-    clients
-        .ec2
-        .run_instances()
-        .image_id(image)
-        .min_count(1)
-        .max_count(1)
-        .send()
-        .await
-        .unwrap()
-        .instances()[0]
-        .instance_id()
-        .unwrap()
-        .to_owned()
 }
 
 #[tokio::test]
@@ -132,7 +91,7 @@ async fn ec2_1_makes_public_snapshots_private_and_leaves_private_ones() {
 async fn ec2_2_empties_the_default_group_on_approval() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let vpc = default_vpc(&clients).await;
+    let vpc = seeds::ec2::default_vpc(&clients).await;
     let group = clients
         .ec2
         .describe_security_groups()
@@ -169,7 +128,7 @@ async fn ec2_2_empties_the_default_group_on_approval() {
         &emulator,
         &clients,
         "ec2-2-imported.json",
-        &arn("security-group", &group),
+        &ec2_arn("security-group", &group),
         Policy::default(),
     )
     .await;
@@ -184,7 +143,7 @@ async fn ec2_2_empties_the_default_group_on_approval() {
         &emulator,
         &clients,
         "ec2-2-imported.json",
-        &arn("security-group", &group),
+        &ec2_arn("security-group", &group),
         auto(FixSettings::default()),
     )
     .await;
@@ -220,7 +179,7 @@ async fn ec2_2_empties_the_default_group_on_approval() {
         &emulator,
         &clients,
         "ec2-2-imported.json",
-        &arn("security-group", other.group_id().unwrap()),
+        &ec2_arn("security-group", other.group_id().unwrap()),
         auto(FixSettings::default()),
     )
     .await;
@@ -232,7 +191,7 @@ async fn ec2_2_empties_the_default_group_on_approval() {
 async fn ec2_4_terminates_a_stopped_instance_only_on_approval_after_snapshots() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let id = instance(&clients).await;
+    let id = seeds::ec2::instance(&clients).await;
     clients
         .ec2
         .stop_instances()
@@ -245,7 +204,7 @@ async fn ec2_4_terminates_a_stopped_instance_only_on_approval_after_snapshots() 
         &emulator,
         &clients,
         "ec2-4-imported.json",
-        &arn("instance", &id),
+        &ec2_arn("instance", &id),
         auto(FixSettings::default()),
     )
     .await;
@@ -262,7 +221,7 @@ async fn ec2_4_terminates_a_stopped_instance_only_on_approval_after_snapshots() 
     action["resources"] = json!([format!(
         "arn:aws:securityhub:{REGION}:{ACCOUNT}:action/custom/Remediate"
     )]);
-    retarget(&mut action, &arn("instance", &id), &unique("approved"));
+    retarget(&mut action, &ec2_arn("instance", &id), &unique("approved"));
     import(&clients, &action).await;
     let report = emulator
         .engine(Policy::default())
@@ -309,12 +268,12 @@ async fn ec2_4_terminates_a_stopped_instance_only_on_approval_after_snapshots() 
         "volumes snapshotted before termination"
     );
 
-    let running = instance(&clients).await;
+    let running = seeds::ec2::instance(&clients).await;
     let (outcome, _, _) = run_event(
         &emulator,
         &clients,
         "ec2-4-imported.json",
-        &arn("instance", &running),
+        &ec2_arn("instance", &running),
         Policy::default(),
     )
     .await;
@@ -325,12 +284,12 @@ async fn ec2_4_terminates_a_stopped_instance_only_on_approval_after_snapshots() 
 async fn ec2_6_creates_a_flow_log_to_the_configured_destination() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let vpc = default_vpc(&clients).await;
+    let vpc = seeds::ec2::default_vpc(&clients).await;
     let (outcome, status, note) = run_event(
         &emulator,
         &clients,
         "ec2-6-imported.json",
-        &arn("vpc", &vpc),
+        &ec2_arn("vpc", &vpc),
         Policy::default(),
     )
     .await;
@@ -338,14 +297,7 @@ async fn ec2_6_creates_a_flow_log_to_the_configured_destination() {
     assert_eq!(status, "NOTIFIED");
     assert!(note.contains("set HUBFIX_FLOW_LOG_DESTINATION"), "{note}");
 
-    let bucket = unique("flow-logs");
-    clients
-        .s3
-        .create_bucket()
-        .bucket(&bucket)
-        .send()
-        .await
-        .unwrap();
+    let bucket = seeds::s3::bucket(&clients, "flow-logs").await;
     let settings = FixSettings {
         flow_log_destination: Some(format!("arn:aws:s3:::{bucket}")),
         ..FixSettings::default()
@@ -354,7 +306,7 @@ async fn ec2_6_creates_a_flow_log_to_the_configured_destination() {
         &emulator,
         &clients,
         "ec2-6-imported.json",
-        &arn("vpc", &vpc),
+        &ec2_arn("vpc", &vpc),
         auto(settings),
     )
     .await;
@@ -371,6 +323,13 @@ async fn ec2_6_creates_a_flow_log_to_the_configured_destination() {
     assert_eq!(
         logs.flow_logs()[0].log_destination(),
         Some(format!("arn:aws:s3:::{bucket}").as_str())
+    );
+    assert!(
+        logs.flow_logs()[0]
+            .tags()
+            .iter()
+            .any(|t| t.key() == Some(FLOW_LOG_TAG) && t.value() == Some(vpc.as_str())),
+        "hubfix tags the flow log it creates, so that an undo deletes only its own"
     );
 }
 
@@ -401,12 +360,12 @@ async fn ec2_7_turns_on_ebs_encryption_by_default() {
 async fn ec2_8_requires_imdsv2() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let id = instance(&clients).await;
+    let id = seeds::ec2::instance(&clients).await;
     let (outcome, status, note) = run_event(
         &emulator,
         &clients,
         "ec2-8-imported.json",
-        &arn("instance", &id),
+        &ec2_arn("instance", &id),
         auto(FixSettings::default()),
     )
     .await;
@@ -429,7 +388,7 @@ async fn ec2_8_requires_imdsv2() {
 async fn ec2_15_turns_off_public_ips_on_launch() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let vpc = default_vpc(&clients).await;
+    let vpc = seeds::ec2::default_vpc(&clients).await;
     let subnet = clients
         .ec2
         .create_subnet()
@@ -455,7 +414,7 @@ async fn ec2_15_turns_off_public_ips_on_launch() {
         &emulator,
         &clients,
         "ec2-15-imported.json",
-        &arn("subnet", &subnet),
+        &ec2_arn("subnet", &subnet),
         Policy::default(),
     )
     .await;
@@ -507,7 +466,7 @@ async fn ec2_18_keeps_only_the_public_ports_open() {
         &emulator,
         &clients,
         "ec2-18-imported.json",
-        &arn("security-group", &group),
+        &ec2_arn("security-group", &group),
         Policy::default(),
     )
     .await;
@@ -534,7 +493,7 @@ async fn ec2_18_keeps_only_the_public_ports_open() {
 async fn ec2_21_removes_world_open_admin_entries_from_a_network_acl() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let vpc = default_vpc(&clients).await;
+    let vpc = seeds::ec2::default_vpc(&clients).await;
     let acl = clients
         .ec2
         .create_network_acl()
@@ -571,7 +530,7 @@ async fn ec2_21_removes_world_open_admin_entries_from_a_network_acl() {
         &emulator,
         &clients,
         "ec2-21-imported.json",
-        &arn("network-acl", &acl),
+        &ec2_arn("network-acl", &acl),
         Policy::default(),
     )
     .await;

@@ -3,84 +3,19 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range, Tag};
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::faults::{FaultProxy, Schedule};
-use hubfix_tests::{event, finding_state, import, retarget, unique, Emulator, ACCOUNT, REGION};
+use hubfix_tests::seeds::ec2::{world_open_group, WORLD_OPEN_INGRESS};
+use hubfix_tests::seeds::ec2_arn;
+use hubfix_tests::{event, finding_state, import, retarget, Emulator};
 
 /// `(protocol, from, to, cidr)`.
 type Entry = (String, i32, i32, String);
-
-/// The group every test starts from: world-open SSH and RDP over both address
-/// families, SSH from a private range in the same rule, open HTTPS and PostgreSQL,
-/// and a private 8443.
-const START: &[(&str, i32, &str)] = &[
-    ("tcp", 22, "0.0.0.0/0"),
-    ("tcp", 22, "10.0.0.0/8"),
-    ("tcp", 22, "::/0"),
-    ("tcp", 3389, "0.0.0.0/0"),
-    ("tcp", 3389, "::/0"),
-    ("tcp", 443, "0.0.0.0/0"),
-    ("tcp", 5432, "0.0.0.0/0"),
-    ("tcp", 8443, "192.168.0.0/16"),
-];
 
 fn entries(list: &[(&str, i32, &str)]) -> BTreeSet<Entry> {
     list.iter()
         .map(|(p, port, cidr)| (p.to_string(), *port, *port, cidr.to_string()))
         .collect()
-}
-
-async fn open_group(clients: &hubfix::aws::Clients, tags: &[(&str, &str)]) -> String {
-    let name = unique("open");
-    let mut create = clients
-        .ec2
-        .create_security_group()
-        .group_name(&name)
-        .description("hubfix test group");
-    if !tags.is_empty() {
-        let mut spec = aws_sdk_ec2::types::TagSpecification::builder()
-            .resource_type(aws_sdk_ec2::types::ResourceType::SecurityGroup);
-        for (k, v) in tags {
-            spec = spec.tags(Tag::builder().key(*k).value(*v).build());
-        }
-        create = create.tag_specifications(spec.build());
-    }
-    let group_id = create.send().await.unwrap().group_id().unwrap().to_owned();
-    // One permission per port, with every CIDR of that port, as the console makes them.
-    let mut ports: Vec<i32> = START.iter().map(|(_, p, _)| *p).collect();
-    ports.dedup();
-    let permissions: Vec<IpPermission> = ports
-        .iter()
-        .map(|port| {
-            let mut p = IpPermission::builder()
-                .ip_protocol("tcp")
-                .from_port(*port)
-                .to_port(*port);
-            for (_, _, cidr) in START.iter().filter(|(_, p, _)| p == port) {
-                p = if cidr.contains(':') {
-                    p.ipv6_ranges(Ipv6Range::builder().cidr_ipv6(*cidr).build())
-                } else {
-                    p.ip_ranges(
-                        IpRange::builder()
-                            .cidr_ip(*cidr)
-                            .description("kept as is")
-                            .build(),
-                    )
-                };
-            }
-            p.build()
-        })
-        .collect();
-    clients
-        .ec2
-        .authorize_security_group_ingress()
-        .group_id(&group_id)
-        .set_ip_permissions(Some(permissions))
-        .send()
-        .await
-        .unwrap();
-    group_id
 }
 
 async fn ingress(clients: &hubfix::aws::Clients, group_id: &str) -> BTreeSet<Entry> {
@@ -121,20 +56,19 @@ async fn delete_group(clients: &hubfix::aws::Clients, group_id: &str) {
         .expect("delete the security group");
 }
 
-fn group_arn(group_id: &str) -> String {
-    format!("arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/{group_id}")
-}
-
 /// Runs a control's sample event against a fresh open group and checks that exactly
 /// `revoked` went away and the finding was resolved with a note naming them.
 async fn fixes_exactly(event_file: &str, revoked: &[(&str, i32, &str)]) {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let group_id = open_group(&clients, &[]).await;
-    assert_eq!(ingress(&clients, &group_id).await, entries(START));
+    let group_id = world_open_group(&clients, &[]).await;
+    assert_eq!(
+        ingress(&clients, &group_id).await,
+        entries(WORLD_OPEN_INGRESS)
+    );
 
     let mut ev = event(event_file);
-    retarget(&mut ev, &group_arn(&group_id), &group_id);
+    retarget(&mut ev, &ec2_arn("security-group", &group_id), &group_id);
     import(&clients, &ev).await;
     let report = emulator
         .engine(Policy::default())
@@ -145,7 +79,7 @@ async fn fixes_exactly(event_file: &str, revoked: &[(&str, i32, &str)]) {
     let outcome = &report.outcomes[0];
     assert_eq!(outcome.kind, OutcomeKind::Remediated, "{}", outcome.note);
 
-    let expected: BTreeSet<Entry> = entries(START)
+    let expected: BTreeSet<Entry> = entries(WORLD_OPEN_INGRESS)
         .difference(&entries(revoked))
         .cloned()
         .collect();
@@ -223,13 +157,16 @@ async fn exempt_and_deleted_groups_are_noted_and_untouched() {
     let clients = emulator.clients().await;
     let engine = emulator.engine(Policy::default()).await;
 
-    let exempt = open_group(&clients, &[("hubfix:exempt", "bastion, SEC-7")]).await;
+    let exempt = world_open_group(&clients, &[("hubfix:exempt", "bastion, SEC-7")]).await;
     let mut ev = event("ec2-13-imported.json");
-    retarget(&mut ev, &group_arn(&exempt), &exempt);
+    retarget(&mut ev, &ec2_arn("security-group", &exempt), &exempt);
     import(&clients, &ev).await;
     let report = engine.handle_json(&ev).await.unwrap();
     assert_eq!(report.outcomes[0].kind, OutcomeKind::Exempt);
-    assert_eq!(ingress(&clients, &exempt).await, entries(START));
+    assert_eq!(
+        ingress(&clients, &exempt).await,
+        entries(WORLD_OPEN_INGRESS)
+    );
     let (status, note) = finding_state(
         &clients,
         ev["detail"]["findings"][0]["Id"].as_str().unwrap(),
@@ -238,10 +175,10 @@ async fn exempt_and_deleted_groups_are_noted_and_untouched() {
     assert_eq!(status, "NOTIFIED");
     assert!(note.unwrap().contains("exemption tag"));
 
-    let gone = open_group(&clients, &[]).await;
+    let gone = world_open_group(&clients, &[]).await;
     delete_group(&clients, &gone).await;
     let mut ev = event("ec2-19-imported.json");
-    retarget(&mut ev, &group_arn(&gone), &gone);
+    retarget(&mut ev, &ec2_arn("security-group", &gone), &gone);
     import(&clients, &ev).await;
     let report = engine.handle_json(&ev).await.unwrap();
     assert_eq!(report.outcomes[0].kind, OutcomeKind::Failed);
@@ -264,7 +201,7 @@ async fn the_findings_of_one_event_share_their_security_group_reads() {
     let clients = emulator.clients().await;
     let mut groups = Vec::new();
     for _ in 0..24 {
-        groups.push(open_group(&clients, &[]).await);
+        groups.push(world_open_group(&clients, &[]).await);
     }
     let gone = groups[5].clone();
     delete_group(&clients, &gone).await;
@@ -273,7 +210,7 @@ async fn the_findings_of_one_event_share_their_security_group_reads() {
         .iter()
         .map(|g| {
             let mut one = event("ec2-13-imported.json");
-            retarget(&mut one, &group_arn(g), g);
+            retarget(&mut one, &ec2_arn("security-group", g), g);
             one["detail"]["findings"][0].clone()
         })
         .collect();
@@ -309,7 +246,7 @@ async fn the_findings_of_one_event_share_their_security_group_reads() {
             );
         } else {
             assert_eq!(outcome.kind, OutcomeKind::Remediated, "{}", outcome.note);
-            let expected: BTreeSet<Entry> = entries(START)
+            let expected: BTreeSet<Entry> = entries(WORLD_OPEN_INGRESS)
                 .difference(&entries(&[("tcp", 22, "0.0.0.0/0"), ("tcp", 22, "::/0")]))
                 .cloned()
                 .collect();

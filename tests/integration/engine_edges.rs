@@ -2,20 +2,9 @@
 //! bad finding never stops the others.
 
 use hubfix::{OutcomeKind, Policy};
+use hubfix_tests::seeds;
 use hubfix_tests::{event, finding_state, import, retarget, unique, Emulator};
 use serde_json::{json, Value};
-
-async fn public_bucket(clients: &hubfix::aws::Clients) -> String {
-    let bucket = unique("many");
-    clients
-        .s3
-        .create_bucket()
-        .bucket(&bucket)
-        .send()
-        .await
-        .unwrap();
-    bucket
-}
 
 fn s3_finding(bucket: &str) -> Value {
     let mut ev = event("custom-action-dryrun.json");
@@ -42,7 +31,7 @@ async fn a_custom_action_with_many_findings_fixes_them_all_with_bounded_concurre
     let clients = emulator.clients().await;
     let mut buckets = Vec::new();
     for _ in 0..12 {
-        buckets.push(public_bucket(&clients).await);
+        buckets.push(seeds::s3::bucket(&clients, "many").await);
     }
     let ev = remediate_action(buckets.iter().map(|b| s3_finding(b)).collect());
     import(&clients, &ev).await;
@@ -80,7 +69,7 @@ async fn a_custom_action_with_many_findings_fixes_them_all_with_bounded_concurre
 async fn bad_findings_are_noted_and_do_not_stop_the_good_one() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let good_bucket = public_bucket(&clients).await;
+    let good_bucket = seeds::s3::bucket(&clients, "many").await;
     let good = s3_finding(&good_bucket);
 
     let mut unknown_control = s3_finding(&unique("unknown"));
@@ -174,7 +163,7 @@ async fn bad_findings_are_noted_and_do_not_stop_the_good_one() {
 async fn an_unknown_custom_action_is_a_clear_note_not_a_crash() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let bucket = public_bucket(&clients).await;
+    let bucket = seeds::s3::bucket(&clients, "many").await;
     let mut ev = remediate_action(vec![s3_finding(&bucket)]);
     ev["detail"]["actionName"] = json!("DeleteEverything");
     ev["resources"][0] =

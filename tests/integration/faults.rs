@@ -8,20 +8,14 @@ use std::time::Duration;
 use hubfix::audit::{AuditFilter, AuditTrail, Stage, DEFAULT_PREFIX};
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::faults::{Fault, FaultProxy, Schedule};
-use hubfix_tests::{finding_state, public_buckets, remediate_buckets_event, unique, Emulator};
+use hubfix_tests::seeds;
+use hubfix_tests::{finding_state, public_buckets, remediate_buckets_event, Emulator};
 
 #[tokio::test]
 async fn retries_win_over_throttling_and_resets_and_nothing_is_applied_twice() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let trail_bucket = unique("fault-trail");
-    clients
-        .s3
-        .create_bucket()
-        .bucket(&trail_bucket)
-        .send()
-        .await
-        .unwrap();
+    let trail_bucket = seeds::s3::bucket(&clients, "fault-trail").await;
     let buckets = public_buckets(&clients, "faulty", 12).await;
     let ev = remediate_buckets_event(&clients, &buckets).await;
     let proxy = FaultProxy::start(

@@ -7,8 +7,8 @@ use hubfix::aws::Clients;
 use hubfix::policy::Mode;
 use hubfix::settings::FixSettings;
 use hubfix::{OutcomeKind, Policy};
-use hubfix_tests::{run_event, unique, Emulator, ACCOUNT};
-use serde_json::json;
+use hubfix_tests::seeds::{self, account, iam::user_with_keys, user_arn};
+use hubfix_tests::{run_event, Emulator};
 
 const DAY: u64 = 86_400;
 
@@ -21,37 +21,6 @@ fn auto_in(days_from_now: u64) -> Policy {
         default_mode: Some(Mode::Auto),
         ..Policy::default()
     }
-}
-
-fn account() -> String {
-    format!("AWS::::Account:{ACCOUNT}")
-}
-
-fn user_arn(name: &str) -> String {
-    format!("arn:aws:iam::{ACCOUNT}:user/{name}")
-}
-
-async fn user_with_keys(clients: &Clients, keys: usize) -> (String, Vec<String>) {
-    let name = unique("user");
-    clients
-        .iam
-        .create_user()
-        .user_name(&name)
-        .send()
-        .await
-        .unwrap();
-    let mut ids = Vec::new();
-    for _ in 0..keys {
-        let key = clients
-            .iam
-            .create_access_key()
-            .user_name(&name)
-            .send()
-            .await
-            .unwrap();
-        ids.push(key.access_key().unwrap().access_key_id().to_owned());
-    }
-    (name, ids)
 }
 
 async fn key_statuses(clients: &Clients, user: &str) -> Vec<(String, String)> {
@@ -174,14 +143,7 @@ async fn unused_credentials_follow_their_control_s_age() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
     let (user, _) = user_with_keys(&clients, 1).await;
-    clients
-        .iam
-        .create_login_profile()
-        .user_name(&user)
-        .password("Sup3r-Secret-Passw0rd!")
-        .send()
-        .await
-        .unwrap();
+    seeds::iam::console_password(&clients, &user).await;
     let (outcome, _, note) = run_event(
         &emulator,
         &clients,
@@ -262,38 +224,7 @@ async fn cis_1_13_keeps_one_active_key_on_approval() {
 async fn user_policies_move_to_a_group_with_the_same_permissions() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let (user, _) = user_with_keys(&clients, 0).await;
-    let document = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]});
-    let managed = clients
-        .iam
-        .create_policy()
-        .policy_name(unique("list"))
-        .policy_document(document.to_string())
-        .send()
-        .await
-        .unwrap()
-        .policy()
-        .unwrap()
-        .arn()
-        .unwrap()
-        .to_owned();
-    clients
-        .iam
-        .attach_user_policy()
-        .user_name(&user)
-        .policy_arn(&managed)
-        .send()
-        .await
-        .unwrap();
-    clients
-        .iam
-        .put_user_policy()
-        .user_name(&user)
-        .policy_name("inline-read")
-        .policy_document(document.to_string())
-        .send()
-        .await
-        .unwrap();
+    let (user, managed) = seeds::iam::user_with_policies(&clients).await;
 
     let (outcome, status, note) = run_event(
         &emulator,
@@ -440,15 +371,7 @@ async fn iam_28_creates_an_account_analyzer_per_region_once() {
 async fn iam_26_deletes_expired_certificates_on_approval() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    clients
-        .iam
-        .upload_server_certificate()
-        .server_certificate_name("old-site")
-        .certificate_body("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----")
-        .private_key("-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----")
-        .send()
-        .await
-        .unwrap();
+    seeds::iam::server_certificate(&clients, "old-site").await;
     let (outcome, _, _) = run_event(
         &emulator,
         &clients,

@@ -5,7 +5,8 @@ use hubfix::policy::Mode;
 use hubfix::remediate::config::recorder::CONFIG_NAME;
 use hubfix::settings::FixSettings;
 use hubfix::{Outcome, OutcomeKind, Policy};
-use hubfix_tests::{run_event, undo_outcome, undo_outcome_with, unique, Emulator, ACCOUNT};
+use hubfix_tests::seeds::{self, account};
+use hubfix_tests::{run_event, undo_outcome, undo_outcome_with, Emulator, ACCOUNT};
 
 /// Every control in auto mode, with these settings.
 pub(crate) fn auto(settings: FixSettings) -> Policy {
@@ -14,10 +15,6 @@ pub(crate) fn auto(settings: FixSettings) -> Policy {
         settings,
         ..Policy::default()
     }
-}
-
-pub(crate) fn account() -> String {
-    format!("AWS::::Account:{ACCOUNT}")
 }
 
 /// Runs an event and checks the fix was made and the finding resolved.
@@ -38,10 +35,7 @@ pub(crate) async fn remediated(
 async fn kms_4_rotation_is_enabled_and_undone() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let key = clients.kms.create_key().send().await.unwrap();
-    let meta = key.key_metadata().unwrap();
-    let arn = meta.arn().unwrap().to_owned();
-    let id = meta.key_id().to_owned();
+    let (arn, id) = seeds::logging::kms_key(&clients).await;
     let outcome = remediated(
         &emulator,
         &clients,
@@ -194,16 +188,7 @@ async fn guardduty_1_creates_a_detector_and_undo_deletes_it() {
 async fn guardduty_1_enables_a_disabled_detector_and_undo_disables_it() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let id = clients
-        .guardduty
-        .create_detector()
-        .enable(false)
-        .send()
-        .await
-        .unwrap()
-        .detector_id()
-        .unwrap()
-        .to_owned();
+    let id = seeds::logging::disabled_detector(&clients).await;
     let outcome = remediated(
         &emulator,
         &clients,
@@ -259,14 +244,7 @@ async fn config_1_without_a_bucket_is_refused_with_a_note() {
 async fn config_1_records_all_resources_delivers_and_starts_then_undoes() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let bucket = unique("config-delivery");
-    clients
-        .s3
-        .create_bucket()
-        .bucket(&bucket)
-        .send()
-        .await
-        .unwrap();
+    let bucket = seeds::s3::bucket(&clients, "config-delivery").await;
     let settings = config_settings(&bucket);
     let outcome = remediated(
         &emulator,
@@ -345,14 +323,7 @@ async fn config_1_widens_an_existing_recorder_and_starts_it() {
         .send()
         .await
         .unwrap();
-    let bucket = unique("config-existing");
-    clients
-        .s3
-        .create_bucket()
-        .bucket(&bucket)
-        .send()
-        .await
-        .unwrap();
+    let bucket = seeds::s3::bucket(&clients, "config-existing").await;
     clients
         .config
         .put_delivery_channel()

@@ -22,6 +22,7 @@ mod readme;
 mod realworld;
 mod reliability;
 mod report;
+mod round_trip;
 mod runbooks;
 mod s3_account;
 mod s3_bucket;

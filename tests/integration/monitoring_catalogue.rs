@@ -5,71 +5,11 @@
 use hubfix::remediate::cloudwatch::cis_alarms::{CIS_ALARMS, CIS_TOPIC};
 use hubfix::settings::FixSettings;
 use hubfix::OutcomeKind;
+use hubfix_tests::seeds::{control_event, logging::trail_with_log_group};
 use hubfix_tests::{run_event, undo_outcome, unique, Emulator, ACCOUNT, REGION};
 
-use crate::logging_catalogue::{account, auto};
-
-/// A multi-region trail delivering to a log group; returns the log group's name.
-pub(crate) async fn trail_with_log_group(clients: &hubfix::aws::Clients) -> String {
-    let bucket = unique("trail-logs");
-    clients
-        .s3
-        .create_bucket()
-        .bucket(&bucket)
-        .send()
-        .await
-        .unwrap();
-    let trail = format!("arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/org-trail");
-    clients
-        .s3
-        .put_bucket_policy()
-        .bucket(&bucket)
-        .policy(
-            hubfix::remediate::cloudtrail::model::trail_bucket_policy(
-                "aws", ACCOUNT, &bucket, &trail,
-            )
-            .to_string(),
-        )
-        .send()
-        .await
-        .unwrap();
-    clients
-        .iam
-        .create_role()
-        .role_name("trail-logs")
-        .assume_role_policy_document(
-            hubfix::remediate::cloudtrail::model::logs_role_trust_policy(ACCOUNT).to_string(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let group = unique("cloudtrail-group");
-    clients
-        .logs
-        .create_log_group()
-        .log_group_name(&group)
-        .send()
-        .await
-        .unwrap();
-    clients
-        .cloudtrail
-        .create_trail()
-        .name("org-trail")
-        .s3_bucket_name(&bucket)
-        .is_multi_region_trail(true)
-        .cloud_watch_logs_log_group_arn(format!(
-            "arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{group}:*"
-        ))
-        .cloud_watch_logs_role_arn(format!("arn:aws:iam::{ACCOUNT}:role/trail-logs"))
-        .send()
-        .await
-        .unwrap();
-    group
-}
-
-fn event_of(control: &str) -> String {
-    format!("{}-imported.json", control.to_lowercase().replace('.', "-"))
-}
+use crate::logging_catalogue::auto;
+use hubfix_tests::seeds::account;
 
 #[tokio::test]
 async fn every_cis_alarm_control_gets_its_filter_and_alarm() {
@@ -80,7 +20,7 @@ async fn every_cis_alarm_control_gets_its_filter_and_alarm() {
         let (outcome, status, note) = run_event(
             &emulator,
             &clients,
-            &event_of(alarm.control_id),
+            &control_event(alarm.control_id),
             &account(),
             auto(FixSettings::default()),
         )

@@ -2,16 +2,16 @@
 //! against the emulator: each fix changes only what its control is about, is verified,
 //! and is undone from the outcome's record.
 
-use aws_sdk_rds::types::{DbInstance, Tag};
+use aws_sdk_rds::types::DbInstance;
 use hubfix::aws::Clients;
 use hubfix::policy::Mode;
 use hubfix::settings::FixSettings;
 use hubfix::{OutcomeKind, Policy};
-use hubfix_tests::{run_event, undo_outcome, undo_outcome_with, unique, Emulator, ACCOUNT, REGION};
-
-fn instance_arn(id: &str) -> String {
-    format!("arn:aws:rds:{REGION}:{ACCOUNT}:db:{id}")
-}
+use hubfix_tests::seeds::{
+    self,
+    data::{db_instance_arn, db_snapshot_arn},
+};
+use hubfix_tests::{run_event, undo_outcome, undo_outcome_with, Emulator};
 
 /// Every control in automatic mode: these tests are about the fixes.
 fn auto(settings: FixSettings) -> Policy {
@@ -22,30 +22,12 @@ fn auto(settings: FixSettings) -> Policy {
     }
 }
 
-/// A fresh emulator and a PostgreSQL instance with every setting the catalogue fixes
-/// off, tagged `team=payments`.
+/// A fresh emulator and a [`seeds::data::db_instance`] with every setting the catalogue
+/// fixes off.
 async fn instance() -> (Emulator, Clients, String) {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let id = unique("orders");
-    clients
-        .rds
-        .create_db_instance()
-        .db_instance_identifier(&id)
-        .engine("postgres")
-        .db_instance_class("db.t3.micro")
-        .allocated_storage(20)
-        .master_username("dbadmin")
-        .master_user_password("correct-horse-battery")
-        .publicly_accessible(true)
-        .auto_minor_version_upgrade(false)
-        .deletion_protection(false)
-        .copy_tags_to_snapshot(false)
-        .backup_retention_period(0)
-        .tags(Tag::builder().key("team").value("payments").build())
-        .send()
-        .await
-        .unwrap();
+    let id = seeds::data::db_instance(&clients).await;
     (emulator, clients, id)
 }
 
@@ -68,7 +50,7 @@ async fn rds_2_public_instance_is_approval_only_then_private_and_undone() {
         &emulator,
         &clients,
         "rds-2-imported.json",
-        &instance_arn(&id),
+        &db_instance_arn(&id),
         Policy::default(),
     )
     .await;
@@ -83,7 +65,7 @@ async fn rds_2_public_instance_is_approval_only_then_private_and_undone() {
         &emulator,
         &clients,
         "rds-2-imported.json",
-        &instance_arn(&id),
+        &db_instance_arn(&id),
         auto(FixSettings::default()),
     )
     .await;
@@ -138,7 +120,7 @@ async fn rds_8_13_17_turn_on_their_own_setting_only() {
             &emulator,
             &clients,
             file,
-            &instance_arn(&id),
+            &db_instance_arn(&id),
             Policy::default(),
         )
         .await;
@@ -156,7 +138,7 @@ async fn rds_8_13_17_turn_on_their_own_setting_only() {
         &emulator,
         &clients,
         "rds-8-imported.json",
-        &instance_arn(&id),
+        &db_instance_arn(&id),
         Policy::default(),
     )
     .await;
@@ -174,7 +156,7 @@ async fn rds_11_raises_backup_retention_to_the_setting_and_undo_turns_it_off() {
         &emulator,
         &clients,
         "rds-11-imported.json",
-        &instance_arn(&id),
+        &db_instance_arn(&id),
         Policy {
             settings: settings.clone(),
             ..Policy::default()
@@ -187,7 +169,7 @@ async fn rds_11_raises_backup_retention_to_the_setting_and_undo_turns_it_off() {
         &emulator,
         &clients,
         "rds-11-imported.json",
-        &instance_arn(&id),
+        &db_instance_arn(&id),
         auto(settings.clone()),
     )
     .await;
@@ -214,18 +196,8 @@ async fn rds_11_raises_backup_retention_to_the_setting_and_undo_turns_it_off() {
 async fn rds_7_cluster_deletion_protection_on_and_undone() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let id = unique("ledger");
-    clients
-        .rds
-        .create_db_cluster()
-        .db_cluster_identifier(&id)
-        .engine("aurora-postgresql")
-        .master_username("dbadmin")
-        .master_user_password("correct-horse-battery")
-        .deletion_protection(false)
-        .send()
-        .await
-        .unwrap();
+    let cluster = seeds::data::db_cluster(&clients).await;
+    let id = cluster.rsplit(':').next().unwrap().to_owned();
     let protection = |clients: Clients, id: String| async move {
         clients
             .rds
@@ -241,7 +213,7 @@ async fn rds_7_cluster_deletion_protection_on_and_undone() {
         &emulator,
         &clients,
         "rds-7-imported.json",
-        &format!("arn:aws:rds:{REGION}:{ACCOUNT}:cluster:{id}"),
+        &cluster,
         Policy::default(),
     )
     .await;
@@ -337,31 +309,14 @@ async fn restore_shares(clients: &Clients, snapshot: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn rds_1_public_snapshot_is_made_private_sharing_kept_and_undone() {
-    let (emulator, clients, id) = instance().await;
-    let snapshot = unique("before-migration");
-    clients
-        .rds
-        .create_db_snapshot()
-        .db_snapshot_identifier(&snapshot)
-        .db_instance_identifier(&id)
-        .send()
-        .await
-        .unwrap();
-    clients
-        .rds
-        .modify_db_snapshot_attribute()
-        .db_snapshot_identifier(&snapshot)
-        .attribute_name("restore")
-        .values_to_add("all")
-        .values_to_add("111122223333")
-        .send()
-        .await
-        .unwrap();
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let snapshot = seeds::data::public_db_snapshot(&clients).await;
     let (outcome, status, note) = run_event(
         &emulator,
         &clients,
         "rds-1-imported.json",
-        &format!("arn:aws:rds:{REGION}:{ACCOUNT}:snapshot:{snapshot}"),
+        &db_snapshot_arn(&snapshot),
         Policy::default(),
     )
     .await;
@@ -384,10 +339,10 @@ async fn rds_1_public_snapshot_is_made_private_sharing_kept_and_undone() {
 async fn rds_3_and_rds_4_encryption_is_manual_with_the_steps() {
     let (emulator, clients, id) = instance().await;
     let cases = [
-        ("rds-3-imported.json", instance_arn(&id)),
+        ("rds-3-imported.json", db_instance_arn(&id)),
         (
             "rds-4-imported.json",
-            format!("arn:aws:rds:{REGION}:{ACCOUNT}:snapshot:{id}-snap"),
+            db_snapshot_arn(&format!("{id}-snap")),
         ),
     ];
     for (file, resource) in cases {

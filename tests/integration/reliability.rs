@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use hubfix::audit::{AuditFilter, AuditTrail, Stage, DEFAULT_PREFIX};
 use hubfix::lambda::{handle, Accepts, InvocationError};
 use hubfix::{OutcomeKind, Policy, SecurityHubEvent};
+use hubfix_tests::seeds;
 use hubfix_tests::{
     event, finding_state, import, open_ssh_group, public_buckets, remediate_buckets_event,
     retarget, unique, Emulator,
@@ -98,14 +99,7 @@ async fn the_per_invocation_cap_leaves_the_fixes_beyond_it_to_be_run_again() {
 async fn the_per_control_hourly_cap_counts_every_invocation_in_the_audit_trail() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let trail_bucket = unique("rate-trail");
-    clients
-        .s3
-        .create_bucket()
-        .bucket(&trail_bucket)
-        .send()
-        .await
-        .unwrap();
+    let trail_bucket = seeds::s3::bucket(&clients, "rate-trail").await;
     let buckets = public_buckets(&clients, "radius", 3).await;
     let policy = || with(&[("HUBFIX_MAX_FIXES_PER_CONTROL_PER_HOUR", "2")]);
     let trail = AuditTrail::new(clients.s3.client().clone(), &trail_bucket, DEFAULT_PREFIX);
@@ -181,14 +175,7 @@ async fn custom_actions_must_come_from_hubfixs_own_action_targets() {
 async fn the_same_event_delivered_twice_at_once_changes_each_resource_once() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let trail_bucket = unique("dup-trail");
-    clients
-        .s3
-        .create_bucket()
-        .bucket(&trail_bucket)
-        .send()
-        .await
-        .unwrap();
+    let trail_bucket = seeds::s3::bucket(&clients, "dup-trail").await;
     let trail = AuditTrail::new(clients.s3.client().clone(), &trail_bucket, DEFAULT_PREFIX);
     let group = open_ssh_group(&clients, &unique("twice")).await;
     let mut ev = event("ec2-19-imported.json");

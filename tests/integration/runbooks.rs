@@ -14,6 +14,7 @@ use hubfix::policy::Mode;
 use hubfix::settings::catalogue::{CatalogueSettings, RunbookSpec};
 use hubfix::settings::FixSettings;
 use hubfix::{OutcomeKind, Policy};
+use hubfix_tests::seeds;
 use hubfix_tests::{
     event, finding_state, import, retarget, run_event, undo_outcome_with, unique, Emulator,
 };
@@ -64,18 +65,6 @@ async fn document(clients: &hubfix::aws::Clients, name: &str, content: &str) {
         .send()
         .await
         .expect("create the runbook document");
-}
-
-async fn bucket(clients: &hubfix::aws::Clients) -> String {
-    let name = unique("runbook");
-    clients
-        .s3
-        .create_bucket()
-        .bucket(&name)
-        .send()
-        .await
-        .expect("create bucket");
-    name
 }
 
 async fn blocks_public_access(clients: &hubfix::aws::Clients, bucket: &str) -> bool {
@@ -139,7 +128,7 @@ async fn a_runbook_overrides_the_native_rule_and_hubfix_verifies_and_undoes_it()
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
     document(&clients, "Org-BlockPublicAccess", BLOCK_PUBLIC_ACCESS).await;
-    let name = bucket(&clients).await;
+    let name = seeds::s3::bucket(&clients, "runbook").await;
     let policy = policy_with("S3.8", "Org-BlockPublicAccess", &[("BucketName", "{name}")]);
     let settings = policy.settings.clone();
     let (outcome, status, note) = s3_8(&emulator, &clients, &name, policy).await;
@@ -171,7 +160,7 @@ async fn a_failed_runbook_is_noted_with_its_execution_and_changes_nothing() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
     document(&clients, "Org-BlockPublicAccess", BLOCK_PUBLIC_ACCESS).await;
-    let name = bucket(&clients).await;
+    let name = seeds::s3::bucket(&clients, "runbook").await;
     // The mapping names a bucket that does not exist: the runbook's step fails.
     let policy = policy_with(
         "S3.8",
@@ -194,7 +183,7 @@ async fn a_failed_runbook_is_noted_with_its_execution_and_changes_nothing() {
 async fn a_runbook_that_reports_success_without_fixing_fails_verification() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let name = bucket(&clients).await;
+    let name = seeds::s3::bucket(&clients, "runbook").await;
     // AWS-managed documents succeed in the emulator without changing anything.
     let policy = policy_with(
         "S3.8",
@@ -212,7 +201,7 @@ async fn a_runbook_that_reports_success_without_fixing_fails_verification() {
 async fn a_compliant_resource_starts_no_runbook() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let name = bucket(&clients).await;
+    let name = seeds::s3::bucket(&clients, "runbook").await;
     let policy = policy_with("S3.8", "Org-DoesNotExist", &[("BucketName", "{name}")]);
     let (fixed, _, _) = s3_8(
         &emulator,
@@ -234,7 +223,7 @@ async fn a_runbook_still_running_at_the_bound_is_noted_and_left_to_ssm() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
     document(&clients, "Org-BlockPublicAccess", BLOCK_PUBLIC_ACCESS).await;
-    let name = bucket(&clients).await;
+    let name = seeds::s3::bucket(&clients, "runbook").await;
     let mut policy = policy_with("S3.8", "Org-BlockPublicAccess", &[("BucketName", "{name}")]);
     // The emulator's executions run for a second; hubfix waits for less.
     policy.settings.catalogue.runbook_wait = Duration::from_millis(300);
@@ -250,7 +239,7 @@ async fn a_control_hubfix_has_no_rule_for_runs_its_runbook_on_approval_only() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
     document(&clients, "Org-TagOwner", TAG_BUCKET).await;
-    let name = bucket(&clients).await;
+    let name = seeds::s3::bucket(&clients, "runbook").await;
     let mut ev = event("s3-8-imported.json");
     retarget(&mut ev, &format!("arn:aws:s3:::{name}"), &unique("f"));
     let finding = &mut ev["detail"]["findings"][0];
@@ -311,7 +300,7 @@ async fn a_dry_run_names_the_runbook_and_its_parameters_and_starts_nothing() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
     document(&clients, "Org-BlockPublicAccess", BLOCK_PUBLIC_ACCESS).await;
-    let name = bucket(&clients).await;
+    let name = seeds::s3::bucket(&clients, "runbook").await;
     let mut policy = policy_with("S3.8", "Org-BlockPublicAccess", &[("BucketName", "{name}")]);
     policy.dry_run = true;
     let (outcome, _, note) = s3_8(&emulator, &clients, &name, policy).await;

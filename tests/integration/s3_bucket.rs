@@ -3,7 +3,8 @@
 use aws_sdk_s3::types::{PublicAccessBlockConfiguration, Tag, Tagging};
 use hubfix::remediate::s3::block_public_access::BlockBefore;
 use hubfix::{OutcomeKind, Policy};
-use hubfix_tests::{event, finding_state, import, retarget, unique, Emulator};
+use hubfix_tests::seeds;
+use hubfix_tests::{event, finding_state, import, retarget, Emulator};
 use serde_json::Value;
 
 struct Case {
@@ -18,14 +19,7 @@ struct Case {
 async fn public_bucket(tags: &[(&str, &str)]) -> Case {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let bucket = unique("public");
-    clients
-        .s3
-        .create_bucket()
-        .bucket(&bucket)
-        .send()
-        .await
-        .unwrap();
+    let bucket = seeds::s3::bucket(&clients, "public").await;
     clients
         .s3
         .put_public_access_block()

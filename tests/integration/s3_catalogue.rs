@@ -10,6 +10,7 @@ use hubfix::aws::Clients;
 use hubfix::policy::Mode;
 use hubfix::settings::FixSettings;
 use hubfix::{Outcome, OutcomeKind, Policy};
+use hubfix_tests::seeds;
 use hubfix_tests::{event, import, retarget, run_event, unique, Emulator};
 use serde_json::{json, Value};
 
@@ -17,14 +18,7 @@ use serde_json::{json, Value};
 async fn bucket() -> (Emulator, Clients, String) {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let bucket = unique("catalogue");
-    clients
-        .s3
-        .create_bucket()
-        .bucket(&bucket)
-        .send()
-        .await
-        .unwrap();
+    let bucket = seeds::s3::bucket(&clients, "catalogue").await;
     let tagging = Tagging::builder()
         .tag_set(
             Tag::builder()
@@ -386,26 +380,7 @@ async fn s3_6_removes_only_the_cross_account_grants_on_approval() {
 #[tokio::test]
 async fn s3_9_logs_to_the_configured_bucket_and_says_when_unconfigured() {
     let (emulator, clients, bucket) = bucket().await;
-    let log_bucket = unique("logs");
-    clients
-        .s3
-        .create_bucket()
-        .bucket(&log_bucket)
-        .send()
-        .await
-        .unwrap();
-    // S3 delivers access logs only to a bucket whose policy lets the logging service write.
-    let delivery = json!({"Version": "2012-10-17", "Statement": [{"Sid": "S3ServerAccessLogs",
-        "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
-        "Action": ["s3:PutObject"], "Resource": format!("arn:aws:s3:::{log_bucket}/*")}]});
-    clients
-        .s3
-        .put_bucket_policy()
-        .bucket(&log_bucket)
-        .policy(delivery.to_string())
-        .send()
-        .await
-        .unwrap();
+    let log_bucket = seeds::s3::log_delivery_bucket(&clients).await;
 
     let (outcome, status, note) = run_bucket(
         &emulator,

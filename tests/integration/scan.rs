@@ -16,6 +16,7 @@ use hubfix::scan::{scan, ScanOptions, ScanReport, REQUIREMENTS};
 use hubfix::settings::FixSettings;
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::faults::{Fault, FaultProxy, Schedule};
+use hubfix_tests::seeds;
 use hubfix_tests::{open_ssh_group, unique, Emulator, ACCOUNT, REGION};
 
 /// Every requirement whose rule this build has (CIS.3.10 and CIS.3.11 come with the
@@ -153,14 +154,7 @@ async fn a_non_compliant_account_fails_then_passes_once_fixed_without_duplicates
         .await
         .unwrap();
     let group = open_ssh_group(&clients, &unique("ssh")).await;
-    let bucket = unique("no-mfa-delete");
-    clients
-        .s3
-        .create_bucket()
-        .bucket(&bucket)
-        .send()
-        .await
-        .unwrap();
+    let bucket = seeds::s3::bucket(&clients, "no-mfa-delete").await;
 
     let report = run_scan(&emulator, &available()).await;
     assert!(report.errors.is_empty(), "{:#?}", report.errors);
@@ -351,7 +345,7 @@ async fn round_trip_scan_finding_auto_remediation_rescan_passes() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
     let group = open_ssh_group(&clients, &unique("ssh")).await;
-    crate::monitoring_catalogue::trail_with_log_group(&clients).await;
+    hubfix_tests::seeds::logging::trail_with_log_group(&clients).await;
     let reqs = ["5.2".to_owned(), "1.20".to_owned(), "4.1".to_owned()];
     let report = run_scan(&emulator, &reqs).await;
     assert!(report.errors.is_empty(), "{:#?}", report.errors);
@@ -471,7 +465,7 @@ async fn throttling_past_the_retries_is_a_per_requirement_error_and_archives_not
 async fn object_level_logging_requirements_fail_without_data_event_selectors() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    crate::monitoring_catalogue::trail_with_log_group(&clients).await;
+    hubfix_tests::seeds::logging::trail_with_log_group(&clients).await;
     let reqs = ["3.10".to_owned(), "3.11".to_owned()];
     let report = run_scan(&emulator, &reqs).await;
     assert!(report.errors.is_empty(), "{:#?}", report.errors);

@@ -3,59 +3,20 @@
 //! second time, and undone; plus a missing resource and a bad setting.
 
 use hubfix::error::FixError;
-use hubfix::remediate::cloudtrail::model::{
-    key_policy_allows_cloudtrail, logs_role_trust_policy, trail_bucket_policy,
-};
+use hubfix::remediate::cloudtrail::model::{key_policy_allows_cloudtrail, logs_role_trust_policy};
 use hubfix::remediate::cloudtrail::{
     trail_bucket_name, LOGS_ROLE_NAME, TRAIL_KEY_ALIAS, TRAIL_NAME,
 };
 use hubfix::remediate::CREATED_BY_TAG;
 use hubfix::settings::FixSettings;
 use hubfix::OutcomeKind;
+use hubfix_tests::seeds::{self, logging::user_trail};
 use hubfix_tests::{run_event, undo_outcome, undo_outcome_with, unique, Emulator, ACCOUNT, REGION};
 
-use crate::logging_catalogue::{account, auto, remediated};
+use crate::logging_catalogue::{auto, remediated};
+use hubfix_tests::seeds::account;
 
 type Clients = hubfix::aws::Clients;
-
-/// A bucket whose policy lets CloudTrail write (as CloudTrail requires).
-async fn trail_bucket(clients: &Clients, trail: &str) -> String {
-    let bucket = unique("trail-logs");
-    clients
-        .s3
-        .create_bucket()
-        .bucket(&bucket)
-        .send()
-        .await
-        .unwrap();
-    let arn = format!("arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{trail}");
-    clients
-        .s3
-        .put_bucket_policy()
-        .bucket(&bucket)
-        .policy(trail_bucket_policy("aws", ACCOUNT, &bucket, &arn).to_string())
-        .send()
-        .await
-        .unwrap();
-    bucket
-}
-
-/// The user's own trail: multi-region unless told, not logging; returns its ARN.
-async fn user_trail(clients: &Clients, name: &str, multi_region: bool) -> String {
-    let bucket = trail_bucket(clients, name).await;
-    clients
-        .cloudtrail
-        .create_trail()
-        .name(name)
-        .s3_bucket_name(&bucket)
-        .is_multi_region_trail(multi_region)
-        .send()
-        .await
-        .unwrap()
-        .trail_arn()
-        .unwrap()
-        .to_owned()
-}
 
 async fn trail(clients: &Clients, arn: &str) -> aws_sdk_cloudtrail::types::Trail {
     clients
@@ -583,11 +544,7 @@ async fn cloudtrail_5_uses_a_configured_role_and_refuses_one_that_does_not_exist
 /// The bucket a trail delivers to, as Security Hub's CloudTrail.6 and CloudTrail.7
 /// findings name it (`AwsS3Bucket`).
 async fn trail_bucket_arn(clients: &Clients, trail_arn: &str) -> (String, String) {
-    let bucket = trail(clients, trail_arn)
-        .await
-        .s3_bucket_name()
-        .unwrap()
-        .to_owned();
+    let bucket = seeds::logging::bucket_of_trail(clients, trail_arn).await;
     (format!("arn:aws:s3:::{bucket}"), bucket)
 }
 
@@ -658,26 +615,7 @@ async fn cloudtrail_7_access_logs_the_trail_bucket_once_a_log_bucket_is_configur
     assert_eq!(refused.kind, OutcomeKind::Refused, "{note}");
     assert!(note.contains("CloudTrail.7 needs"), "{note}");
 
-    let log_bucket = unique("access-logs");
-    clients
-        .s3
-        .create_bucket()
-        .bucket(&log_bucket)
-        .send()
-        .await
-        .unwrap();
-    // S3 delivers access logs only to a bucket whose policy lets the logging service write.
-    let delivery = serde_json::json!({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
-        "Action": ["s3:PutObject"], "Resource": format!("arn:aws:s3:::{log_bucket}/*")}]});
-    clients
-        .s3
-        .put_bucket_policy()
-        .bucket(&log_bucket)
-        .policy(delivery.to_string())
-        .send()
-        .await
-        .unwrap();
+    let log_bucket = seeds::s3::log_delivery_bucket(&clients).await;
     let settings = FixSettings {
         s3_access_log_bucket: Some(log_bucket.clone()),
         ..FixSettings::default()

@@ -6,6 +6,7 @@ pub mod faults;
 pub mod organization;
 pub mod queue;
 pub mod sandbox;
+pub mod seeds;
 pub mod storm;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,210 @@
+//! Lambda functions and load balancers as misconfigured accounts hold them.
+
+use aws_sdk_elasticloadbalancingv2::types::{
+    Action, ActionTypeEnum, Certificate, ProtocolEnum, Tag,
+};
+use aws_sdk_lambda::primitives::Blob;
+use aws_sdk_lambda::types::{FunctionCode, Runtime};
+use hubfix::aws::Clients;
+
+use crate::seeds::iam::server_certificate;
+use crate::unique;
+
+/// A zip archive with no entries: enough code for a function that is never run.
+const EMPTY_ZIP: [u8; 22] = [
+    0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+];
+
+/// A Lambda function `name` (with its execution role) the emulator can hold without
+/// running it, tagged `team=payments`; returns its ARN.
+pub async fn function(clients: &Clients, name: &str) -> String {
+    let role = clients
+        .iam
+        .create_role()
+        .role_name(format!("{name}-role"))
+        .assume_role_policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+        )
+        .send()
+        .await
+        .expect("create the function's role")
+        .role()
+        .expect("a role")
+        .arn()
+        .to_owned();
+    clients
+        .lambda
+        .create_function()
+        .function_name(name)
+        .runtime(Runtime::from("python3.12"))
+        .role(role)
+        .handler("index.handler")
+        .code(
+            FunctionCode::builder()
+                .zip_file(Blob::new(EMPTY_ZIP.to_vec()))
+                .build(),
+        )
+        .tags("team", "payments")
+        .send()
+        .await
+        .expect("create a function")
+        .function_arn()
+        .expect("a function ARN")
+        .to_owned()
+}
+
+/// A [`function`] that anyone may invoke (statement `public`), that S3 may invoke from
+/// bucket `uploads` of any account (`s3-trigger`), and that account 111122223333 may
+/// invoke (`partner`): Lambda.1 fails. Returns its name and ARN.
+pub async fn public_function(clients: &Clients) -> (String, String) {
+    let name = unique("thumbnailer");
+    let arn = function(clients, &name).await;
+    let grants = [
+        ("public", "*", None),
+        (
+            "s3-trigger",
+            "s3.amazonaws.com",
+            Some("arn:aws:s3:::uploads"),
+        ),
+        ("partner", "111122223333", None),
+    ];
+    for (sid, principal, source_arn) in grants {
+        clients
+            .lambda
+            .add_permission()
+            .function_name(&name)
+            .statement_id(sid)
+            .action("lambda:InvokeFunction")
+            .principal(principal)
+            .set_source_arn(source_arn.map(str::to_owned))
+            .send()
+            .await
+            .expect("add a permission");
+    }
+    (name, arn)
+}
+
+/// A listener action forwarding to a target group.
+pub fn forward(target_group: &str) -> Action {
+    Action::builder()
+        .r#type(ActionTypeEnum::Forward)
+        .target_group_arn(target_group)
+        .build()
+}
+
+/// An Application Load Balancer `shop-…` in a new VPC, without deletion protection
+/// (ELB.6 fails), tagged `team=payments`, with an HTTP listener on port 80 forwarding to
+/// a target group. Returns the load balancer's and the listener's ARNs.
+pub async fn load_balancer(clients: &Clients) -> (String, String) {
+    let vpc = clients
+        .ec2
+        .create_vpc()
+        .cidr_block("10.20.0.0/16")
+        .send()
+        .await
+        .expect("create a VPC")
+        .vpc()
+        .and_then(|v| v.vpc_id())
+        .expect("a VPC id")
+        .to_owned();
+    let mut subnets = Vec::new();
+    for (cidr, zone) in [
+        ("10.20.1.0/24", "us-east-1a"),
+        ("10.20.2.0/24", "us-east-1b"),
+    ] {
+        let subnet = clients
+            .ec2
+            .create_subnet()
+            .vpc_id(&vpc)
+            .cidr_block(cidr)
+            .availability_zone(zone)
+            .send()
+            .await
+            .expect("create a subnet");
+        subnets.push(
+            subnet
+                .subnet()
+                .and_then(|s| s.subnet_id())
+                .expect("a subnet id")
+                .to_owned(),
+        );
+    }
+    let lb = clients
+        .elbv2
+        .create_load_balancer()
+        .name(unique("shop"))
+        .set_subnets(Some(subnets))
+        .tags(Tag::builder().key("team").value("payments").build())
+        .send()
+        .await
+        .expect("create a load balancer")
+        .load_balancers()[0]
+        .load_balancer_arn()
+        .expect("a load balancer ARN")
+        .to_owned();
+    let group = clients
+        .elbv2
+        .create_target_group()
+        .name(unique("web"))
+        .protocol(ProtocolEnum::Http)
+        .port(80)
+        .vpc_id(&vpc)
+        .send()
+        .await
+        .expect("create a target group")
+        .target_groups()[0]
+        .target_group_arn()
+        .expect("a target group ARN")
+        .to_owned();
+    let listener = clients
+        .elbv2
+        .create_listener()
+        .load_balancer_arn(&lb)
+        .protocol(ProtocolEnum::Http)
+        .port(80)
+        .default_actions(forward(&group))
+        .send()
+        .await
+        .expect("create the HTTP listener")
+        .listeners()[0]
+        .listener_arn()
+        .expect("a listener ARN")
+        .to_owned();
+    (lb, listener)
+}
+
+/// Adds an HTTPS listener on port 443 (with a new server certificate) forwarding to
+/// `target_group`, so that an HTTP listener can be redirected to it.
+pub async fn https_listener(clients: &Clients, lb: &str, target_group: &str) {
+    let certificate = server_certificate(clients, &unique("shop-cert")).await;
+    clients
+        .elbv2
+        .create_listener()
+        .load_balancer_arn(lb)
+        .protocol(ProtocolEnum::Https)
+        .port(443)
+        .certificates(Certificate::builder().certificate_arn(certificate).build())
+        .default_actions(forward(target_group))
+        .send()
+        .await
+        .expect("create the HTTPS listener");
+}
+
+/// A [`load_balancer`] whose HTTP listener forwards plain HTTP although an HTTPS
+/// listener is there to redirect to: ELB.1 fails. Returns the load balancer's ARN.
+pub async fn http_forwarding_load_balancer(clients: &Clients) -> String {
+    let (lb, listener) = load_balancer(clients).await;
+    let listeners = clients
+        .elbv2
+        .describe_listeners()
+        .listener_arns(&listener)
+        .send()
+        .await
+        .expect("describe the listener");
+    let group = listeners.listeners()[0].default_actions()[0]
+        .target_group_arn()
+        .expect("a forward action")
+        .to_owned();
+    https_listener(clients, &lb, &group).await;
+    lb
+}

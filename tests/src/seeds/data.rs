@@ -1,0 +1,221 @@
+//! Topics, queues, tables, repositories, secrets and databases with the settings their
+//! controls ask for off, each tagged `team=payments`.
+
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+};
+use aws_sdk_sqs::types::QueueAttributeName;
+use hubfix::aws::Clients;
+
+use crate::{unique, ACCOUNT, REGION};
+
+/// An SNS topic without encryption at rest: SNS.1 fails. Returns its ARN.
+pub async fn topic(clients: &Clients) -> String {
+    clients
+        .sns
+        .create_topic()
+        .name(unique("order-events"))
+        .tags(
+            aws_sdk_sns::types::Tag::builder()
+                .key("team")
+                .value("payments")
+                .build()
+                .expect("a tag"),
+        )
+        .send()
+        .await
+        .expect("create a topic")
+        .topic_arn()
+        .expect("a topic ARN")
+        .to_owned()
+}
+
+/// An SQS queue with server-side encryption off: SQS.1 fails. Returns its ARN and URL.
+pub async fn plain_queue(clients: &Clients) -> (String, String) {
+    let name = unique("order-jobs");
+    let url = clients
+        .sqs
+        .create_queue()
+        .queue_name(&name)
+        .attributes(QueueAttributeName::SqsManagedSseEnabled, "false")
+        .tags("team", "payments")
+        .send()
+        .await
+        .expect("create a queue")
+        .queue_url()
+        .expect("a queue URL")
+        .to_owned();
+    (format!("arn:aws:sqs:{REGION}:{ACCOUNT}:{name}"), url)
+}
+
+/// A DynamoDB table without point-in-time recovery: DynamoDB.2 fails. Returns its name
+/// and ARN.
+pub async fn table(clients: &Clients) -> (String, String) {
+    let name = unique("orders");
+    let arn = clients
+        .dynamodb
+        .create_table()
+        .table_name(&name)
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name("pk")
+                .key_type(KeyType::Hash)
+                .build()
+                .expect("a key"),
+        )
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("pk")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .expect("an attribute"),
+        )
+        .billing_mode(BillingMode::PayPerRequest)
+        .tags(
+            aws_sdk_dynamodb::types::Tag::builder()
+                .key("team")
+                .value("payments")
+                .build()
+                .expect("a tag"),
+        )
+        .send()
+        .await
+        .expect("create a table")
+        .table_description()
+        .and_then(|t| t.table_arn())
+        .expect("a table ARN")
+        .to_owned();
+    (name, arn)
+}
+
+/// An ECR repository `shop/web-…` with neither scan on push nor immutable tags: ECR.1
+/// and ECR.2 fail. Returns its name and ARN.
+pub async fn repository(clients: &Clients) -> (String, String) {
+    let name = format!("shop/{}", unique("web"));
+    let arn = clients
+        .ecr
+        .create_repository()
+        .repository_name(&name)
+        .tags(
+            aws_sdk_ecr::types::Tag::builder()
+                .key("team")
+                .value("payments")
+                .build()
+                .expect("a tag"),
+        )
+        .send()
+        .await
+        .expect("create a repository")
+        .repository()
+        .and_then(|r| r.repository_arn())
+        .expect("a repository ARN")
+        .to_owned();
+    (name, arn)
+}
+
+/// A secret `prod/orders-db-…` holding `hunter2`, never rotated: SecretsManager.1 fails.
+/// Returns its ARN.
+pub async fn secret(clients: &Clients) -> String {
+    clients
+        .secretsmanager
+        .create_secret()
+        .name(format!("prod/{}", unique("orders-db")))
+        .secret_string("hunter2")
+        .tags(
+            aws_sdk_secretsmanager::types::Tag::builder()
+                .key("team")
+                .value("payments")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("create a secret")
+        .arn()
+        .expect("a secret ARN")
+        .to_owned()
+}
+
+/// The ARN of an RDS DB instance of the test account.
+pub fn db_instance_arn(id: &str) -> String {
+    format!("arn:aws:rds:{REGION}:{ACCOUNT}:db:{id}")
+}
+
+/// A PostgreSQL DB instance with every setting the RDS catalogue fixes off (publicly
+/// accessible, no minor version upgrades, no deletion protection, tags not copied to
+/// snapshots, no backups): RDS.2, RDS.8, RDS.11, RDS.13 and RDS.17 fail. Returns its id.
+pub async fn db_instance(clients: &Clients) -> String {
+    let id = unique("orders");
+    clients
+        .rds
+        .create_db_instance()
+        .db_instance_identifier(&id)
+        .engine("postgres")
+        .db_instance_class("db.t3.micro")
+        .allocated_storage(20)
+        .master_username("dbadmin")
+        .master_user_password("correct-horse-battery")
+        .publicly_accessible(true)
+        .auto_minor_version_upgrade(false)
+        .deletion_protection(false)
+        .copy_tags_to_snapshot(false)
+        .backup_retention_period(0)
+        .tags(
+            aws_sdk_rds::types::Tag::builder()
+                .key("team")
+                .value("payments")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("create a DB instance");
+    id
+}
+
+/// An Aurora PostgreSQL cluster without deletion protection: RDS.7 fails. Returns its
+/// ARN.
+pub async fn db_cluster(clients: &Clients) -> String {
+    let id = unique("ledger");
+    clients
+        .rds
+        .create_db_cluster()
+        .db_cluster_identifier(&id)
+        .engine("aurora-postgresql")
+        .master_username("dbadmin")
+        .master_user_password("correct-horse-battery")
+        .deletion_protection(false)
+        .send()
+        .await
+        .expect("create a DB cluster");
+    format!("arn:aws:rds:{REGION}:{ACCOUNT}:cluster:{id}")
+}
+
+/// A snapshot of a [`db_instance`] that every AWS account may restore, also shared with
+/// account 111122223333: RDS.1 fails. Returns the snapshot's id.
+pub async fn public_db_snapshot(clients: &Clients) -> String {
+    let instance = db_instance(clients).await;
+    let snapshot = unique("before-migration");
+    clients
+        .rds
+        .create_db_snapshot()
+        .db_snapshot_identifier(&snapshot)
+        .db_instance_identifier(&instance)
+        .send()
+        .await
+        .expect("create a DB snapshot");
+    clients
+        .rds
+        .modify_db_snapshot_attribute()
+        .db_snapshot_identifier(&snapshot)
+        .attribute_name("restore")
+        .values_to_add("all")
+        .values_to_add("111122223333")
+        .send()
+        .await
+        .expect("share the snapshot");
+    snapshot
+}
+
+/// The ARN of an RDS DB snapshot of the test account.
+pub fn db_snapshot_arn(id: &str) -> String {
+    format!("arn:aws:rds:{REGION}:{ACCOUNT}:snapshot:{id}")
+}
