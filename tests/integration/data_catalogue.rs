@@ -198,34 +198,7 @@ async fn dynamodb_2_point_in_time_recovery_on_once_and_undone() {
 async fn dynamodb_6_deletion_protection_on_once_and_undone() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let table = unique("ledger");
-    let arn = clients
-        .dynamodb
-        .create_table()
-        .table_name(&table)
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name("pk")
-                .key_type(KeyType::Hash)
-                .build()
-                .unwrap(),
-        )
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("pk")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .unwrap(),
-        )
-        .billing_mode(BillingMode::PayPerRequest)
-        .send()
-        .await
-        .unwrap()
-        .table_description()
-        .unwrap()
-        .table_arn()
-        .unwrap()
-        .to_owned();
+    let (table, arn) = seeds::data::table(&clients).await;
     let protected = |clients: Clients, table: String| async move {
         clients
             .dynamodb

@@ -6,7 +6,7 @@ use hubfix::remediate::config::recorder::CONFIG_NAME;
 use hubfix::settings::FixSettings;
 use hubfix::{Outcome, OutcomeKind, Policy};
 use hubfix_tests::seeds::{self, account};
-use hubfix_tests::{run_event, undo_outcome, undo_outcome_with, Emulator, ACCOUNT};
+use hubfix_tests::{run_event, undo_outcome, undo_outcome_with, unique, Emulator, ACCOUNT};
 
 /// Every control in auto mode, with these settings.
 pub(crate) fn auto(settings: FixSettings) -> Policy {
@@ -83,17 +83,7 @@ async fn key_state(clients: &hubfix::aws::Clients, id: &str) -> (String, bool) {
 async fn kms_3_cancels_a_scheduled_deletion_on_approval_and_undo_schedules_it_again() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let key = clients.kms.create_key().send().await.unwrap();
-    let meta = key.key_metadata().unwrap();
-    let (arn, id) = (meta.arn().unwrap().to_owned(), meta.key_id().to_owned());
-    clients
-        .kms
-        .schedule_key_deletion()
-        .key_id(&id)
-        .pending_window_in_days(10)
-        .send()
-        .await
-        .unwrap();
+    let (arn, id) = seeds::logging::key_pending_deletion(&clients).await;
     let (waiting, _, note) = run_event(
         &emulator,
         &clients,

@@ -65,7 +65,8 @@ macro_rules! seed {
 #[rustfmt::skip]
 const SEEDS: &[(&[&str], &str, Seed)] = &[
     (
-        &["IAM.7", "IAM.18", "IAM.28", "S3.1", "EC2.7", "GuardDuty.1", "CloudTrail.1"],
+        &["IAM.7", "IAM.18", "IAM.28", "S3.1", "EC2.7", "GuardDuty.1", "CloudTrail.1",
+          "CloudTrail.3"],
         "account with none of these (password policy, support role, access analyzer, \
          Block Public Access, EBS encryption by default, detector, trail)",
         seed!(bare_account),
@@ -119,11 +120,11 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
         "DB instance with every setting off",
         seed!(db_instance),
     ),
-    (&["RDS.7"], "DB cluster without deletion protection", seed!(db_cluster)),
+    (&["RDS.7", "RDS.16"], "DB cluster without deletion protection or tag copying", seed!(db_cluster)),
     (&["Lambda.1"], "function anyone may invoke", seed!(public_function)),
     (&["SNS.1"], "unencrypted topic", seed!(topic)),
     (&["SQS.1"], "unencrypted queue", seed!(plain_queue)),
-    (&["DynamoDB.2"], "table without point-in-time recovery", seed!(table)),
+    (&["DynamoDB.2", "DynamoDB.6"], "table without point-in-time recovery or deletion protection", seed!(table)),
     (&["ECR.1", "ECR.2"], "repository without scan on push, tags mutable", seed!(repository)),
     (&["SecretsManager.1"], "secret never rotated", seed!(secret)),
     (
@@ -132,6 +133,8 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
         seed!(http_forwarding_load_balancer),
     ),
     (&["KMS.4"], "key without rotation", seed!(kms_key)),
+    (&["KMS.3"], "key scheduled for deletion", seed!(key_pending_deletion)),
+    (&["CloudWatch.16"], "log group kept 30 days", seed!(short_retention_log_group)),
     (&["GuardDuty.1"], "account with a disabled detector", seed!(disabled_detector)),
     (&["Config.1"], "account without a recorder", seed!(account_without_recorder)),
     (
@@ -200,6 +203,7 @@ const NOT_ROUND_TRIPPED: &[(&str, Reason)] = &[
         ),
     ),
     ("EFS.1", Reason::Manual),
+    ("EFS.8", Reason::Manual),
 ];
 
 /// The environment variable that limits the round trip to some controls
@@ -651,6 +655,16 @@ async fn http_forwarding_load_balancer(clients: &Clients) -> Seeded {
 
 async fn kms_key(clients: &Clients) -> Seeded {
     let (arn, _) = seeds::logging::kms_key(clients).await;
+    Seeded::at(arn)
+}
+
+async fn key_pending_deletion(clients: &Clients) -> Seeded {
+    let (arn, _) = seeds::logging::key_pending_deletion(clients).await;
+    Seeded::at(arn)
+}
+
+async fn short_retention_log_group(clients: &Clients) -> Seeded {
+    let (_, arn) = seeds::logging::short_retention_log_group(clients).await;
     Seeded::at(arn)
 }
 

@@ -48,7 +48,8 @@ pub async fn plain_queue(clients: &Clients) -> (String, String) {
     (format!("arn:aws:sqs:{REGION}:{ACCOUNT}:{name}"), url)
 }
 
-/// A DynamoDB table without point-in-time recovery: DynamoDB.2 fails. Returns its name
+/// A DynamoDB table without point-in-time recovery or deletion protection: DynamoDB.2
+/// and DynamoDB.6 fail. Returns its name
 /// and ARN.
 pub async fn table(clients: &Clients) -> (String, String) {
     let name = unique("orders");
@@ -171,8 +172,8 @@ pub async fn db_instance(clients: &Clients) -> String {
     id
 }
 
-/// An Aurora PostgreSQL cluster without deletion protection: RDS.7 fails. Returns its
-/// ARN.
+/// An Aurora PostgreSQL cluster without deletion protection that does not copy its tags
+/// to snapshots: RDS.7 and RDS.16 fail. Returns its ARN.
 pub async fn db_cluster(clients: &Clients) -> String {
     let id = unique("ledger");
     clients
@@ -183,6 +184,7 @@ pub async fn db_cluster(clients: &Clients) -> String {
         .master_username("dbadmin")
         .master_user_password("correct-horse-battery")
         .deletion_protection(false)
+        .copy_tags_to_snapshot(false)
         .send()
         .await
         .expect("create a DB cluster");

@@ -113,6 +113,44 @@ pub async fn kms_key(clients: &Clients) -> (String, String) {
     )
 }
 
+/// A customer managed KMS key scheduled for deletion in 10 days: KMS.3 fails. Returns
+/// its ARN and id.
+pub async fn key_pending_deletion(clients: &Clients) -> (String, String) {
+    let (arn, id) = kms_key(clients).await;
+    clients
+        .kms
+        .schedule_key_deletion()
+        .key_id(&id)
+        .pending_window_in_days(10)
+        .send()
+        .await
+        .expect("schedule the key's deletion");
+    (arn, id)
+}
+
+/// A log group `/aws/lambda/orders-…` that keeps events for 30 days: CloudWatch.16
+/// fails. Returns its name and ARN.
+pub async fn short_retention_log_group(clients: &Clients) -> (String, String) {
+    let name = format!("/aws/lambda/{}", unique("orders"));
+    clients
+        .logs
+        .create_log_group()
+        .log_group_name(&name)
+        .send()
+        .await
+        .expect("create a log group");
+    clients
+        .logs
+        .put_retention_policy()
+        .log_group_name(&name)
+        .retention_in_days(30)
+        .send()
+        .await
+        .expect("set the retention");
+    let arn = format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{name}:*");
+    (name, arn)
+}
+
 /// A GuardDuty detector that exists but is disabled: GuardDuty.1 fails. Returns its id.
 pub async fn disabled_detector(clients: &Clients) -> String {
     clients
