@@ -16,7 +16,7 @@
 //! 5. **flows**: [`engine`] (event to recorded outcomes), [`undo`], [`report`] (the
 //!    compliance report), [`scan`] (the CIS gap scanner), [`reconcile`] (deferred fixes),
 //!    [`setup`] (an organisation's Security Hub foundation: `hubfix setup`, the drift guard);
-//! 6. **adapters**: [`lambda`] and the functions' `lambda` modules (the Lambda runtime
+//! 6. **adapters**: [`function`] and the functions' `function` modules (the Lambda runtime
 //!    wired to the flows).
 
 pub mod audit;
@@ -29,7 +29,7 @@ pub mod engine;
 pub mod error;
 pub mod finding;
 pub mod ids;
-pub mod lambda;
+pub mod function;
 pub mod metrics;
 pub mod model;
 pub mod outcome;

@@ -41,10 +41,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "adapters",
         &[
-            "lambda",
-            "report::lambda",
-            "scan::lambda",
-            "reconcile::lambda",
+            "function",
+            "report::function",
+            "scan::function",
+            "reconcile::function",
             "setup::guard_function",
         ],
     ),
@@ -295,7 +295,7 @@ fn no_modules_import_each_other_in_a_cycle() {
 #[test]
 fn the_check_reads_grouped_and_relative_imports() {
     let code = "use crate::remediate::{ec2::{Foo, bar::Baz}, Fix};\nlet x = super::date::now();";
-    let module = vec!["report".to_owned(), "lambda".to_owned()];
+    let module = vec!["report".to_owned(), "function".to_owned()];
     let found: Vec<String> = imports(code, &module)
         .into_iter()
         .map(|p| p.join("::"))
@@ -307,10 +307,10 @@ fn the_check_reads_grouped_and_relative_imports() {
     assert!(found.contains(&"remediate::Fix".to_owned()), "{found:?}");
     assert!(found.contains(&"report::date::now".to_owned()), "{found:?}");
     assert_eq!(
-        entry_of(&["scan".into(), "lambda".into(), "x".into()])
+        entry_of(&["scan".into(), "function".into(), "x".into()])
             .unwrap()
             .0,
-        "scan::lambda"
+        "scan::function"
     );
     assert_eq!(entry_of(&["scan".into(), "gaps".into()]).unwrap().0, "scan");
 }

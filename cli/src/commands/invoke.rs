@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use hubfix::lambda::{handle, handle_batch, Accepts, QueueSettings};
+use hubfix::function::{handle, handle_batch, Accepts, QueueSettings};
 use serde_json::Value;
 
 use crate::args::Function;

@@ -3,5 +3,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    hubfix::scan::lambda::run().await
+    hubfix::scan::function::run().await
 }

@@ -3,5 +3,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    hubfix::report::lambda::run().await
+    hubfix::report::function::run().await
 }

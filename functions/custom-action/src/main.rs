@@ -3,5 +3,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    hubfix::lambda::run(hubfix::lambda::Accepts::CustomAction).await
+    hubfix::function::run(hubfix::function::Accepts::CustomAction).await
 }

@@ -4,5 +4,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    hubfix::reconcile::lambda::run().await
+    hubfix::reconcile::function::run().await
 }

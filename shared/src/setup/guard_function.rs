@@ -100,11 +100,11 @@ impl DriftGuardFunction {
 /// Runs the function: logging, configuration and clients once per cold start, then
 /// the Lambda runtime loop.
 pub async fn run() -> Result<(), lambda_runtime::Error> {
-    crate::lambda::init_tracing();
-    let policy = Policy::from_env().map_err(crate::lambda::refused)?;
+    crate::function::init_tracing();
+    let policy = Policy::from_env().map_err(crate::function::refused)?;
     let repair =
         repair_kinds(std::env::var(ENV_DRIFT_REPAIR).ok().as_deref()).map_err(|reason| {
-            crate::lambda::refused(ConfigError {
+            crate::function::refused(ConfigError {
                 variable: ENV_DRIFT_REPAIR,
                 reason,
             })

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::{reconcile, ReconcileOptions};
 use crate::aws::{load_config, AwsContext};
-use crate::lambda::NotScheduled;
+use crate::function::NotScheduled;
 use crate::policy::Policy;
 use crate::settings::ConfigError;
 
@@ -79,7 +79,7 @@ impl ReconcilerFunction {
 
     /// Handles one scheduled event: one run; answers with its report.
     pub async fn handle(&self, event: Value) -> Result<Value, NotScheduled> {
-        crate::lambda::scheduled(&event)?;
+        crate::function::scheduled(&event)?;
         let home = self.aws.home();
         let report = reconcile(
             &self.policy,
@@ -96,10 +96,10 @@ impl ReconcilerFunction {
 /// Runs the function: logging, configuration and clients once per cold start, then
 /// the Lambda runtime loop.
 pub async fn run() -> Result<(), lambda_runtime::Error> {
-    crate::lambda::init_tracing();
-    let policy = Policy::from_env().map_err(crate::lambda::refused)?;
+    crate::function::init_tracing();
+    let policy = Policy::from_env().map_err(crate::function::refused)?;
     let options =
-        options_from_lookup(|name| std::env::var(name).ok()).map_err(crate::lambda::refused)?;
+        options_from_lookup(|name| std::env::var(name).ok()).map_err(crate::function::refused)?;
     let aws =
         AwsContext::new(load_config().await).with_home_account(policy.home_account.as_deref());
     let function = Arc::new(ReconcilerFunction::new(aws, policy, options));

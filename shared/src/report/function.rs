@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use crate::aws::{load_config, Clients};
-use crate::lambda::{SCHEDULED_DETAIL_TYPE, SCHEDULED_SOURCE};
+use crate::function::{SCHEDULED_DETAIL_TYPE, SCHEDULED_SOURCE};
 use crate::settings::ConfigError;
 
 use super::store::{DEFAULT_PREFIX, DEFAULT_TREND_REPORTS};
@@ -189,8 +189,8 @@ impl ReportFunction {
 /// Runs the function: logging, configuration and clients once per cold start, then
 /// the Lambda runtime loop.
 pub async fn run() -> Result<(), lambda_runtime::Error> {
-    crate::lambda::init_tracing();
-    let config = FunctionConfig::from_env().map_err(crate::lambda::refused)?;
+    crate::function::init_tracing();
+    let config = FunctionConfig::from_env().map_err(crate::function::refused)?;
     let clients = Clients::new(&load_config().await);
     let function = Arc::new(ReportFunction::new(&clients, config));
     lambda_runtime::run(lambda_runtime::service_fn(
