@@ -22,8 +22,8 @@
 
 pub mod aggregate;
 pub mod facts;
-pub mod gather;
 pub mod function;
+pub mod gather;
 pub mod model;
 pub mod render;
 pub mod score;
