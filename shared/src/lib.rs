@@ -16,8 +16,13 @@
 //! 5. **flows**: [`engine`] (event to recorded outcomes), [`undo`], [`report`] (the
 //!    compliance report), [`scan`] (the CIS gap scanner), [`reconcile`] (deferred fixes),
 //!    [`setup`] (an organisation's Security Hub foundation: `hubfix setup`, the drift guard);
-//! 6. **adapters**: [`lambda`] and the functions' `lambda` modules (the Lambda runtime
-//!    wired to the flows).
+//! 6. **functions**: [`function`] and the flows' `function` modules (and
+//!    `setup::guard_function`): what each function does with an invocation's event,
+//!    whatever runs it.
+//!
+//! The crate knows nothing of the Lambda runtime: the `hubfix-lambda` crate (`lambda/`)
+//! wires the runtime, logging and each function's start-up to these handlers, and the
+//! CLI (`hubfix invoke`) runs the same handlers in-process.
 
 pub mod audit;
 pub mod aws;
@@ -28,8 +33,8 @@ pub mod deferral;
 pub mod engine;
 pub mod error;
 pub mod finding;
+pub mod function;
 pub mod ids;
-pub mod lambda;
 pub mod metrics;
 pub mod model;
 pub mod outcome;

@@ -1,7 +1,9 @@
-//! The core's layers: every module of `hubfix` sits in one layer and imports only from
-//! its own layer and those below, and no modules import each other in a cycle. The
-//! test reads the sources (tests excluded: they may use anything) and fails on an
-//! upward import, naming the file and the path.
+//! The layers: every module of the core (`hubfix`) sits in one layer and imports only
+//! from its own layer and those below, and no modules import each other in a cycle;
+//! above the core, the crates: the Lambda adapter (`hubfix-lambda`, the only one with
+//! the Lambda runtime) under the function binaries, and the CLI beside it. The test
+//! reads the sources (tests excluded: they may use anything) and the manifests, and
+//! fails on an upward import, naming the file and the path.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -39,15 +41,32 @@ const LAYERS: &[(&str, &[&str])] = &[
         &["engine", "undo", "scan", "report", "reconcile", "setup"],
     ),
     (
-        "adapters",
+        "functions",
         &[
-            "lambda",
-            "report::lambda",
-            "scan::lambda",
-            "reconcile::lambda",
+            "function",
+            "report::function",
+            "scan::function",
+            "reconcile::function",
             "setup::guard_function",
         ],
     ),
+];
+
+/// The crates above the core, each with the crates it must not depend on: the core
+/// knows nothing of Lambda; the CLI runs the functions' handlers in-process without
+/// the Lambda runtime; a function binary reaches the core through the adapter.
+const CRATES: &[(&str, &[&str])] = &[
+    (
+        "shared",
+        &["lambda_runtime", "tracing-subscriber", "hubfix-lambda"],
+    ),
+    ("cli", &["lambda_runtime", "hubfix-lambda"]),
+    ("functions/auto-remediate", &["lambda_runtime", "hubfix"]),
+    ("functions/custom-action", &["lambda_runtime", "hubfix"]),
+    ("functions/compliance-report", &["lambda_runtime", "hubfix"]),
+    ("functions/cis-scanner", &["lambda_runtime", "hubfix"]),
+    ("functions/reconciler", &["lambda_runtime", "hubfix"]),
+    ("functions/drift-guard", &["lambda_runtime", "hubfix"]),
 ];
 
 /// Items the crate root re-exports, with the module that defines them.
@@ -292,10 +311,65 @@ fn no_modules_import_each_other_in_a_cycle() {
     }
 }
 
+/// The `[dependencies]` of a workspace crate (not its dev-dependencies: tests may use
+/// anything).
+fn dependencies_of(dir: &str) -> Vec<String> {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let manifest = workspace.join(dir).join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", manifest.display()));
+    let table: toml::Table = toml::from_str(&text).unwrap();
+    table
+        .get("dependencies")
+        .and_then(toml::Value::as_table)
+        .map(|deps| deps.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn each_crate_depends_only_on_the_crates_below_it() {
+    let mut wrong = Vec::new();
+    for (dir, forbidden) in CRATES {
+        for dep in dependencies_of(dir) {
+            if forbidden.contains(&dep.as_str()) {
+                wrong.push(format!("{dir}/Cargo.toml depends on {dep}"));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "crates out of their layer:\n{}",
+        wrong.join("\n")
+    );
+    assert!(
+        dependencies_of("lambda").contains(&"lambda_runtime".to_owned()),
+        "the adapter is where the Lambda runtime is"
+    );
+}
+
+#[test]
+fn the_core_names_no_lambda_runtime_or_log_subscriber() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let named: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            let code = std::fs::read_to_string(f).unwrap();
+            code.contains("lambda_runtime") || code.contains("tracing_subscriber")
+        })
+        .map(|f| f.strip_prefix(&src).unwrap().display().to_string())
+        .collect();
+    assert!(
+        named.is_empty(),
+        "the core names the Lambda adapter's crates in {named:?}"
+    );
+}
+
 #[test]
 fn the_check_reads_grouped_and_relative_imports() {
     let code = "use crate::remediate::{ec2::{Foo, bar::Baz}, Fix};\nlet x = super::date::now();";
-    let module = vec!["report".to_owned(), "lambda".to_owned()];
+    let module = vec!["report".to_owned(), "function".to_owned()];
     let found: Vec<String> = imports(code, &module)
         .into_iter()
         .map(|p| p.join("::"))
@@ -307,10 +381,10 @@ fn the_check_reads_grouped_and_relative_imports() {
     assert!(found.contains(&"remediate::Fix".to_owned()), "{found:?}");
     assert!(found.contains(&"report::date::now".to_owned()), "{found:?}");
     assert_eq!(
-        entry_of(&["scan".into(), "lambda".into(), "x".into()])
+        entry_of(&["scan".into(), "function".into(), "x".into()])
             .unwrap()
             .0,
-        "scan::lambda"
+        "scan::function"
     );
     assert_eq!(entry_of(&["scan".into(), "gaps".into()]).unwrap().0, "scan");
 }

@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use hubfix::deferral::{FIELD_REASON, FIELD_RETRY_AFTER, FIELD_STATE};
-use hubfix::lambda::{handle_batch, QueueSettings};
+use hubfix::function::{handle_batch, QueueSettings};
 use hubfix::reconcile::{reconcile, NewSweep, ReconcileOptions};
 use hubfix::Policy;
 use hubfix_tests::faults::{FaultProxy, Schedule};

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use hubfix::audit::{AuditFilter, AuditTrail, Stage, DEFAULT_PREFIX};
-use hubfix::lambda::{handle, Accepts, InvocationError};
+use hubfix::function::{handle, Accepts, InvocationError};
 use hubfix::{OutcomeKind, Policy, SecurityHubEvent};
 use hubfix_tests::seeds;
 use hubfix_tests::{

@@ -4,7 +4,7 @@
 //! cross-account aggregation delivers them), Security Hub emits one Imported event per
 //! finding (the emulator's outbox, hubfix's own updates included), EventBridge puts the
 //! events that match the template's rule on the findings queue, and Lambda's SQS event
-//! source drives the real `auto-remediate` handler ([`hubfix::lambda::handle_batch`])
+//! source drives the real `auto-remediate` handler ([`hubfix::function::handle_batch`])
 //! with the template's batch size, batching window and maximum concurrency, each
 //! concurrent invocation with an engine of its own, as separate Lambda execution
 //! environments have. The reconciler runs on its schedule. Security Hub's API quotas are
@@ -24,7 +24,7 @@ use aws_config::{Region, SdkConfig};
 use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
 use futures_util::stream::{self, StreamExt};
 use hubfix::aws::AwsContext;
-use hubfix::lambda::{handle_batch, QueueSettings};
+use hubfix::function::{handle_batch, QueueSettings};
 use hubfix::reconcile::{reconcile, ReconcileOptions};
 use hubfix::{Engine, Policy};
 use serde_json::{json, Value};

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use hubfix::lambda::{handle, handle_batch, Accepts, QueueSettings};
+use hubfix::function::{handle, handle_batch, Accepts, InvocationFailure, QueueSettings};
 use serde_json::Value;
 
 use crate::args::Function;
@@ -83,7 +83,7 @@ async fn drift_guard(
             Ok(response) => response,
             Err(err) => {
                 failed = true;
-                serde_json::json!({"errorType": "DriftGuardError", "errorMessage": err.to_string()})
+                serde_json::json!({"errorType": err.error_type(), "errorMessage": err.to_string()})
             }
         };
         println!(

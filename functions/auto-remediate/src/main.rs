@@ -2,6 +2,6 @@
 //! controls in automatic mode.
 
 #[tokio::main]
-async fn main() -> Result<(), lambda_runtime::Error> {
-    hubfix::lambda::run(hubfix::lambda::Accepts::Imported).await
+async fn main() -> Result<(), hubfix_lambda::Error> {
+    hubfix_lambda::functions::auto_remediate().await
 }

@@ -2,6 +2,6 @@
 //! does not evaluate, checked and imported into Security Hub as findings.
 
 #[tokio::main]
-async fn main() -> Result<(), lambda_runtime::Error> {
-    hubfix::scan::lambda::run().await
+async fn main() -> Result<(), hubfix_lambda::Error> {
+    hubfix_lambda::functions::cis_scanner().await
 }

@@ -2,6 +2,6 @@
 //! organisation's Security Hub findings, written to the report bucket.
 
 #[tokio::main]
-async fn main() -> Result<(), lambda_runtime::Error> {
-    hubfix::report::lambda::run().await
+async fn main() -> Result<(), hubfix_lambda::Error> {
+    hubfix_lambda::functions::compliance_report().await
 }

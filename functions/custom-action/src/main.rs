@@ -2,6 +2,6 @@
 //! (`Remediate`, `DryRun`, `IsolateInstance`) chosen by an analyst in the console.
 
 #[tokio::main]
-async fn main() -> Result<(), lambda_runtime::Error> {
-    hubfix::lambda::run(hubfix::lambda::Accepts::CustomAction).await
+async fn main() -> Result<(), hubfix_lambda::Error> {
+    hubfix_lambda::functions::custom_action().await
 }

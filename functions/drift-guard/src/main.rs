@@ -2,6 +2,6 @@
 //! foundation off, recorded with who did it and, where the policy allows, put back.
 
 #[tokio::main]
-async fn main() -> Result<(), lambda_runtime::Error> {
-    hubfix::setup::guard_function::run().await
+async fn main() -> Result<(), hubfix_lambda::Error> {
+    hubfix_lambda::functions::drift_guard().await
 }

@@ -3,6 +3,6 @@
 //! dead-lettered), put back on the automatic path's queue.
 
 #[tokio::main]
-async fn main() -> Result<(), lambda_runtime::Error> {
-    hubfix::reconcile::lambda::run().await
+async fn main() -> Result<(), hubfix_lambda::Error> {
+    hubfix_lambda::functions::reconciler().await
 }

@@ -16,7 +16,7 @@
 //! A finding put back twice is harmless: the engine's lock and re-read make the second
 //! one a note, never a second change.
 
-pub mod lambda;
+pub mod function;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

@@ -10,7 +10,7 @@
 //! - [`model`]: the report as data, and the JSON schema;
 //! - [`render`]: text, JSON and HTML;
 //! - [`store`]: reports kept in S3 and read back for the trend;
-//! - [`lambda`]: the scheduled `compliance-report` function.
+//! - [`function`]: the scheduled `compliance-report` function.
 //!
 //! ```no_run
 //! # async fn example(client: aws_sdk_securityhub::Client) -> Result<(), hubfix::report::ReportError> {
@@ -22,8 +22,8 @@
 
 pub mod aggregate;
 pub mod facts;
+pub mod function;
 pub mod gather;
-pub mod lambda;
 pub mod model;
 pub mod render;
 pub mod score;

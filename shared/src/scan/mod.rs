@@ -9,10 +9,10 @@
 //! - [`requirements`]: the table of automated requirements and the manual checklist;
 //! - [`findings`]: results to ASFF findings (stable ids, PASSED/FAILED, ARCHIVED);
 //! - [`read`]: the scanner's own AWS reads;
-//! - [`lambda`]: the scheduled `cis-scanner` function.
+//! - [`function`]: the scheduled `cis-scanner` function.
 
 pub mod findings;
-pub mod lambda;
+pub mod function;
 pub mod read;
 pub mod requirements;
 

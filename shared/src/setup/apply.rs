@@ -4,22 +4,17 @@
 //! foundation is as the file says. The first phase with a failed step is the last one
 //! applied: later phases depend on earlier ones.
 
+use std::future::Future;
 use std::time::SystemTime;
 
-use aws_sdk_securityhub::types::{
-    AccountDetails, AutoEnableStandards, ControlFindingGenerator, OrganizationConfiguration,
-    OrganizationConfigurationConfigurationType, Policy, SecurityControlsConfiguration,
-    SecurityHubPolicy, StandardsSubscriptionRequest, Target as PolicyTarget,
-};
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use super::access::{Access, Via};
 use super::file::Foundation;
 use super::observe::observe;
-use super::plan::{
-    plan, AccountRole, Action, Phase, Plan, PlanError, Step, CONFIGURATION_POLICY_NAME,
-    SECURITY_HUB_PRINCIPAL,
-};
-use super::state::Observed;
+use super::plan::{plan, AccountRole, Action, Phase, Plan, PlanError, Step};
+use super::state::{Observed, Scope};
 use crate::audit::{rfc3339, AuditRecord, AuditTrail, Stage, SCHEMA_VERSION};
 use crate::aws::Clients;
 use crate::error::FixError;
@@ -28,12 +23,61 @@ use crate::outcome::OutcomeKind;
 use crate::remediate::Fix;
 use crate::settings::FixSettings;
 
+mod organizations;
+mod securityhub;
+
 /// The control id and rule of setup records in the audit trail (`hubfix audit --control setup`).
 pub const AUDIT_CONTROL: &str = "setup";
-/// Requests in one `BatchEnableStandards` call.
-const STANDARDS_PER_CALL: usize = 25;
-/// Accounts in one `CreateMembers` or `InviteMembers` call.
-const MEMBERS_PER_CALL: usize = 50;
+
+/// Awaits a step's SDK call; its error becomes the step's failure, naming the
+/// operation and the step's scope.
+async fn call<T, E, R>(
+    operation: &'static str,
+    scope: &Scope,
+    request: impl Future<Output = Result<T, SdkError<E, R>>>,
+) -> Result<T, String>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    request
+        .await
+        .map_err(|e| failure(operation, scope, &scope.account, e))
+}
+
+/// Like [`call`], for a call whose `ResourceConflictException` says it is already done.
+async fn call_unless_done<T, E, R>(
+    operation: &'static str,
+    scope: &Scope,
+    resource: &str,
+    request: impl Future<Output = Result<T, SdkError<E, R>>>,
+) -> Result<(), String>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match request.await {
+        Ok(_) => Ok(()),
+        Err(e) if crate::error::service_code(&e) == Some("ResourceConflictException") => Ok(()),
+        Err(e) => Err(failure(operation, scope, resource, e)),
+    }
+}
+
+fn failure<E, R>(
+    operation: &'static str,
+    scope: &Scope,
+    resource: &str,
+    err: SdkError<E, R>,
+) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    format!(
+        "{operation} in {scope}: {}",
+        FixError::from_sdk(operation, resource, &[], err)
+    )
+}
 
 /// What one step did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -171,379 +215,48 @@ impl Applier<'_> {
             .await
     }
 
+    /// Makes a step's calls, with the client of its service in its account and region.
     async fn execute(&self, step: &Step, plan: &Plan) -> Result<(), String> {
         let scope = &step.scope;
-        let fail = |op: &'static str| move |e: FixError| format!("{op} in {scope}: {e}");
-        macro_rules! sdk {
-            ($op:literal, $call:expr) => {
-                $call
-                    .await
-                    .map_err(|e| fail($op)(FixError::from_sdk($op, &scope.account, &[], e)))
-            };
-        }
         match &step.action {
             Action::EnableTrustedAccess => {
-                let orgs = self
-                    .access
-                    .organizations(&scope.account, self.foundation.partition())
-                    .await?;
-                sdk!(
-                    "organizations:EnableAWSServiceAccess",
-                    orgs.enable_aws_service_access()
-                        .service_principal(SECURITY_HUB_PRINCIPAL)
-                        .send()
-                )?;
+                organizations::enable_trusted_access(&self.organizations(scope).await?, scope).await
             }
-            Action::DesignateAdministrator { administrator } => {
-                let sh = self.securityhub(step, plan).await?;
-                sdk!(
-                    "securityhub:EnableOrganizationAdminAccount",
-                    sh.enable_organization_admin_account()
-                        .admin_account_id(administrator)
-                        .send()
-                )?;
-            }
-            Action::EnableHub { consolidated } => {
-                let sh = self.securityhub(step, plan).await?;
-                let done = sh
-                    .enable_security_hub()
-                    .enable_default_standards(false)
-                    .control_finding_generator(generator(*consolidated))
-                    .send()
-                    .await;
-                match done {
-                    Ok(_) => {}
-                    Err(e)
-                        if crate::error::service_code(&e) == Some("ResourceConflictException") => {}
-                    Err(e) => {
-                        return Err(fail("securityhub:EnableSecurityHub")(FixError::from_sdk(
-                            "securityhub:EnableSecurityHub",
-                            &scope.account,
-                            &[],
-                            e,
-                        )))
-                    }
-                }
-            }
-            Action::ConfigureHub {
-                consolidated,
-                auto_enable_controls,
-            } => {
-                let sh = self.securityhub(step, plan).await?;
-                sdk!(
-                    "securityhub:UpdateSecurityHubConfiguration",
-                    sh.update_security_hub_configuration()
-                        .control_finding_generator(generator(*consolidated))
-                        .auto_enable_controls(*auto_enable_controls)
-                        .send()
-                )?;
-            }
-            Action::EnableStandards { standards } => {
-                let sh = self.securityhub(step, plan).await?;
-                for chunk in standards.chunks(STANDARDS_PER_CALL) {
-                    let requests: Vec<StandardsSubscriptionRequest> = chunk
-                        .iter()
-                        .map(|arn| {
-                            StandardsSubscriptionRequest::builder()
-                                .standards_arn(arn)
-                                .build()
-                        })
-                        .collect();
-                    sdk!(
-                        "securityhub:BatchEnableStandards",
-                        sh.batch_enable_standards()
-                            .set_standards_subscription_requests(Some(requests))
-                            .send()
-                    )?;
-                }
-            }
-            Action::DisableStandards { subscriptions } => {
-                let sh = self.securityhub(step, plan).await?;
-                let arns: Vec<String> = subscriptions
-                    .iter()
-                    .filter(|s| s.contains(":subscription/"))
-                    .cloned()
-                    .collect();
-                for chunk in arns.chunks(STANDARDS_PER_CALL) {
-                    sdk!(
-                        "securityhub:BatchDisableStandards",
-                        sh.batch_disable_standards()
-                            .set_standards_subscription_arns(Some(chunk.to_vec()))
-                            .send()
-                    )?;
-                }
-            }
-            Action::EnableProducts { products } => {
-                let sh = self.securityhub(step, plan).await?;
-                for product in products {
-                    match sh
-                        .enable_import_findings_for_product()
-                        .product_arn(product)
-                        .send()
-                        .await
-                    {
-                        Ok(_) => {}
-                        Err(e)
-                            if crate::error::service_code(&e)
-                                == Some("ResourceConflictException") => {}
-                        Err(e) => {
-                            return Err(fail("securityhub:EnableImportFindingsForProduct")(
-                                FixError::from_sdk(
-                                    "securityhub:EnableImportFindingsForProduct",
-                                    product,
-                                    &[],
-                                    e,
-                                ),
-                            ))
-                        }
-                    }
-                }
-            }
-            Action::ConfigureOrganization {
-                auto_enable,
-                auto_enable_standards,
-                configuration_type,
-            } => {
-                let sh = self.securityhub(step, plan).await?;
-                let configuration = OrganizationConfiguration::builder()
-                    .configuration_type(OrganizationConfigurationConfigurationType::from(
-                        configuration_type.as_str(),
-                    ))
-                    .build();
-                sdk!(
-                    "securityhub:UpdateOrganizationConfiguration",
-                    sh.update_organization_configuration()
-                        .auto_enable(*auto_enable)
-                        .auto_enable_standards(AutoEnableStandards::from(
-                            auto_enable_standards.as_str()
-                        ))
-                        .organization_configuration(configuration)
-                        .send()
-                )?;
-            }
-            Action::PutConfigurationPolicy {
-                policy_id,
-                standards,
-            } => {
-                let sh = self.securityhub(step, plan).await?;
-                let policy = Policy::SecurityHub(
-                    SecurityHubPolicy::builder()
-                        .service_enabled(true)
-                        .set_enabled_standard_identifiers(Some(standards.clone()))
-                        .security_controls_configuration(
-                            SecurityControlsConfiguration::builder()
-                                .set_disabled_security_control_identifiers(Some(Vec::new()))
-                                .build(),
-                        )
-                        .build(),
-                );
-                match policy_id {
-                    Some(id) => {
-                        sdk!(
-                            "securityhub:UpdateConfigurationPolicy",
-                            sh.update_configuration_policy()
-                                .identifier(id)
-                                .configuration_policy(policy)
-                                .send()
-                        )?;
-                    }
-                    None => {
-                        sdk!(
-                            "securityhub:CreateConfigurationPolicy",
-                            sh.create_configuration_policy()
-                                .name(CONFIGURATION_POLICY_NAME)
-                                .description("Security Hub and the standards of hubfix's setup file, in every account")
-                                .configuration_policy(policy)
-                                .send()
-                        )?;
-                    }
-                }
-            }
-            Action::AssociatePolicyWithRoot { root_id } => {
-                let sh = self.securityhub(step, plan).await?;
-                let listed = sdk!(
-                    "securityhub:ListConfigurationPolicies",
-                    sh.list_configuration_policies().send()
-                )?;
-                let id = listed
-                    .configuration_policy_summaries()
-                    .iter()
-                    .find(|p| p.name() == Some(CONFIGURATION_POLICY_NAME))
-                    .and_then(|p| p.id())
-                    .ok_or_else(|| format!("{scope}: the configuration policy {CONFIGURATION_POLICY_NAME} is missing"))?
-                    .to_owned();
-                sdk!(
-                    "securityhub:StartConfigurationPolicyAssociation",
-                    sh.start_configuration_policy_association()
-                        .configuration_policy_identifier(id)
-                        .target(PolicyTarget::RootId(root_id.clone()))
-                        .send()
-                )?;
-            }
-            Action::CreateAggregator {
-                linking_mode,
-                regions,
-            } => {
-                let sh = self.securityhub(step, plan).await?;
-                let mut call = sh
-                    .create_finding_aggregator()
-                    .region_linking_mode(linking_mode);
-                if !regions.is_empty() {
-                    call = call.set_regions(Some(regions.clone()));
-                }
-                sdk!("securityhub:CreateFindingAggregator", call.send())?;
-            }
-            Action::UpdateAggregator {
-                arn,
-                linking_mode,
-                regions,
-            } => {
-                let sh = self.securityhub(step, plan).await?;
-                let mut call = sh
-                    .update_finding_aggregator()
-                    .finding_aggregator_arn(arn)
-                    .region_linking_mode(linking_mode);
-                if !regions.is_empty() {
-                    call = call.set_regions(Some(regions.clone()));
-                }
-                sdk!("securityhub:UpdateFindingAggregator", call.send())?;
-            }
-            Action::AddMembers { accounts } => {
-                let sh = self.securityhub(step, plan).await?;
-                for chunk in accounts.chunks(MEMBERS_PER_CALL) {
-                    let details: Vec<AccountDetails> = chunk
-                        .iter()
-                        .map(|a| {
-                            let d = AccountDetails::builder().account_id(&a.account);
-                            if a.email.is_empty() {
-                                d
-                            } else {
-                                d.email(&a.email)
-                            }
-                            .build()
-                        })
-                        .collect();
-                    let out = sdk!(
-                        "securityhub:CreateMembers",
-                        sh.create_members()
-                            .set_account_details(Some(details))
-                            .send()
-                    )?;
-                    unprocessed(
-                        "securityhub:CreateMembers",
-                        scope,
-                        out.unprocessed_accounts(),
-                    )?;
-                }
-            }
-            Action::InviteMembers { accounts } => {
-                let sh = self.securityhub(step, plan).await?;
-                for chunk in accounts.chunks(MEMBERS_PER_CALL) {
-                    let out = sdk!(
-                        "securityhub:InviteMembers",
-                        sh.invite_members()
-                            .set_account_ids(Some(chunk.to_vec()))
-                            .send()
-                    )?;
-                    unprocessed(
-                        "securityhub:InviteMembers",
-                        scope,
-                        out.unprocessed_accounts(),
-                    )?;
-                }
-            }
-            Action::AcceptInvitation { administrator } => {
-                let sh = self.securityhub(step, plan).await?;
-                let listed = sdk!("securityhub:ListInvitations", sh.list_invitations().send())?;
-                let invitation = listed
-                    .invitations()
-                    .iter()
-                    .find(|i| i.account_id() == Some(administrator.as_str()))
-                    .and_then(|i| i.invitation_id())
-                    .ok_or_else(|| format!("{scope}: no invitation from {administrator} to accept (ListInvitations)"))?
-                    .to_owned();
-                sdk!(
-                    "securityhub:AcceptAdministratorInvitation",
-                    sh.accept_administrator_invitation()
-                        .administrator_id(administrator)
-                        .invitation_id(invitation)
-                        .send()
-                )?;
-            }
-            Action::StartConfigRecording => self.config_fix(step, plan).await?,
             Action::EnableServiceControlPolicies { root_id } => {
-                let orgs = self
-                    .access
-                    .organizations(&scope.account, self.foundation.partition())
-                    .await?;
-                sdk!(
-                    "organizations:EnablePolicyType",
-                    orgs.enable_policy_type()
-                        .root_id(root_id)
-                        .policy_type(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)
-                        .send()
-                )?;
+                let orgs = self.organizations(scope).await?;
+                organizations::enable_service_control_policies(&orgs, scope, root_id).await
             }
             Action::PutTamperPolicy {
                 policy_id,
                 name,
                 content,
             } => {
-                let orgs = self
-                    .access
-                    .organizations(&scope.account, self.foundation.partition())
-                    .await?;
-                match policy_id {
-                    Some(id) => {
-                        sdk!(
-                            "organizations:UpdatePolicy",
-                            orgs.update_policy().policy_id(id).content(content).send()
-                        )?;
-                    }
-                    None => {
-                        sdk!(
-                            "organizations:CreatePolicy",
-                            orgs.create_policy()
-                                .name(name)
-                                .description("hubfix: nobody switches off the Security Hub foundation but the break-glass roles")
-                                .r#type(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)
-                                .content(content)
-                                .send()
-                        )?;
-                    }
-                }
+                let orgs = self.organizations(scope).await?;
+                organizations::put_tamper_policy(&orgs, scope, policy_id.as_deref(), name, content)
+                    .await
             }
             Action::AttachTamperPolicy { target } => {
-                let orgs = self
-                    .access
-                    .organizations(&scope.account, self.foundation.partition())
-                    .await?;
+                let orgs = self.organizations(scope).await?;
                 let name = self
                     .foundation
                     .tamper_protection
                     .as_ref()
-                    .map(|t| t.policy_name.clone())
+                    .map(|t| t.policy_name.as_str())
                     .unwrap_or_default();
-                let policies = sdk!(
-                    "organizations:ListPolicies",
-                    orgs.list_policies()
-                        .filter(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)
-                        .send()
-                )?;
-                let id = policies
-                    .policies()
-                    .iter()
-                    .find(|p| p.name() == Some(name.as_str()))
-                    .and_then(|p| p.id())
-                    .ok_or_else(|| format!("{scope}: the policy {name} is missing"))?
-                    .to_owned();
-                sdk!(
-                    "organizations:AttachPolicy",
-                    orgs.attach_policy().policy_id(id).target_id(target).send()
-                )?;
+                organizations::attach_tamper_policy(&orgs, scope, name, target).await
+            }
+            Action::StartConfigRecording => self.config_fix(step, plan).await,
+            hub_step => {
+                securityhub::execute(&self.securityhub(step, plan).await?, scope, hub_step).await
             }
         }
-        Ok(())
+    }
+
+    /// The Organizations client of the management account.
+    async fn organizations(&self, scope: &Scope) -> Result<aws_sdk_organizations::Client, String> {
+        self.access
+            .organizations(&scope.account, self.foundation.partition())
+            .await
     }
 
     /// hubfix's `Config.1` fix in the step's account and region, read back after.
@@ -587,36 +300,6 @@ impl Applier<'_> {
         }
         Ok(())
     }
-}
-
-fn generator(consolidated: bool) -> ControlFindingGenerator {
-    if consolidated {
-        ControlFindingGenerator::SecurityControl
-    } else {
-        ControlFindingGenerator::StandardControl
-    }
-}
-
-fn unprocessed(
-    operation: &str,
-    scope: &super::state::Scope,
-    accounts: &[aws_sdk_securityhub::types::Result],
-) -> Result<(), String> {
-    if accounts.is_empty() {
-        return Ok(());
-    }
-    Err(format!(
-        "{operation} in {scope} left accounts unprocessed: {}",
-        accounts
-            .iter()
-            .map(|a| format!(
-                "{} ({})",
-                a.account_id().unwrap_or("?"),
-                a.processing_result().unwrap_or("no reason given")
-            ))
-            .collect::<Vec<_>>()
-            .join("; ")
-    ))
 }
 
 /// The audit record of a step: the finding id names the step's place

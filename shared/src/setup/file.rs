@@ -321,6 +321,15 @@ fn is_policy_target(target: &str) -> bool {
     target == "root" || root(target) || ou(target) || is_account_id(target)
 }
 
+/// The `[organization]` section, checked.
+struct OrganizationSection {
+    management_account: String,
+    administrator: String,
+    role: Option<String>,
+    configuration: ConfigurationMode,
+    exclude: BTreeSet<String>,
+}
+
 struct Checker<'a> {
     text: &'a str,
     path: &'a Path,
@@ -381,8 +390,56 @@ impl Checker<'_> {
         }
     }
 
+    /// The whole file, section by section in the file's order: the first mistake is
+    /// the one reported.
     fn check(&self, raw: RawFile) -> Result<Foundation, FileError> {
-        let org = raw.organization.get_ref();
+        let org = self.organization(raw.organization.get_ref())?;
+        let hub = raw.hub.get_ref();
+        let regions = self.hub_regions(&hub.regions)?;
+        let standards = self.standards(&hub.standards)?;
+        let aggregator = raw
+            .aggregator
+            .as_ref()
+            .map(|a| self.aggregator(a, &regions))
+            .transpose()?;
+        let products = self.products(raw.products.as_ref())?;
+        let (invited, invited_role) = match &raw.invited {
+            None => (Vec::new(), None),
+            Some(inv) => self.invited_section(inv.get_ref(), &org)?,
+        };
+        let tamper_protection = raw
+            .tamper_protection
+            .as_ref()
+            .map(|t| self.tamper(t))
+            .transpose()?;
+        let config = raw.config_recording.as_ref();
+        let config_recording = ConfigRecording {
+            required: config.and_then(|c| c.required).unwrap_or(true),
+            fix: config.and_then(|c| c.fix).unwrap_or(false),
+        };
+        Ok(Foundation {
+            management_account: org.management_account,
+            administrator: org.administrator,
+            organization_role: org.role,
+            configuration: org.configuration,
+            exclude: org.exclude,
+            regions,
+            standards,
+            disable_other_standards: hub.disable_other_standards.unwrap_or(true),
+            consolidated_control_findings: hub.consolidated_control_findings.unwrap_or(true),
+            auto_enable_controls: hub.auto_enable_controls.unwrap_or(true),
+            aggregator,
+            products,
+            invited,
+            invited_role,
+            tamper_protection,
+            config_recording,
+        })
+    }
+
+    /// The `[organization]` section: two distinct accounts, the role, the configuration
+    /// mode, and excluded accounts that are neither of the two.
+    fn organization(&self, org: &RawOrganization) -> Result<OrganizationSection, FileError> {
         let management_account =
             self.account(&org.management_account, "organization.management_account")?;
         let administrator = self.account(&org.administrator, "organization.administrator")?;
@@ -393,22 +450,8 @@ impl Checker<'_> {
                 "the delegated administrator must not be the management account: AWS Organizations refuses to delegate to it, and AWS recommends a dedicated security account",
             ));
         }
-        let organization_role = self.role(&org.role, "organization.role")?;
-        let configuration = match &org.configuration {
-            None => ConfigurationMode::Detect,
-            Some(v) => match v.get_ref().as_str() {
-                "local" => ConfigurationMode::Local,
-                "central" => ConfigurationMode::Central,
-                "detect" => ConfigurationMode::Detect,
-                other => {
-                    return Err(self.error(
-                        v.span(),
-                        "organization.configuration",
-                        format!("`{other}` is not one of local, central, detect"),
-                    ))
-                }
-            },
-        };
+        let role = self.role(&org.role, "organization.role")?;
+        let configuration = self.configuration_mode(org.configuration.as_ref())?;
         let mut exclude = BTreeSet::new();
         for a in org.exclude.iter().flatten() {
             let account = self.account(a, "organization.exclude")?;
@@ -421,10 +464,41 @@ impl Checker<'_> {
             }
             exclude.insert(account);
         }
+        Ok(OrganizationSection {
+            management_account,
+            administrator,
+            role,
+            configuration,
+            exclude,
+        })
+    }
 
-        let hub = raw.hub.get_ref();
+    fn configuration_mode(
+        &self,
+        value: Option<&Spanned<String>>,
+    ) -> Result<ConfigurationMode, FileError> {
+        let Some(v) = value else {
+            return Ok(ConfigurationMode::Detect);
+        };
+        match v.get_ref().as_str() {
+            "local" => Ok(ConfigurationMode::Local),
+            "central" => Ok(ConfigurationMode::Central),
+            "detect" => Ok(ConfigurationMode::Detect),
+            other => Err(self.error(
+                v.span(),
+                "organization.configuration",
+                format!("`{other}` is not one of local, central, detect"),
+            )),
+        }
+    }
+
+    /// `hub.regions`: at least one, none twice, all in one partition.
+    fn hub_regions(
+        &self,
+        listed: &Spanned<Vec<Spanned<String>>>,
+    ) -> Result<Vec<String>, FileError> {
         let mut regions = Vec::new();
-        for r in hub.regions.get_ref() {
+        for r in listed.get_ref() {
             let region = self.region(r, "hub.regions")?;
             if regions.contains(&region) {
                 return Err(self.error(
@@ -436,24 +510,25 @@ impl Checker<'_> {
             regions.push(region);
         }
         if regions.is_empty() {
-            return Err(self.error(
-                hub.regions.span(),
-                "hub.regions",
-                "list at least one region",
-            ));
+            return Err(self.error(listed.span(), "hub.regions", "list at least one region"));
         }
         if regions
             .iter()
             .any(|r| partition_of(r) != partition_of(&regions[0]))
         {
             return Err(self.error(
-                hub.regions.span(),
+                listed.span(),
                 "hub.regions",
                 "all regions must be in one partition: Security Hub does not aggregate across partitions",
             ));
         }
+        Ok(regions)
+    }
+
+    /// `hub.standards`: standards Security Hub offers, none twice.
+    fn standards(&self, listed: &Spanned<Vec<Spanned<String>>>) -> Result<Vec<String>, FileError> {
         let mut standards = Vec::new();
-        for s in hub.standards.get_ref() {
+        for s in listed.get_ref() {
             let name = s.get_ref();
             if Standard::named(name).is_none() {
                 return Err(self.error(
@@ -474,15 +549,13 @@ impl Checker<'_> {
             }
             standards.push(name.clone());
         }
+        Ok(standards)
+    }
 
-        let aggregator = raw
-            .aggregator
-            .as_ref()
-            .map(|a| self.aggregator(a, &regions))
-            .transpose()?;
-
+    /// `products.enable`: known names or product ARNs, none twice; their paths.
+    fn products(&self, raw: Option<&RawProducts>) -> Result<Vec<String>, FileError> {
         let mut products = Vec::new();
-        for p in raw.products.iter().flat_map(|p| &p.enable) {
+        for p in raw.into_iter().flat_map(|p| &p.enable) {
             let Some(product) = ProductRef::parse(p.get_ref()) else {
                 return Err(self.error(
                     p.span(),
@@ -503,55 +576,28 @@ impl Checker<'_> {
             }
             products.push(product.path);
         }
+        Ok(products)
+    }
 
-        let (invited, invited_role) = match &raw.invited {
-            None => (Vec::new(), None),
-            Some(inv) => {
-                let inv_ref = inv.get_ref();
-                let accounts = self.invited(&inv_ref.csv)?;
-                for a in &accounts {
-                    if a.account == administrator || a.account == management_account {
-                        return Err(self.error(
-                            inv_ref.csv.span(),
-                            "invited.csv",
-                            format!("{} is the management or administrator account; invite only accounts outside the organisation", a.account),
-                        ));
-                    }
-                }
-                (accounts, self.role(&inv_ref.role, "invited.role")?)
-            }
-        };
-
-        let tamper_protection = raw
-            .tamper_protection
-            .as_ref()
-            .map(|t| self.tamper(t))
-            .transpose()?;
-
-        let config = raw.config_recording.as_ref();
-        let config_recording = ConfigRecording {
-            required: config.and_then(|c| c.required).unwrap_or(true),
-            fix: config.and_then(|c| c.fix).unwrap_or(false),
-        };
-
-        Ok(Foundation {
-            management_account,
-            administrator,
-            organization_role,
-            configuration,
-            exclude,
-            regions,
-            standards,
-            disable_other_standards: hub.disable_other_standards.unwrap_or(true),
-            consolidated_control_findings: hub.consolidated_control_findings.unwrap_or(true),
-            auto_enable_controls: hub.auto_enable_controls.unwrap_or(true),
-            aggregator,
-            products,
-            invited,
-            invited_role,
-            tamper_protection,
-            config_recording,
-        })
+    /// The `[invited]` section: its members CSV, which must not name the organisation's
+    /// management or administrator account, and the role to reach them.
+    fn invited_section(
+        &self,
+        raw: &RawInvited,
+        org: &OrganizationSection,
+    ) -> Result<(Vec<InvitedAccount>, Option<String>), FileError> {
+        let accounts = self.invited(&raw.csv)?;
+        if let Some(a) = accounts
+            .iter()
+            .find(|a| a.account == org.administrator || a.account == org.management_account)
+        {
+            return Err(self.error(
+                raw.csv.span(),
+                "invited.csv",
+                format!("{} is the management or administrator account; invite only accounts outside the organisation", a.account),
+            ));
+        }
+        Ok((accounts, self.role(&raw.role, "invited.role")?))
     }
 
     fn aggregator(

@@ -2,19 +2,39 @@
 //! call, recorded and, where `HUBFIX_DRIFT_REPAIR` allows, put back ([`super::drift`]).
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use serde_json::{json, Value};
 
-use super::drift::{parse, repair_kinds, DriftKind, Guard, REPAIR_FAILED};
+use super::drift::{parse, DriftKind, Guard, REPAIR_FAILED};
 use crate::audit::AuditTrail;
-use crate::aws::{load_config, AwsContext};
+use crate::aws::AwsContext;
+use crate::function::InvocationFailure;
 use crate::policy::Policy;
-use crate::settings::ConfigError;
 
 /// Which kinds of drift are put back: `all` (default), `none`, or a list of `hub`,
 /// `standards`, `members`, `aggregator`, `products`, `config`.
 pub const ENV_DRIFT_REPAIR: &str = "HUBFIX_DRIFT_REPAIR";
+
+/// Why the drift guard failed an invocation: EventBridge retries it, then hands it to
+/// the dead-letter queue, whose alarm tells someone.
+#[derive(Debug, thiserror::Error)]
+pub enum GuardError {
+    /// hubfix's own account could not be learnt, so no event could be judged.
+    #[error("{0}")]
+    HomeAccountUnknown(String),
+    /// A repair failed; the failure is recorded in the audit trail.
+    #[error("could not put the foundation back (recorded in the audit trail): {0}")]
+    RepairFailed(String),
+}
+
+impl InvocationFailure for GuardError {
+    fn error_type(&self) -> &'static str {
+        match self {
+            GuardError::HomeAccountUnknown(_) => "hubfix.HomeAccountUnknown",
+            GuardError::RepairFailed(_) => "hubfix.DriftRepairFailed",
+        }
+    }
+}
 
 /// The function, made once per cold start.
 pub struct DriftGuardFunction {
@@ -55,7 +75,7 @@ impl DriftGuardFunction {
         &self,
         event: Value,
         config: &aws_config::SdkConfig,
-    ) -> Result<Value, lambda_runtime::Error> {
+    ) -> Result<Value, GuardError> {
         let drift = match parse(&event) {
             Ok(d) => d,
             Err(e) => {
@@ -67,7 +87,7 @@ impl DriftGuardFunction {
             .aws
             .home_account()
             .await
-            .map_err(|e| lambda_runtime::Error::from(e.to_string()))?;
+            .map_err(|e| GuardError::HomeAccountUnknown(e.to_string()))?;
         let store = self.policy.audit.as_ref().map(|a| {
             (
                 self.aws.home().s3.client(),
@@ -88,41 +108,8 @@ impl DriftGuardFunction {
         let report = guard.handle(drift).await;
         if report.outcome == REPAIR_FAILED {
             tracing::error!(note = %report.note, "the drift guard could not put the foundation back");
-            return Err(lambda_runtime::Error::from(format!(
-                "could not put the foundation back (recorded in the audit trail): {}",
-                report.note
-            )));
+            return Err(GuardError::RepairFailed(report.note));
         }
         Ok(serde_json::to_value(report).unwrap_or(Value::Null))
     }
-}
-
-/// Runs the function: logging, configuration and clients once per cold start, then
-/// the Lambda runtime loop.
-pub async fn run() -> Result<(), lambda_runtime::Error> {
-    crate::lambda::init_tracing();
-    let policy = Policy::from_env().map_err(crate::lambda::refused)?;
-    let repair =
-        repair_kinds(std::env::var(ENV_DRIFT_REPAIR).ok().as_deref()).map_err(|reason| {
-            crate::lambda::refused(ConfigError {
-                variable: ENV_DRIFT_REPAIR,
-                reason,
-            })
-        })?;
-    let config = load_config().await;
-    let aws = AwsContext::new(config.clone()).with_home_account(policy.home_account.as_deref());
-    let actor = std::env::var("AWS_LAMBDA_FUNCTION_NAME")
-        .map(|name| format!("function {name}"))
-        .unwrap_or_else(|_| "hubfix drift guard".to_owned());
-    tracing::info!(repair = ?repair, "drift guard configured");
-    let function = Arc::new(DriftGuardFunction::new(aws, policy, repair, actor));
-    let config = Arc::new(config);
-    lambda_runtime::run(lambda_runtime::service_fn(
-        move |event: lambda_runtime::LambdaEvent<Value>| {
-            let function = function.clone();
-            let config = config.clone();
-            async move { function.handle(event.payload, &config).await }
-        },
-    ))
-    .await
 }

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use aws_sdk_organizations::Client as OrgClient;
 use aws_sdk_securityhub::types::{ControlFindingGenerator, Policy, Target};
 use futures_util::stream::{self, StreamExt};
 
@@ -153,6 +154,9 @@ async fn hubs(
     out
 }
 
+/// The organisation as its management account reports it: root, accounts, trusted
+/// access, delegated administrators, and, when the file asks for tamper protection, its
+/// policy and (for OU targets) each account's chain of OUs.
 async fn organization(f: &Foundation, access: &Access) -> Result<Organization, String> {
     let scope = Scope::global(&f.management_account);
     let client = access
@@ -180,10 +184,41 @@ async fn organization(f: &Foundation, access: &Access) -> Result<Organization, S
         p.r#type().map(|t| t.as_str()) == Some("SERVICE_CONTROL_POLICY")
             && p.status().map(|s| s.as_str()) == Some("ENABLED")
     });
+    let accounts = org_accounts(&client, &scope).await?;
+    let trusted_access = trusted_access(&client, &scope).await?;
+    let delegated_admins = delegated_admins(&client, &scope).await?;
+    let tamper_policy = match &f.tamper_protection {
+        Some(t) => tamper_policy(&client, &scope, &t.policy_name).await?,
+        None => None,
+    };
+    let ou_targets = f
+        .tamper_protection
+        .as_ref()
+        .is_some_and(|t| t.attach_to.iter().any(|x| x.starts_with("ou-")));
+    let parents = if ou_targets {
+        ou_parents(&client, &accounts).await
+    } else {
+        BTreeMap::new()
+    };
+    Ok(Organization {
+        id: o.id().unwrap_or_default().to_owned(),
+        management_account: o.master_account_id().unwrap_or_default().to_owned(),
+        root_id: root.id().unwrap_or_default().to_owned(),
+        accounts,
+        trusted_access,
+        delegated_admins,
+        scp_enabled,
+        tamper_policy,
+        parents,
+    })
+}
+
+/// Every account of the organisation (`ListAccounts`, all pages).
+async fn org_accounts(client: &OrgClient, scope: &Scope) -> Result<Vec<OrgAccount>, String> {
     let mut accounts = Vec::new();
     let mut pages = client.list_accounts().into_paginator().send();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| err("organizations:ListAccounts", &scope, e))?;
+        let page = page.map_err(|e| err("organizations:ListAccounts", scope, e))?;
         for a in page.accounts() {
             accounts.push(OrgAccount {
                 id: a.id().unwrap_or_default().to_owned(),
@@ -196,6 +231,11 @@ async fn organization(f: &Foundation, access: &Access) -> Result<Organization, S
             });
         }
     }
+    Ok(accounts)
+}
+
+/// Whether Security Hub is a trusted service of the organisation.
+async fn trusted_access(client: &OrgClient, scope: &Scope) -> Result<bool, String> {
     let trusted = client
         .list_aws_service_access_for_organization()
         .send()
@@ -203,107 +243,105 @@ async fn organization(f: &Foundation, access: &Access) -> Result<Organization, S
         .map_err(|e| {
             err(
                 "organizations:ListAWSServiceAccessForOrganization",
-                &scope,
+                scope,
                 e,
             )
         })?;
-    let trusted_access = trusted
+    Ok(trusted
         .enabled_service_principals()
         .iter()
-        .any(|p| p.service_principal() == Some(SECURITY_HUB_PRINCIPAL));
-    let delegated_admins = match client
+        .any(|p| p.service_principal() == Some(SECURITY_HUB_PRINCIPAL)))
+}
+
+/// The accounts delegated to administer Security Hub.
+async fn delegated_admins(client: &OrgClient, scope: &Scope) -> Result<Vec<String>, String> {
+    let out = client
         .list_delegated_administrators()
         .service_principal(SECURITY_HUB_PRINCIPAL)
         .send()
         .await
-    {
-        Ok(out) => out
-            .delegated_administrators()
+        .map_err(|e| err("organizations:ListDelegatedAdministrators", scope, e))?;
+    Ok(out
+        .delegated_administrators()
+        .iter()
+        .filter_map(|d| d.id().map(str::to_owned))
+        .collect())
+}
+
+/// The tamper-protection policy of that name, with its content and targets; `None`
+/// when there is none.
+async fn tamper_policy(
+    client: &OrgClient,
+    scope: &Scope,
+    policy_name: &str,
+) -> Result<Option<PolicyRead>, String> {
+    let mut pages = client
+        .list_policies()
+        .filter(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)
+        .into_paginator()
+        .send();
+    let mut found = None;
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| err("organizations:ListPolicies", scope, e))?;
+        if let Some(p) = page
+            .policies()
             .iter()
-            .filter_map(|d| d.id().map(str::to_owned))
-            .collect(),
-        Err(e) => return Err(err("organizations:ListDelegatedAdministrators", &scope, e)),
+            .find(|p| p.name() == Some(policy_name))
+        {
+            found = p.id().map(str::to_owned);
+            break;
+        }
+    }
+    let Some(id) = found else {
+        return Ok(None);
     };
-    let mut tamper_policy = None;
-    if let Some(t) = &f.tamper_protection {
-        let mut pages = client
-            .list_policies()
-            .filter(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)
-            .into_paginator()
-            .send();
-        let mut found = None;
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| err("organizations:ListPolicies", &scope, e))?;
-            if let Some(p) = page
-                .policies()
-                .iter()
-                .find(|p| p.name() == Some(t.policy_name.as_str()))
-            {
-                found = p.id().map(str::to_owned);
-                break;
-            }
-        }
-        if let Some(id) = found {
-            let described = client
-                .describe_policy()
-                .policy_id(&id)
-                .send()
-                .await
-                .map_err(|e| err("organizations:DescribePolicy", &scope, e))?;
-            let content = described
-                .policy()
-                .and_then(|p| p.content())
-                .unwrap_or_default()
-                .to_owned();
-            let targets = client
-                .list_targets_for_policy()
-                .policy_id(&id)
-                .send()
-                .await
-                .map_err(|e| err("organizations:ListTargetsForPolicy", &scope, e))?
-                .targets()
-                .iter()
-                .filter_map(|t| t.target_id().map(str::to_owned))
-                .collect();
-            tamper_policy = Some(PolicyRead {
-                id,
-                content,
-                targets,
-            });
-        }
-    }
+    let described = client
+        .describe_policy()
+        .policy_id(&id)
+        .send()
+        .await
+        .map_err(|e| err("organizations:DescribePolicy", scope, e))?;
+    let content = described
+        .policy()
+        .and_then(|p| p.content())
+        .unwrap_or_default()
+        .to_owned();
+    let targets = client
+        .list_targets_for_policy()
+        .policy_id(&id)
+        .send()
+        .await
+        .map_err(|e| err("organizations:ListTargetsForPolicy", scope, e))?
+        .targets()
+        .iter()
+        .filter_map(|t| t.target_id().map(str::to_owned))
+        .collect();
+    Ok(Some(PolicyRead {
+        id,
+        content,
+        targets,
+    }))
+}
+
+/// Each account's OUs, innermost first (`ListParents` up to the root); a read that
+/// fails ends the account's chain there.
+async fn ou_parents(client: &OrgClient, accounts: &[OrgAccount]) -> BTreeMap<String, Vec<String>> {
     let mut parents = BTreeMap::new();
-    let ou_targets = f
-        .tamper_protection
-        .as_ref()
-        .is_some_and(|t| t.attach_to.iter().any(|x| x.starts_with("ou-")));
-    if ou_targets {
-        for a in &accounts {
-            let mut chain = Vec::new();
-            let mut child = a.id.clone();
-            while let Ok(out) = client.list_parents().child_id(&child).send().await {
-                match out.parents().first().and_then(|p| p.id()) {
-                    Some(id) if id.starts_with("ou-") => {
-                        chain.push(id.to_owned());
-                        child = id.to_owned();
-                    }
-                    _ => break,
+    for a in accounts {
+        let mut chain = Vec::new();
+        let mut child = a.id.clone();
+        while let Ok(out) = client.list_parents().child_id(&child).send().await {
+            match out.parents().first().and_then(|p| p.id()) {
+                Some(id) if id.starts_with("ou-") => {
+                    chain.push(id.to_owned());
+                    child = id.to_owned();
                 }
+                _ => break,
             }
-            parents.insert(a.id.clone(), chain);
         }
+        parents.insert(a.id.clone(), chain);
     }
-    Ok(Organization {
-        id: o.id().unwrap_or_default().to_owned(),
-        management_account: o.master_account_id().unwrap_or_default().to_owned(),
-        root_id: root.id().unwrap_or_default().to_owned(),
-        accounts,
-        trusted_access,
-        delegated_admins,
-        scp_enabled,
-        tamper_policy,
-        parents,
-    })
+    parents
 }
 
 async fn region_state(f: &Foundation, access: &Access, region: &str, root_id: &str) -> RegionState {

@@ -15,7 +15,7 @@ use super::catalogue::Standard;
 use super::file::{ConfigurationMode, Foundation};
 use super::members_csv::InvitedAccount;
 use super::scp::{self, Protected};
-use super::state::{HubRead, Observed, Organization, Scope};
+use super::state::{HubRead, Observed, Organization, RegionState, Scope};
 
 /// The name of hubfix's central configuration policy.
 pub const CONFIGURATION_POLICY_NAME: &str = "hubfix-foundation";
@@ -533,6 +533,8 @@ impl Planner<'_> {
         }
     }
 
+    /// A region's steps, stage by stage: the hubs on, the administrator's
+    /// organisation-wide settings, the members, then each account's own settings.
     fn region(&mut self, region: &str, accounts: &BTreeMap<String, AccountRole>) {
         let admin = Scope::regional(&self.f.administrator, region);
         let state = self
@@ -548,8 +550,26 @@ impl Planner<'_> {
             });
         }
         let standards: Vec<String> = self.f.standards().iter().map(|s| s.arn(region)).collect();
+        let hubs = self.hubs_on(region, &state, accounts);
+        // The administrator configures the organisation in this region.
+        if let Some(hub) = hubs.get(&self.f.administrator).cloned() {
+            self.configure_hub(&admin, &hub, Phase::Administrator);
+            self.organization_config(region, &state, &standards);
+            self.aggregator(region, &state);
+        }
+        self.members(region, &admin, &state, accounts);
+        self.account_settings(region, accounts, &hubs, &standards);
+    }
 
-        // The administrator's and the management account's own hubs first.
+    /// Each readable account's hub in the region as it will be once on: the
+    /// administrator's and the management account's own hubs first. An organisation
+    /// account whose hub `CreateMembers` turns on is not enabled by a step of its own.
+    fn hubs_on(
+        &mut self,
+        region: &str,
+        state: &RegionState,
+        accounts: &BTreeMap<String, AccountRole>,
+    ) -> BTreeMap<String, HubRead> {
         let mut hubs: BTreeMap<String, HubRead> = BTreeMap::new();
         for (account, role) in accounts {
             let scope = Scope::regional(account, region);
@@ -586,15 +606,17 @@ impl Planner<'_> {
             }
             hubs.insert(account.clone(), hub);
         }
+        hubs
+    }
 
-        // The administrator configures the organisation in this region.
-        if let Some(hub) = hubs.get(&self.f.administrator).cloned() {
-            self.configure_hub(&admin, &hub, Phase::Administrator);
-            self.organization_config(region, &state, &standards);
-            self.aggregator(region, &state);
-        }
-
-        // Members: added, invited, then their invitations accepted.
+    /// Members: added, invited, then their invitations accepted.
+    fn members(
+        &mut self,
+        region: &str,
+        admin: &Scope,
+        state: &RegionState,
+        accounts: &BTreeMap<String, AccountRole>,
+    ) {
         let mut add = Vec::new();
         let mut invite = Vec::new();
         let mut accept = Vec::new();
@@ -611,17 +633,10 @@ impl Planner<'_> {
                     }
                 }
                 AccountRole::Invited => {
-                    let email = self
-                        .f
-                        .invited
-                        .iter()
-                        .find(|i| i.account == *account)
-                        .map(|i| i.email.clone())
-                        .unwrap_or_default();
                     if !matches!(status, Some("ENABLED" | "INVITED" | "CREATED")) {
                         add.push(InvitedAccount {
                             account: account.clone(),
-                            email,
+                            email: self.invited_email_of(account),
                         });
                     }
                     if !matches!(status, Some("ENABLED" | "INVITED")) {
@@ -656,10 +671,20 @@ impl Planner<'_> {
                 },
             );
         }
+    }
 
-        // Each account's own settings.
+    /// Each account's own settings: an invited account's hub configuration, the
+    /// standards (unless a central configuration policy sets them), products and Config
+    /// recording.
+    fn account_settings(
+        &mut self,
+        region: &str,
+        accounts: &BTreeMap<String, AccountRole>,
+        hubs: &BTreeMap<String, HubRead>,
+        standards: &[String],
+    ) {
         for (account, role) in accounts {
-            let Some(hub) = hubs.get(account).cloned() else {
+            let Some(hub) = hubs.get(account) else {
                 continue;
             };
             let scope = Scope::regional(account, region);
@@ -667,15 +692,25 @@ impl Planner<'_> {
                 && !matches!(role, AccountRole::Invited | AccountRole::Administrator);
             if !matches!(role, AccountRole::Administrator) {
                 if matches!(role, AccountRole::Invited) {
-                    self.configure_hub(&scope, &hub, Phase::Accounts);
+                    self.configure_hub(&scope, hub, Phase::Accounts);
                 }
                 if !central_member {
-                    self.standards(&scope, &hub, &standards, Phase::Accounts);
+                    self.standards(&scope, hub, standards, Phase::Accounts);
                 }
             }
-            self.products(&scope, &hub, region);
-            self.recording(&scope, &hub);
+            self.products(&scope, hub, region);
+            self.recording(&scope, hub);
         }
+    }
+
+    /// An invited account's e-mail address, from the members CSV.
+    fn invited_email_of(&self, account: &str) -> String {
+        self.f
+            .invited
+            .iter()
+            .find(|i| i.account == *account)
+            .map(|i| i.email.clone())
+            .unwrap_or_default()
     }
 
     fn email_of(&self, account: &str) -> String {
@@ -786,12 +821,7 @@ impl Planner<'_> {
         }
     }
 
-    fn organization_config(
-        &mut self,
-        region: &str,
-        state: &super::state::RegionState,
-        standards: &[String],
-    ) {
+    fn organization_config(&mut self, region: &str, state: &RegionState, standards: &[String]) {
         let admin = Scope::regional(&self.f.administrator, region);
         match self.configuration {
             ConfigurationMode::Central => {
@@ -867,7 +897,7 @@ impl Planner<'_> {
         }
     }
 
-    fn aggregator(&mut self, region: &str, state: &super::state::RegionState) {
+    fn aggregator(&mut self, region: &str, state: &RegionState) {
         let Some(spec) = &self.f.aggregator else {
             return;
         };

@@ -163,10 +163,21 @@ fn actions(plan: &Plan) -> Vec<(Phase, String, &str, String)> {
         .collect()
 }
 
+/// The plan of the default file for a bare organisation.
+fn bare_plan() -> Plan {
+    plan(&foundation(""), &bare()).unwrap()
+}
+
+/// Whether the plan has a step of that phase, account, region (or `global`) and action.
+fn has(plan: &Plan, phase: Phase, account: &str, region: &str, action: &str) -> bool {
+    actions(plan)
+        .iter()
+        .any(|(p, a, r, n)| *p == phase && a == account && *r == region && n == action)
+}
+
 #[test]
-fn a_bare_organisation_gets_the_whole_foundation_in_order() {
-    let f = foundation("");
-    let plan = plan(&f, &bare()).unwrap();
+fn a_bare_organisation_gets_its_accounts_roles_and_phases_in_order() {
+    let plan = bare_plan();
     assert_eq!(plan.configuration, ConfigurationMode::Local);
     assert_eq!(
         plan.accounts,
@@ -177,7 +188,6 @@ fn a_bare_organisation_gets_the_whole_foundation_in_order() {
             (INVITED.to_owned(), AccountRole::Invited),
         ])
     );
-    let steps = actions(&plan);
     for r in REGIONS {
         let p: Vec<Phase> = plan
             .steps
@@ -190,12 +200,20 @@ fn a_bare_organisation_gets_the_whole_foundation_in_order() {
             "{r}: phases in order: {p:?}"
         );
     }
-    let has = |phase: Phase, account: &str, region: &str, action: &str| {
-        steps
-            .iter()
-            .any(|(p, a, r, n)| *p == phase && a == account && *r == region && n == action)
-    };
+    assert_eq!(
+        plan.warnings.len(),
+        8,
+        "Config records nothing in 4 accounts x 2 regions: {:?}",
+        plan.warnings
+    );
+    assert!(plan.blocked.is_empty());
+}
+
+#[test]
+fn a_bare_organisation_gets_trusted_access_and_an_administrator_in_every_region() {
+    let plan = bare_plan();
     assert!(has(
+        &plan,
         Phase::Organization,
         MANAGEMENT,
         "global",
@@ -204,6 +222,7 @@ fn a_bare_organisation_gets_the_whole_foundation_in_order() {
     for region in REGIONS {
         assert!(
             has(
+                &plan,
                 Phase::Organization,
                 MANAGEMENT,
                 region,
@@ -211,62 +230,106 @@ fn a_bare_organisation_gets_the_whole_foundation_in_order() {
             ),
             "{region}"
         );
-        assert!(has(Phase::Administrator, ADMIN, region, "enable_hub"));
+    }
+}
+
+#[test]
+fn a_bare_organisation_gets_hubs_on_where_create_members_does_not_turn_them_on() {
+    let plan = bare_plan();
+    for region in REGIONS {
+        assert!(has(
+            &plan,
+            Phase::Administrator,
+            ADMIN,
+            region,
+            "enable_hub"
+        ));
         assert!(
-            has(Phase::Administrator, MANAGEMENT, region, "enable_hub"),
+            has(
+                &plan,
+                Phase::Administrator,
+                MANAGEMENT,
+                region,
+                "enable_hub"
+            ),
             "CreateMembers cannot enable the management account"
         );
         assert!(
-            !has(Phase::Administrator, MEMBER, region, "enable_hub"),
+            !has(&plan, Phase::Administrator, MEMBER, region, "enable_hub"),
             "CreateMembers enables an organisation account"
         );
         assert!(
-            has(Phase::Administrator, INVITED, region, "enable_hub"),
+            has(&plan, Phase::Administrator, INVITED, region, "enable_hub"),
             "an invited account enables its own hub"
         );
-        assert!(has(Phase::Administrator, ADMIN, region, "enable_standards"));
+    }
+}
+
+#[test]
+fn a_bare_organisation_gets_the_administrators_settings_and_one_aggregator() {
+    let plan = bare_plan();
+    for region in REGIONS {
         assert!(has(
+            &plan,
+            Phase::Administrator,
+            ADMIN,
+            region,
+            "enable_standards"
+        ));
+        assert!(has(
+            &plan,
             Phase::Administrator,
             ADMIN,
             region,
             "configure_organization"
         ));
-        assert!(has(Phase::Members, ADMIN, region, "add_members"));
-        assert!(has(Phase::Members, ADMIN, region, "invite_members"));
-        assert!(has(Phase::Members, INVITED, region, "accept_invitation"));
-        assert!(has(Phase::Accounts, MEMBER, region, "enable_standards"));
-        assert!(
-            has(Phase::Accounts, MEMBER, region, "disable_standards"),
-            "the defaults CreateMembers turns on"
-        );
-        assert!(has(Phase::Accounts, INVITED, region, "enable_standards"));
-        assert!(
-            !has(Phase::Accounts, INVITED, region, "disable_standards"),
-            "hubfix enables invited hubs without defaults"
-        );
-        assert!(has(Phase::Accounts, MEMBER, region, "enable_products"));
     }
     assert!(has(
+        &plan,
         Phase::Administrator,
         ADMIN,
         "us-east-1",
         "create_aggregator"
     ));
     assert!(!has(
+        &plan,
         Phase::Administrator,
         ADMIN,
         "eu-west-1",
         "create_aggregator"
     ));
-    for action in [
-        "enable_service_control_policies",
-        "put_tamper_policy",
-        "attach_tamper_policy",
-    ] {
-        assert!(
-            has(Phase::TamperProtection, MANAGEMENT, "global", action),
-            "{action}"
-        );
+    let new_accounts = plan
+        .steps
+        .iter()
+        .find_map(|s| match &s.action {
+            Action::ConfigureOrganization {
+                auto_enable,
+                auto_enable_standards,
+                ..
+            } => Some((*auto_enable, auto_enable_standards.clone())),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(
+        new_accounts,
+        (true, "NONE".to_owned()),
+        "CIS 1.2.0 is not wanted, so new accounts get no defaults"
+    );
+}
+
+#[test]
+fn a_bare_organisation_gets_its_members_added_invited_and_accepted() {
+    let plan = bare_plan();
+    for region in REGIONS {
+        assert!(has(&plan, Phase::Members, ADMIN, region, "add_members"));
+        assert!(has(&plan, Phase::Members, ADMIN, region, "invite_members"));
+        assert!(has(
+            &plan,
+            Phase::Members,
+            INVITED,
+            region,
+            "accept_invitation"
+        ));
     }
     let add = plan
         .steps
@@ -286,30 +349,57 @@ fn a_bare_organisation_gets_the_whole_foundation_in_order() {
             (INVITED, "sec@example.com")
         ]
     );
-    let new_accounts = plan
-        .steps
-        .iter()
-        .find_map(|s| match &s.action {
-            Action::ConfigureOrganization {
-                auto_enable,
-                auto_enable_standards,
-                ..
-            } => Some((*auto_enable, auto_enable_standards.clone())),
-            _ => None,
-        })
-        .unwrap();
-    assert_eq!(
-        new_accounts,
-        (true, "NONE".to_owned()),
-        "CIS 1.2.0 is not wanted, so new accounts get no defaults"
-    );
-    assert_eq!(
-        plan.warnings.len(),
-        8,
-        "Config records nothing in 4 accounts x 2 regions: {:?}",
-        plan.warnings
-    );
-    assert!(plan.blocked.is_empty());
+}
+
+#[test]
+fn a_bare_organisation_gets_each_accounts_standards_and_products() {
+    let plan = bare_plan();
+    for region in REGIONS {
+        assert!(has(
+            &plan,
+            Phase::Accounts,
+            MEMBER,
+            region,
+            "enable_standards"
+        ));
+        assert!(
+            has(&plan, Phase::Accounts, MEMBER, region, "disable_standards"),
+            "the defaults CreateMembers turns on"
+        );
+        assert!(has(
+            &plan,
+            Phase::Accounts,
+            INVITED,
+            region,
+            "enable_standards"
+        ));
+        assert!(
+            !has(&plan, Phase::Accounts, INVITED, region, "disable_standards"),
+            "hubfix enables invited hubs without defaults"
+        );
+        assert!(has(
+            &plan,
+            Phase::Accounts,
+            MEMBER,
+            region,
+            "enable_products"
+        ));
+    }
+}
+
+#[test]
+fn a_bare_organisation_gets_tamper_protection_in_the_management_account() {
+    let plan = bare_plan();
+    for action in [
+        "enable_service_control_policies",
+        "put_tamper_policy",
+        "attach_tamper_policy",
+    ] {
+        assert!(
+            has(&plan, Phase::TamperProtection, MANAGEMENT, "global", action),
+            "{action}"
+        );
+    }
 }
 
 #[test]

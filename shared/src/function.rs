@@ -1,16 +1,23 @@
-//! What the Lambda functions share: JSON logging, the engine built once per cold start
-//! from the environment, and the handler that checks the event is the function's kind.
+//! What the functions do with an invocation's event, whatever runs them (the Lambda
+//! adapter, `hubfix invoke`, the tests): the automatic path's SQS batches
+//! ([`handle_batch`]), the EventBridge events of both remediation functions
+//! ([`handle`]), the check of the scheduled functions' events ([`scheduled`]), and the
+//! `errorType` each failure is reported with ([`InvocationFailure`]).
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
 
-use crate::aws::{load_config, AwsContext};
 use crate::finding::{SecurityHubEvent, Trigger};
-use crate::policy::Policy;
 use crate::queue::Delivery;
-use crate::settings::ConfigError;
 use crate::Engine;
+
+/// A failed invocation as Lambda reports it: a stable `errorType` (`hubfix.<Kind>`)
+/// beside the message.
+pub trait InvocationFailure: std::error::Error {
+    /// The `errorType` Lambda reports for it.
+    fn error_type(&self) -> &'static str;
+}
 
 /// Which event kind a function accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,24 +56,14 @@ pub enum InvocationError {
     Postponed(usize),
 }
 
-impl InvocationError {
-    /// The `errorType` Lambda reports for it.
-    pub fn error_type(&self) -> &'static str {
+impl InvocationFailure for InvocationError {
+    fn error_type(&self) -> &'static str {
         match self {
             InvocationError::Malformed(_) => "hubfix.MalformedEvent",
             InvocationError::WrongKind { .. } => "hubfix.WrongEventKind",
             InvocationError::ForeignActionTarget(_) => "hubfix.ForeignActionTarget",
             InvocationError::Batch(_) => "hubfix.MalformedBatch",
             InvocationError::Postponed(_) => "hubfix.Postponed",
-        }
-    }
-}
-
-impl From<InvocationError> for lambda_runtime::Diagnostic {
-    fn from(err: InvocationError) -> Self {
-        lambda_runtime::Diagnostic {
-            error_type: err.error_type().to_owned(),
-            error_message: err.to_string(),
         }
     }
 }
@@ -79,12 +76,9 @@ pub struct NotScheduled {
     got_detail_type: String,
 }
 
-impl From<NotScheduled> for lambda_runtime::Diagnostic {
-    fn from(err: NotScheduled) -> Self {
-        lambda_runtime::Diagnostic {
-            error_type: "hubfix.WrongEventKind".to_owned(),
-            error_message: err.to_string(),
-        }
+impl InvocationFailure for NotScheduled {
+    fn error_type(&self) -> &'static str {
+        "hubfix.WrongEventKind"
     }
 }
 
@@ -109,127 +103,6 @@ pub fn scheduled(event: &Value) -> Result<(), NotScheduled> {
     };
     tracing::error!(error = %err, "event refused");
     Err(err)
-}
-
-/// Environment variable Lambda sets from the function's `LoggingConfig.LogFormat`:
-/// `JSON` or `Text`.
-pub const ENV_LOG_FORMAT: &str = "AWS_LAMBDA_LOG_FORMAT";
-/// Environment variable Lambda sets from `LoggingConfig.ApplicationLogLevel` (with the
-/// JSON format): `TRACE`, `DEBUG`, `INFO`, `WARN`, `ERROR` or `FATAL`.
-pub const ENV_LOG_LEVEL: &str = "AWS_LAMBDA_LOG_LEVEL";
-
-/// The log filter: `RUST_LOG` when set, else Lambda's application log level
-/// ([`ENV_LOG_LEVEL`], `FATAL` read as `error`), else `info`.
-pub fn log_filter(lookup: impl Fn(&str) -> Option<String>) -> String {
-    if let Some(directives) = lookup("RUST_LOG").filter(|v| !v.trim().is_empty()) {
-        return directives;
-    }
-    match lookup(ENV_LOG_LEVEL)
-        .map(|v| v.trim().to_ascii_lowercase())
-        .as_deref()
-    {
-        Some(level @ ("trace" | "debug" | "info" | "warn" | "error")) => level.to_owned(),
-        Some("fatal") => "error".to_owned(),
-        _ => "info".to_owned(),
-    }
-}
-
-/// Logs on stdout: JSON objects, one a line, fields at the top level and the open
-/// spans under `spans` (the runtime's invocation span with its `requestId`, the finding
-/// being fixed), unless Lambda's log format
-/// ([`ENV_LOG_FORMAT`]) is `Text`; filtered by [`log_filter`].
-pub fn init_tracing() {
-    let lookup = |name: &str| std::env::var(name).ok();
-    let mut filter = tracing_subscriber::EnvFilter::new(log_filter(lookup));
-    // The SDK's debug and trace logs print request inputs (an AssumeRole external id,
-    // access key ids): they stay at info whatever the level asks.
-    for sdk in [
-        "aws_config",
-        "aws_smithy_runtime",
-        "aws_smithy_runtime_api",
-        "aws_sdk_sts",
-    ] {
-        if let Ok(directive) = format!("{sdk}=info").parse() {
-            filter = filter.add_directive(directive);
-        }
-    }
-    let text = lookup(ENV_LOG_FORMAT).is_some_and(|f| f.eq_ignore_ascii_case("text"));
-    let builder = tracing_subscriber::fmt()
-        .with_target(true)
-        .with_ansi(false)
-        .with_env_filter(filter);
-    if text {
-        builder.init();
-    } else {
-        builder
-            .json()
-            .flatten_event(true)
-            .with_current_span(false)
-            .with_span_list(true)
-            .init();
-    }
-}
-
-/// The engine, configured from the environment; metrics on.
-pub async fn engine_from_env() -> Result<Engine, ConfigError> {
-    let policy = Policy::from_env()?;
-    tracing::info!(
-        dry_run = policy.dry_run,
-        concurrency = policy.concurrency,
-        exemption_tag = %policy.exemption_tag,
-        "hubfix configured"
-    );
-    let aws = AwsContext::new(load_config().await)
-        .with_member_role(policy.member_role.clone())
-        .with_home_account(policy.home_account.as_deref());
-    let audit = policy.audit.as_ref().map(|a| {
-        crate::audit::AuditTrail::new(aws.home().s3.client().clone(), &a.bucket, &a.prefix)
-    });
-    let actor = std::env::var("AWS_LAMBDA_FUNCTION_NAME")
-        .map(|name| format!("function {name}"))
-        .unwrap_or_else(|_| "hubfix".to_owned());
-    let budget = std::sync::Arc::new(policy.pacing.write_budget());
-    tracing::info!(
-        finding_updates_per_second = budget.rate(),
-        "this instance's share of the Security Hub write budget"
-    );
-    Ok(Engine::new(policy, aws)
-        .with_metrics(true)
-        .with_audit(audit)
-        .with_actor(actor)
-        .with_write_budget(Some(budget)))
-}
-
-/// Logs a configuration a function refuses to start with, and makes it the start-up
-/// error Lambda reports (every function reads its configuration once per cold start).
-pub fn refused(err: ConfigError) -> lambda_runtime::Error {
-    tracing::error!(error = %err, "hubfix configuration refused; fix the function's environment");
-    err.into()
-}
-
-/// Runs a function: logging, the engine once per cold start, then the Lambda runtime
-/// loop handing each invocation to [`handle_batch`] (an SQS batch, on the automatic
-/// path) or [`handle`] (an EventBridge event).
-pub async fn run(accepts: Accepts) -> Result<(), lambda_runtime::Error> {
-    init_tracing();
-    let engine = engine_from_env().await.map_err(refused)?;
-    let queue = std::sync::Arc::new(QueueSettings::from_env(&engine));
-    let engine = std::sync::Arc::new(engine);
-    lambda_runtime::run(lambda_runtime::service_fn(
-        move |event: lambda_runtime::LambdaEvent<Value>| {
-            let engine = engine.clone();
-            let queue = queue.clone();
-            async move {
-                let deadline = Some(deadline_of(event.context.deadline));
-                if accepts == Accepts::Imported && crate::queue::is_batch(&event.payload) {
-                    handle_batch(&engine, &queue, event.payload, deadline).await
-                } else {
-                    handle(&engine, accepts, event.payload, deadline).await
-                }
-            }
-        },
-    ))
-    .await
 }
 
 /// Environment variable: the dead-letter queue a message hubfix cannot act on is moved
@@ -421,32 +294,5 @@ fn kind_name(kind: Accepts) -> &'static str {
     match kind {
         Accepts::Imported => crate::finding::DETAIL_TYPE_IMPORTED,
         Accepts::CustomAction => crate::finding::DETAIL_TYPE_CUSTOM_ACTION,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_log_level_follows_rust_log_then_lambda_then_info() {
-        let env = |vars: &'static [(&'static str, &'static str)]| {
-            move |name: &str| {
-                vars.iter()
-                    .find(|(k, _)| *k == name)
-                    .map(|(_, v)| (*v).to_owned())
-            }
-        };
-        assert_eq!(log_filter(env(&[])), "info");
-        assert_eq!(log_filter(env(&[(ENV_LOG_LEVEL, "DEBUG")])), "debug");
-        assert_eq!(log_filter(env(&[(ENV_LOG_LEVEL, "FATAL")])), "error");
-        assert_eq!(log_filter(env(&[(ENV_LOG_LEVEL, "LOUD")])), "info");
-        assert_eq!(
-            log_filter(env(&[
-                ("RUST_LOG", "hubfix=trace"),
-                (ENV_LOG_LEVEL, "WARN")
-            ])),
-            "hubfix=trace"
-        );
     }
 }

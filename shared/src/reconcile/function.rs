@@ -1,13 +1,12 @@
 //! The `reconciler` function: on its schedule, one [`reconcile`] run.
 
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
 use super::{reconcile, ReconcileOptions};
-use crate::aws::{load_config, AwsContext};
-use crate::lambda::NotScheduled;
+use crate::aws::AwsContext;
+use crate::function::NotScheduled;
 use crate::policy::Policy;
 use crate::settings::ConfigError;
 
@@ -79,7 +78,7 @@ impl ReconcilerFunction {
 
     /// Handles one scheduled event: one run; answers with its report.
     pub async fn handle(&self, event: Value) -> Result<Value, NotScheduled> {
-        crate::lambda::scheduled(&event)?;
+        crate::function::scheduled(&event)?;
         let home = self.aws.home();
         let report = reconcile(
             &self.policy,
@@ -91,25 +90,6 @@ impl ReconcilerFunction {
         .await;
         Ok(serde_json::to_value(report).unwrap_or(Value::Null))
     }
-}
-
-/// Runs the function: logging, configuration and clients once per cold start, then
-/// the Lambda runtime loop.
-pub async fn run() -> Result<(), lambda_runtime::Error> {
-    crate::lambda::init_tracing();
-    let policy = Policy::from_env().map_err(crate::lambda::refused)?;
-    let options =
-        options_from_lookup(|name| std::env::var(name).ok()).map_err(crate::lambda::refused)?;
-    let aws =
-        AwsContext::new(load_config().await).with_home_account(policy.home_account.as_deref());
-    let function = Arc::new(ReconcilerFunction::new(aws, policy, options));
-    lambda_runtime::run(lambda_runtime::service_fn(
-        move |event: lambda_runtime::LambdaEvent<Value>| {
-            let function = function.clone();
-            async move { function.handle(event.payload).await }
-        },
-    ))
-    .await
 }
 
 #[cfg(test)]

@@ -2,12 +2,10 @@
 //! trend of earlier reports from the report bucket, and stores the report there as
 //! JSON, HTML and text (`<prefix><yyyy>/<mm>/<dd>/report.{json,html,txt}`).
 
-use std::sync::Arc;
-
 use serde_json::{json, Value};
 
-use crate::aws::{load_config, Clients};
-use crate::lambda::{SCHEDULED_DETAIL_TYPE, SCHEDULED_SOURCE};
+use crate::aws::Clients;
+use crate::function::{InvocationFailure, SCHEDULED_DETAIL_TYPE, SCHEDULED_SOURCE};
 use crate::settings::ConfigError;
 
 use super::store::{DEFAULT_PREFIX, DEFAULT_TREND_REPORTS};
@@ -88,15 +86,11 @@ pub enum InvocationError {
     Report(#[from] ReportError),
 }
 
-impl From<InvocationError> for lambda_runtime::Diagnostic {
-    fn from(err: InvocationError) -> Self {
-        let error_type = match err {
+impl InvocationFailure for InvocationError {
+    fn error_type(&self) -> &'static str {
+        match self {
             InvocationError::NotScheduled(_) => "hubfix.WrongEventKind",
             InvocationError::Report(_) => "hubfix.ReportFailed",
-        };
-        lambda_runtime::Diagnostic {
-            error_type: error_type.to_owned(),
-            error_message: err.to_string(),
         }
     }
 }
@@ -184,22 +178,6 @@ impl ReportFunction {
             "trend_points": report.trend.len(),
         }))
     }
-}
-
-/// Runs the function: logging, configuration and clients once per cold start, then
-/// the Lambda runtime loop.
-pub async fn run() -> Result<(), lambda_runtime::Error> {
-    crate::lambda::init_tracing();
-    let config = FunctionConfig::from_env().map_err(crate::lambda::refused)?;
-    let clients = Clients::new(&load_config().await);
-    let function = Arc::new(ReportFunction::new(&clients, config));
-    lambda_runtime::run(lambda_runtime::service_fn(
-        move |event: lambda_runtime::LambdaEvent<Value>| {
-            let function = function.clone();
-            async move { function.handle(event.payload).await }
-        },
-    ))
-    .await
 }
 
 #[cfg(test)]

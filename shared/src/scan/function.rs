@@ -1,15 +1,13 @@
 //! The `cis-scanner` function: on its schedule it scans the accounts and regions in
 //! scope and imports the results into Security Hub.
 
-use std::sync::Arc;
-
 use serde_json::{json, Value};
 
 use super::{scan, select, ScanOptions};
-use crate::aws::{load_config, AwsContext};
+use crate::aws::AwsContext;
+use crate::function::NotScheduled;
 use crate::ids::is_account_id;
 use crate::ids::is_region;
-use crate::lambda::NotScheduled;
 use crate::policy::Policy;
 use crate::settings::ConfigError;
 
@@ -94,7 +92,7 @@ impl ScannerFunction {
     /// Handles one scheduled event: scans and imports; answers with the summary, the
     /// failed results (the first [`MAX_LISTED`]) and every requirement not evaluated.
     pub async fn handle(&self, event: Value) -> Result<Value, NotScheduled> {
-        crate::lambda::scheduled(&event)?;
+        crate::function::scheduled(&event)?;
         let report = Box::pin(scan(&self.aws, &self.policy.settings, &self.options)).await;
         let summary = report.summary();
         tracing::info!(%summary, "CIS scan done");
@@ -110,26 +108,6 @@ impl ScannerFunction {
             "errors": report.errors,
         }))
     }
-}
-
-/// Runs the function: logging, configuration and clients once per cold start, then
-/// the Lambda runtime loop.
-pub async fn run() -> Result<(), lambda_runtime::Error> {
-    crate::lambda::init_tracing();
-    let policy = Policy::from_env().map_err(crate::lambda::refused)?;
-    let options = options_from_lookup(|name| std::env::var(name).ok(), policy.concurrency)
-        .map_err(crate::lambda::refused)?;
-    let aws = AwsContext::new(load_config().await)
-        .with_member_role(policy.member_role.clone())
-        .with_home_account(policy.home_account.as_deref());
-    let function = Arc::new(ScannerFunction::new(aws, policy, options));
-    lambda_runtime::run(lambda_runtime::service_fn(
-        move |event: lambda_runtime::LambdaEvent<Value>| {
-            let function = function.clone();
-            async move { function.handle(event.payload).await }
-        },
-    ))
-    .await
 }
 
 #[cfg(test)]
