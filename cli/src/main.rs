@@ -68,10 +68,17 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
     }
 }
 
-/// JSON log lines on stderr (stdout carries the command's output).
+/// JSON log lines on stderr (stdout carries the command's output), at `RUST_LOG` or
+/// `info`; the SDK crates that log request inputs stay at `info` (an external id never
+/// reaches a terminal's scrollback).
 fn init_logs() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+    let mut filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    for sdk in hubfix::function::QUIET_SDK_CRATES {
+        if let Ok(directive) = format!("{sdk}=info").parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
     tracing_subscriber::fmt()
         .json()
         .flatten_event(true)

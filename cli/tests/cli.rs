@@ -207,10 +207,35 @@ async fn apply_asks_first_and_changes_nothing_without_a_yes() {
         "{}",
         stderr(&unanswered)
     );
-    let declined = hubfix(&env, &args, "n\n");
+    let mut traced = env.clone();
+    traced.push(("RUST_LOG", "trace".to_owned()));
+    let verbose = ["--verbose", "apply", "--finding-id", group_finding.as_str()];
+    let declined = hubfix(&traced, &verbose, "n\n");
     assert_eq!(declined.status.code(), Some(2));
     assert!(stderr(&declined).contains("Apply 1 fix(es) in 1 account(s)? [y/N]"));
     assert!(stderr(&declined).contains("declined; nothing changed"));
+    let logs: Vec<Value> = stderr(&declined)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    assert!(
+        logs.iter()
+            .any(|l| l["level"] == "TRACE" || l["level"] == "DEBUG"),
+        "RUST_LOG=trace took effect: {}",
+        stderr(&declined).chars().take(3000).collect::<String>()
+    );
+    for line in &logs {
+        let target = line["target"].as_str().unwrap_or_default();
+        if hubfix::function::QUIET_SDK_CRATES
+            .iter()
+            .any(|quiet| target.starts_with(quiet))
+        {
+            assert!(
+                !matches!(line["level"].as_str(), Some("DEBUG" | "TRACE")),
+                "the SDK's request logs stay quiet: {line}"
+            );
+        }
+    }
     assert_eq!(open().await, 1, "nothing changed");
 
     let accepted = hubfix(&env, &args, "y\n");

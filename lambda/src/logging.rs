@@ -8,15 +8,6 @@ pub const ENV_LOG_FORMAT: &str = "AWS_LAMBDA_LOG_FORMAT";
 /// JSON format): `TRACE`, `DEBUG`, `INFO`, `WARN`, `ERROR` or `FATAL`.
 pub const ENV_LOG_LEVEL: &str = "AWS_LAMBDA_LOG_LEVEL";
 
-/// The SDK crates whose debug and trace logs print request inputs (an AssumeRole
-/// external id, access key ids): they stay at `info` whatever the level asks.
-const QUIET_SDK_CRATES: &[&str] = &[
-    "aws_config",
-    "aws_smithy_runtime",
-    "aws_smithy_runtime_api",
-    "aws_sdk_sts",
-];
-
 /// The log filter: `RUST_LOG` when set, else Lambda's application log level
 /// ([`ENV_LOG_LEVEL`], `FATAL` read as `error`), else `info`.
 pub fn log_filter(lookup: impl Fn(&str) -> Option<String>) -> String {
@@ -40,7 +31,7 @@ pub fn log_filter(lookup: impl Fn(&str) -> Option<String>) -> String {
 pub fn init() {
     let lookup = |name: &str| std::env::var(name).ok();
     let mut filter = tracing_subscriber::EnvFilter::new(log_filter(lookup));
-    for sdk in QUIET_SDK_CRATES {
+    for sdk in hubfix::function::QUIET_SDK_CRATES {
         if let Ok(directive) = format!("{sdk}=info").parse() {
             filter = filter.add_directive(directive);
         }

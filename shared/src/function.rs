@@ -12,6 +12,16 @@ use crate::finding::{SecurityHubEvent, Trigger};
 use crate::queue::Delivery;
 use crate::Engine;
 
+/// The SDK crates whose debug and trace logs print request inputs (an AssumeRole
+/// external id, access key ids): every log set-up (the Lambda adapter's, the CLI's)
+/// keeps them at `info`, whatever level is asked for.
+pub const QUIET_SDK_CRATES: &[&str] = &[
+    "aws_config",
+    "aws_smithy_runtime",
+    "aws_smithy_runtime_api",
+    "aws_sdk_sts",
+];
+
 /// A failed invocation as Lambda reports it: a stable `errorType` (`hubfix.<Kind>`)
 /// beside the message.
 pub trait InvocationFailure: std::error::Error {
