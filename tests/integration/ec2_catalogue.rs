@@ -91,39 +91,7 @@ async fn ec2_1_makes_public_snapshots_private_and_leaves_private_ones() {
 async fn ec2_2_empties_the_default_group_on_approval() {
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
-    let vpc = seeds::ec2::default_vpc(&clients).await;
-    let group = clients
-        .ec2
-        .describe_security_groups()
-        .filters(Filter::builder().name("vpc-id").values(&vpc).build())
-        .filters(
-            Filter::builder()
-                .name("group-name")
-                .values("default")
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .security_groups()[0]
-        .group_id()
-        .unwrap()
-        .to_owned();
-    clients
-        .ec2
-        .authorize_security_group_ingress()
-        .group_id(&group)
-        .ip_permissions(
-            IpPermission::builder()
-                .ip_protocol("tcp")
-                .from_port(22)
-                .to_port(22)
-                .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    let group = seeds::ec2::default_group_with_rules(&clients).await;
     let (outcome, status, _) = run_event(
         &emulator,
         &clients,
@@ -165,7 +133,7 @@ async fn ec2_2_empties_the_default_group_on_approval() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|r| r["from_port"] == 22));
+        .any(|r| r["from_port"] == 443));
 
     let other = clients
         .ec2
