@@ -55,27 +55,40 @@ fn control_order(a: &str, b: &str) -> Ordering {
     key(a).cmp(&key(b)).then_with(|| a.cmp(b))
 }
 
-/// Every rule hubfix knows, ordered by control id.
-pub fn rules() -> &'static [Rule] {
-    static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
-    RULES.get_or_init(|| {
-        let mut all: Vec<Rule> = SERVICES
+/// The rules in control-id order, and where each control's rule is among them.
+struct Index {
+    rules: Vec<Rule>,
+    by_control: HashMap<&'static str, usize>,
+}
+
+/// The index, built once from the services' lists.
+fn index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut rules: Vec<Rule> = SERVICES
             .iter()
             .flat_map(|service| service.iter())
             .flat_map(|family| family.iter().copied())
             .collect();
-        all.sort_by(|a, b| control_order(a.control_id, b.control_id));
-        all
+        rules.sort_by(|a, b| control_order(a.control_id, b.control_id));
+        let by_control = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.control_id, i))
+            .collect();
+        Index { rules, by_control }
     })
+}
+
+/// Every rule hubfix knows, ordered by control id.
+pub fn rules() -> &'static [Rule] {
+    &index().rules
 }
 
 /// The rule for a security control id, if hubfix supports it.
 pub fn rule(control_id: &str) -> Option<&'static Rule> {
-    let rules = rules();
-    rules
-        .binary_search_by(|r| control_order(r.control_id, control_id))
-        .ok()
-        .map(|i| &rules[i])
+    let index = index();
+    index.by_control.get(control_id).map(|&i| &index.rules[i])
 }
 
 /// The rule of a control or of a custom action (`IsolateInstance`), by the id an
