@@ -770,17 +770,14 @@ fn read_data_service_settings(
     }
     if let Some(v) = get(ENV_LOG_GROUP_RETENTION_DAYS) {
         use crate::remediate::cloudwatch::log_retention::RETENTION_DAYS;
-        settings.log_retention_days = v
-            .trim()
-            .parse::<i32>()
-            .ok()
-            .filter(|d| RETENTION_DAYS.contains(d))
-            .ok_or_else(|| {
-                ConfigError::new(
-                    ENV_LOG_GROUP_RETENTION_DAYS,
-                    format!("`{v}` is not a retention period CloudWatch Logs accepts ({RETENTION_DAYS:?} days)"),
-                )
-            })?;
+        settings.log_retention_days = accepted(
+            ENV_LOG_GROUP_RETENTION_DAYS,
+            &v,
+            |d: &i32| RETENTION_DAYS.contains(d),
+            || {
+                format!("`{v}` is not a retention period CloudWatch Logs accepts ({RETENTION_DAYS:?} days)")
+            },
+        )?;
     }
     Ok(())
 }
@@ -880,11 +877,22 @@ fn in_range<T>(
 where
     T: FromStr + PartialOrd,
 {
+    accepted(name, value, |n| range.contains(n), message)
+}
+
+/// A setting's number, when `accept` takes it; otherwise the error `message` gives,
+/// naming the setting.
+fn accepted<T: FromStr>(
+    name: &'static str,
+    value: &str,
+    accept: impl Fn(&T) -> bool,
+    message: impl FnOnce() -> String,
+) -> Result<T, ConfigError> {
     value
         .trim()
         .parse::<T>()
         .ok()
-        .filter(|n| range.contains(n))
+        .filter(|n| accept(n))
         .ok_or_else(|| ConfigError::new(name, message()))
 }
 
