@@ -16,6 +16,7 @@ mod isolate;
 mod logging_catalogue;
 mod makefile;
 mod monitoring_catalogue;
+mod public_policies;
 mod queue;
 mod rds_catalogue;
 mod readme;

@@ -124,6 +124,9 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
     (&["Lambda.1"], "function anyone may invoke", seed!(public_function)),
     (&["SNS.1"], "unencrypted topic", seed!(topic)),
     (&["SQS.1"], "unencrypted queue", seed!(plain_queue)),
+    (&["SNS.4"], "topic anyone may publish to", seed!(public_topic)),
+    (&["SQS.3"], "queue anyone may send to", seed!(public_queue)),
+    (&["KMS.5"], "key anyone may decrypt with", seed!(public_key)),
     (&["DynamoDB.2", "DynamoDB.6"], "table without point-in-time recovery or deletion protection", seed!(table)),
     (&["ECR.1", "ECR.2"], "repository without scan on push, tags mutable", seed!(repository)),
     (&["SecretsManager.1"], "secret never rotated", seed!(secret)),
@@ -651,6 +654,18 @@ async fn secret(clients: &Clients) -> Seeded {
 
 async fn http_forwarding_load_balancer(clients: &Clients) -> Seeded {
     Seeded::at(seeds::compute::http_forwarding_load_balancer(clients).await)
+}
+
+async fn public_topic(clients: &Clients) -> Seeded {
+    Seeded::at(seeds::policies::public_topic(clients).await.0)
+}
+
+async fn public_queue(clients: &Clients) -> Seeded {
+    Seeded::at(seeds::policies::public_queue(clients).await.0)
+}
+
+async fn public_key(clients: &Clients) -> Seeded {
+    Seeded::at(seeds::policies::public_key(clients).await.0)
 }
 
 async fn kms_key(clients: &Clients) -> Seeded {

@@ -19,6 +19,7 @@ pub mod names;
 pub mod rds;
 pub mod resource_forms;
 pub mod resource_kinds;
+pub mod resource_policy;
 pub mod s3;
 pub mod secretsmanager;
 pub mod sns;

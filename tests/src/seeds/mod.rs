@@ -8,6 +8,7 @@ pub mod data;
 pub mod ec2;
 pub mod iam;
 pub mod logging;
+pub mod policies;
 pub mod s3;
 
 use crate::{ACCOUNT, REGION};

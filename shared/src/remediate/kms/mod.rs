@@ -1,15 +1,17 @@
-//! KMS: customer managed keys: automatic rotation (`KMS.4`) and keys scheduled for
-//! deletion (`KMS.3`).
+//! KMS: customer managed keys: automatic rotation (`KMS.4`), keys scheduled for
+//! deletion (`KMS.3`) and key policies that allow public access (`KMS.5`).
 
 use aws_sdk_kms::types::KeyMetadata;
 
 use crate::error::FixError;
 
 pub mod deletion;
+pub mod public_policy;
 pub mod rotation;
 
 /// Every rule of this service, family by family (the registry indexes them).
-pub(crate) const RULES: &[&[crate::remediate::Rule]] = &[deletion::RULES, rotation::RULES];
+pub(crate) const RULES: &[&[crate::remediate::Rule]] =
+    &[deletion::RULES, public_policy::RULES, rotation::RULES];
 
 /// The codes KMS answers for a key that does not exist.
 pub(crate) const NO_SUCH_KEY: &[&str] = &["NotFoundException"];

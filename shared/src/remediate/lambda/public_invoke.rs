@@ -9,10 +9,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{service_code, FixError};
-use crate::ids::Arn;
 use crate::model::BeforeState;
 use crate::model::Change;
 use crate::model::Plan;
+use crate::remediate::resource_policy::{
+    allows, conditions, grants_anyone, has_condition, strings,
+};
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 use crate::remediate::{Impact, Rule};
 
@@ -35,16 +37,6 @@ pub(crate) static RULES: &[Rule] = &[
 ];
 
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
-/// Condition keys that limit a statement to an account, organization or source.
-const RESTRICTING_KEYS: &[&str] = &[
-    "aws:sourceaccount",
-    "aws:sourceowner",
-    "aws:principalaccount",
-    "aws:principalorgid",
-    "aws:principalorgpaths",
-    "aws:sourceorgid",
-    "aws:sourceorgpaths",
-];
 
 /// `Lambda.1`: removes the statements that let anyone (`*`) invoke the function without
 /// an account, organization or source condition, and adds `AWS:SourceAccount` (the
@@ -96,68 +88,6 @@ pub struct Permission {
     pub function_url_auth_type: Option<String>,
     /// `lambda:EventSourceToken`.
     pub event_source_token: Option<String>,
-}
-
-fn strings(v: &Value) -> Vec<&str> {
-    match v {
-        Value::String(s) => vec![s.as_str()],
-        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn allows(statement: &Value) -> bool {
-    statement.get("Effect").and_then(Value::as_str) == Some("Allow")
-}
-
-/// `(operator, key in lower case, values)` of every condition of a statement.
-fn conditions(statement: &Value) -> Vec<(String, String, Vec<String>)> {
-    let mut out = Vec::new();
-    if let Some(Value::Object(operators)) = statement.get("Condition") {
-        for (operator, keys) in operators {
-            if let Value::Object(keys) = keys {
-                for (key, values) in keys {
-                    out.push((
-                        operator.clone(),
-                        key.to_ascii_lowercase(),
-                        strings(values).into_iter().map(str::to_owned).collect(),
-                    ));
-                }
-            }
-        }
-    }
-    out
-}
-
-fn has_condition(statement: &Value, key: &str) -> bool {
-    conditions(statement).iter().any(|(_, k, _)| k == key)
-}
-
-/// Whether the statement's principal is everyone (`*` or `{"AWS": "*"}`).
-fn principal_is_anyone(statement: &Value) -> bool {
-    match statement.get("Principal") {
-        Some(Value::String(s)) => s == "*",
-        Some(Value::Object(p)) => p.get("AWS").is_some_and(|v| strings(v).contains(&"*")),
-        _ => false,
-    }
-}
-
-/// Whether a condition limits the statement to an account, organization or source: a
-/// restricting key, or a source ARN that names an account (S3 bucket ARNs do not).
-fn restricted(statement: &Value) -> bool {
-    conditions(statement).iter().any(|(_, key, values)| {
-        RESTRICTING_KEYS.contains(&key.as_str())
-            || (key == "aws:sourcearn"
-                && !values.is_empty()
-                && values
-                    .iter()
-                    .all(|v| Arn::parse(v).is_some_and(|a| !a.account.is_empty())))
-    })
-}
-
-/// Whether a statement lets anyone invoke the function.
-pub fn grants_anyone(statement: &Value) -> bool {
-    allows(statement) && principal_is_anyone(statement) && !restricted(statement)
 }
 
 /// Whether a statement lets S3 invoke the function for any account's bucket.
@@ -528,8 +458,8 @@ mod tests {
     fn statements_addpermission_cannot_make_are_refused() {
         let odd = json!({"Sid": "odd", "Effect": "Allow", "Principal": "*",
             "Action": "lambda:InvokeFunction",
-            "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}});
-        assert!(permission_of(&odd).unwrap_err().contains("IpAddress"));
+            "Condition": {"Bool": {"aws:SecureTransport": "true"}}});
+        assert!(permission_of(&odd).unwrap_err().contains("Bool"));
         let err = public_invoke_plan("f", "123456789012", vec![odd]).unwrap_err();
         assert!(matches!(err, FixError::Manual(_)));
         assert!(permission_of(&json!({"Effect": "Allow"})).is_err());

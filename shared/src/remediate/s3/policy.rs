@@ -10,6 +10,7 @@ use crate::ids::Arn;
 use crate::model::BeforeState;
 use crate::model::Change;
 use crate::model::Plan;
+use crate::remediate::resource_policy::{actions, statements};
 use crate::remediate::s3::block_public_access::{bucket_tags, NO_SUCH_BUCKET};
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 use crate::remediate::{Impact, Rule};
@@ -106,26 +107,6 @@ pub fn with_tls_deny(policy: Option<&Value>, bucket_arn: &str) -> Value {
         _ => doc["Statement"] = json!([statement]),
     }
     doc
-}
-
-/// The statements of a policy (a single statement object counts as one).
-fn statements(policy: &Value) -> Vec<&Value> {
-    match policy.get("Statement") {
-        Some(Value::Array(list)) => list.iter().collect(),
-        Some(single @ Value::Object(_)) => vec![single],
-        _ => Vec::new(),
-    }
-}
-
-fn actions(statement: &Value) -> Vec<String> {
-    match statement.get("Action") {
-        Some(Value::String(a)) => vec![a.clone()],
-        Some(Value::Array(list)) => list
-            .iter()
-            .filter_map(|a| a.as_str().map(str::to_owned))
-            .collect(),
-        _ => Vec::new(),
-    }
 }
 
 /// IAM action matching: case-insensitive, with `*` and `?` wildcards.

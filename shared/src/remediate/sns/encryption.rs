@@ -9,6 +9,8 @@ use crate::model::Plan;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 use crate::remediate::{Impact, Rule};
 
+use super::{topic_tags, TOPIC_NOT_FOUND};
+
 /// The controls this family fixes, with their facts (the registry indexes them).
 pub(crate) static RULES: &[Rule] = &[
     Rule {
@@ -26,7 +28,6 @@ pub(crate) static RULES: &[Rule] = &[
     },
 ];
 
-const TOPIC_NOT_FOUND: &[&str] = &["NotFound", "NotFoundException"];
 const KMS_MASTER_KEY_ID: &str = "KmsMasterKeyId";
 
 fn key_of(value: Option<&String>) -> Option<String> {
@@ -94,37 +95,6 @@ async fn set_topic_key(fix: Fix<'_>, key: &str) -> Result<(), FixError> {
                 e,
             )
         })
-}
-
-async fn topic_tags(
-    fix: Fix<'_>,
-    with_tags: bool,
-) -> Result<Option<Vec<(String, String)>>, FixError> {
-    if !with_tags {
-        return Ok(None);
-    }
-    let topic = &fix.target.name;
-    let out = fix
-        .clients
-        .sns
-        .list_tags_for_resource()
-        .resource_arn(topic)
-        .send()
-        .await
-        .map_err(|e| {
-            FixError::from_sdk(
-                "sns:ListTagsForResource",
-                &format!("SNS topic {topic}"),
-                &["ResourceNotFound", "NotFound"],
-                e,
-            )
-        })?;
-    Ok(Some(
-        out.tags()
-            .iter()
-            .map(|t| (t.key().to_owned(), t.value().to_owned()))
-            .collect(),
-    ))
 }
 
 impl Remediation for SnsEncryption {

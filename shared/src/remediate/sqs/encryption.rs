@@ -10,6 +10,8 @@ use crate::model::Plan;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 use crate::remediate::{Impact, Rule};
 
+use super::{queue_tags, queue_url, set_queue_attribute, QUEUE_NOT_FOUND};
+
 /// The controls this family fixes, with their facts (the registry indexes them).
 pub(crate) static RULES: &[Rule] = &[
     Rule {
@@ -26,11 +28,6 @@ pub(crate) static RULES: &[Rule] = &[
         impact: Impact::Safe,
         remediation: &SqsEncryption,
     },
-];
-
-const QUEUE_NOT_FOUND: &[&str] = &[
-    "AWS.SimpleQueueService.NonExistentQueue",
-    "QueueDoesNotExist",
 ];
 
 fn key_of(value: Option<&String>) -> Option<String> {
@@ -83,53 +80,6 @@ pub fn queue_plan(queue: &str, before: QueueEncryptionBefore, key: Option<&str>)
     }
 }
 
-async fn queue_url(fix: Fix<'_>) -> Result<String, FixError> {
-    let queue = &fix.target.name;
-    let out = fix
-        .clients
-        .sqs
-        .get_queue_url()
-        .queue_name(queue)
-        .queue_owner_aws_account_id(&fix.target.account)
-        .send()
-        .await
-        .map_err(|e| {
-            FixError::from_sdk(
-                "sqs:GetQueueUrl",
-                &format!("SQS queue {queue}"),
-                QUEUE_NOT_FOUND,
-                e,
-            )
-        })?;
-    out.queue_url()
-        .map(str::to_owned)
-        .ok_or_else(|| FixError::Target(format!("SQS returned no URL for queue {queue}")))
-}
-
-async fn set_queue_attribute(
-    fix: Fix<'_>,
-    url: &str,
-    name: QueueAttributeName,
-    value: &str,
-) -> Result<(), FixError> {
-    fix.clients
-        .sqs
-        .set_queue_attributes()
-        .queue_url(url)
-        .attributes(name, value)
-        .send()
-        .await
-        .map(|_| ())
-        .map_err(|e| {
-            FixError::from_sdk(
-                "sqs:SetQueueAttributes",
-                &format!("SQS queue {}", fix.target.name),
-                QUEUE_NOT_FOUND,
-                e,
-            )
-        })
-}
-
 impl Remediation for SqsEncryption {
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
@@ -157,26 +107,7 @@ impl Remediation for SqsEncryption {
                     attributes.and_then(|a| a.get(&QueueAttributeName::KmsMasterKeyId)),
                 ),
             };
-            let tags = if with_tags {
-                let out = fix
-                    .clients
-                    .sqs
-                    .list_queue_tags()
-                    .queue_url(&url)
-                    .send()
-                    .await
-                    .map_err(|e| {
-                        FixError::from_sdk("sqs:ListQueueTags", &resource, QUEUE_NOT_FOUND, e)
-                    })?;
-                let mut tags: Vec<_> = out
-                    .tags()
-                    .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-                    .unwrap_or_default();
-                tags.sort();
-                Some(tags)
-            } else {
-                None
-            };
+            let tags = queue_tags(fix, &url, with_tags).await?;
             Ok(Inspection {
                 tags,
                 plan: queue_plan(queue, before, fix.settings.sqs_kms_key.as_deref()),
