@@ -1,5 +1,6 @@
-//! The compute services catalogue against the emulator: Lambda.1, CodeBuild.2, ELB.1,
-//! ELB.6, and the encryption controls that are manual (EFS.1, EC2.3).
+//! The compute services catalogue against the emulator: Lambda.1, CodeBuild.1,
+//! CodeBuild.2, CodeBuild.5, ELB.1, ELB.6, and the encryption controls that are manual
+//! (EFS.1, EC2.3).
 
 use aws_sdk_elasticloadbalancingv2::types::{Action, LoadBalancerAttribute};
 use hubfix::aws::Clients;
@@ -278,4 +279,104 @@ async fn efs_1_efs_8_and_ec2_3_encryption_is_manual_with_the_steps() {
         assert_eq!(status, "NOTIFIED");
         assert!(note.contains(steps), "{note}");
     }
+}
+
+/// A project as the emulator holds it.
+async fn codebuild_project(clients: &Clients, name: &str) -> aws_sdk_codebuild::types::Project {
+    clients
+        .codebuild
+        .batch_get_projects()
+        .names(name)
+        .send()
+        .await
+        .unwrap()
+        .projects()[0]
+        .clone()
+}
+
+#[tokio::test]
+async fn codebuild_5_privileged_mode_off_on_approval_and_undone() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let (arn, name) = seeds::compute::bitbucket_project(&clients).await;
+    let (waiting, _, note) = run_event(
+        &emulator,
+        &clients,
+        "codebuild-5-imported.json",
+        &arn,
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(waiting.kind, OutcomeKind::Refused, "approval-only: {note}");
+    let before = codebuild_project(&clients, &name).await;
+    assert_eq!(before.environment().unwrap().privileged_mode(), Some(true));
+
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "codebuild-5-imported.json",
+        &arn,
+        auto(),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    let after = codebuild_project(&clients, &name).await;
+    let environment = after.environment().unwrap();
+    assert_eq!(environment.privileged_mode(), Some(false));
+    assert_eq!(environment.image(), before.environment().unwrap().image());
+    assert_eq!(after.source(), before.source(), "the source is not touched");
+
+    let steps = undo_outcome(&clients, &outcome).await.unwrap();
+    assert!(steps[0].contains("privileged mode"), "{steps:?}");
+    let undone = codebuild_project(&clients, &name).await;
+    assert_eq!(undone.environment().unwrap().privileged_mode(), Some(true));
+}
+
+#[tokio::test]
+async fn codebuild_1_strips_the_source_url_credentials_never_writing_them_and_cannot_be_undone() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let (arn, name) = seeds::compute::bitbucket_project(&clients).await;
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "codebuild-1-imported.json",
+        &arn,
+        auto(),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(
+        note.contains("https://bitbucket.org/acme/app.git"),
+        "{note}"
+    );
+    let recorded = serde_json::to_string(&(
+        &outcome.note,
+        &outcome.before,
+        &outcome.after,
+        &outcome.plan,
+        &outcome.changes,
+    ))
+    .unwrap();
+    let token = seeds::compute::SOURCE_URL_TOKEN;
+    assert!(
+        !note.contains(token) && !recorded.contains(token),
+        "{recorded}"
+    );
+    let project = codebuild_project(&clients, &name).await;
+    assert_eq!(
+        project.source().unwrap().location(),
+        Some("https://bitbucket.org/acme/app.git")
+    );
+    assert_eq!(
+        project.environment().unwrap().privileged_mode(),
+        Some(true),
+        "nothing else changed"
+    );
+
+    let err = undo_outcome(&clients, &outcome).await.unwrap_err();
+    assert!(matches!(err, FixError::Irreversible(_)), "{err}");
+    assert!(!err.to_string().contains(token));
 }

@@ -125,6 +125,7 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
     (&["SNS.1"], "unencrypted topic", seed!(topic)),
     (&["SQS.1"], "unencrypted queue", seed!(plain_queue)),
     (&["SNS.4"], "topic anyone may publish to", seed!(public_topic)),
+    (&["CodeBuild.5"], "project in privileged mode", seed!(privileged_project)),
     (&["SQS.3"], "queue anyone may send to", seed!(public_queue)),
     (&["KMS.5"], "key anyone may decrypt with", seed!(public_key)),
     (&["DynamoDB.2", "DynamoDB.6"], "table without point-in-time recovery or deletion protection", seed!(table)),
@@ -203,6 +204,13 @@ const NOT_ROUND_TRIPPED: &[(&str, Reason)] = &[
         Reason::Irreversible(
             "removes plain-text credentials and never keeps their values (compute_catalogue.rs, \
              codebuild_2_names_the_variables_never_their_values_and_cannot_be_undone)",
+        ),
+    ),
+    (
+        "CodeBuild.1",
+        Reason::Irreversible(
+            "removes the credentials from source URLs and never keeps them (compute_catalogue.rs, \
+             codebuild_1_strips_the_source_url_credentials_never_writing_them_and_cannot_be_undone)",
         ),
     ),
     ("EFS.1", Reason::Manual),
@@ -654,6 +662,10 @@ async fn secret(clients: &Clients) -> Seeded {
 
 async fn http_forwarding_load_balancer(clients: &Clients) -> Seeded {
     Seeded::at(seeds::compute::http_forwarding_load_balancer(clients).await)
+}
+
+async fn privileged_project(clients: &Clients) -> Seeded {
+    Seeded::at(seeds::compute::bitbucket_project(clients).await.0)
 }
 
 async fn public_topic(clients: &Clients) -> Seeded {

@@ -208,3 +208,65 @@ pub async fn http_forwarding_load_balancer(clients: &Clients) -> String {
     https_listener(clients, &lb, &group).await;
     lb
 }
+
+/// The token [`bitbucket_project`]'s source URL carries; no note or record may hold it.
+pub const SOURCE_URL_TOKEN: &str = "ATBBk9Zq4hGx7mYpR2vWc8";
+
+/// A CodeBuild project building a Bitbucket repository through a URL with a user name
+/// and app password in it, in privileged mode, tagged `team=payments` (the shape of
+/// the CodeBuild User Guide's Bitbucket source and Docker-in-Docker examples):
+/// CodeBuild.1 and CodeBuild.5 fail. Returns its ARN and name.
+pub async fn bitbucket_project(clients: &Clients) -> (String, String) {
+    use aws_sdk_codebuild::types::{
+        ArtifactsType, ComputeType, EnvironmentType, ProjectArtifacts, ProjectEnvironment,
+        ProjectSource, SourceType,
+    };
+    let name = unique("image-build");
+    let project = clients
+        .codebuild
+        .create_project()
+        .name(&name)
+        .source(
+            ProjectSource::builder()
+                .r#type(SourceType::Bitbucket)
+                .location(format!(
+                    "https://ci-bot:{SOURCE_URL_TOKEN}@bitbucket.org/acme/app.git"
+                ))
+                .build()
+                .expect("a source"),
+        )
+        .artifacts(
+            ProjectArtifacts::builder()
+                .r#type(ArtifactsType::NoArtifacts)
+                .build()
+                .expect("artifacts"),
+        )
+        .environment(
+            ProjectEnvironment::builder()
+                .r#type(EnvironmentType::LinuxContainer)
+                .image("aws/codebuild/standard:7.0")
+                .compute_type(ComputeType::BuildGeneral1Small)
+                .privileged_mode(true)
+                .build()
+                .expect("an environment"),
+        )
+        .service_role(format!(
+            "arn:aws:iam::{}:role/service-role/codebuild",
+            crate::ACCOUNT
+        ))
+        .tags(
+            aws_sdk_codebuild::types::Tag::builder()
+                .key("team")
+                .value("payments")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("create a project");
+    let arn = project
+        .project()
+        .and_then(|p| p.arn())
+        .expect("a project ARN")
+        .to_owned();
+    (arn, name)
+}

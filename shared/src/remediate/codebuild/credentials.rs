@@ -3,7 +3,7 @@
 //! Notes, logs, plans and before-states name the variables, never their values: hubfix
 //! reads the values only to send the project's other variables back unchanged.
 
-use aws_sdk_codebuild::types::{EnvironmentVariable, EnvironmentVariableType, Project};
+use aws_sdk_codebuild::types::{EnvironmentVariable, EnvironmentVariableType};
 use serde::{Deserialize, Serialize};
 
 use crate::error::FixError;
@@ -12,6 +12,8 @@ use crate::model::Change;
 use crate::model::Plan;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 use crate::remediate::{Impact, Rule};
+
+use super::{environment, project, project_tags, update_environment};
 
 /// The controls this family fixes, with their facts (the registry indexes them).
 pub(crate) static RULES: &[Rule] = &[
@@ -86,27 +88,6 @@ pub fn credentials_plan(project: &str, plaintext: Vec<String>) -> Plan {
     }
 }
 
-async fn project(fix: Fix<'_>) -> Result<Project, FixError> {
-    let name = &fix.target.name;
-    let resource = format!("CodeBuild project {name}");
-    let out = fix
-        .clients
-        .codebuild
-        .batch_get_projects()
-        .names(name)
-        .send()
-        .await
-        .map_err(|e| FixError::from_sdk("codebuild:BatchGetProjects", &resource, &[], e))?;
-    out.projects()
-        .iter()
-        .find(|p| p.name() == Some(name.as_str()))
-        .cloned()
-        .ok_or(FixError::NotFound {
-            resource,
-            code: "projectsNotFound".into(),
-        })
-}
-
 impl Remediation for PlaintextCredentials {
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
@@ -115,18 +96,8 @@ impl Remediation for PlaintextCredentials {
                 .environment()
                 .map(|e| e.environment_variables())
                 .unwrap_or_default();
-            let tags = p
-                .tags()
-                .iter()
-                .map(|t| {
-                    (
-                        t.key().unwrap_or_default().to_owned(),
-                        t.value().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect();
             Ok(Inspection {
-                tags: Some(tags),
+                tags: Some(project_tags(&p)),
                 plan: credentials_plan(&fix.target.name, plaintext_credentials(variables)),
             })
         })
@@ -135,10 +106,7 @@ impl Remediation for PlaintextCredentials {
     fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()> {
         Box::pin(async move {
             let names: Vec<String> = change.detail()?;
-            let name = &fix.target.name;
-            let mut environment = project(fix).await?.environment.ok_or_else(|| {
-                FixError::Target(format!("CodeBuild project {name} has no environment"))
-            })?;
+            let mut environment = environment(fix).await?;
             let kept: Vec<EnvironmentVariable> = environment
                 .environment_variables
                 .take()
@@ -147,22 +115,7 @@ impl Remediation for PlaintextCredentials {
                 .filter(|v| !(is_plaintext_credential(v) && names.iter().any(|n| n == v.name())))
                 .collect();
             environment.environment_variables = Some(kept);
-            fix.clients
-                .codebuild
-                .update_project()
-                .name(name)
-                .environment(environment)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| {
-                    FixError::from_sdk(
-                        "codebuild:UpdateProject",
-                        &format!("CodeBuild project {name}"),
-                        &["ResourceNotFoundException"],
-                        e,
-                    )
-                })
+            update_environment(fix, environment).await
         })
     }
 
