@@ -1,5 +1,6 @@
-//! The logging catalogue, part one (KMS.3, KMS.4, GuardDuty.1, Config.1, CloudWatch.16): each fix against
-//! the emulator, read back, recorded on the finding, and undone.
+//! The logging catalogue, part one (KMS.3, KMS.4, GuardDuty.1, GuardDuty.9, GuardDuty.10,
+//! Config.1, CloudWatch.16): each fix against the emulator, read back, recorded on the
+//! finding, and undone.
 
 use hubfix::policy::Mode;
 use hubfix::remediate::config::recorder::CONFIG_NAME;
@@ -457,4 +458,81 @@ async fn cloudwatch_16_raises_short_retentions_only_and_undo_restores_them() {
     assert_eq!(retention(&clients, &short).await, Some(365));
     undo_outcome(&clients, &outcome).await.unwrap();
     assert_eq!(retention(&clients, &short).await, Some(30));
+}
+
+/// The detector's features by name, as `GetDetector` gives them.
+async fn detector_features(
+    clients: &hubfix::aws::Clients,
+    id: &str,
+) -> std::collections::BTreeMap<String, String> {
+    let out = clients
+        .guardduty
+        .get_detector()
+        .detector_id(id)
+        .send()
+        .await
+        .unwrap();
+    out.features()
+        .iter()
+        .map(|f| {
+            (
+                f.name().unwrap().as_str().to_owned(),
+                f.status().unwrap().as_str().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn guardduty_9_and_10_turn_on_one_protection_plan_each_on_approval_and_undo() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let (arn, id) = seeds::logging::detector_without_protection_plans(&clients).await;
+    let seeded = detector_features(&clients, &id).await;
+    let (waiting, _, note) = run_event(
+        &emulator,
+        &clients,
+        "guardduty-10-imported.json",
+        &arn,
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(
+        waiting.kind,
+        OutcomeKind::Refused,
+        "billable, approval: {note}"
+    );
+    assert_eq!(detector_features(&clients, &id).await, seeded);
+
+    let s3 = remediated(
+        &emulator,
+        &clients,
+        "guardduty-10-imported.json",
+        &arn,
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert!(s3.note.contains("S3 Protection"), "{}", s3.note);
+    let rds = remediated(
+        &emulator,
+        &clients,
+        "guardduty-9-imported.json",
+        &arn,
+        auto(FixSettings::default()),
+    )
+    .await;
+    let mut expected = seeded.clone();
+    expected.insert("S3_DATA_EVENTS".into(), "ENABLED".into());
+    expected.insert("RDS_LOGIN_EVENTS".into(), "ENABLED".into());
+    assert_eq!(
+        detector_features(&clients, &id).await,
+        expected,
+        "EBS malware protection kept"
+    );
+
+    undo_outcome(&clients, &s3).await.unwrap();
+    expected.insert("S3_DATA_EVENTS".into(), "DISABLED".into());
+    assert_eq!(detector_features(&clients, &id).await, expected);
+    undo_outcome(&clients, &rds).await.unwrap();
+    assert_eq!(detector_features(&clients, &id).await, seeded);
 }

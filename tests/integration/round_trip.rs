@@ -140,6 +140,11 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
     (&["KMS.3"], "key scheduled for deletion", seed!(key_pending_deletion)),
     (&["CloudWatch.16"], "log group kept 30 days", seed!(short_retention_log_group)),
     (&["GuardDuty.1"], "account with a disabled detector", seed!(disabled_detector)),
+    (
+        &["GuardDuty.9", "GuardDuty.10"],
+        "detector without RDS or S3 Protection",
+        seed!(detector_without_protection_plans),
+    ),
     (&["Config.1"], "account without a recorder", seed!(account_without_recorder)),
     (
         &["CloudTrail.2", "CloudTrail.4", "CloudTrail.5"],
@@ -666,6 +671,14 @@ async fn http_forwarding_load_balancer(clients: &Clients) -> Seeded {
 
 async fn privileged_project(clients: &Clients) -> Seeded {
     Seeded::at(seeds::compute::bitbucket_project(clients).await.0)
+}
+
+async fn detector_without_protection_plans(clients: &Clients) -> Seeded {
+    Seeded::at(
+        seeds::logging::detector_without_protection_plans(clients)
+            .await
+            .0,
+    )
 }
 
 async fn public_topic(clients: &Clients) -> Seeded {

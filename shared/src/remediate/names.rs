@@ -185,6 +185,20 @@ pub fn codebuild_project(resource_id: &str, account: &str) -> Result<String, Fix
     .map(str::to_owned)
 }
 
+/// The detector id of an `AwsGuardDutyDetector`
+/// (`arn:aws:guardduty:<region>:<account>:detector/<id>`; ids are lower-case hex).
+pub fn guardduty_detector(resource_id: &str, account: &str) -> Result<String, FixError> {
+    checked(
+        resource_id,
+        account,
+        "guardduty",
+        "detector/",
+        |s| chars_in(s, 1..=300, b"") && !s.bytes().any(|b| b.is_ascii_uppercase()),
+        "a GuardDuty detector ARN",
+    )
+    .map(str::to_owned)
+}
+
 /// The ARN of an `AwsElbv2LoadBalancer`
 /// (`arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/<app|net|gwy>/<name>/<id>`).
 pub fn load_balancer(resource_id: &str, account: &str) -> Result<String, FixError> {
@@ -229,6 +243,7 @@ mod tests {
             (ecr_repository, "arn:aws:ecr:us-east-1:123456789012:repository/team/web-app", "team/web-app"),
             (secret, "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbC123", "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbC123"),
             (codebuild_project, "arn:aws:codebuild:us-east-1:123456789012:project/release-build", "release-build"),
+            (guardduty_detector, "arn:aws:guardduty:us-east-1:123456789012:detector/12abc34d567e8fa901bc2d34e56789f0", "12abc34d567e8fa901bc2d34e56789f0"),
             (load_balancer, "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188", "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188"),
         ];
         for (f, id, name) in ok {
@@ -243,6 +258,8 @@ mod tests {
             (rds_instance, "arn:aws:rds:us-east-1:123456789012:db:orders--db"),
             (rds_instance, "arn:aws:rds:us-east-1:123456789012:db:1db"),
             (rds_instance, "orders-db"),
+            (guardduty_detector, "arn:aws:guardduty:us-east-1:123456789012:detector/../filter"),
+            (guardduty_detector, "arn:aws:guardduty:us-east-1:999999999999:detector/12abc34d"),
             (rds_cluster, "arn:aws:rds:us-east-1:123456789012:db:aurora-1"),
             (rds_snapshot, "arn:aws:rds:us-east-1:123456789012:snapshot:rds:auto-2026"),
             (lambda_function, "arn:aws:lambda:us-east-1:123456789012:function:fn:PROD"),

@@ -15,8 +15,8 @@ use crate::remediate::ec2::security_groups::{ec2_resource_id, security_group_id}
 use crate::remediate::iam::user_name;
 use crate::remediate::kms::rotation::key_id;
 use crate::remediate::names::{
-    codebuild_project, dynamodb_table, ecr_repository, lambda_function, load_balancer, rds_cluster,
-    rds_instance, rds_snapshot, secret, sns_topic, sqs_queue,
+    codebuild_project, dynamodb_table, ecr_repository, guardduty_detector, lambda_function,
+    load_balancer, rds_cluster, rds_instance, rds_snapshot, secret, sns_topic, sqs_queue,
 };
 
 /// How the API name of one ASFF resource type is read from a finding's resource id.
@@ -74,6 +74,10 @@ pub static KINDS: &[ResourceKind] = &[
     ResourceKind {
         asff_type: "AwsElbv2LoadBalancer",
         name: load_balancer,
+    },
+    ResourceKind {
+        asff_type: "AwsGuardDutyDetector",
+        name: guardduty_detector,
     },
     ResourceKind {
         asff_type: "AwsIamUser",

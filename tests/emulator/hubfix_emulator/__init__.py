@@ -13,6 +13,7 @@ from . import (
     core,
     ec2,
     ecr,
+    guardduty,
     iam,
     organizations,
     s3,
@@ -31,6 +32,7 @@ def install() -> None:
     ec2.install()
     codebuild.install()
     ecr.install()
+    guardduty.install()
     awslambda.install()
     cloudtrail.install()
     sqs.install()

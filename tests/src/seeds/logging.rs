@@ -164,3 +164,47 @@ pub async fn disabled_detector(clients: &Clients) -> String {
         .expect("a detector id")
         .to_owned()
 }
+
+/// An enabled GuardDuty detector with RDS and S3 Protection off and EBS malware
+/// protection on, tagged `team=payments`: GuardDuty.9 and GuardDuty.10 fail. Returns
+/// its ARN and id.
+pub async fn detector_without_protection_plans(clients: &Clients) -> (String, String) {
+    use aws_sdk_guardduty::types::{DetectorFeature, DetectorFeatureConfiguration, FeatureStatus};
+    let feature = |name: DetectorFeature, status: FeatureStatus| {
+        DetectorFeatureConfiguration::builder()
+            .name(name)
+            .status(status)
+            .build()
+    };
+    let id = clients
+        .guardduty
+        .create_detector()
+        .enable(true)
+        .features(feature(
+            DetectorFeature::S3DataEvents,
+            FeatureStatus::Disabled,
+        ))
+        .features(feature(
+            DetectorFeature::RdsLoginEvents,
+            FeatureStatus::Disabled,
+        ))
+        .features(feature(
+            DetectorFeature::EbsMalwareProtection,
+            FeatureStatus::Enabled,
+        ))
+        .tags("team", "payments")
+        .send()
+        .await
+        .expect("create a detector")
+        .detector_id()
+        .expect("a detector id")
+        .to_owned();
+    (
+        format!(
+            "arn:aws:guardduty:{}:{}:detector/{id}",
+            crate::REGION,
+            crate::ACCOUNT
+        ),
+        id,
+    )
+}

@@ -1,6 +1,8 @@
-//! GuardDuty: the region's detector.
+//! GuardDuty: the region's detector (`GuardDuty.1`) and its protection plans
+//! (`GuardDuty.9`, `GuardDuty.10`).
 
 pub mod detector;
+pub mod protection_plans;
 
 /// Every rule of this service, family by family (the registry indexes them).
-pub(crate) const RULES: &[&[crate::remediate::Rule]] = &[detector::RULES];
+pub(crate) const RULES: &[&[crate::remediate::Rule]] = &[detector::RULES, protection_plans::RULES];
