@@ -1,6 +1,6 @@
-//! The RDS catalogue (RDS.1, RDS.2, RDS.3, RDS.4, RDS.7, RDS.8, RDS.11, RDS.13, RDS.16, RDS.17)
-//! against the emulator: each fix changes only what its control is about, is verified,
-//! and is undone from the outcome's record.
+//! The RDS catalogue (RDS.1, RDS.2, RDS.3, RDS.4, RDS.5, RDS.7, RDS.8, RDS.11, RDS.13,
+//! RDS.15, RDS.16, RDS.17) against the emulator: each fix changes only what its control is
+//! about, is verified, and is undone from the outcome's record.
 
 use aws_sdk_rds::types::DbInstance;
 use hubfix::aws::Clients;
@@ -340,4 +340,59 @@ async fn rds_3_and_rds_4_encryption_is_manual_with_the_steps() {
         assert_eq!(status, "NOTIFIED");
         assert!(note.contains("cannot be encrypted in place"), "{note}");
     }
+}
+
+#[tokio::test]
+async fn rds_5_multi_az_on_approval_only_and_undone() {
+    let (emulator, clients, id) = instance().await;
+    let arn = db_instance_arn(&id);
+    let (waiting, _, note) = run_event(
+        &emulator,
+        &clients,
+        "rds-5-imported.json",
+        &arn,
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(waiting.kind, OutcomeKind::Refused, "cost, approval: {note}");
+    assert_eq!(describe(&clients, &id).await.multi_az(), Some(false));
+
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "rds-5-imported.json",
+        &arn,
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    let db = describe(&clients, &id).await;
+    assert_eq!(db.multi_az(), Some(true));
+    assert_eq!(db.publicly_accessible(), Some(true), "only RDS.5's setting");
+    assert_eq!(db.deletion_protection(), Some(false));
+
+    undo_outcome(&clients, &outcome).await.unwrap();
+    assert_eq!(describe(&clients, &id).await.multi_az(), Some(false));
+}
+
+#[tokio::test]
+async fn rds_15_a_cluster_in_one_zone_is_manual_with_the_steps() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let arn = seeds::data::db_cluster(&clients).await;
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "rds-15-imported.json",
+        &arn,
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Manual, "{note}");
+    assert_eq!(status, "NOTIFIED");
+    assert!(
+        note.contains("reader instance in another Availability Zone"),
+        "{note}"
+    );
 }

@@ -116,7 +116,7 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
     (&["EC2.21"], "network ACL open on admin ports", seed!(open_admin_network_acl)),
     (&["RDS.1"], "public DB snapshot also shared with an account", seed!(public_db_snapshot)),
     (
-        &["RDS.2", "RDS.8", "RDS.11", "RDS.13", "RDS.17"],
+        &["RDS.2", "RDS.5", "RDS.8", "RDS.11", "RDS.13", "RDS.17"],
         "DB instance with every setting off",
         seed!(db_instance),
     ),
@@ -204,6 +204,7 @@ const NOT_ROUND_TRIPPED: &[(&str, Reason)] = &[
     ),
     ("RDS.3", Reason::Manual),
     ("RDS.4", Reason::Manual),
+    ("RDS.15", Reason::Manual),
     (
         "CodeBuild.2",
         Reason::Irreversible(

@@ -104,6 +104,17 @@ pub(crate) static RULES: &[Rule] = &[
         "AwsRdsDbSnapshot",
         &RDS_SNAPSHOT_ENCRYPTION,
     ),
+    Rule {
+        control_id: "RDS.15",
+        title: "RDS DB clusters should be configured for multiple Availability Zones",
+        resource_type: "AwsRdsDbCluster",
+        fix: "Manual: a cluster spans Availability Zones through its instances (Aurora) or is created Multi-AZ (Multi-AZ DB clusters); the note gives the steps.",
+        iam_actions: &[],
+        impact: Impact::Safe,
+        remediation: &Manual {
+            steps: "a DB cluster is in several Availability Zones when its instances are. For an Aurora cluster, add a reader instance in another Availability Zone (aws rds create-db-instance --db-cluster-identifier <cluster> --availability-zone <another zone> ...); it also becomes a failover target. A Multi-AZ DB cluster (non-Aurora) cannot be converted: restore a snapshot as a Multi-AZ DB cluster, move clients to it, then delete the old one.",
+        },
+    },
     encryption_rule(
         "EFS.1",
         "Elastic File System should be configured to encrypt file data at-rest using AWS KMS",

@@ -1,4 +1,4 @@
-//! RDS.2, RDS.8, RDS.13, RDS.17.
+//! RDS.2, RDS.5, RDS.8, RDS.13, RDS.17.
 
 use super::*;
 use crate::remediate::toggle::{Setting, SettingState, SingleSetting};
@@ -36,6 +36,16 @@ pub(crate) static RULES: &[Rule] = &[
         &SingleSetting(InstanceFlag {
             setting: InstanceSetting::PubliclyAccessible,
             want: false,
+        }),
+    ),
+    rds_instance_rule(
+        "RDS.5",
+        "RDS DB instances should be configured with multiple Availability Zones",
+        "Turns Multi-AZ on for the DB instance, applied at once: RDS adds a standby in another Availability Zone (the instance's cost about doubles; no downtime, some I/O latency while the standby is created). Of an Aurora instance: the note points to its cluster. Undo turns it off again.",
+        Impact::Disruptive,
+        &SingleSetting(InstanceFlag {
+            setting: InstanceSetting::MultiAz,
+            want: true,
         }),
     ),
     rds_instance_rule(
@@ -81,6 +91,8 @@ pub enum InstanceSetting {
     DeletionProtection,
     /// `CopyTagsToSnapshot` (`RDS.17`).
     CopyTagsToSnapshot,
+    /// `MultiAZ` (`RDS.5`): applied at once, and on while a conversion is pending.
+    MultiAz,
 }
 
 impl InstanceSetting {
@@ -91,6 +103,7 @@ impl InstanceSetting {
             InstanceSetting::AutoMinorVersionUpgrade => "AutoMinorVersionUpgrade",
             InstanceSetting::DeletionProtection => "DeletionProtection",
             InstanceSetting::CopyTagsToSnapshot => "CopyTagsToSnapshot",
+            InstanceSetting::MultiAz => "MultiAZ",
         }
     }
 
@@ -100,6 +113,10 @@ impl InstanceSetting {
             InstanceSetting::AutoMinorVersionUpgrade => db.auto_minor_version_upgrade(),
             InstanceSetting::DeletionProtection => db.deletion_protection(),
             InstanceSetting::CopyTagsToSnapshot => db.copy_tags_to_snapshot(),
+            InstanceSetting::MultiAz => db
+                .pending_modified_values()
+                .and_then(|p| p.multi_az())
+                .or(db.multi_az()),
         }
         .unwrap_or(false)
     }
@@ -108,12 +125,14 @@ impl InstanceSetting {
     fn held_by_cluster(self) -> bool {
         matches!(
             self,
-            InstanceSetting::DeletionProtection | InstanceSetting::CopyTagsToSnapshot
+            InstanceSetting::DeletionProtection
+                | InstanceSetting::CopyTagsToSnapshot
+                | InstanceSetting::MultiAz
         )
     }
 }
 
-/// `RDS.2`, `RDS.8`, `RDS.13`, `RDS.17`: one setting of a DB instance, on or off.
+/// `RDS.2`, `RDS.5`, `RDS.8`, `RDS.13`, `RDS.17`: one setting of a DB instance, on or off.
 #[derive(Debug)]
 pub struct InstanceFlag {
     /// The setting.
@@ -133,7 +152,7 @@ pub fn instance_flag_state(
     if enabled != want && setting.held_by_cluster() {
         if let Some(cluster) = db.db_cluster_identifier() {
             return Err(FixError::Manual(format!(
-                "DB instance {id} belongs to the Aurora cluster {cluster}, which holds its {} setting: turn it on for the cluster (RDS.7 and RDS.16 cover clusters).",
+                "DB instance {id} belongs to the Aurora cluster {cluster}, which holds its {} setting: turn it on for the cluster (RDS.7, RDS.15 and RDS.16 cover clusters).",
                 setting.name()
             )));
         }
@@ -166,6 +185,7 @@ async fn set_instance_flag(
         InstanceSetting::AutoMinorVersionUpgrade => request.auto_minor_version_upgrade(value),
         InstanceSetting::DeletionProtection => request.deletion_protection(value),
         InstanceSetting::CopyTagsToSnapshot => request.copy_tags_to_snapshot(value),
+        InstanceSetting::MultiAz => request.multi_az(value).apply_immediately(true),
     };
     request.send().await.map(|_| ()).map_err(|e| {
         FixError::from_sdk(
