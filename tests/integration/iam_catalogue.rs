@@ -419,3 +419,90 @@ async fn root_user_controls_are_manual_with_steps() {
         assert!(note.contains(words), "{note}");
     }
 }
+
+#[tokio::test]
+async fn iam_5_takes_the_console_password_of_a_user_without_mfa_on_approval_only() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let (user, keys) = user_with_keys(&clients, 1).await;
+    seeds::iam::console_password(&clients, &user).await;
+    let (waiting, status, note) = run_event(
+        &emulator,
+        &clients,
+        "iam-5-imported.json",
+        &user_arn(&user),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(waiting.kind, OutcomeKind::Refused, "approval-only: {note}");
+    assert_eq!(status, "NOTIFIED");
+    let has_password = |user: String| {
+        let iam = clients.iam.clone();
+        async move { iam.get_login_profile().user_name(user).send().await.is_ok() }
+    };
+    assert!(has_password(user.clone()).await);
+
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "iam-5-imported.json",
+        &user_arn(&user),
+        auto_in(0),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(note.contains("create-login-profile"), "{note}");
+    assert!(!has_password(user.clone()).await);
+    assert_eq!(
+        key_statuses(&clients, &user).await,
+        [(keys[0].clone(), "Active".to_owned())],
+        "access keys are kept"
+    );
+    let err = hubfix_tests::undo_outcome(&clients, &outcome)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, hubfix::error::FixError::Irreversible(_)),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn iam_5_leaves_a_console_user_with_an_mfa_device_alone() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let (user, _) = user_with_keys(&clients, 0).await;
+    seeds::iam::console_password(&clients, &user).await;
+    let device = clients
+        .iam
+        .create_virtual_mfa_device()
+        .virtual_mfa_device_name(&user)
+        .send()
+        .await
+        .unwrap();
+    let serial = device
+        .virtual_mfa_device()
+        .unwrap()
+        .serial_number()
+        .to_owned();
+    clients
+        .iam
+        .enable_mfa_device()
+        .user_name(&user)
+        .serial_number(serial)
+        .authentication_code1("123456")
+        .authentication_code2("654321")
+        .send()
+        .await
+        .unwrap();
+    let (outcome, _, note) = run_event(
+        &emulator,
+        &clients,
+        "iam-5-imported.json",
+        &user_arn(&user),
+        auto_in(0),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::AlreadyCompliant, "{note}");
+}

@@ -206,6 +206,13 @@ const NOT_ROUND_TRIPPED: &[(&str, Reason)] = &[
     ("RDS.4", Reason::Manual),
     ("RDS.15", Reason::Manual),
     (
+        "IAM.5",
+        Reason::Irreversible(
+            "deletes a console password, which IAM never reveals (iam_catalogue.rs, \
+             iam_5_takes_the_console_password_of_a_user_without_mfa_on_approval_only)",
+        ),
+    ),
+    (
         "CodeBuild.2",
         Reason::Irreversible(
             "removes plain-text credentials and never keeps their values (compute_catalogue.rs, \
