@@ -679,6 +679,24 @@ impl Rie {
         }
     }
 
+    /// The lines logged so far, joined, once they contain every one of `needles`,
+    /// waiting up to 10 s: the function's output can reach the test after the RIE's
+    /// answer, most of all on a loaded machine.
+    pub async fn logs_containing(&self, needles: &[&str]) -> String {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let logs = self.logs().join("\n");
+            if needles.iter().all(|n| logs.contains(n)) {
+                return logs;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "not all of {needles:?} logged within 10 s: {logs}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Invokes the function with an event; returns the response body as JSON (for a
     /// failed invocation, Lambda's `{"errorType", "errorMessage"}`).
     pub async fn invoke(&self, event: &Value) -> Value {
