@@ -55,22 +55,6 @@ pub fn console_mfa_plan(user: &str, before: ConsoleMfaBefore) -> Plan {
     }
 }
 
-async fn has_console_password(fix: &Fix<'_>) -> Result<bool, FixError> {
-    let resource = format!("user {}", fix.target.name);
-    match fix
-        .clients
-        .iam
-        .get_login_profile()
-        .user_name(&fix.target.name)
-        .send()
-        .await
-    {
-        Ok(out) => Ok(out.login_profile().is_some()),
-        Err(e) if service_code(&e) == Some("NoSuchEntity") => Ok(false),
-        Err(e) => Err(iam_err("iam:GetLoginProfile", &resource)(e)),
-    }
-}
-
 async fn mfa_devices(fix: &Fix<'_>) -> Result<usize, FixError> {
     let resource = format!("user {}", fix.target.name);
     let mut count = 0;
@@ -95,7 +79,7 @@ impl Remediation for ConsoleWithoutMfa {
         Box::pin(async move {
             let tags = user_tags(&fix, with_tags).await?;
             let before = ConsoleMfaBefore {
-                console_password: has_console_password(&fix).await?,
+                console_password: login_profile(&fix).await?.is_some(),
                 mfa_devices: mfa_devices(&fix).await?,
             };
             Ok(Inspection {
@@ -106,23 +90,7 @@ impl Remediation for ConsoleWithoutMfa {
     }
 
     fn apply<'a>(&'a self, fix: Fix<'a>, _change: &'a Change) -> FixFuture<'a, ()> {
-        Box::pin(async move {
-            let user = &fix.target.name;
-            match fix
-                .clients
-                .iam
-                .delete_login_profile()
-                .user_name(user)
-                .send()
-                .await
-            {
-                Ok(_) => Ok(()),
-                Err(e) if service_code(&e) == Some("NoSuchEntity") => Ok(()),
-                Err(e) => Err(iam_err("iam:DeleteLoginProfile", &format!("user {user}"))(
-                    e,
-                )),
-            }
-        })
+        Box::pin(async move { delete_login_profile(&fix).await })
     }
 
     fn undo<'a>(

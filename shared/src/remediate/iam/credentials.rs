@@ -246,19 +246,7 @@ impl Credentials {
 
 async fn console_password_idle_days(fix: &Fix<'_>) -> Result<Option<u64>, FixError> {
     let resource = format!("user {}", fix.target.name);
-    let profile = match fix
-        .clients
-        .iam
-        .get_login_profile()
-        .user_name(&fix.target.name)
-        .send()
-        .await
-    {
-        Ok(out) => out.login_profile().cloned(),
-        Err(e) if service_code(&e) == Some("NoSuchEntity") => None,
-        Err(e) => return Err(iam_err("iam:GetLoginProfile", &resource)(e)),
-    };
-    let Some(profile) = profile else {
+    let Some(profile) = login_profile(fix).await? else {
         return Ok(None);
     };
     let user = fix
@@ -329,20 +317,7 @@ impl Remediation for Credentials {
                     .await
                     .map(|_| ())
                     .map_err(iam_err("iam:UpdateAccessKey", &resource)),
-                CredentialChange::DeleteConsolePassword => {
-                    match fix
-                        .clients
-                        .iam
-                        .delete_login_profile()
-                        .user_name(user)
-                        .send()
-                        .await
-                    {
-                        Ok(_) => Ok(()),
-                        Err(e) if service_code(&e) == Some("NoSuchEntity") => Ok(()),
-                        Err(e) => Err(iam_err("iam:DeleteLoginProfile", &resource)(e)),
-                    }
-                }
+                CredentialChange::DeleteConsolePassword => delete_login_profile(&fix).await,
             }
         })
     }

@@ -125,6 +125,46 @@ fn user_plan<T: Serialize>(fix: &Fix<'_>, before: &T, changes: Vec<Change>) -> P
     }
 }
 
+/// The user's console password (login profile); `None` when it has none.
+async fn login_profile(
+    fix: &Fix<'_>,
+) -> Result<Option<aws_sdk_iam::types::LoginProfile>, FixError> {
+    match fix
+        .clients
+        .iam
+        .get_login_profile()
+        .user_name(&fix.target.name)
+        .send()
+        .await
+    {
+        Ok(out) => Ok(out.login_profile().cloned()),
+        Err(e) if service_code(&e) == Some("NoSuchEntity") => Ok(None),
+        Err(e) => Err(iam_err(
+            "iam:GetLoginProfile",
+            &format!("user {}", fix.target.name),
+        )(e)),
+    }
+}
+
+/// Deletes the user's console password; a user without one is left as it is.
+async fn delete_login_profile(fix: &Fix<'_>) -> Result<(), FixError> {
+    match fix
+        .clients
+        .iam
+        .delete_login_profile()
+        .user_name(&fix.target.name)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) if service_code(&e) == Some("NoSuchEntity") => Ok(()),
+        Err(e) => Err(iam_err(
+            "iam:DeleteLoginProfile",
+            &format!("user {}", fix.target.name),
+        )(e)),
+    }
+}
+
 async fn user_tags(
     fix: &Fix<'_>,
     with_tags: bool,

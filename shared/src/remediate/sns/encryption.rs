@@ -9,7 +9,7 @@ use crate::model::Plan;
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 use crate::remediate::{Impact, Rule};
 
-use super::{topic_tags, TOPIC_NOT_FOUND};
+use super::{topic_attributes, topic_tags, TOPIC_NOT_FOUND};
 
 /// The controls this family fixes, with their facts (the registry indexes them).
 pub(crate) static RULES: &[Rule] = &[
@@ -101,22 +101,8 @@ impl Remediation for SnsEncryption {
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let topic = &fix.target.name;
-            let out = fix
-                .clients
-                .sns
-                .get_topic_attributes()
-                .topic_arn(topic)
-                .send()
-                .await
-                .map_err(|e| {
-                    FixError::from_sdk(
-                        "sns:GetTopicAttributes",
-                        &format!("SNS topic {topic}"),
-                        TOPIC_NOT_FOUND,
-                        e,
-                    )
-                })?;
-            let current = key_of(out.attributes().and_then(|a| a.get(KMS_MASTER_KEY_ID)));
+            let attributes = topic_attributes(fix).await?;
+            let current = key_of(attributes.get(KMS_MASTER_KEY_ID));
             let tags = topic_tags(fix, with_tags).await?;
             Ok(Inspection {
                 tags,

@@ -13,6 +13,29 @@ pub(crate) const RULES: &[&[crate::remediate::Rule]] = &[encryption::RULES, publ
 /// The codes SNS answers for a topic that does not exist.
 pub(crate) const TOPIC_NOT_FOUND: &[&str] = &["NotFound", "NotFoundException"];
 
+/// The topic's attributes (`Policy`, `KmsMasterKeyId`, ...).
+pub(crate) async fn topic_attributes(
+    fix: Fix<'_>,
+) -> Result<std::collections::HashMap<String, String>, FixError> {
+    let topic = &fix.target.name;
+    let out = fix
+        .clients
+        .sns
+        .get_topic_attributes()
+        .topic_arn(topic)
+        .send()
+        .await
+        .map_err(|e| {
+            FixError::from_sdk(
+                "sns:GetTopicAttributes",
+                &format!("SNS topic {topic}"),
+                TOPIC_NOT_FOUND,
+                e,
+            )
+        })?;
+    Ok(out.attributes.unwrap_or_default())
+}
+
 /// The topic's tags, when `with_tags`.
 pub(crate) async fn topic_tags(
     fix: Fix<'_>,

@@ -4,7 +4,7 @@ use crate::error::FixError;
 use crate::remediate::resource_policy::{PolicyStore, PublicStatements, StoredPolicy};
 use crate::remediate::{Fix, FixFuture, Impact, Rule};
 
-use super::{topic_tags, TOPIC_NOT_FOUND};
+use super::{topic_attributes, topic_tags, TOPIC_NOT_FOUND};
 
 /// The controls this family fixes, with their facts (the registry indexes them).
 pub(crate) static RULES: &[Rule] = &[Rule {
@@ -39,27 +39,10 @@ impl PolicyStore for TopicPolicy {
 
     fn read<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, StoredPolicy> {
         Box::pin(async move {
-            let topic = &fix.target.name;
-            let out = fix
-                .clients
-                .sns
-                .get_topic_attributes()
-                .topic_arn(topic)
-                .send()
-                .await
-                .map_err(|e| {
-                    FixError::from_sdk(
-                        "sns:GetTopicAttributes",
-                        &self.resource(fix),
-                        TOPIC_NOT_FOUND,
-                        e,
-                    )
-                })?;
-            let policy = out
-                .attributes()
-                .and_then(|a| a.get(POLICY))
-                .filter(|p| !p.trim().is_empty())
-                .cloned();
+            let policy = topic_attributes(fix)
+                .await?
+                .remove(POLICY)
+                .filter(|p| !p.trim().is_empty());
             Ok(StoredPolicy {
                 tags: topic_tags(fix, with_tags).await?,
                 policy,
