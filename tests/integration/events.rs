@@ -43,11 +43,9 @@ fn every_sample_event_parses_and_resolves_to_its_rule() {
                 );
             }
             assert!(
-                f.resources
-                    .iter()
-                    .any(|r| r.resource_type == rule.resource_type),
+                f.resources.iter().any(|r| rule.acts_on(&r.resource_type)),
                 "{name}: no {} resource",
-                rule.resource_type
+                rule.resource_types_text()
             );
         }
     }

@@ -8,7 +8,7 @@ use hubfix::policy::Mode;
 use hubfix::settings::FixSettings;
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::seeds::{self, account, iam::user_with_keys, user_arn};
-use hubfix_tests::{run_event, Emulator};
+use hubfix_tests::{run_event, run_event_on_type, Emulator};
 
 const DAY: u64 = 86_400;
 
@@ -505,4 +505,91 @@ async fn iam_5_leaves_a_console_user_with_an_mfa_device_alone() {
     )
     .await;
     assert_eq!(outcome.kind, OutcomeKind::AlreadyCompliant, "{note}");
+}
+
+#[tokio::test]
+async fn iam_27_detaches_cloudshell_full_access_from_users_groups_and_roles_on_approval() {
+    use seeds::iam::{
+        attached_policies, identity_with_cloudshell, CLOUDSHELL_POLICY, READ_ONLY_POLICY,
+    };
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let both = [CLOUDSHELL_POLICY.to_owned(), READ_ONLY_POLICY.to_owned()];
+    let mut identities = Vec::new();
+    for (asff, kind) in [
+        ("AwsIamRole", "role"),
+        ("AwsIamUser", "user"),
+        ("AwsIamGroup", "group"),
+    ] {
+        let (arn, name) = identity_with_cloudshell(&clients, kind).await;
+        identities.push((asff, kind, arn, name));
+    }
+    for (i, (asff, kind, arn, name)) in identities.iter().enumerate() {
+        let (waiting, status, note) = run_event_on_type(
+            &emulator,
+            &clients,
+            "iam-27-imported.json",
+            asff,
+            arn,
+            Policy::default(),
+        )
+        .await;
+        assert_eq!(waiting.kind, OutcomeKind::Refused, "approval-only: {note}");
+        assert_eq!(status, "NOTIFIED");
+        assert_eq!(attached_policies(&clients, kind, name).await, both);
+
+        let (outcome, status, note) = run_event_on_type(
+            &emulator,
+            &clients,
+            "iam-27-imported.json",
+            asff,
+            arn,
+            auto_in(0),
+        )
+        .await;
+        assert_eq!(outcome.kind, OutcomeKind::Remediated, "{kind}: {note}");
+        assert_eq!(status, "RESOLVED");
+        assert!(
+            note.contains(&format!(
+                "detached AWSCloudShellFullAccess from {kind} {name}"
+            )),
+            "{note}"
+        );
+        assert_eq!(
+            attached_policies(&clients, kind, name).await,
+            [READ_ONLY_POLICY],
+            "only the CloudShell policy goes"
+        );
+        for (_, other_kind, _, other) in &identities[i + 1..] {
+            assert_eq!(
+                attached_policies(&clients, other_kind, other).await,
+                both,
+                "the other identities are untouched"
+            );
+        }
+
+        let steps = hubfix_tests::undo_outcome(&clients, &outcome)
+            .await
+            .unwrap();
+        assert!(
+            steps
+                .iter()
+                .any(|s| s.contains("attached AWSCloudShellFullAccess")),
+            "{steps:?}"
+        );
+        assert_eq!(attached_policies(&clients, kind, name).await, both);
+    }
+
+    let (gone, status, note) = run_event_on_type(
+        &emulator,
+        &clients,
+        "iam-27-imported.json",
+        "AwsIamRole",
+        "arn:aws:iam::123456789012:role/hubfix-no-such-role",
+        auto_in(0),
+    )
+    .await;
+    assert_eq!(gone.kind, OutcomeKind::Failed, "{note}");
+    assert_eq!(status, "NOTIFIED");
+    assert!(note.contains("no longer exists"), "{note}");
 }

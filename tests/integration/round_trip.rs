@@ -73,6 +73,11 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
     ),
     (&["IAM.2", "CIS.1.15"], "user with a managed and an inline policy", seed!(user_with_policies)),
     (
+        &["IAM.27"],
+        "role with AWSCloudShellFullAccess and ReadOnlyAccess",
+        seed!(role_with_cloudshell),
+    ),
+    (
         &["IAM.3", "IAM.8", "IAM.22"],
         "user with a key, 100 days later, unused, no console password",
         seed!(user_with_old_key),
@@ -498,6 +503,14 @@ async fn bare_account(_: &Clients) -> Seeded {
 async fn user_with_policies(clients: &Clients) -> Seeded {
     let (user, _) = seeds::iam::user_with_policies(clients).await;
     Seeded::at(user_arn(&user))
+}
+
+async fn role_with_cloudshell(clients: &Clients) -> Seeded {
+    Seeded::at(
+        seeds::iam::identity_with_cloudshell(clients, "role")
+            .await
+            .0,
+    )
 }
 
 async fn user_with_old_key(clients: &Clients) -> Seeded {

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -108,6 +108,9 @@ pub struct Stats {
     pub delivered: HashMap<String, usize>,
     /// Most requests of a group in flight at once (see [`FaultProxy::start_grouped`]).
     pub max_in_flight: HashMap<String, usize>,
+    /// Requests of a group other than reads (`GET`, `HEAD`) whose answer reached the
+    /// client, with when it did: the changes a run made, in time.
+    pub grouped_writes: Vec<(String, Instant)>,
 }
 
 /// Names the group a request belongs to (an account and region, say), for
@@ -244,13 +247,14 @@ async fn serve(
             return reset(client.into_inner());
         }
         client.get_mut().write_all(&response).await?;
-        *state
-            .lock()
-            .expect("stats")
-            .stats
-            .delivered
-            .entry(operation)
-            .or_default() += 1;
+        let mut s = state.lock().expect("stats");
+        let is_write = !matches!(request.method.as_str(), "GET" | "HEAD");
+        if key.is_some() && is_write {
+            s.stats
+                .grouped_writes
+                .push((operation.clone(), Instant::now()));
+        }
+        *s.stats.delivered.entry(operation).or_default() += 1;
     }
 }
 

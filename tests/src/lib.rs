@@ -321,11 +321,41 @@ pub async fn run_event(
 ) -> (hubfix::Outcome, String, String) {
     let mut ev = event(event_file);
     retarget(&mut ev, resource, &unique("f"));
-    import(clients, &ev).await;
+    run_retargeted(emulator, clients, &ev, policy).await
+}
+
+/// [`run_event`] on a resource of another ASFF type than the sample's, for a rule that
+/// acts on several (`IAM.27`: `AwsIamUser`, `AwsIamGroup`, `AwsIamRole`).
+pub async fn run_event_on_type(
+    emulator: &Emulator,
+    clients: &Clients,
+    event_file: &str,
+    resource_type: &str,
+    resource: &str,
+    policy: Policy,
+) -> (hubfix::Outcome, String, String) {
+    let mut ev = event(event_file);
+    retarget(&mut ev, resource, &unique("f"));
+    for f in ev["detail"]["findings"]
+        .as_array_mut()
+        .expect("detail.findings")
+    {
+        f["Resources"][0]["Type"] = Value::String(resource_type.to_owned());
+    }
+    run_retargeted(emulator, clients, &ev, policy).await
+}
+
+async fn run_retargeted(
+    emulator: &Emulator,
+    clients: &Clients,
+    ev: &Value,
+    policy: Policy,
+) -> (hubfix::Outcome, String, String) {
+    import(clients, ev).await;
     let report = emulator
         .engine(policy)
         .await
-        .handle_json(&ev)
+        .handle_json(ev)
         .await
         .expect("a well-formed event");
     let outcome = report.outcomes[0].clone();

@@ -184,6 +184,9 @@ pub struct StormReport {
     pub changed_twice: Vec<String>,
     /// Fixes of each control (mutations delivered).
     pub fixes_per_control: BTreeMap<String, usize>,
+    /// Most fixes of each control delivered within any one hour (a sliding window, as
+    /// hubfix counts its cap).
+    pub peak_fixes_per_control_hour: BTreeMap<String, usize>,
     /// Most requests in flight at once in one account-region.
     pub max_in_flight_per_account_region: usize,
     /// A lone finding at low load: seeded to RESOLVED (its echo seen).
@@ -274,11 +277,11 @@ impl StormReport {
                 self.changed_twice.first()
             ),
         );
-        for (control, n) in &self.fixes_per_control {
+        for (control, n) in &self.peak_fixes_per_control_hour {
             check(
                 *n <= config.cap_per_control_hour,
                 format!(
-                    "{n} fixes of {control} (cap {} an hour)",
+                    "{n} fixes of {control} within one hour (cap {} an hour)",
                     config.cap_per_control_hour
                 ),
             );
@@ -884,6 +887,35 @@ fn mutation_of(operation: &str) -> Option<(String, String)> {
     Some((bucket.to_owned(), sub.to_owned()))
 }
 
+/// The control whose fix changes this S3 sub-resource of a storm bucket.
+fn control_of(sub_resource: &str) -> Option<&'static str> {
+    match sub_resource {
+        "publicAccessBlock" => Some("S3.8"),
+        "versioning" => Some("S3.14"),
+        "policy" => Some("S3.5"),
+        "encryption" => Some("S3.4"),
+        _ => None,
+    }
+}
+
+/// An hour, the window of hubfix's per-control cap.
+const HOUR: Duration = Duration::from_secs(3600);
+
+/// The most of `times` within any `window` (a sliding window: from one time to just
+/// before `window` after it).
+fn most_within(mut times: Vec<Instant>, window: Duration) -> usize {
+    times.sort_unstable();
+    let mut most = 0;
+    let mut start = 0;
+    for (end, t) in times.iter().enumerate() {
+        while t.duration_since(times[start]) >= window {
+            start += 1;
+        }
+        most = most.max(end + 1 - start);
+    }
+    most
+}
+
 /// The end state: every finding's workflow, Security Hub's write counts, the proxy's
 /// counts of changes and concurrency.
 async fn measure(
@@ -976,18 +1008,23 @@ async fn measure(
         .map(|((bucket, sub), n)| format!("{bucket} {sub} ×{n}"))
         .collect();
     for ((_, sub), n) in &changes {
-        let control = match sub.as_str() {
-            "publicAccessBlock" => "S3.8",
-            "versioning" => "S3.14",
-            "policy" => "S3.5",
-            "encryption" => "S3.4",
-            _ => continue,
-        };
-        *report
-            .fixes_per_control
-            .entry(control.to_owned())
-            .or_default() += n;
+        if let Some(control) = control_of(sub) {
+            *report
+                .fixes_per_control
+                .entry(control.to_owned())
+                .or_default() += n;
+        }
     }
+    let mut fixed_at: BTreeMap<&str, Vec<Instant>> = BTreeMap::new();
+    for (operation, at) in &stats.grouped_writes {
+        if let Some(control) = mutation_of(operation).and_then(|(_, sub)| control_of(&sub)) {
+            fixed_at.entry(control).or_default().push(*at);
+        }
+    }
+    report.peak_fixes_per_control_hour = fixed_at
+        .into_iter()
+        .map(|(control, times)| (control.to_owned(), most_within(times, HOUR)))
+        .collect();
     report.max_in_flight_per_account_region =
         stats.max_in_flight.values().copied().max().unwrap_or(0);
     report
@@ -1015,6 +1052,17 @@ mod tests {
             account_region_of(&format!("/{}?publicAccessBlock", buckets[3].2)).unwrap(),
             format!("{}-1", buckets[3].0)
         );
+    }
+
+    #[test]
+    fn the_hourly_cap_is_checked_in_a_sliding_hour_not_over_the_whole_run() {
+        let t0 = Instant::now();
+        let at = |secs: u64| t0 + Duration::from_secs(secs);
+        let times = vec![at(0), at(10), at(3_599), at(3_600), at(3_605), at(7_300)];
+        assert_eq!(most_within(times.clone(), HOUR), 4);
+        assert_eq!(most_within(times, Duration::from_secs(5)), 2);
+        assert_eq!(most_within(Vec::new(), HOUR), 0);
+        assert_eq!(most_within(vec![at(5); 3], HOUR), 3);
     }
 
     #[test]

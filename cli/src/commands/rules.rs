@@ -26,7 +26,7 @@ pub(crate) fn run(output: Output) -> Result<ExitCode, CliError> {
         ]);
         records.push(json!({
             "control": rule.control_id, "title": rule.title, "resourceType": rule.resource_type,
-            "mode": mode, "disruptive": rule.disruptive(), "fix": rule.fix,
+            "resourceTypes": rule.resource_types(), "mode": mode, "disruptive": rule.disruptive(), "fix": rule.fix,
             "iamActions": rule.iam_actions,
         }));
     }

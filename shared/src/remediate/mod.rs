@@ -71,6 +71,26 @@ impl Rule {
             })
     }
 
+    /// Whether the fix acts on a resource of ASFF type `asff_type`: its rule's type, or
+    /// one of the [other types](Remediation::other_resource_types) its fix takes.
+    pub fn acts_on(&self, asff_type: &str) -> bool {
+        self.resource_type == ssm::runbook::ANY_RESOURCE
+            || self.resource_type == asff_type
+            || self.remediation.other_resource_types().contains(&asff_type)
+    }
+
+    /// The ASFF types the fix acts on, the rule's own first.
+    pub fn resource_types(&self) -> Vec<&'static str> {
+        std::iter::once(self.resource_type)
+            .chain(self.remediation.other_resource_types().iter().copied())
+            .collect()
+    }
+
+    /// [`Rule::resource_types`] for docs and notes (`AwsIamUser, AwsIamGroup, AwsIamRole`).
+    pub fn resource_types_text(&self) -> String {
+        self.resource_types().join(", ")
+    }
+
     /// Whether the fix can break a workload: such rules default to approval-only.
     pub fn disruptive(&self) -> bool {
         self.impact != Impact::Safe
@@ -109,6 +129,14 @@ pub trait Remediation: fmt::Debug + Send + Sync {
         _account: &str,
     ) -> Option<Result<String, FixError>> {
         None
+    }
+
+    /// The ASFF resource types the fix also acts on, beside its rule's own
+    /// (`IAM.27`: a user, a group or a role). Such a remediation reads the name from the
+    /// resource id itself ([`Remediation::resource_name`]), as the id says which type it
+    /// is. None, the default.
+    fn other_resource_types(&self) -> &'static [&'static str] {
+        &[]
     }
 
     /// Reads the resource (and its tags, when `with_tags`) and plans the fix.
@@ -177,15 +205,13 @@ pub fn target(finding: &Finding, rule: &Rule) -> Result<Target, FixError> {
     let matching: Vec<_> = finding
         .resources
         .iter()
-        .filter(|r| {
-            rule.resource_type == ssm::runbook::ANY_RESOURCE
-                || r.resource_type == rule.resource_type
-        })
+        .filter(|r| rule.acts_on(&r.resource_type))
         .collect();
     let resource = matching.first().ok_or_else(|| {
         FixError::Target(format!(
             "the finding names no {} resource for {}",
-            rule.resource_type, rule.control_id
+            rule.resource_types_text(),
+            rule.control_id
         ))
     })?;
     let region = resource

@@ -114,3 +114,109 @@ pub async fn server_certificate(clients: &Clients, name: &str) -> String {
         .arn()
         .to_owned()
 }
+
+/// The AWS managed policy `IAM.27` looks for.
+pub const CLOUDSHELL_POLICY: &str = "arn:aws:iam::aws:policy/AWSCloudShellFullAccess";
+/// An AWS managed policy an operator keeps beside it, which `IAM.27`'s fix must keep.
+pub const READ_ONLY_POLICY: &str = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+
+/// A new IAM identity of `kind` (`user`, `group` or `role`) with `AWSCloudShellFullAccess`
+/// and `ReadOnlyAccess` attached: `IAM.27` fails. Returns its ARN and name.
+pub async fn identity_with_cloudshell(clients: &Clients, kind: &str) -> (String, String) {
+    let iam = &clients.iam;
+    let name = unique(&format!("ops-{kind}"));
+    for policy in [CLOUDSHELL_POLICY, READ_ONLY_POLICY] {
+        match kind {
+            "user" => {
+                if policy == CLOUDSHELL_POLICY {
+                    iam.create_user()
+                        .user_name(&name)
+                        .send()
+                        .await
+                        .expect("user");
+                }
+                iam.attach_user_policy()
+                    .user_name(&name)
+                    .policy_arn(policy)
+                    .send()
+                    .await
+                    .expect("attach to the user");
+            }
+            "group" => {
+                if policy == CLOUDSHELL_POLICY {
+                    iam.create_group()
+                        .group_name(&name)
+                        .send()
+                        .await
+                        .expect("group");
+                }
+                iam.attach_group_policy()
+                    .group_name(&name)
+                    .policy_arn(policy)
+                    .send()
+                    .await
+                    .expect("attach to the group");
+            }
+            "role" => {
+                if policy == CLOUDSHELL_POLICY {
+                    let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                        "Principal": {"AWS": format!("arn:aws:iam::{}:root", crate::ACCOUNT)},
+                        "Action": "sts:AssumeRole"}]});
+                    iam.create_role()
+                        .role_name(&name)
+                        .assume_role_policy_document(trust.to_string())
+                        .send()
+                        .await
+                        .expect("role");
+                }
+                iam.attach_role_policy()
+                    .role_name(&name)
+                    .policy_arn(policy)
+                    .send()
+                    .await
+                    .expect("attach to the role");
+            }
+            other => panic!("no IAM identity kind {other}"),
+        }
+    }
+    (
+        format!("arn:aws:iam::{}:{kind}/{name}", crate::ACCOUNT),
+        name,
+    )
+}
+
+/// The managed policies attached to an identity of `kind`, sorted.
+pub async fn attached_policies(clients: &Clients, kind: &str, name: &str) -> Vec<String> {
+    let iam = &clients.iam;
+    let mut arns: Vec<String> = match kind {
+        "user" => iam
+            .list_attached_user_policies()
+            .user_name(name)
+            .send()
+            .await
+            .expect("user policies")
+            .attached_policies()
+            .to_vec(),
+        "group" => iam
+            .list_attached_group_policies()
+            .group_name(name)
+            .send()
+            .await
+            .expect("group policies")
+            .attached_policies()
+            .to_vec(),
+        _ => iam
+            .list_attached_role_policies()
+            .role_name(name)
+            .send()
+            .await
+            .expect("role policies")
+            .attached_policies()
+            .to_vec(),
+    }
+    .iter()
+    .filter_map(|p| p.policy_arn().map(str::to_owned))
+    .collect();
+    arns.sort();
+    arns
+}

@@ -1,7 +1,8 @@
 //! IAM fixes: the account password policy (`IAM.7`, `IAM.10`-`IAM.17`), old and unused
 //! credentials (`IAM.3`, `IAM.8`, `IAM.22`), console users without MFA (`IAM.5`), one
 //! active key per user (CIS 1.13), permissions through groups only (`IAM.2`, CIS 1.15),
-//! the support role (`IAM.18`) and expired server certificates (`IAM.26`).
+//! the support role (`IAM.18`), expired server certificates (`IAM.26`) and CloudShell
+//! full access (`IAM.27`).
 
 use std::time::{Duration, SystemTime};
 
@@ -18,6 +19,7 @@ use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 use crate::settings::PasswordSettings;
 
 mod access_analyzer;
+mod cloudshell;
 mod console_mfa;
 mod credentials;
 mod groups;
@@ -26,6 +28,7 @@ mod server_certificates;
 mod support_role;
 
 pub use access_analyzer::*;
+pub use cloudshell::*;
 pub use console_mfa::*;
 pub use credentials::*;
 pub use groups::*;
@@ -36,6 +39,7 @@ pub use support_role::*;
 /// Every rule of this service, family by family (the registry indexes them).
 pub(crate) const RULES: &[&[crate::remediate::Rule]] = &[
     access_analyzer::RULES,
+    cloudshell::RULES,
     console_mfa::RULES,
     credentials::RULES,
     groups::RULES,
