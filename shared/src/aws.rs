@@ -95,6 +95,8 @@ impl<T> std::fmt::Debug for Lazy<T> {
 pub struct Clients {
     /// Security Hub.
     pub securityhub: Lazy<aws_sdk_securityhub::Client>,
+    /// AWS Account Management (alternate contacts).
+    pub account: Lazy<aws_sdk_account::Client>,
     /// S3 (path-style under an endpoint override).
     pub s3: Lazy<aws_sdk_s3::Client>,
     /// S3 Control (account-level settings).
@@ -151,6 +153,7 @@ impl Clients {
         let config = Arc::new(config.clone());
         Clients {
             securityhub: Lazy::new(&config, aws_sdk_securityhub::Client::new),
+            account: Lazy::new(&config, aws_sdk_account::Client::new),
             s3: Lazy::new(&config, s3_client),
             s3control: Lazy::new(&config, s3control_client),
             ec2: Lazy::new(&config, aws_sdk_ec2::Client::new),

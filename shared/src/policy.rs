@@ -9,7 +9,7 @@ use std::str::FromStr;
 use crate::registry;
 use crate::remediate::Rule;
 pub use crate::settings::catalogue::CatalogueSettings;
-use crate::settings::{ConfigError, FixSettings, MemberRole};
+use crate::settings::{ConfigError, FixSettings, MemberRole, SecurityContact};
 use crate::trust::TrustSettings;
 
 /// Default tag key that exempts a resource from hubfix.
@@ -89,6 +89,16 @@ pub const ENV_PASSWORD_REUSE: &str = "HUBFIX_PASSWORD_REUSE_PREVENTION";
 /// Environment variable: the customer managed KMS key SNS topics are encrypted with
 /// (`SNS.1`); unset: `SNS.1` findings are noted as needing it.
 pub const ENV_SNS_KMS_KEY: &str = "HUBFIX_SNS_KMS_KEY";
+/// Environment variable: the name of the security contact `Account.1` sets; with
+/// [`ENV_SECURITY_CONTACT_EMAIL`] and [`ENV_SECURITY_CONTACT_PHONE`], all three or none.
+pub const ENV_SECURITY_CONTACT_NAME: &str = "HUBFIX_SECURITY_CONTACT_NAME";
+/// Environment variable: the e-mail address of the security contact (`Account.1`).
+pub const ENV_SECURITY_CONTACT_EMAIL: &str = "HUBFIX_SECURITY_CONTACT_EMAIL";
+/// Environment variable: the phone number of the security contact (`Account.1`).
+pub const ENV_SECURITY_CONTACT_PHONE: &str = "HUBFIX_SECURITY_CONTACT_PHONE";
+/// Environment variable: the title of the security contact (`Account.1`); `Security`
+/// when unset.
+pub const ENV_SECURITY_CONTACT_TITLE: &str = "HUBFIX_SECURITY_CONTACT_TITLE";
 /// Environment variable: the KMS key SQS queues are encrypted with (`SQS.1`); unset:
 /// SQS-managed encryption (SSE-SQS).
 pub const ENV_SQS_KMS_KEY: &str = "HUBFIX_SQS_KMS_KEY";
@@ -602,7 +612,94 @@ fn read_fix_settings(get: &impl Fn(&str) -> Option<String>) -> Result<FixSetting
             parse_ranged(ENV_PASSWORD_REUSE, &v, 1..=24, "the API's range")?;
     }
     read_data_service_settings(get, &mut settings)?;
+    settings.security_contact = read_security_contact(get)?;
     Ok(settings)
+}
+
+/// The security contact `Account.1` sets: name, e-mail and phone all set, or none.
+fn read_security_contact(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<SecurityContact>, ConfigError> {
+    let value = |var: &str| {
+        get(var)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let parts = [
+        ENV_SECURITY_CONTACT_NAME,
+        ENV_SECURITY_CONTACT_EMAIL,
+        ENV_SECURITY_CONTACT_PHONE,
+    ]
+    .map(|var| (var, value(var)));
+    if parts.iter().all(|(_, v)| v.is_none()) {
+        return Ok(None);
+    }
+    if let Some((missing, _)) = parts.iter().find(|(_, v)| v.is_none()) {
+        return Err(ConfigError::new(
+            missing,
+            "the security contact (Account.1) needs a name, an e-mail address and a phone number: set HUBFIX_SECURITY_CONTACT_NAME, HUBFIX_SECURITY_CONTACT_EMAIL and HUBFIX_SECURITY_CONTACT_PHONE together".to_owned(),
+        ));
+    }
+    let [(_, Some(name)), (_, Some(email)), (_, Some(phone))] = parts else {
+        unreachable!("every part is set");
+    };
+    let title = value(ENV_SECURITY_CONTACT_TITLE).unwrap_or_else(|| "Security".to_owned());
+    let checks: [(&'static str, &str, bool, &str); 4] = [
+        (
+            ENV_SECURITY_CONTACT_NAME,
+            &name,
+            (1..=64).contains(&name.chars().count()),
+            "must be 1 to 64 characters",
+        ),
+        (
+            ENV_SECURITY_CONTACT_TITLE,
+            &title,
+            (1..=50).contains(&title.chars().count()),
+            "must be 1 to 50 characters",
+        ),
+        (
+            ENV_SECURITY_CONTACT_EMAIL,
+            &email,
+            is_email(&email),
+            "is not an e-mail address",
+        ),
+        (
+            ENV_SECURITY_CONTACT_PHONE,
+            &phone,
+            phone.len() <= 25
+                && phone.bytes().any(|b| b.is_ascii_digit())
+                && phone
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b" ()+-".contains(&b)),
+            "is not a phone number (digits, spaces, +, - and parentheses, at most 25)",
+        ),
+    ];
+    for (var, v, ok, why) in checks {
+        if !ok {
+            return Err(ConfigError::new(var, format!("`{v}` {why}")));
+        }
+    }
+    Ok(Some(SecurityContact {
+        name,
+        title,
+        email,
+        phone,
+    }))
+}
+
+/// Whether `s` has the shape of an e-mail address: one `@` between a local part and a
+/// dotted domain, no spaces, at most 254 characters.
+fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    s.len() <= 254
+        && !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.contains(char::is_whitespace)
 }
 
 /// Where the audit trail is kept, if anywhere.
@@ -1122,6 +1219,47 @@ mod tests {
             (30, 7, 365)
         );
         assert!(d.sns_kms_key.is_none() && d.secrets_rotation_lambda_arn.is_none());
+    }
+
+    #[test]
+    fn the_security_contact_is_all_or_nothing_and_checked() {
+        assert_eq!(policy(&[]).unwrap().settings.security_contact, None);
+        let contact = policy(&[
+            ("HUBFIX_SECURITY_CONTACT_NAME", " Cloud Security Team "),
+            ("HUBFIX_SECURITY_CONTACT_EMAIL", "security@example.com"),
+            ("HUBFIX_SECURITY_CONTACT_PHONE", "+1 (206) 555-0100"),
+        ])
+        .unwrap()
+        .settings
+        .security_contact
+        .unwrap();
+        assert_eq!(contact.name, "Cloud Security Team");
+        assert_eq!(contact.title, "Security");
+        let err = policy(&[("HUBFIX_SECURITY_CONTACT_EMAIL", "security@example.com")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("HUBFIX_SECURITY_CONTACT_NAME"), "{err}");
+        for (var, bad) in [
+            ("HUBFIX_SECURITY_CONTACT_EMAIL", "security.example.com"),
+            ("HUBFIX_SECURITY_CONTACT_EMAIL", "sec urity@example.com"),
+            ("HUBFIX_SECURITY_CONTACT_EMAIL", "security@localhost"),
+            ("HUBFIX_SECURITY_CONTACT_PHONE", "call me"),
+            (
+                "HUBFIX_SECURITY_CONTACT_PHONE",
+                "+1 206 555 0100 0100 0100 0100",
+            ),
+            ("HUBFIX_SECURITY_CONTACT_TITLE", &"t".repeat(51)),
+        ] {
+            let mut vars = vec![
+                ("HUBFIX_SECURITY_CONTACT_NAME", "Cloud Security Team"),
+                ("HUBFIX_SECURITY_CONTACT_EMAIL", "security@example.com"),
+                ("HUBFIX_SECURITY_CONTACT_PHONE", "+1 206 555 0100"),
+            ];
+            vars.retain(|(v, _)| *v != var);
+            vars.push((var, bad));
+            let err = policy(&vars).unwrap_err().to_string();
+            assert!(err.contains(var), "{var}={bad}: {err}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Integration tests: the engine against the local AWS emulator, through the real SDK
 //! clients over HTTP. Each test starts its own emulator, so tests are independent.
 
+mod account_contact;
 mod audit;
 mod compute_catalogue;
 mod corpus;

@@ -73,6 +73,11 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
     ),
     (&["IAM.2", "CIS.1.15"], "user with a managed and an inline policy", seed!(user_with_policies)),
     (
+        &["Account.1"],
+        "account without a security contact, one configured",
+        seed!(account_without_security_contact),
+    ),
+    (
         &["IAM.27"],
         "role with AWSCloudShellFullAccess and ReadOnlyAccess",
         seed!(role_with_cloudshell),
@@ -503,6 +508,19 @@ async fn bare_account(_: &Clients) -> Seeded {
 async fn user_with_policies(clients: &Clients) -> Seeded {
     let (user, _) = seeds::iam::user_with_policies(clients).await;
     Seeded::at(user_arn(&user))
+}
+
+async fn account_without_security_contact(_: &Clients) -> Seeded {
+    let settings = FixSettings {
+        security_contact: Some(hubfix::settings::SecurityContact {
+            name: "Cloud Security Team".into(),
+            title: "Security".into(),
+            email: "security@example.com".into(),
+            phone: "+1 206 555 0100".into(),
+        }),
+        ..FixSettings::default()
+    };
+    Seeded::with(account(), settings)
 }
 
 async fn role_with_cloudshell(clients: &Clients) -> Seeded {

@@ -2,6 +2,7 @@
 //! before-state. One module per AWS service; the pure decisions are separate from the
 //! SDK calls so they can be unit-tested.
 
+pub mod account;
 pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod codebuild;

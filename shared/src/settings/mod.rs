@@ -67,6 +67,22 @@ pub struct FixSettings {
     /// Days `CloudWatch.16` keeps log groups at least: one of CloudWatch Logs' retention
     /// periods, 365 (the control's default minimum) unless configured.
     pub log_retention_days: i32,
+    /// The security contact `Account.1` gives an account that has none.
+    pub security_contact: Option<SecurityContact>,
+}
+
+/// The security contact `Account.1` gives an account: AWS Account Management's
+/// alternate contact of type `SECURITY`, which AWS writes to about security issues.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityContact {
+    /// The person or team, e.g. `Cloud Security Team` (1-64 characters).
+    pub name: String,
+    /// Their title (1-50 characters), `Security` unless configured.
+    pub title: String,
+    /// Their e-mail address.
+    pub email: String,
+    /// Their phone number (digits, spaces, `+`, `-`, parentheses; at most 25).
+    pub phone: String,
 }
 
 /// The password policy hubfix asks for; the defaults satisfy IAM.7 and IAM.10 to IAM.17
@@ -117,6 +133,7 @@ impl Default for FixSettings {
             secrets_rotation_days: 30,
             rds_backup_retention_days: 7,
             log_retention_days: 365,
+            security_contact: None,
         }
     }
 }
