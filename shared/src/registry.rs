@@ -9,7 +9,7 @@
 use crate::remediate::ssm::runbook::{self, Runbook};
 use crate::remediate::{
     account, cloudtrail, cloudwatch, codebuild, config, dynamodb, ec2, ecr, elb, guardduty, iam,
-    kms, lambda, manual, rds, s3, secretsmanager, sns, sqs, Impact, Rule,
+    kms, lambda, manual, rds, s3, secretsmanager, sns, sqs, ssm, Impact, Rule,
 };
 use crate::settings::catalogue::{CatalogueSettings, RunbookSpec};
 
@@ -41,6 +41,7 @@ const SERVICES: &[&[&[Rule]]] = &[
     secretsmanager::RULES,
     sns::RULES,
     sqs::RULES,
+    ssm::RULES,
 ];
 
 /// Orders control ids as Security Hub's documentation does: by the service prefix

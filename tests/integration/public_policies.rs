@@ -1,7 +1,7 @@
 //! Resource policies that allow public access (SNS.4, SQS.3, KMS.5) against the
 //! emulator: approval first, then only the public statements removed (every other
 //! statement read back as it was), the finding resolved, and the policy put back by
-//! an undo.
+//! an undo. And SSM documents shared with everyone (SSM.4).
 
 use aws_sdk_sqs::types::QueueAttributeName;
 use hubfix::aws::Clients;
@@ -9,7 +9,7 @@ use hubfix::remediate::resource_policy::statements;
 use hubfix::settings::FixSettings;
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::seeds::policies;
-use hubfix_tests::{run_event, undo_outcome, Emulator};
+use hubfix_tests::{run_event, run_event_on_type, undo_outcome, Emulator};
 use serde_json::Value;
 
 use crate::logging_catalogue::{auto, remediated};
@@ -204,4 +204,84 @@ async fn kms_5_removes_the_public_grant_and_leaves_an_all_public_policy_to_a_per
     assert_eq!(status, "NOTIFIED");
     assert!(note.contains("every statement"), "{note}");
     assert_eq!(key_policy(&clients, &id).await, all_public);
+}
+
+/// Who an SSM document is shared with: `(account ids, version shared with everyone)`.
+async fn document_sharing(clients: &Clients, name: &str) -> (Vec<String>, Option<String>) {
+    let out = clients
+        .ssm
+        .describe_document_permission()
+        .name(name)
+        .permission_type(aws_sdk_ssm::types::DocumentPermissionType::Share)
+        .send()
+        .await
+        .expect("document permission");
+    let public = out
+        .account_sharing_info_list()
+        .iter()
+        .find(|i| i.account_id() == Some("all"))
+        .and_then(|i| i.shared_document_version().map(str::to_owned));
+    (out.account_ids().to_vec(), public)
+}
+
+#[tokio::test]
+async fn ssm_4_makes_a_public_document_private_on_approval_and_undo_shares_it_again() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let public = policies::ssm_document(&clients, "patch-fleet", &["all"]).await;
+    let partner = policies::ssm_document(&clients, "partner-runbook", &["111122223333"]).await;
+    let public_before = document_sharing(&clients, &public).await;
+    assert_eq!(public_before.0, ["all"]);
+    let partner_before = document_sharing(&clients, &partner).await;
+    let arn = policies::ssm_document_arn(&public);
+
+    let (waiting, status, note) = run_event(
+        &emulator,
+        &clients,
+        "ssm-4-imported.json",
+        &arn,
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(waiting.kind, OutcomeKind::Refused, "approval-only: {note}");
+    assert_eq!(status, "NOTIFIED");
+    assert_eq!(document_sharing(&clients, &public).await, public_before);
+
+    let outcome = remediated(
+        &emulator,
+        &clients,
+        "ssm-4-imported.json",
+        &arn,
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert!(outcome.note.contains("with everyone"), "{}", outcome.note);
+    assert_eq!(
+        document_sharing(&clients, &public).await,
+        (Vec::new(), None)
+    );
+    assert_eq!(
+        document_sharing(&clients, &partner).await,
+        partner_before,
+        "a document shared with named accounts is not public and is left alone"
+    );
+
+    undo_outcome(&clients, &outcome).await.unwrap();
+    assert_eq!(document_sharing(&clients, &public).await, public_before);
+
+    let (partner_outcome, status, note) = run_event_on_type(
+        &emulator,
+        &clients,
+        "ssm-4-imported.json",
+        "Other",
+        &policies::ssm_document_arn(&partner),
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(
+        partner_outcome.kind,
+        OutcomeKind::AlreadyCompliant,
+        "{note}"
+    );
+    assert_eq!(status, "RESOLVED");
 }

@@ -135,6 +135,7 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
     (&["SNS.1"], "unencrypted topic", seed!(topic)),
     (&["SQS.1"], "unencrypted queue", seed!(plain_queue)),
     (&["SNS.4"], "topic anyone may publish to", seed!(public_topic)),
+    (&["SSM.4"], "SSM document shared with everyone", seed!(public_document)),
     (&["CodeBuild.5"], "project in privileged mode", seed!(privileged_project)),
     (&["SQS.3"], "queue anyone may send to", seed!(public_queue)),
     (&["KMS.5"], "key anyone may decrypt with", seed!(public_key)),
@@ -718,6 +719,11 @@ async fn detector_without_protection_plans(clients: &Clients) -> Seeded {
             .await
             .0,
     )
+}
+
+async fn public_document(clients: &Clients) -> Seeded {
+    let name = seeds::policies::ssm_document(clients, "patch-fleet", &["all"]).await;
+    Seeded::at(seeds::policies::ssm_document_arn(&name))
 }
 
 async fn public_topic(clients: &Clients) -> Seeded {

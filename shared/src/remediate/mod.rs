@@ -132,10 +132,10 @@ pub trait Remediation: fmt::Debug + Send + Sync {
         None
     }
 
-    /// The ASFF resource types the fix also acts on, beside its rule's own
-    /// (`IAM.27`: a user, a group or a role). Such a remediation reads the name from the
-    /// resource id itself ([`Remediation::resource_name`]), as the id says which type it
-    /// is. None, the default.
+    /// The ASFF resource types the fix also acts on, beside its rule's own (`IAM.27`: a
+    /// user, a group or a role). The name is still read from the resource id alone: by
+    /// the rule's resource kind, or by the remediation ([`Remediation::resource_name`])
+    /// where the id says which type it is. None, the default.
     fn other_resource_types(&self) -> &'static [&'static str] {
         &[]
     }

@@ -172,6 +172,21 @@ pub fn secret(resource_id: &str, account: &str) -> Result<String, FixError> {
     Ok(resource_id.to_owned())
 }
 
+/// The name of an SSM document the account owns
+/// (`arn:aws:ssm:<region>:<account>:document/<name>`): 3 to 128 letters, digits, `_`,
+/// `-` and `.`.
+pub fn ssm_document(resource_id: &str, account: &str) -> Result<String, FixError> {
+    checked(
+        resource_id,
+        account,
+        "ssm",
+        "document/",
+        |s| chars_in(s, 3..=128, b"_-."),
+        "the ARN of an SSM document",
+    )
+    .map(str::to_owned)
+}
+
 /// The name of an `AwsCodeBuildProject` (`arn:aws:codebuild:<region>:<account>:project/<name>`).
 pub fn codebuild_project(resource_id: &str, account: &str) -> Result<String, FixError> {
     checked(

@@ -17,6 +17,7 @@ use crate::remediate::kms::rotation::key_id;
 use crate::remediate::names::{
     codebuild_project, dynamodb_table, ecr_repository, guardduty_detector, lambda_function,
     load_balancer, rds_cluster, rds_instance, rds_snapshot, secret, sns_topic, sqs_queue,
+    ssm_document,
 };
 
 /// How the API name of one ASFF resource type is read from a finding's resource id.
@@ -112,6 +113,10 @@ pub static KINDS: &[ResourceKind] = &[
         name: |id, _| bucket_name(id),
     },
     ResourceKind {
+        asff_type: "AwsSsmDocument",
+        name: ssm_document,
+    },
+    ResourceKind {
         asff_type: "AwsSecretsManagerSecret",
         name: secret,
     },
@@ -191,6 +196,26 @@ mod tests {
             .unwrap(),
             "vpc-0123456789abcdef0"
         );
+        assert_eq!(
+            resource_name(
+                "AwsSsmDocument",
+                "arn:aws:ssm:us-east-1:123456789012:document/Patch-Fleet_v2.1",
+                account
+            )
+            .unwrap(),
+            "Patch-Fleet_v2.1"
+        );
+        for hostile in [
+            "arn:aws:ssm:us-east-1:123456789012:document/a b",
+            "arn:aws:ssm:us-east-1:123456789012:document/x",
+            "arn:aws:ssm:us-east-1:999999999999:document/Patch",
+            "arn:aws:ssm:us-east-1:123456789012:parameter/Patch",
+        ] {
+            assert!(
+                resource_name("AwsSsmDocument", hostile, account).is_err(),
+                "{hostile}"
+            );
+        }
         assert!(resource_name("AwsS3Bucket", "arn:aws:s3:::Bad_Bucket!", account).is_err());
         assert!(resource_name("AwsAccount", "AWS::::Account:999999999999", account).is_err());
         let unknown = resource_name("AwsNothing", "x", account).unwrap_err();

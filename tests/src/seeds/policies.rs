@@ -89,3 +89,40 @@ pub async fn public_key(clients: &Clients) -> (String, String, Value) {
         policy,
     )
 }
+
+/// An SSM Command document of the account, named `prefix-<unique>`, shared with
+/// `shared_with` (`["all"]`: public, SSM.4 fails; account ids: shared with those only).
+/// Returns its name.
+pub async fn ssm_document(clients: &Clients, prefix: &str, shared_with: &[&str]) -> String {
+    let name = unique(prefix);
+    let content = json!({"schemaVersion": "2.2", "description": "Patch the fleet",
+        "mainSteps": [{"action": "aws:runShellScript", "name": "patch",
+                       "inputs": {"runCommand": ["yum -y update --security"]}}]});
+    clients
+        .ssm
+        .create_document()
+        .name(&name)
+        .content(content.to_string())
+        .document_type(aws_sdk_ssm::types::DocumentType::Command)
+        .document_format(aws_sdk_ssm::types::DocumentFormat::Json)
+        .send()
+        .await
+        .expect("create a document");
+    if !shared_with.is_empty() {
+        clients
+            .ssm
+            .modify_document_permission()
+            .name(&name)
+            .permission_type(aws_sdk_ssm::types::DocumentPermissionType::Share)
+            .set_account_ids_to_add(Some(shared_with.iter().map(|a| a.to_string()).collect()))
+            .send()
+            .await
+            .expect("share the document");
+    }
+    name
+}
+
+/// The ARN of an SSM document of the test account.
+pub fn ssm_document_arn(name: &str) -> String {
+    format!("arn:aws:ssm:{REGION}:{ACCOUNT}:document/{name}")
+}
