@@ -1,4 +1,4 @@
-//! The EC2 and VPC catalogue (EC2.1-EC2.21): each fix against the emulator, that it
+//! The EC2 and VPC catalogue (EC2.1-EC2.23): each fix against the emulator, that it
 //! changes only what the control is about, and that the finding is updated.
 
 use aws_sdk_ec2::types::{
@@ -524,4 +524,68 @@ async fn ec2_21_removes_world_open_admin_entries_from_a_network_acl() {
         .collect();
     rules.sort();
     assert_eq!(rules, [110, 120]);
+}
+
+/// A Transit Gateway's options as the API reads them back, as a debug string to compare.
+async fn gateway_options(clients: &hubfix::aws::Clients, id: &str) -> String {
+    let out = clients
+        .ec2
+        .describe_transit_gateways()
+        .transit_gateway_ids(id)
+        .send()
+        .await
+        .unwrap();
+    format!("{:?}", out.transit_gateways()[0].options())
+}
+
+#[tokio::test]
+async fn ec2_23_stops_a_transit_gateway_accepting_shared_attachments_by_itself() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let hub = seeds::ec2::transit_gateway(&clients, true).await;
+    let other = seeds::ec2::transit_gateway(&clients, true).await;
+    let before = gateway_options(&clients, &hub).await;
+    let other_before = gateway_options(&clients, &other).await;
+    assert!(before.contains("Enable"), "{before}");
+
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "ec2-23-imported.json",
+        &ec2_arn("transit-gateway", &hub),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(
+        outcome.kind,
+        OutcomeKind::Remediated,
+        "automatic by default: {note}"
+    );
+    assert_eq!(status, "RESOLVED");
+    assert!(note.contains("auto-accept of shared attachments"), "{note}");
+    let after = gateway_options(&clients, &hub).await;
+    assert_eq!(
+        after,
+        before.replace(
+            "auto_accept_shared_attachments: Some(Enable)",
+            "auto_accept_shared_attachments: Some(Disable)"
+        ),
+        "only the auto-accept option changes"
+    );
+    assert_eq!(gateway_options(&clients, &other).await, other_before);
+
+    let (again, _, _) = run_event(
+        &emulator,
+        &clients,
+        "ec2-23-imported.json",
+        &ec2_arn("transit-gateway", &hub),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(again.kind, OutcomeKind::AlreadyCompliant);
+
+    hubfix_tests::undo_outcome(&clients, &outcome)
+        .await
+        .unwrap();
+    assert_eq!(gateway_options(&clients, &hub).await, before);
 }

@@ -136,6 +136,11 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
     (&["SQS.1"], "unencrypted queue", seed!(plain_queue)),
     (&["SNS.4"], "topic anyone may publish to", seed!(public_topic)),
     (&["SSM.4"], "SSM document shared with everyone", seed!(public_document)),
+    (
+        &["EC2.23"],
+        "Transit Gateway that accepts shared attachments by itself",
+        seed!(auto_accepting_gateway),
+    ),
     (&["CodeBuild.5"], "project in privileged mode", seed!(privileged_project)),
     (&["SQS.3"], "queue anyone may send to", seed!(public_queue)),
     (&["KMS.5"], "key anyone may decrypt with", seed!(public_key)),
@@ -719,6 +724,11 @@ async fn detector_without_protection_plans(clients: &Clients) -> Seeded {
             .await
             .0,
     )
+}
+
+async fn auto_accepting_gateway(clients: &Clients) -> Seeded {
+    let id = seeds::ec2::transit_gateway(clients, true).await;
+    Seeded::at(ec2_arn("transit-gateway", &id))
 }
 
 async fn public_document(clients: &Clients) -> Seeded {

@@ -61,6 +61,10 @@ pub static KINDS: &[ResourceKind] = &[
         name: |id, _| security_group_id(id),
     },
     ResourceKind {
+        asff_type: "AwsEc2TransitGateway",
+        name: |id, _| ec2_resource_id(id, "transit-gateway", "tgw-", "a Transit Gateway"),
+    },
+    ResourceKind {
         asff_type: "AwsEc2Subnet",
         name: |id, _| ec2_resource_id(id, "subnet", "subnet-", "a subnet"),
     },

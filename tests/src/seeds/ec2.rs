@@ -266,3 +266,31 @@ pub async fn open_admin_network_acl(clients: &Clients) -> String {
     }
     acl
 }
+
+/// A Transit Gateway with auto-accept of shared attachments `auto_accept` (on: EC2.23
+/// fails) and its other options as the console creates them; returns its id.
+pub async fn transit_gateway(clients: &Clients, auto_accept: bool) -> String {
+    use aws_sdk_ec2::types::{AutoAcceptSharedAttachmentsValue, TransitGatewayRequestOptions};
+    let value = if auto_accept {
+        AutoAcceptSharedAttachmentsValue::Enable
+    } else {
+        AutoAcceptSharedAttachmentsValue::Disable
+    };
+    clients
+        .ec2
+        .create_transit_gateway()
+        .description("network hub")
+        .options(
+            TransitGatewayRequestOptions::builder()
+                .amazon_side_asn(64512)
+                .auto_accept_shared_attachments(value)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("create a transit gateway")
+        .transit_gateway()
+        .and_then(|g| g.transit_gateway_id())
+        .expect("a transit gateway id")
+        .to_owned()
+}
