@@ -105,6 +105,9 @@ pub const ENV_SQS_KMS_KEY: &str = "HUBFIX_SQS_KMS_KEY";
 /// Environment variable: the Lambda function that rotates secrets (`SecretsManager.1`)
 /// whose own rotation function is not set; unset: such findings are noted as needing it.
 pub const ENV_SECRETS_ROTATION_LAMBDA: &str = "HUBFIX_SECRETS_ROTATION_LAMBDA_ARN";
+/// Environment variable: days without a read after which `SecretsManager.3` schedules
+/// a secret's deletion (the control's `unusedForDays` parameter).
+pub const ENV_SECRETS_UNUSED_DAYS: &str = "HUBFIX_SECRETS_UNUSED_DAYS";
 /// Environment variable: days between automatic rotations hubfix schedules
 /// (`SecretsManager.1`).
 pub const ENV_SECRETS_ROTATION_DAYS: &str = "HUBFIX_SECRETS_ROTATION_DAYS";
@@ -855,6 +858,12 @@ fn read_data_service_settings(
                 format!("`{v}` must be a number of days from 1 to 1000 (the API's range)")
             })?;
     }
+    if let Some(v) = get(ENV_SECRETS_UNUSED_DAYS) {
+        settings.secrets_unused_days =
+            in_range::<u64>(ENV_SECRETS_UNUSED_DAYS, &v, 1..=365, || {
+                format!("`{v}` must be a number of days from 1 to 365 (the control's range)")
+            })?;
+    }
     if let Some(v) = get(ENV_RDS_BACKUP_RETENTION_DAYS) {
         settings.rds_backup_retention_days = in_range::<i32>(
             ENV_RDS_BACKUP_RETENTION_DAYS,
@@ -1190,6 +1199,7 @@ mod tests {
                 "arn:aws:lambda:us-east-1:123456789012:function:rotate",
             ),
             ("HUBFIX_SECRETS_ROTATION_DAYS", "14"),
+            ("HUBFIX_SECRETS_UNUSED_DAYS", "180"),
             ("HUBFIX_RDS_BACKUP_RETENTION_DAYS", "14"),
             ("HUBFIX_LOG_GROUP_RETENTION_DAYS", "731"),
         ])
@@ -1219,6 +1229,7 @@ mod tests {
             (30, 7, 365)
         );
         assert!(d.sns_kms_key.is_none() && d.secrets_rotation_lambda_arn.is_none());
+        assert_eq!((s.secrets_unused_days, d.secrets_unused_days), (180, 90));
     }
 
     #[test]

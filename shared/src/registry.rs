@@ -244,7 +244,7 @@ mod tests {
             .filter(|r| r.never_automatic())
             .map(|r| r.control_id)
             .collect();
-        assert_eq!(never, ["EC2.4"]);
+        assert_eq!(never, ["EC2.4", "SecretsManager.3"]);
         assert!(rules()
             .iter()
             .all(|r| !r.never_automatic() || r.disruptive()));

@@ -1,5 +1,5 @@
 //! The data services catalogue against the emulator: SNS.1, SQS.1, DynamoDB.2, DynamoDB.6, ECR.1,
-//! ECR.2 and SecretsManager.1, each fixed, verified and undone from its record.
+//! ECR.2, SecretsManager.1 and SecretsManager.3, each fixed, verified and undone from its record.
 
 use aws_sdk_dynamodb::types::PointInTimeRecoveryStatus;
 use aws_sdk_sqs::types::QueueAttributeName;
@@ -8,7 +8,9 @@ use hubfix::policy::Mode;
 use hubfix::settings::FixSettings;
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::seeds;
-use hubfix_tests::{run_event, undo_outcome, undo_outcome_with, unique, Emulator};
+use hubfix_tests::{
+    run_event, run_remediate_action, undo_outcome, undo_outcome_with, unique, Emulator,
+};
 
 fn auto(settings: FixSettings) -> Policy {
     Policy {
@@ -394,4 +396,108 @@ async fn secretsmanager_1_rotation_needs_a_function_turns_on_and_undoes() {
         .await
         .unwrap();
     assert_eq!(described.rotation_enabled(), Some(false));
+}
+
+fn days_ahead(days: u64) -> FixSettings {
+    FixSettings {
+        now: Some(std::time::SystemTime::now() + std::time::Duration::from_secs(days * 86_400)),
+        ..FixSettings::default()
+    }
+}
+
+/// `(deletion scheduled, value readable)` of a secret.
+async fn secret_state(clients: &Clients, secret: &str) -> (bool, Option<String>) {
+    let described = clients
+        .secretsmanager
+        .describe_secret()
+        .secret_id(secret)
+        .send()
+        .await
+        .unwrap();
+    let value = clients
+        .secretsmanager
+        .get_secret_value()
+        .secret_id(secret)
+        .send()
+        .await
+        .ok()
+        .and_then(|v| v.secret_string().map(str::to_owned));
+    (described.deleted_date().is_some(), value)
+}
+
+#[tokio::test]
+async fn secretsmanager_3_schedules_an_unused_secret_s_deletion_only_on_request_and_undo_restores_it(
+) {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let secret = seeds::data::secret(&clients).await;
+    let other = seeds::data::secret(&clients).await;
+    let intact = (false, Some("hunter2".to_owned()));
+
+    let (automatic, status, note) = run_event(
+        &emulator,
+        &clients,
+        "secretsmanager-3-imported.json",
+        &secret,
+        auto(days_ahead(100)),
+    )
+    .await;
+    assert_eq!(
+        automatic.kind,
+        OutcomeKind::Refused,
+        "never automatic: {note}"
+    );
+    assert_eq!(status, "NOTIFIED");
+    assert_eq!(secret_state(&clients, &secret).await, intact);
+
+    let (recent, _, note) = run_remediate_action(
+        &emulator,
+        &clients,
+        "secretsmanager-3-imported.json",
+        &secret,
+        Policy {
+            settings: days_ahead(30),
+            ..Policy::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        recent.kind,
+        OutcomeKind::AlreadyCompliant,
+        "read within 90 days: {note}"
+    );
+    assert_eq!(secret_state(&clients, &secret).await, intact);
+
+    let (outcome, status, note) = run_remediate_action(
+        &emulator,
+        &clients,
+        "secretsmanager-3-imported.json",
+        &secret,
+        Policy {
+            settings: days_ahead(100),
+            ..Policy::default()
+        },
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(
+        note.contains("in 30 days (the longest recovery window)"),
+        "{note}"
+    );
+    assert_eq!(secret_state(&clients, &secret).await, (true, None));
+    assert_eq!(
+        secret_state(&clients, &other).await,
+        intact,
+        "other secrets untouched"
+    );
+
+    let steps = undo_outcome_with(&clients, &outcome, &days_ahead(100))
+        .await
+        .unwrap();
+    assert!(
+        steps.iter().any(|s| s.contains("restored secret")),
+        "{steps:?}"
+    );
+    assert_eq!(secret_state(&clients, &secret).await, intact);
 }

@@ -23,7 +23,9 @@ use hubfix::settings::FixSettings;
 use hubfix::undo::{last_fix, undo_fix, UndoError};
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::seeds::{self, account, ec2_arn, user_arn};
-use hubfix_tests::{event, finding_state, import, retarget, unique, Emulator, ACCOUNT, REGION};
+use hubfix_tests::{
+    as_remediate_action, event, finding_state, import, retarget, unique, Emulator, ACCOUNT, REGION,
+};
 use serde_json::Value;
 
 /// What a seed made: the resource the control's finding names, and the fix settings
@@ -147,6 +149,7 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
     (&["DynamoDB.2", "DynamoDB.6"], "table without point-in-time recovery or deletion protection", seed!(table)),
     (&["ECR.1", "ECR.2"], "repository without scan on push, tags mutable", seed!(repository)),
     (&["SecretsManager.1"], "secret never rotated", seed!(secret)),
+    (&["SecretsManager.3"], "secret not read for 100 days", seed!(unused_secret)),
     (
         &["ELB.1", "ELB.6"],
         "load balancer forwarding plain HTTP, no deletion protection",
@@ -412,9 +415,13 @@ async fn round_trip(
 ) {
     let Seeded { resource, settings } = seeded;
 
-    // inspect, apply, verify: the engine, as the automatic path runs it.
+    // inspect, apply, verify: the engine, as the automatic path runs it, or as the
+    // Remediate custom action does for a rule that is never automatic.
     let mut ev = event(&seeds::control_event(rule.control_id));
     retarget(&mut ev, resource, &unique("round-trip"));
+    if rule.never_automatic() {
+        as_remediate_action(&mut ev);
+    }
     import(clients, &ev).await;
     let policy = Policy {
         settings: settings.clone(),
@@ -729,6 +736,10 @@ async fn detector_without_protection_plans(clients: &Clients) -> Seeded {
 async fn auto_accepting_gateway(clients: &Clients) -> Seeded {
     let id = seeds::ec2::transit_gateway(clients, true).await;
     Seeded::at(ec2_arn("transit-gateway", &id))
+}
+
+async fn unused_secret(clients: &Clients) -> Seeded {
+    Seeded::with(seeds::data::secret(clients).await, days_ahead(100))
 }
 
 async fn public_document(clients: &Clients) -> Seeded {

@@ -262,6 +262,17 @@ pub fn retarget(event: &mut Value, resource_id: &str, tag: &str) {
     }
 }
 
+/// Turns an Imported event into the `Remediate` custom action on the same findings, as
+/// an analyst's click sends it (from the action target hubfix's template creates).
+pub fn as_remediate_action(event: &mut Value) {
+    event["detail-type"] = "Security Hub Findings - Custom Action".into();
+    event["detail"]["actionName"] = "Remediate".into();
+    event["detail"]["actionDescription"] = "Fix the selected findings with hubfix".into();
+    event["resources"] = serde_json::json!([format!(
+        "arn:aws:securityhub:{REGION}:{ACCOUNT}:action/custom/Remediate"
+    )]);
+}
+
 /// The findings of an event, parsed.
 pub fn findings_of(event: &Value) -> Vec<Finding> {
     event["detail"]["findings"]
@@ -321,6 +332,21 @@ pub async fn run_event(
 ) -> (hubfix::Outcome, String, String) {
     let mut ev = event(event_file);
     retarget(&mut ev, resource, &unique("f"));
+    run_retargeted(emulator, clients, &ev, policy).await
+}
+
+/// [`run_event`] through the `Remediate` custom action: how a rule that is never
+/// automatic (it deletes something) is applied.
+pub async fn run_remediate_action(
+    emulator: &Emulator,
+    clients: &Clients,
+    event_file: &str,
+    resource: &str,
+    policy: Policy,
+) -> (hubfix::Outcome, String, String) {
+    let mut ev = event(event_file);
+    retarget(&mut ev, resource, &unique("f"));
+    as_remediate_action(&mut ev);
     run_retargeted(emulator, clients, &ev, policy).await
 }
 

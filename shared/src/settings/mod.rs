@@ -62,6 +62,9 @@ pub struct FixSettings {
     pub secrets_rotation_lambda_arn: Option<String>,
     /// Days between automatic secret rotations (`SecretsManager.1`), 1 to 1000.
     pub secrets_rotation_days: i64,
+    /// Days without a read after which `SecretsManager.3` schedules a secret's deletion:
+    /// the control's `unusedForDays`, 90 unless configured.
+    pub secrets_unused_days: u64,
     /// Automated backup retention `RDS.11` sets, 7 (the control's minimum) to 35 days.
     pub rds_backup_retention_days: i32,
     /// Days `CloudWatch.16` keeps log groups at least: one of CloudWatch Logs' retention
@@ -131,6 +134,7 @@ impl Default for FixSettings {
             sqs_kms_key: None,
             secrets_rotation_lambda_arn: None,
             secrets_rotation_days: 30,
+            secrets_unused_days: 90,
             rds_backup_retention_days: 7,
             log_retention_days: 365,
             security_contact: None,

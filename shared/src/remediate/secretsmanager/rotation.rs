@@ -30,7 +30,7 @@ pub(crate) static RULES: &[Rule] = &[
     },
 ];
 
-const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
+use super::NOT_FOUND;
 
 /// `SecretsManager.1`: turns on automatic rotation, with the secret's own rotation
 /// function or the configured one (`HUBFIX_SECRETS_ROTATION_LAMBDA_ARN`), every
