@@ -11,7 +11,7 @@ use hubfix_tests::seeds::{
     self,
     data::{db_instance_arn, db_snapshot_arn},
 };
-use hubfix_tests::{run_event, undo_outcome, undo_outcome_with, Emulator};
+use hubfix_tests::{run_event, run_event_on_type, undo_outcome, undo_outcome_with, Emulator};
 
 /// Every control in automatic mode: these tests are about the fixes.
 fn auto(settings: FixSettings) -> Policy {
@@ -395,4 +395,92 @@ async fn rds_15_a_cluster_in_one_zone_is_manual_with_the_steps() {
         note.contains("reader instance in another Availability Zone"),
         "{note}"
     );
+}
+
+/// Who may restore a DB cluster snapshot, sorted.
+async fn cluster_restore_shares(clients: &hubfix::aws::Clients, snapshot: &str) -> Vec<String> {
+    let out = clients
+        .rds
+        .describe_db_cluster_snapshot_attributes()
+        .db_cluster_snapshot_identifier(snapshot)
+        .send()
+        .await
+        .unwrap();
+    let mut values: Vec<String> = out
+        .db_cluster_snapshot_attributes_result()
+        .map(|r| r.db_cluster_snapshot_attributes())
+        .unwrap_or_default()
+        .iter()
+        .filter(|a| a.attribute_name() == Some("restore"))
+        .flat_map(|a| a.attribute_values().iter().cloned())
+        .collect();
+    values.sort();
+    values
+}
+
+#[tokio::test]
+async fn public_cluster_snapshots_of_aurora_documentdb_and_neptune_are_made_private() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let mut snapshots = Vec::new();
+    // moto's RDS API refuses the engine `docdb` (its DocumentDB backend is one the RDS
+    // endpoint does not reach). DocumentDB's management API is RDS's own (the same
+    // DescribeDBClusterSnapshotAttributes and ModifyDBClusterSnapshotAttribute calls,
+    // signed for `rds`), so the DocumentDB.3 case runs on an Aurora MySQL cluster's
+    // snapshot: what hubfix sends is the same.
+    for (engine, file) in [
+        ("aurora-postgresql", "rds-1-imported.json"),
+        ("aurora-mysql", "documentdb-3-imported.json"),
+        ("neptune", "neptune-3-imported.json"),
+    ] {
+        let snapshot = seeds::data::public_cluster_snapshot(&clients, engine).await;
+        snapshots.push((engine, file, snapshot));
+    }
+    for (i, (engine, file, snapshot)) in snapshots.iter().enumerate() {
+        let (outcome, status, note) = run_event_on_type(
+            &emulator,
+            &clients,
+            file,
+            "AwsRdsDbClusterSnapshot",
+            &seeds::data::db_cluster_snapshot_arn(snapshot),
+            Policy::default(),
+        )
+        .await;
+        assert_eq!(outcome.kind, OutcomeKind::Remediated, "{engine}: {note}");
+        assert_eq!(status, "RESOLVED");
+        assert!(
+            note.contains(&format!("made DB cluster snapshot {snapshot} private")),
+            "{note}"
+        );
+        assert_eq!(
+            cluster_restore_shares(&clients, snapshot).await,
+            ["111122223333"]
+        );
+        for (_, _, other) in &snapshots[i + 1..] {
+            assert_eq!(
+                cluster_restore_shares(&clients, other).await,
+                ["111122223333", "all"],
+                "the other snapshots are untouched"
+            );
+        }
+        undo_outcome(&clients, &outcome).await.unwrap();
+        assert_eq!(
+            cluster_restore_shares(&clients, snapshot).await,
+            ["111122223333", "all"]
+        );
+    }
+
+    let db_snapshot = seeds::data::public_db_snapshot(&clients).await;
+    let (refused, status, note) = run_event_on_type(
+        &emulator,
+        &clients,
+        "documentdb-3-imported.json",
+        "AwsRdsDbClusterSnapshot",
+        &db_snapshot_arn(&db_snapshot),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(refused.kind, OutcomeKind::Failed, "{note}");
+    assert_eq!(status, "NOTIFIED");
+    assert!(note.contains("cluster snapshot ARN"), "{note}");
 }

@@ -128,6 +128,17 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
     (&["EC2.21"], "network ACL open on admin ports", seed!(open_admin_network_acl)),
     (&["RDS.1"], "public DB snapshot also shared with an account", seed!(public_db_snapshot)),
     (
+        &["DocumentDB.3"],
+        "public cluster snapshot also shared with an account (an Aurora MySQL one: moto's \
+         RDS API refuses the engine docdb; DocumentDB's API is RDS's)",
+        seed!(public_aurora_cluster_snapshot),
+    ),
+    (
+        &["Neptune.3"],
+        "public Neptune cluster snapshot also shared with an account",
+        seed!(public_neptune_cluster_snapshot),
+    ),
+    (
         &["RDS.2", "RDS.5", "RDS.8", "RDS.11", "RDS.13", "RDS.17"],
         "DB instance with every setting off",
         seed!(db_instance),
@@ -663,6 +674,16 @@ async fn public_ip_subnet(clients: &Clients) -> Seeded {
 async fn open_admin_network_acl(clients: &Clients) -> Seeded {
     let acl = seeds::ec2::open_admin_network_acl(clients).await;
     Seeded::at(ec2_arn("network-acl", &acl))
+}
+
+async fn public_aurora_cluster_snapshot(clients: &Clients) -> Seeded {
+    let snapshot = seeds::data::public_cluster_snapshot(clients, "aurora-mysql").await;
+    Seeded::at(seeds::data::db_cluster_snapshot_arn(&snapshot))
+}
+
+async fn public_neptune_cluster_snapshot(clients: &Clients) -> Seeded {
+    let snapshot = seeds::data::public_cluster_snapshot(clients, "neptune").await;
+    Seeded::at(seeds::data::db_cluster_snapshot_arn(&snapshot))
 }
 
 async fn public_db_snapshot(clients: &Clients) -> Seeded {

@@ -82,6 +82,21 @@ pub fn rds_snapshot(resource_id: &str, account: &str) -> Result<String, FixError
     .map(str::to_owned)
 }
 
+/// The identifier of a manual `AwsRdsDbClusterSnapshot`
+/// (`arn:aws:rds:<region>:<account>:cluster-snapshot:<id>`): RDS, Aurora, DocumentDB and
+/// Neptune cluster snapshots alike.
+pub fn rds_cluster_snapshot(resource_id: &str, account: &str) -> Result<String, FixError> {
+    checked(
+        resource_id,
+        account,
+        "rds",
+        "cluster-snapshot:",
+        |s| rds_identifier(s, 255),
+        "a manual DB cluster snapshot ARN",
+    )
+    .map(str::to_owned)
+}
+
 /// The name of an `AwsLambdaFunction` (`arn:aws:lambda:<region>:<account>:function:<name>`,
 /// unqualified: the function's own policy).
 pub fn lambda_function(resource_id: &str, account: &str) -> Result<String, FixError> {

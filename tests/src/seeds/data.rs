@@ -217,6 +217,49 @@ pub async fn public_db_snapshot(clients: &Clients) -> String {
     snapshot
 }
 
+/// A manual snapshot of a new cluster of `engine` (`aurora-postgresql`, `aurora-mysql`,
+/// `neptune`: clusters managed through RDS's API, as DocumentDB's are too) that every AWS account
+/// may restore, also shared with account 111122223333: RDS.1, DocumentDB.3 or Neptune.3
+/// fails. Returns the snapshot's id.
+pub async fn public_cluster_snapshot(clients: &Clients, engine: &str) -> String {
+    let cluster = unique(engine);
+    clients
+        .rds
+        .create_db_cluster()
+        .db_cluster_identifier(&cluster)
+        .engine(engine)
+        .master_username("dbadmin")
+        .master_user_password("correct-horse-battery")
+        .send()
+        .await
+        .expect("create a DB cluster");
+    let snapshot = unique(&format!("{engine}-nightly"));
+    clients
+        .rds
+        .create_db_cluster_snapshot()
+        .db_cluster_snapshot_identifier(&snapshot)
+        .db_cluster_identifier(&cluster)
+        .send()
+        .await
+        .expect("create a DB cluster snapshot");
+    clients
+        .rds
+        .modify_db_cluster_snapshot_attribute()
+        .db_cluster_snapshot_identifier(&snapshot)
+        .attribute_name("restore")
+        .values_to_add("all")
+        .values_to_add("111122223333")
+        .send()
+        .await
+        .expect("share the cluster snapshot");
+    snapshot
+}
+
+/// The ARN of an RDS DB cluster snapshot of the test account.
+pub fn db_cluster_snapshot_arn(id: &str) -> String {
+    format!("arn:aws:rds:{REGION}:{ACCOUNT}:cluster-snapshot:{id}")
+}
+
 /// The ARN of an RDS DB snapshot of the test account.
 pub fn db_snapshot_arn(id: &str) -> String {
     format!("arn:aws:rds:{REGION}:{ACCOUNT}:snapshot:{id}")

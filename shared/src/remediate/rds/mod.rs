@@ -1,4 +1,5 @@
-//! RDS: public DB snapshots (`RDS.1`), DB instance settings (`RDS.2` public access,
+//! RDS: public DB and cluster snapshots (`RDS.1`, and `DocumentDB.3` and `Neptune.3`,
+//! whose clusters RDS's API manages), DB instance settings (`RDS.2` public access,
 //! `RDS.8` deletion protection, `RDS.13` automatic minor version upgrades, `RDS.17` copy
 //! tags to snapshots), automated backups (`RDS.11`) and cluster deletion protection
 //! (`RDS.7`).
@@ -179,9 +180,10 @@ mod tests {
 
     #[test]
     fn only_the_public_share_is_removed() {
-        let plan = snapshot_plan("s", vec!["all".into(), "111122223333".into()]);
+        let s = SnapshotId::Instance("s".into());
+        let plan = snapshot_plan(&s, vec!["all".into(), "111122223333".into()]);
         assert_eq!(plan.before.state["restore"][0], "111122223333");
         assert_eq!(plan.changes.len(), 1);
-        assert!(snapshot_plan("s", vec!["111122223333".into()]).is_compliant());
+        assert!(snapshot_plan(&s, vec!["111122223333".into()]).is_compliant());
     }
 }
