@@ -105,6 +105,11 @@ pub const ENV_SQS_KMS_KEY: &str = "HUBFIX_SQS_KMS_KEY";
 /// Environment variable: the Lambda function that rotates secrets (`SecretsManager.1`)
 /// whose own rotation function is not set; unset: such findings are noted as needing it.
 pub const ENV_SECRETS_ROTATION_LAMBDA: &str = "HUBFIX_SECRETS_ROTATION_LAMBDA_ARN";
+/// Environment variable: the role RDS Enhanced Monitoring assumes (`RDS.6`); unset:
+/// `hubfix-rds-monitoring`, created when missing.
+pub const ENV_RDS_MONITORING_ROLE_ARN: &str = "HUBFIX_RDS_MONITORING_ROLE_ARN";
+/// Environment variable: seconds between Enhanced Monitoring samples (`RDS.6`).
+pub const ENV_RDS_MONITORING_INTERVAL: &str = "HUBFIX_RDS_MONITORING_INTERVAL";
 /// Environment variable: days without a read after which `SecretsManager.3` schedules
 /// a secret's deletion (the control's `unusedForDays` parameter).
 pub const ENV_SECRETS_UNUSED_DAYS: &str = "HUBFIX_SECRETS_UNUSED_DAYS";
@@ -858,6 +863,21 @@ fn read_data_service_settings(
                 format!("`{v}` must be a number of days from 1 to 1000 (the API's range)")
             })?;
     }
+    if let Some(v) = get(ENV_RDS_MONITORING_ROLE_ARN).filter(|v| !v.trim().is_empty()) {
+        settings.rds_monitoring_role_arn = Some(crate::settings::catalogue::role_arn(
+            ENV_RDS_MONITORING_ROLE_ARN,
+            &v,
+        )?);
+    }
+    if let Some(v) = get(ENV_RDS_MONITORING_INTERVAL) {
+        use crate::remediate::rds::MONITORING_INTERVALS;
+        settings.rds_monitoring_interval = accepted(
+            ENV_RDS_MONITORING_INTERVAL,
+            &v,
+            |s: &i32| MONITORING_INTERVALS.contains(s),
+            || format!("`{v}` is not an interval RDS accepts ({MONITORING_INTERVALS:?} seconds)"),
+        )?;
+    }
     if let Some(v) = get(ENV_SECRETS_UNUSED_DAYS) {
         settings.secrets_unused_days =
             in_range::<u64>(ENV_SECRETS_UNUSED_DAYS, &v, 1..=365, || {
@@ -1200,6 +1220,11 @@ mod tests {
             ),
             ("HUBFIX_SECRETS_ROTATION_DAYS", "14"),
             ("HUBFIX_SECRETS_UNUSED_DAYS", "180"),
+            ("HUBFIX_RDS_MONITORING_INTERVAL", "15"),
+            (
+                "HUBFIX_RDS_MONITORING_ROLE_ARN",
+                "arn:aws:iam::123456789012:role/rds-monitoring",
+            ),
             ("HUBFIX_RDS_BACKUP_RETENTION_DAYS", "14"),
             ("HUBFIX_LOG_GROUP_RETENTION_DAYS", "731"),
         ])
@@ -1230,6 +1255,14 @@ mod tests {
         );
         assert!(d.sns_kms_key.is_none() && d.secrets_rotation_lambda_arn.is_none());
         assert_eq!((s.secrets_unused_days, d.secrets_unused_days), (180, 90));
+        assert_eq!(
+            (s.rds_monitoring_interval, d.rds_monitoring_interval),
+            (15, 60)
+        );
+        assert_eq!(
+            s.rds_monitoring_role_arn.as_deref(),
+            Some("arn:aws:iam::123456789012:role/rds-monitoring")
+        );
     }
 
     #[test]

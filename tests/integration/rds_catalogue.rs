@@ -1,4 +1,4 @@
-//! The RDS catalogue (RDS.1, RDS.2, RDS.3, RDS.4, RDS.5, RDS.7, RDS.8, RDS.11, RDS.13,
+//! The RDS catalogue (RDS.1, RDS.2, RDS.3, RDS.4, RDS.5, RDS.6, RDS.7, RDS.8, RDS.11, RDS.13,
 //! RDS.15, RDS.16, RDS.17) against the emulator: each fix changes only what its control is
 //! about, is verified, and is undone from the outcome's record.
 
@@ -483,4 +483,118 @@ async fn public_cluster_snapshots_of_aurora_documentdb_and_neptune_are_made_priv
     assert_eq!(refused.kind, OutcomeKind::Failed, "{note}");
     assert_eq!(status, "NOTIFIED");
     assert!(note.contains("cluster snapshot ARN"), "{note}");
+}
+
+#[tokio::test]
+async fn rds_6_turns_on_enhanced_monitoring_with_a_role_it_creates_once_on_approval() {
+    let (emulator, clients, id) = instance().await;
+    let other = seeds::data::db_instance(&clients).await;
+    let arn = db_instance_arn(&id);
+    let (waiting, _, note) = run_event(
+        &emulator,
+        &clients,
+        "rds-6-imported.json",
+        &arn,
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(
+        waiting.kind,
+        OutcomeKind::Refused,
+        "billable, approval: {note}"
+    );
+    assert_eq!(describe(&clients, &id).await.monitoring_interval(), Some(0));
+    let before = describe(&clients, &id).await;
+
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "rds-6-imported.json",
+        &arn,
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(note.contains("every 60 seconds"), "{note}");
+    assert!(note.contains("created hubfix-rds-monitoring"), "{note}");
+    let after = describe(&clients, &id).await;
+    assert_eq!(after.monitoring_interval(), Some(60));
+    assert_eq!(
+        after.monitoring_role_arn(),
+        Some("arn:aws:iam::123456789012:role/hubfix-rds-monitoring")
+    );
+    assert_eq!(
+        (
+            after.multi_az(),
+            after.publicly_accessible(),
+            after.deletion_protection()
+        ),
+        (
+            before.multi_az(),
+            before.publicly_accessible(),
+            before.deletion_protection()
+        ),
+        "nothing else changes"
+    );
+    let role = clients
+        .iam
+        .get_role()
+        .role_name("hubfix-rds-monitoring")
+        .send()
+        .await
+        .unwrap();
+    let trust = role
+        .role()
+        .unwrap()
+        .assume_role_policy_document()
+        .unwrap_or_default();
+    assert!(trust.contains("monitoring.rds.amazonaws.com"), "{trust}");
+    let policies = clients
+        .iam
+        .list_attached_role_policies()
+        .role_name("hubfix-rds-monitoring")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        policies.attached_policies()[0].policy_name(),
+        Some("AmazonRDSEnhancedMonitoringRole")
+    );
+    assert_eq!(
+        describe(&clients, &other).await.monitoring_interval(),
+        Some(0)
+    );
+
+    let (second, _, note) = run_event(
+        &emulator,
+        &clients,
+        "rds-6-imported.json",
+        &db_instance_arn(&other),
+        auto(FixSettings {
+            rds_monitoring_interval: 15,
+            ..FixSettings::default()
+        }),
+    )
+    .await;
+    assert_eq!(second.kind, OutcomeKind::Remediated, "{note}");
+    assert!(
+        !note.contains("created hubfix-rds-monitoring"),
+        "the role is made once: {note}"
+    );
+    assert_eq!(
+        describe(&clients, &other).await.monitoring_interval(),
+        Some(15)
+    );
+
+    let steps = undo_outcome(&clients, &outcome).await.unwrap();
+    assert!(
+        steps[0].contains("turned off Enhanced Monitoring"),
+        "{steps:?}"
+    );
+    assert_eq!(describe(&clients, &id).await.monitoring_interval(), Some(0));
+    assert_eq!(
+        describe(&clients, &other).await.monitoring_interval(),
+        Some(15)
+    );
 }

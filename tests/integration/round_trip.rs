@@ -139,7 +139,7 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
         seed!(public_neptune_cluster_snapshot),
     ),
     (
-        &["RDS.2", "RDS.5", "RDS.8", "RDS.11", "RDS.13", "RDS.17"],
+        &["RDS.2", "RDS.5", "RDS.6", "RDS.8", "RDS.11", "RDS.13", "RDS.17"],
         "DB instance with every setting off",
         seed!(db_instance),
     ),

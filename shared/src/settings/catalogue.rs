@@ -173,7 +173,7 @@ fn bucket(variable: &'static str, v: &str) -> Result<String, ConfigError> {
         })
 }
 
-fn role_arn(variable: &'static str, v: &str) -> Result<String, ConfigError> {
+pub(crate) fn role_arn(variable: &'static str, v: &str) -> Result<String, ConfigError> {
     let arn = v.trim();
     if Arn::parse(arn).is_none_or(|a| a.service != "iam" || !a.resource.starts_with("role/")) {
         return Err(ConfigError {

@@ -67,6 +67,11 @@ pub struct FixSettings {
     pub secrets_unused_days: u64,
     /// Automated backup retention `RDS.11` sets, 7 (the control's minimum) to 35 days.
     pub rds_backup_retention_days: i32,
+    /// The role RDS Enhanced Monitoring assumes (`RDS.6`); `None`: `hubfix-rds-monitoring`,
+    /// created when missing.
+    pub rds_monitoring_role_arn: Option<String>,
+    /// Seconds between Enhanced Monitoring samples `RDS.6` sets: 1, 5, 10, 15, 30 or 60.
+    pub rds_monitoring_interval: i32,
     /// Days `CloudWatch.16` keeps log groups at least: one of CloudWatch Logs' retention
     /// periods, 365 (the control's default minimum) unless configured.
     pub log_retention_days: i32,
@@ -136,6 +141,8 @@ impl Default for FixSettings {
             secrets_rotation_days: 30,
             secrets_unused_days: 90,
             rds_backup_retention_days: 7,
+            rds_monitoring_role_arn: None,
+            rds_monitoring_interval: 60,
             log_retention_days: 365,
             security_contact: None,
         }

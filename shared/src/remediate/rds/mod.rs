@@ -1,8 +1,8 @@
 //! RDS: public DB and cluster snapshots (`RDS.1`, and `DocumentDB.3` and `Neptune.3`,
 //! whose clusters RDS's API manages), DB instance settings (`RDS.2` public access,
 //! `RDS.8` deletion protection, `RDS.13` automatic minor version upgrades, `RDS.17` copy
-//! tags to snapshots), automated backups (`RDS.11`) and cluster deletion protection
-//! (`RDS.7`).
+//! tags to snapshots), Enhanced Monitoring (`RDS.6`), automated backups (`RDS.11`) and
+//! cluster deletion protection (`RDS.7`).
 
 use aws_sdk_rds::types::{DbCluster, DbInstance, Tag};
 use serde::{Deserialize, Serialize};
@@ -15,11 +15,13 @@ use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 
 mod backup_retention;
 mod cluster_settings;
+mod enhanced_monitoring;
 mod instance_settings;
 mod snapshots;
 
 pub use backup_retention::*;
 pub use cluster_settings::*;
+pub use enhanced_monitoring::*;
 pub use instance_settings::*;
 pub use snapshots::*;
 
@@ -27,6 +29,7 @@ pub use snapshots::*;
 pub(crate) const RULES: &[&[crate::remediate::Rule]] = &[
     backup_retention::RULES,
     cluster_settings::RULES,
+    enhanced_monitoring::RULES,
     instance_settings::RULES,
     snapshots::RULES,
 ];
