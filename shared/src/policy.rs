@@ -110,6 +110,9 @@ pub const ENV_SECRETS_ROTATION_LAMBDA: &str = "HUBFIX_SECRETS_ROTATION_LAMBDA_AR
 pub const ENV_RDS_MONITORING_ROLE_ARN: &str = "HUBFIX_RDS_MONITORING_ROLE_ARN";
 /// Environment variable: seconds between Enhanced Monitoring samples (`RDS.6`).
 pub const ENV_RDS_MONITORING_INTERVAL: &str = "HUBFIX_RDS_MONITORING_INTERVAL";
+/// Environment variable: the instance profile (name or ARN) `SSM.1` associates with an
+/// instance that has none; unset: such findings are noted as needing it.
+pub const ENV_SSM_INSTANCE_PROFILE: &str = "HUBFIX_SSM_INSTANCE_PROFILE";
 /// Environment variable: days without a read after which `SecretsManager.3` schedules
 /// a secret's deletion (the control's `unusedForDays` parameter).
 pub const ENV_SECRETS_UNUSED_DAYS: &str = "HUBFIX_SECRETS_UNUSED_DAYS";
@@ -878,6 +881,22 @@ fn read_data_service_settings(
             || format!("`{v}` is not an interval RDS accepts ({MONITORING_INTERVALS:?} seconds)"),
         )?;
     }
+    if let Some(v) = get(ENV_SSM_INSTANCE_PROFILE).filter(|v| !v.trim().is_empty()) {
+        let profile = v.trim();
+        let is_arn = crate::ids::Arn::parse(profile)
+            .is_some_and(|a| a.service == "iam" && a.resource.starts_with("instance-profile/"));
+        let is_name = (1..=128).contains(&profile.len())
+            && profile
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b));
+        if !(is_arn || is_name) {
+            return Err(ConfigError::new(
+                ENV_SSM_INSTANCE_PROFILE,
+                format!("`{profile}` is neither an instance profile name nor its ARN"),
+            ));
+        }
+        settings.ssm_instance_profile = Some(profile.to_owned());
+    }
     if let Some(v) = get(ENV_SECRETS_UNUSED_DAYS) {
         settings.secrets_unused_days =
             in_range::<u64>(ENV_SECRETS_UNUSED_DAYS, &v, 1..=365, || {
@@ -1221,6 +1240,7 @@ mod tests {
             ("HUBFIX_SECRETS_ROTATION_DAYS", "14"),
             ("HUBFIX_SECRETS_UNUSED_DAYS", "180"),
             ("HUBFIX_RDS_MONITORING_INTERVAL", "15"),
+            ("HUBFIX_SSM_INSTANCE_PROFILE", "ssm-managed"),
             (
                 "HUBFIX_RDS_MONITORING_ROLE_ARN",
                 "arn:aws:iam::123456789012:role/rds-monitoring",
@@ -1310,6 +1330,11 @@ mod tests {
     fn bad_data_service_values_are_clear_errors() {
         let cases: &[(&str, &str, &str)] = &[
             ("HUBFIX_SNS_KMS_KEY", "alias/my key", "is not a KMS key id"),
+            (
+                "HUBFIX_SSM_INSTANCE_PROFILE",
+                "web profile",
+                "neither an instance profile name",
+            ),
             ("HUBFIX_SQS_KMS_KEY", "a b", "invalid HUBFIX_SQS_KMS_KEY"),
             (
                 "HUBFIX_SECRETS_ROTATION_LAMBDA_ARN",

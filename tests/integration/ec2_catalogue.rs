@@ -589,3 +589,130 @@ async fn ec2_23_stops_a_transit_gateway_accepting_shared_attachments_by_itself()
         .unwrap();
     assert_eq!(gateway_options(&clients, &hub).await, before);
 }
+
+/// The profile of an instance, by name, as EC2 reads it back.
+async fn instance_profile_of(clients: &hubfix::aws::Clients, id: &str) -> Option<String> {
+    let out = clients
+        .ec2
+        .describe_instances()
+        .instance_ids(id)
+        .send()
+        .await
+        .unwrap();
+    out.reservations()[0].instances()[0]
+        .iam_instance_profile()
+        .and_then(|p| p.arn())
+        .map(|arn| arn.rsplit('/').next().unwrap_or_default().to_owned())
+}
+
+/// The managed policies attached to a role, by name.
+async fn role_policies(clients: &hubfix::aws::Clients, role: &str) -> Vec<String> {
+    let out = clients
+        .iam
+        .list_attached_role_policies()
+        .role_name(role)
+        .send()
+        .await
+        .unwrap();
+    out.attached_policies()
+        .iter()
+        .filter_map(|p| p.policy_name().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn ssm_1_gives_the_profile_role_the_ssm_core_policy_on_approval() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let web = seeds::ec2::instance(&clients).await;
+    let sibling = seeds::ec2::instance(&clients).await;
+    let profile = seeds::ec2::instance_profile(&clients, "web", false).await;
+    seeds::ec2::associate_profile(&clients, &web, &profile).await;
+    seeds::ec2::associate_profile(&clients, &sibling, &profile).await;
+
+    let (waiting, status, note) = run_event(
+        &emulator,
+        &clients,
+        "ssm-1-imported.json",
+        &ec2_arn("instance", &web),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(waiting.kind, OutcomeKind::Refused, "approval-only: {note}");
+    assert_eq!(status, "NOTIFIED");
+    assert!(role_policies(&clients, &profile).await.is_empty());
+
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "ssm-1-imported.json",
+        &ec2_arn("instance", &web),
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(note.contains("every instance with that profile"), "{note}");
+    assert_eq!(
+        role_policies(&clients, &profile).await,
+        ["AmazonSSMManagedInstanceCore"]
+    );
+    assert_eq!(
+        instance_profile_of(&clients, &web).await,
+        Some(profile.clone())
+    );
+
+    hubfix_tests::undo_outcome(&clients, &outcome)
+        .await
+        .unwrap();
+    assert!(role_policies(&clients, &profile).await.is_empty());
+}
+
+#[tokio::test]
+async fn ssm_1_associates_the_configured_profile_with_an_instance_that_has_none() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let bare = seeds::ec2::instance(&clients).await;
+    let managed = seeds::ec2::instance_profile(&clients, "ssm-managed", true).await;
+
+    let (unset, _, note) = run_event(
+        &emulator,
+        &clients,
+        "ssm-1-imported.json",
+        &ec2_arn("instance", &bare),
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(unset.kind, OutcomeKind::Refused, "{note}");
+    assert!(note.contains("HUBFIX_SSM_INSTANCE_PROFILE"), "{note}");
+    assert_eq!(instance_profile_of(&clients, &bare).await, None);
+
+    let settings = FixSettings {
+        ssm_instance_profile: Some(managed.clone()),
+        ..FixSettings::default()
+    };
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "ssm-1-imported.json",
+        &ec2_arn("instance", &bare),
+        auto(settings.clone()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert_eq!(
+        instance_profile_of(&clients, &bare).await,
+        Some(managed.clone())
+    );
+    assert_eq!(
+        role_policies(&clients, &managed).await,
+        ["AmazonSSMManagedInstanceCore"],
+        "the configured profile's role is not changed"
+    );
+
+    hubfix_tests::undo_outcome_with(&clients, &outcome, &settings)
+        .await
+        .unwrap();
+    assert_eq!(instance_profile_of(&clients, &bare).await, None);
+}

@@ -150,6 +150,11 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
     (&["SNS.4"], "topic anyone may publish to", seed!(public_topic)),
     (&["SSM.4"], "SSM document shared with everyone", seed!(public_document)),
     (
+        &["SSM.1"],
+        "instance whose profile's role lacks AmazonSSMManagedInstanceCore",
+        seed!(instance_not_managed_by_ssm),
+    ),
+    (
         &["EC2.23"],
         "Transit Gateway that accepts shared attachments by itself",
         seed!(auto_accepting_gateway),
@@ -761,6 +766,13 @@ async fn auto_accepting_gateway(clients: &Clients) -> Seeded {
 
 async fn unused_secret(clients: &Clients) -> Seeded {
     Seeded::with(seeds::data::secret(clients).await, days_ahead(100))
+}
+
+async fn instance_not_managed_by_ssm(clients: &Clients) -> Seeded {
+    let instance = seeds::ec2::instance(clients).await;
+    let profile = seeds::ec2::instance_profile(clients, "web", false).await;
+    seeds::ec2::associate_profile(clients, &instance, &profile).await;
+    Seeded::at(ec2_arn("instance", &instance))
 }
 
 async fn public_document(clients: &Clients) -> Seeded {

@@ -75,6 +75,9 @@ pub struct FixSettings {
     /// Days `CloudWatch.16` keeps log groups at least: one of CloudWatch Logs' retention
     /// periods, 365 (the control's default minimum) unless configured.
     pub log_retention_days: i32,
+    /// The instance profile `SSM.1` associates with an instance that has none (its role
+    /// must have `AmazonSSMManagedInstanceCore`).
+    pub ssm_instance_profile: Option<String>,
     /// The security contact `Account.1` gives an account that has none.
     pub security_contact: Option<SecurityContact>,
 }
@@ -144,6 +147,7 @@ impl Default for FixSettings {
             rds_monitoring_role_arn: None,
             rds_monitoring_interval: 60,
             log_retention_days: 365,
+            ssm_instance_profile: None,
             security_contact: None,
         }
     }

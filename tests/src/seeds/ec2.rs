@@ -294,3 +294,55 @@ pub async fn transit_gateway(clients: &Clients, auto_accept: bool) -> String {
         .expect("a transit gateway id")
         .to_owned()
 }
+
+/// An instance profile `prefix-<unique>` with a role of the same name that EC2 may
+/// assume, with `AmazonSSMManagedInstanceCore` attached when `ssm_core`; returns the
+/// profile's name (the role's too).
+pub async fn instance_profile(clients: &Clients, prefix: &str, ssm_core: bool) -> String {
+    let iam = &clients.iam;
+    let name = crate::unique(prefix);
+    let trust = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+    iam.create_role()
+        .role_name(&name)
+        .assume_role_policy_document(trust.to_string())
+        .send()
+        .await
+        .expect("create a role");
+    if ssm_core {
+        iam.attach_role_policy()
+            .role_name(&name)
+            .policy_arn("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")
+            .send()
+            .await
+            .expect("attach the SSM core policy");
+    }
+    iam.create_instance_profile()
+        .instance_profile_name(&name)
+        .send()
+        .await
+        .expect("create an instance profile");
+    iam.add_role_to_instance_profile()
+        .instance_profile_name(&name)
+        .role_name(&name)
+        .send()
+        .await
+        .expect("add the role to the profile");
+    name
+}
+
+/// Associates an instance profile with an instance.
+pub async fn associate_profile(clients: &Clients, instance: &str, profile: &str) {
+    clients
+        .ec2
+        .associate_iam_instance_profile()
+        .instance_id(instance)
+        .iam_instance_profile(
+            aws_sdk_ec2::types::IamInstanceProfileSpecification::builder()
+                .name(profile)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("associate the instance profile");
+}
