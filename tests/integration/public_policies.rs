@@ -1,7 +1,8 @@
 //! Resource policies that allow public access (SNS.4, SQS.3, KMS.5) against the
 //! emulator: approval first, then only the public statements removed (every other
 //! statement read back as it was), the finding resolved, and the policy put back by
-//! an undo. And SSM documents shared with everyone (SSM.4).
+//! an undo. And SSM documents shared with everyone (SSM.4), and the Region's block of
+//! public sharing (SSM.7).
 
 use aws_sdk_sqs::types::QueueAttributeName;
 use hubfix::aws::Clients;
@@ -284,4 +285,60 @@ async fn ssm_4_makes_a_public_document_private_on_approval_and_undo_shares_it_ag
         "{note}"
     );
     assert_eq!(status, "RESOLVED");
+}
+
+/// The Region's public sharing setting of SSM documents: `Enable` or `Disable`.
+async fn public_sharing(clients: &Clients) -> String {
+    clients
+        .ssm
+        .get_service_setting()
+        .setting_id("/ssm/documents/console/public-sharing-permission")
+        .send()
+        .await
+        .expect("the service setting")
+        .service_setting()
+        .and_then(|s| s.setting_value())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn ssm_7_blocks_public_sharing_and_leaves_public_documents_to_ssm_4() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let public = policies::ssm_document(&clients, "patch-fleet", &["all"]).await;
+    let sharing_before = document_sharing(&clients, &public).await;
+    assert_eq!(public_sharing(&clients).await, "Enable");
+
+    let outcome = remediated(
+        &emulator,
+        &clients,
+        "ssm-7-imported.json",
+        &hubfix_tests::seeds::account(),
+        Policy::default(),
+    )
+    .await;
+    assert!(
+        outcome.note.contains("blocked public sharing"),
+        "{}",
+        outcome.note
+    );
+    assert_eq!(public_sharing(&clients).await, "Disable");
+    assert_eq!(
+        document_sharing(&clients, &public).await,
+        sharing_before,
+        "a document already public is SSM.4's"
+    );
+    let (again, _, _) = run_event(
+        &emulator,
+        &clients,
+        "ssm-7-imported.json",
+        &hubfix_tests::seeds::account(),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(again.kind, OutcomeKind::AlreadyCompliant);
+
+    undo_outcome(&clients, &outcome).await.unwrap();
+    assert_eq!(public_sharing(&clients).await, "Enable");
 }

@@ -68,9 +68,10 @@ macro_rules! seed {
 const SEEDS: &[(&[&str], &str, Seed)] = &[
     (
         &["IAM.7", "IAM.18", "IAM.28", "S3.1", "EC2.7", "GuardDuty.1", "CloudTrail.1",
-          "CloudTrail.3"],
+          "CloudTrail.3", "SSM.7"],
         "account with none of these (password policy, support role, access analyzer, \
-         Block Public Access, EBS encryption by default, detector, trail)",
+         Block Public Access, EBS encryption by default, detector, trail, block of public \
+         sharing of SSM documents)",
         seed!(bare_account),
     ),
     (&["IAM.2", "CIS.1.15"], "user with a managed and an inline policy", seed!(user_with_policies)),

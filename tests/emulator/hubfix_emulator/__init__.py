@@ -20,6 +20,7 @@ from . import (
     scp,
     securityhub,
     sqs,
+    ssm_settings,
 )
 
 
@@ -44,5 +45,7 @@ def wsgi(moto_app: Callable) -> Callable:
     """The server app: moto, behind the services the extension adds whole and the
     extension's admin endpoints (`/_hubfix/...`); service control policies are enforced
     in front of all of them."""
-    app = automation.middleware(cloudwatch.middleware(accessanalyzer.middleware(moto_app)))
+    app = ssm_settings.middleware(
+        automation.middleware(cloudwatch.middleware(accessanalyzer.middleware(moto_app)))
+    )
     return admin.middleware(scp.middleware(app), {**securityhub.ADMIN_ROUTES, **organizations.ROUTES})
