@@ -21,19 +21,15 @@ import re
 import threading
 import time
 import uuid
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
-from .accessanalyzer import account_of, scope
+from . import json_target
+from .accessanalyzer import account_of
+from .json_target import ApiError
 
 PREFIX = "AmazonSSM."
 OPERATIONS = {"StartAutomationExecution", "GetAutomationExecution", "StopAutomationExecution"}
 DOCUMENT = re.compile(r"^(arn:aws[a-z-]*:ssm:[a-z0-9-]*:\d{12}:document/)?[A-Za-z0-9_.-]{3,128}$")
-
-
-class ApiError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
 
 
 class Automation:
@@ -214,29 +210,12 @@ STATE = Automation()
 def middleware(app: Callable) -> Callable:
     """Answers the three Automation operations; everything else goes to moto."""
 
-    def wsgi(environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
-        target = environ.get("HTTP_X_AMZ_TARGET", "")
-        operation = target[len(PREFIX):] if target.startswith(PREFIX) else ""
-        if operation not in OPERATIONS:
-            return app(environ, start_response)
-        signed = scope(environ)
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        try:
-            if signed is None:
-                raise ApiError("MissingAuthenticationTokenException", "unsigned request")
-            body = json.loads(environ["wsgi.input"].read(length) or b"{}") if length else {}
-            if not isinstance(body, dict):
-                raise ApiError("SerializationException", "the body is not a JSON object")
-            caller = Caller(signed[0], signed[1], environ.get("SERVER_PORT", "80"))
-            result, code = STATE.handle(operation, body, caller), "200 OK"
-        except (ApiError, ValueError) as e:
-            error = e if isinstance(e, ApiError) else ApiError("SerializationException", str(e))
-            result, code = {"__type": error.code, "message": error.message}, "400 Bad Request"
-        data = json.dumps(result).encode()
-        start_response(code, [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(data)))])
-        return [data]
+    def handle(operation: str, body: dict[str, Any], signed: tuple[str, str, str],
+               environ: dict[str, Any]) -> dict[str, Any]:
+        caller = Caller(signed[0], signed[1], environ.get("SERVER_PORT", "80"))
+        return STATE.handle(operation, body, caller)
 
-    return wsgi
+    return json_target.middleware(app, PREFIX, OPERATIONS, handle)
 
 
 __all__ = ["middleware"]

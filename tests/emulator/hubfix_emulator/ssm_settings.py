@@ -12,12 +12,13 @@ lets documents be shared publicly; `Disable` blocks it; control SSM.7).
 
 from __future__ import annotations
 
-import json
 import threading
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
-from .accessanalyzer import account_of, scope
+from . import json_target
+from .accessanalyzer import account_of
+from .json_target import ApiError
 
 PREFIX = "AmazonSSM."
 OPERATIONS = {"GetServiceSetting", "UpdateServiceSetting", "ResetServiceSetting"}
@@ -26,12 +27,6 @@ OPERATIONS = {"GetServiceSetting", "UpdateServiceSetting", "ResetServiceSetting"
 SETTINGS: dict[str, tuple[str, set[str]]] = {
     "/ssm/documents/console/public-sharing-permission": ("Enable", {"Enable", "Disable"}),
 }
-
-
-class ApiError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
 
 
 class ServiceSettings:
@@ -84,30 +79,12 @@ STATE = ServiceSettings()
 def middleware(app: Callable) -> Callable:
     """Answers the three service-setting operations; everything else goes to moto."""
 
-    def wsgi(environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
-        target = environ.get("HTTP_X_AMZ_TARGET", "")
-        operation = target[len(PREFIX):] if target.startswith(PREFIX) else ""
-        if operation not in OPERATIONS:
-            return app(environ, start_response)
-        signed = scope(environ)
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        try:
-            if signed is None:
-                raise ApiError("MissingAuthenticationTokenException", "unsigned request")
-            body = json.loads(environ["wsgi.input"].read(length) or b"{}") if length else {}
-            if not isinstance(body, dict):
-                raise ApiError("SerializationException", "the body is not a JSON object")
-            account = account_of(signed[0])
-            user = f"arn:aws:iam::{account}:root"
-            result, code = STATE.handle(operation, body, account, signed[1], user), "200 OK"
-        except (ApiError, ValueError) as e:
-            error = e if isinstance(e, ApiError) else ApiError("SerializationException", str(e))
-            result, code = {"__type": error.code, "message": error.message}, "400 Bad Request"
-        data = json.dumps(result).encode()
-        start_response(code, [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(data)))])
-        return [data]
+    def handle(operation: str, body: dict[str, Any], signed: tuple[str, str, str],
+               _environ: dict[str, Any]) -> dict[str, Any]:
+        account = account_of(signed[0])
+        return STATE.handle(operation, body, account, signed[1], f"arn:aws:iam::{account}:root")
 
-    return wsgi
+    return json_target.middleware(app, PREFIX, OPERATIONS, handle)
 
 
 __all__ = ["middleware"]

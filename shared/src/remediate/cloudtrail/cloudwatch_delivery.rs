@@ -243,7 +243,7 @@ async fn delivery_plan(fix: Fix<'_>, trail: &TrailState) -> Result<Vec<Change>, 
     let role_arn = match &fix.settings.catalogue.trail_logs_role_arn {
         Some(role) => {
             let name = role.rsplit('/').next().unwrap_or_default();
-            if !role_exists(fix, name).await? {
+            if !crate::remediate::iam::role_exists(fix, name).await? {
                 return Err(FixError::Unconfigured(format!(
                     "{ENV_TRAIL_LOGS_ROLE_ARN} names the role {role}, which does not exist; create it (assumable by cloudtrail.amazonaws.com, allowed logs:CreateLogStream and logs:PutLogEvents) or unset {ENV_TRAIL_LOGS_ROLE_ARN} to let hubfix create {LOGS_ROLE_NAME}"
                 )));
@@ -251,7 +251,7 @@ async fn delivery_plan(fix: Fix<'_>, trail: &TrailState) -> Result<Vec<Change>, 
             role.clone()
         }
         None => {
-            if !role_exists(fix, LOGS_ROLE_NAME).await? {
+            if !crate::remediate::iam::role_exists(fix, LOGS_ROLE_NAME).await? {
                 changes.push(Change::new(
                     format!("created the role {LOGS_ROLE_NAME}, which only CloudTrail can assume, allowed to write to {group}"),
                     &DeliveryChange::CreateRole {
@@ -335,19 +335,6 @@ async fn log_group_exists(fix: Fix<'_>, name: &str) -> Result<bool, FixError> {
         .log_groups()
         .iter()
         .any(|g| g.log_group_name() == Some(name)))
-}
-
-async fn role_exists(fix: Fix<'_>, name: &str) -> Result<bool, FixError> {
-    match fix.clients.iam.get_role().role_name(name).send().await {
-        Ok(_) => Ok(true),
-        Err(e) if service_code(&e) == Some("NoSuchEntity") => Ok(false),
-        Err(e) => Err(FixError::from_sdk(
-            "iam:GetRole",
-            &format!("role {name}"),
-            &[],
-            e,
-        )),
-    }
 }
 
 /// Deletes `hubfix-cloudtrail-logs` when it carries hubfix's tag; `Some(why)` when kept.

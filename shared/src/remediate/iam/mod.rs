@@ -122,6 +122,20 @@ where
     }
 }
 
+/// Whether the IAM role `name` exists.
+pub(crate) async fn role_exists(fix: Fix<'_>, name: &str) -> Result<bool, FixError> {
+    match fix.clients.iam.get_role().role_name(name).send().await {
+        Ok(_) => Ok(true),
+        Err(e) if service_code(&e) == Some("NoSuchEntity") => Ok(false),
+        Err(e) => Err(FixError::from_sdk(
+            "iam:GetRole",
+            &format!("role {name}"),
+            &[],
+            e,
+        )),
+    }
+}
+
 fn user_plan<T: Serialize>(fix: &Fix<'_>, before: &T, changes: Vec<Change>) -> Plan {
     Plan {
         before: BeforeState::new(format!("user {}", fix.target.name), before),

@@ -86,19 +86,6 @@ pub fn monitoring_plan(
     }
 }
 
-async fn role_exists(fix: Fix<'_>, name: &str) -> Result<bool, FixError> {
-    match fix.clients.iam.get_role().role_name(name).send().await {
-        Ok(_) => Ok(true),
-        Err(e) if service_code(&e) == Some("NoSuchEntity") => Ok(false),
-        Err(e) => Err(FixError::from_sdk(
-            "iam:GetRole",
-            &format!("role {name}"),
-            &[],
-            e,
-        )),
-    }
-}
-
 /// Creates `hubfix-rds-monitoring`; one created meanwhile is kept as it is.
 async fn create_role(fix: Fix<'_>) -> Result<(), FixError> {
     let iam = &fix.clients.iam;
@@ -194,7 +181,7 @@ impl Remediation for EnhancedMonitoring {
             let create_role = match &configured {
                 Some(_) => false,
                 None if before.interval > 0 => false,
-                None => !role_exists(fix, MONITORING_ROLE).await?,
+                None => !crate::remediate::iam::role_exists(fix, MONITORING_ROLE).await?,
             };
             let t = fix.target;
             let role_arn = configured.unwrap_or_else(|| {

@@ -9,3 +9,42 @@ pub(crate) const RULES: &[&[crate::remediate::Rule]] = &[rotation::RULES, unused
 
 /// The codes Secrets Manager answers for a secret that does not exist.
 pub(crate) const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
+
+/// The secret as `DescribeSecret` reads it.
+pub(crate) async fn describe_secret(
+    fix: &crate::remediate::Fix<'_>,
+) -> Result<
+    aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput,
+    crate::error::FixError,
+> {
+    let id = &fix.target.name;
+    fix.clients
+        .secretsmanager
+        .describe_secret()
+        .secret_id(id)
+        .send()
+        .await
+        .map_err(|e| {
+            crate::error::FixError::from_sdk(
+                "secretsmanager:DescribeSecret",
+                &format!("secret {id}"),
+                NOT_FOUND,
+                e,
+            )
+        })
+}
+
+/// The tags of a secret as `DescribeSecret` read it.
+pub(crate) fn secret_tags(
+    out: &aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput,
+) -> Vec<(String, String)> {
+    out.tags()
+        .iter()
+        .map(|t| {
+            (
+                t.key().unwrap_or_default().to_owned(),
+                t.value().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}

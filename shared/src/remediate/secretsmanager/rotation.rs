@@ -30,7 +30,7 @@ pub(crate) static RULES: &[Rule] = &[
     },
 ];
 
-use super::NOT_FOUND;
+use super::{describe_secret, secret_tags, NOT_FOUND};
 
 /// `SecretsManager.1`: turns on automatic rotation, with the secret's own rotation
 /// function or the configured one (`HUBFIX_SECRETS_ROTATION_LAMBDA_ARN`), every
@@ -131,21 +131,7 @@ impl Remediation for SecretRotation {
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let id = &fix.target.name;
-            let out = fix
-                .clients
-                .secretsmanager
-                .describe_secret()
-                .secret_id(id)
-                .send()
-                .await
-                .map_err(|e| {
-                    FixError::from_sdk(
-                        "secretsmanager:DescribeSecret",
-                        &format!("secret {id}"),
-                        NOT_FOUND,
-                        e,
-                    )
-                })?;
+            let out = describe_secret(&fix).await?;
             let rules = out.rotation_rules();
             let facts = RotationFacts {
                 enabled: out.rotation_enabled().unwrap_or(false),
@@ -155,16 +141,7 @@ impl Remediation for SecretRotation {
                     .and_then(|r| r.schedule_expression())
                     .map(str::to_owned),
             };
-            let tags = out
-                .tags()
-                .iter()
-                .map(|t| {
-                    (
-                        t.key().unwrap_or_default().to_owned(),
-                        t.value().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect();
+            let tags = secret_tags(&out);
             Ok(Inspection {
                 tags: Some(tags),
                 plan: rotation_plan(id, facts, fix.settings)?,

@@ -13,7 +13,7 @@ use crate::error::FixError;
 use crate::model::{BeforeState, Change, Plan};
 use crate::remediate::{Fix, FixFuture, Impact, Inspection, Remediation, Rule};
 
-use super::NOT_FOUND;
+use super::{describe_secret, secret_tags, NOT_FOUND};
 
 /// The controls this family fixes, with their facts (the registry indexes them).
 pub(crate) static RULES: &[Rule] = &[Rule {
@@ -84,35 +84,12 @@ impl Remediation for UnusedSecret {
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let id = &fix.target.name;
-            let out = fix
-                .clients
-                .secretsmanager
-                .describe_secret()
-                .secret_id(id)
-                .send()
-                .await
-                .map_err(|e| {
-                    FixError::from_sdk(
-                        "secretsmanager:DescribeSecret",
-                        &format!("secret {id}"),
-                        NOT_FOUND,
-                        e,
-                    )
-                })?;
+            let out = describe_secret(&fix).await?;
             let before = UnusedSecretBefore {
                 last_used: seconds(out.last_accessed_date()).or(seconds(out.created_date())),
                 deletion_scheduled: out.deleted_date().is_some(),
             };
-            let tags = out
-                .tags()
-                .iter()
-                .map(|t| {
-                    (
-                        t.key().unwrap_or_default().to_owned(),
-                        t.value().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect();
+            let tags = secret_tags(&out);
             Ok(Inspection {
                 tags: Some(tags),
                 plan: unused_secret_plan(
