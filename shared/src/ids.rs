@@ -8,6 +8,14 @@ pub fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// An IAM name (user, role, group, instance profile) of at most `max` characters: letters,
+/// digits and `+=,.@_-`, as IAM allows them.
+pub fn is_iam_name(s: &str, max: usize) -> bool {
+    (1..=max).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
+}
+
 /// A region name such as `us-east-1` or `us-gov-west-1`: lowercase words and a number,
 /// joined by dashes.
 pub fn is_region(s: &str) -> bool {
@@ -98,5 +106,20 @@ pub fn bucket_name(resource_id: &str) -> Result<String, FixError> {
         Err(FixError::Target(format!(
             "`{resource_id}` is not an S3 bucket ARN hubfix can act on"
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_iam_name;
+
+    #[test]
+    fn iam_names_take_iams_characters_and_length() {
+        assert!(is_iam_name("ops+ci=x,y.z@team_a-1", 64));
+        assert!(is_iam_name(&"g".repeat(128), 128));
+        for bad in ["", "a b", "role/x", "naïve"] {
+            assert!(!is_iam_name(bad, 64), "{bad}");
+        }
+        assert!(!is_iam_name(&"r".repeat(65), 64));
     }
 }

@@ -740,11 +740,7 @@ fn read_member_role(
 ) -> Result<Option<MemberRole>, ConfigError> {
     if let Some(v) = get(ENV_MEMBER_ROLE) {
         let name = v.trim();
-        let valid = (1..=64).contains(&name.len())
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b));
-        if !valid {
+        if !crate::ids::is_iam_name(name, 64) {
             return Err(ConfigError::new(
                 ENV_MEMBER_ROLE,
                 format!("`{name}` is not an IAM role name"),
@@ -885,11 +881,7 @@ fn read_data_service_settings(
         let profile = v.trim();
         let is_arn = crate::ids::Arn::parse(profile)
             .is_some_and(|a| a.service == "iam" && a.resource.starts_with("instance-profile/"));
-        let is_name = (1..=128).contains(&profile.len())
-            && profile
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b));
-        if !(is_arn || is_name) {
+        if !(is_arn || crate::ids::is_iam_name(profile, 128)) {
             return Err(ConfigError::new(
                 ENV_SSM_INSTANCE_PROFILE,
                 format!("`{profile}` is neither an instance profile name nor its ARN"),

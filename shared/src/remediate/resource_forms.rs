@@ -22,50 +22,36 @@ use crate::ids::Arn;
 struct IdentityForm {
     /// The ASFF type, and the key of its `Details`.
     asff_type: &'static str,
-    /// The ARN's resource type (`user` in `user/path/name`).
+    /// The ARN's resource type (`user` in `user/path/name`), and what notes call it.
     arn_type: &'static str,
-    /// What the notes call it.
-    noun: &'static str,
     /// The prefix IAM gives its unique ids.
     id_prefix: &'static str,
     /// The `Details` fields of its unique id and its name.
     id_field: &'static str,
     name_field: &'static str,
-    /// The CLI command that lists them, and its list's key.
-    list_command: &'static str,
-    list_key: &'static str,
 }
 
 const FORMS: &[IdentityForm] = &[
     IdentityForm {
         asff_type: "AwsIamUser",
         arn_type: "user",
-        noun: "user",
         id_prefix: "AIDA",
         id_field: "UserId",
         name_field: "UserName",
-        list_command: "list-users",
-        list_key: "Users",
     },
     IdentityForm {
         asff_type: "AwsIamRole",
         arn_type: "role",
-        noun: "role",
         id_prefix: "AROA",
         id_field: "RoleId",
         name_field: "RoleName",
-        list_command: "list-roles",
-        list_key: "Roles",
     },
     IdentityForm {
         asff_type: "AwsIamGroup",
         arn_type: "group",
-        noun: "group",
         id_prefix: "AGPA",
         id_field: "GroupId",
         name_field: "GroupName",
-        list_command: "list-groups",
-        list_key: "Groups",
     },
 ];
 
@@ -108,7 +94,7 @@ pub fn naming_id<'r>(resource: &'r Resource, account: &str) -> Result<Cow<'r, st
         .as_ref()
         .and_then(|d| d.get(form.asff_type));
     let field = |k: &str| details.and_then(|d| d.get(k)).and_then(|v| v.as_str());
-    let (noun, asff) = (form.noun, form.asff_type);
+    let (noun, asff) = (form.arn_type, form.asff_type);
     match (field(form.id_field), field(form.name_field)) {
         (Some(unique), Some(name)) if unique == id => {
             let path = field("Path").unwrap_or("/");
@@ -127,10 +113,13 @@ pub fn naming_id<'r>(resource: &'r Resource, account: &str) -> Result<Cow<'r, st
             "the finding names IAM {noun} {id} by its unique id, and its Details.{asff} describe another {noun} ({}); hubfix acts on a {noun} only when it knows which",
             quoted(unique, MAX_QUOTED_CHARS)
         ))),
-        _ => Err(FixError::Target(format!(
-            "the finding names IAM {noun} {id} by its unique id and gives no {noun} name (Details.{asff}.{}); IAM acts on {noun}s by name: find it with `aws iam {} --query \"{}[?{}=='{id}'].{}\"` and fix it by hand, or run the action again once Security Hub's finding has its details",
-            form.name_field, form.list_command, form.list_key, form.id_field, form.name_field
-        ))),
+        _ => {
+            let list_key = format!("{}{}s", noun[..1].to_ascii_uppercase(), &noun[1..]);
+            Err(FixError::Target(format!(
+                "the finding names IAM {noun} {id} by its unique id and gives no {noun} name (Details.{asff}.{}); IAM acts on {noun}s by name: find it with `aws iam list-{noun}s --query \"{list_key}[?{}=='{id}'].{}\"` and fix it by hand, or run the action again once Security Hub's finding has its details",
+                form.name_field, form.id_field, form.name_field
+            )))
+        }
     }
 }
 

@@ -58,6 +58,13 @@ impl IdentityKind {
         }
     }
 
+    /// The kind whose ARN resource type is `word` (`user`, `group`, `role`).
+    fn of_word(word: &str) -> Option<IdentityKind> {
+        [IdentityKind::User, IdentityKind::Group, IdentityKind::Role]
+            .into_iter()
+            .find(|k| k.word() == word)
+    }
+
     /// The longest name IAM allows (users and roles 64 characters, groups 128).
     fn max_name(self) -> usize {
         match self {
@@ -80,12 +87,9 @@ impl Identity {
     /// Reads `kind/name` back, as [`identity_name`] wrote it.
     pub fn parse(name: &str) -> Result<Identity, FixError> {
         let (word, rest) = name.split_once('/').unwrap_or_default();
-        let kind = [IdentityKind::User, IdentityKind::Group, IdentityKind::Role]
-            .into_iter()
-            .find(|k| k.word() == word)
-            .ok_or_else(|| {
-                FixError::Target(format!("`{name}` is not an IAM identity hubfix names"))
-            })?;
+        let kind = IdentityKind::of_word(word).ok_or_else(|| {
+            FixError::Target(format!("`{name}` is not an IAM identity hubfix names"))
+        })?;
         Ok(Identity {
             kind,
             name: rest.to_owned(),
@@ -111,16 +115,9 @@ pub fn identity_name(resource_id: &str, account: &str) -> Result<String, FixErro
         .filter(|a| a.service == "iam" && a.account == account)
         .ok_or_else(refused)?;
     let (word, path_and_name) = arn.resource.split_once('/').ok_or_else(refused)?;
-    let kind = [IdentityKind::User, IdentityKind::Group, IdentityKind::Role]
-        .into_iter()
-        .find(|k| k.word() == word)
-        .ok_or_else(refused)?;
+    let kind = IdentityKind::of_word(word).ok_or_else(refused)?;
     let name = path_and_name.rsplit('/').next().unwrap_or_default();
-    let valid = (1..=kind.max_name()).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b));
-    if !valid {
+    if !crate::ids::is_iam_name(name, kind.max_name()) {
         return Err(refused());
     }
     Ok(format!("{word}/{name}"))

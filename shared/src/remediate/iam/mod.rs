@@ -67,13 +67,7 @@ pub fn user_name(resource_id: &str) -> Result<String, FixError> {
     };
 
     match name {
-        Some(n)
-            if (1..=64).contains(&n.len())
-                && n.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b)) =>
-        {
-            Ok(n.to_owned())
-        }
+        Some(n) if crate::ids::is_iam_name(n, 64) => Ok(n.to_owned()),
         _ => Err(FixError::Target(format!(
             "`{resource_id}` is not an IAM user hubfix can act on"
         ))),
