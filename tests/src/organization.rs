@@ -178,8 +178,11 @@ pub fn environment() -> Vec<(&'static str, String)> {
 }
 
 /// The sandbox's setup file and CSV written to a scratch directory, read back.
+///
+/// Each call has a directory of its own: the tests of one binary run in parallel and
+/// each builds its sandbox, so a shared directory would be read half-written.
 pub fn foundation(name: &str) -> hubfix::setup::Foundation {
-    let dir = std::env::temp_dir().join(format!("hubfix-org-{name}-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(crate::unique(&format!("hubfix-org-{name}")));
     std::fs::create_dir_all(&dir).expect("scratch directory");
     std::fs::write(dir.join("hubfix-setup.toml"), setup_file()).expect("write the setup file");
     std::fs::write(dir.join("members.csv"), members_csv()).expect("write the CSV");
