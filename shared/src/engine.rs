@@ -376,7 +376,7 @@ impl Engine {
                 Some(FindingUpdate {
                     id: o.finding_id.clone(),
                     product_arn: o.product_arn.clone()?,
-                    status: o.kind.workflow()?,
+                    status: o.workflow()?,
                     note: o.note.clone(),
                     fields,
                 })
@@ -836,11 +836,16 @@ impl Engine {
         }
         base.before = Some(inspection.plan.before.clone());
         if inspection.plan.is_compliant() {
-            return Err(stop(
-                base,
+            let done = with_kind(
+                base.clone(),
                 OutcomeKind::AlreadyCompliant,
                 format!("hubfix checked {subject}: already compliant, nothing changed."),
-            ));
+            );
+            return Err(Prepared::Done(Box::new(handed_over(
+                rule,
+                done,
+                &inspection.plan.before,
+            ))));
         }
         base.record_plan(&inspection.plan);
         Ok(inspection.plan)
@@ -913,11 +918,12 @@ impl Engine {
             Ok(now) if now.plan.is_compliant() => {
                 let mut outcome = p.outcome;
                 outcome.record_plan(&now.plan);
-                Err(with_kind(
+                let done = with_kind(
                     outcome,
                     OutcomeKind::AlreadyCompliant,
                     format!("hubfix checked {subject}: already compliant (fixed meanwhile), nothing changed."),
-                ))
+                );
+                Err(handed_over(p.rule, done, &now.plan.before))
             }
             Ok(now) => {
                 p.outcome.record_plan(&now.plan);
@@ -948,12 +954,13 @@ impl Engine {
                 // reading the resource back tells.
                 if let Ok(after) = p.rule.remediation.inspect(fix, false).await {
                     if after.plan.is_compliant() {
-                        outcome.after = Some(after.plan.before);
-                        return with_kind(
+                        outcome.after = Some(after.plan.before.clone());
+                        let done = with_kind(
                             outcome,
                             OutcomeKind::Remediated,
                             format!("hubfix fixed {subject}: {changes}; a call reported an error ({e}) but reading it back shows the fix in place."),
                         );
+                        return handed_over(p.rule, done, &after.plan.before);
                     }
                 }
                 if automatic && matches!(e, FixError::Throttled { .. }) {
@@ -974,12 +981,13 @@ impl Engine {
         let changes = with_reports(&changes, &reports);
         match p.rule.remediation.inspect(fix, false).await {
             Ok(after) if after.plan.is_compliant() => {
-                outcome.after = Some(after.plan.before);
-                with_kind(
+                outcome.after = Some(after.plan.before.clone());
+                let done = with_kind(
                     outcome,
                     OutcomeKind::Remediated,
                     format!("hubfix fixed {subject}: {changes}; verified by reading it back."),
-                )
+                );
+                handed_over(p.rule, done, &after.plan.before)
             }
             Ok(after) => {
                 let still = after.plan.describe();
@@ -1072,6 +1080,15 @@ fn stop(base: &Outcome, kind: OutcomeKind, note: String) -> Prepared {
 fn with_kind(mut o: Outcome, kind: OutcomeKind, note: String) -> Outcome {
     o.kind = kind;
     o.note = note;
+    o
+}
+
+/// A fixed or compliant outcome, with what the rule's fix leaves for a person (read
+/// from the resource as `read`), if anything.
+fn handed_over(rule: &Rule, mut o: Outcome, read: &crate::model::BeforeState) -> Outcome {
+    if let Some(step) = rule.remediation.left_for_a_person(read) {
+        o.leave_for_a_person(step);
+    }
     o
 }
 

@@ -119,6 +119,11 @@ pub struct Outcome {
     /// does not keep).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub requeue: bool,
+    /// What hubfix's fix leaves for a person to do before the control passes (`RDS.4`
+    /// copies a snapshot encrypted; deleting the original is a person's call). Such a
+    /// finding is marked `NOTIFIED`, not `RESOLVED`, so that it stays in view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub left_for_a_person: Option<String>,
 }
 
 impl Outcome {
@@ -141,6 +146,7 @@ impl Outcome {
             after: None,
             deferral: None,
             requeue: false,
+            left_for_a_person: None,
         }
     }
 
@@ -152,9 +158,35 @@ impl Outcome {
         self.plan = plan.changes.clone();
     }
 
+    /// The workflow status the finding is given: its kind's, except that a fix that
+    /// leaves a step for a person keeps the finding `NOTIFIED`.
+    pub fn workflow(&self) -> Option<WorkflowStatus> {
+        match self.kind.workflow() {
+            Some(WorkflowStatus::Resolved) if self.left_for_a_person.is_some() => {
+                Some(WorkflowStatus::Notified)
+            }
+            status => status,
+        }
+    }
+
+    /// Records what the fix leaves for a person, in the outcome and at the end of its
+    /// note; the note's start is cut (marked `…`) if both would not fit the finding's
+    /// note, so that the person's step is always read whole.
+    pub fn leave_for_a_person(&mut self, step: String) {
+        let tail = format!(" Left for a person: {step}");
+        let room = MAX_NOTE_CHARS.saturating_sub(tail.chars().count());
+        let mut lead: String = self.note.chars().take(room).collect();
+        if lead.chars().count() < self.note.chars().count() {
+            lead = lead.chars().take(room.saturating_sub(1)).collect();
+            lead.push('…');
+        }
+        self.note = format!("{lead}{tail}");
+        self.left_for_a_person = Some(step);
+    }
+
     /// Whether the finding gets a note and workflow update.
     pub fn is_recorded(&self) -> bool {
-        self.kind.workflow().is_some()
+        self.workflow().is_some()
             && !self.requeue
             && self.product_arn.is_some()
             && !self.finding_id.is_empty()
@@ -226,5 +258,28 @@ mod tests {
             assert_eq!(k.workflow(), Some(WorkflowStatus::Notified), "{k:?}");
         }
         assert_eq!(OutcomeKind::Ignored.workflow(), None);
+    }
+
+    #[test]
+    fn a_fix_that_leaves_a_step_for_a_person_keeps_the_finding_in_view() {
+        let mut o = Outcome::new("f-1", OutcomeKind::Remediated, "hubfix fixed it.");
+        assert_eq!(o.workflow(), Some(WorkflowStatus::Resolved));
+        o.leave_for_a_person("delete the original.".into());
+        assert_eq!(o.workflow(), Some(WorkflowStatus::Notified));
+        assert_eq!(
+            o.note,
+            "hubfix fixed it. Left for a person: delete the original."
+        );
+        let mut long = Outcome::new("f-3", OutcomeKind::Remediated, "x".repeat(600));
+        long.leave_for_a_person("delete the original.".into());
+        assert_eq!(long.note.chars().count(), MAX_NOTE_CHARS);
+        assert!(long
+            .note
+            .ends_with("… Left for a person: delete the original."));
+        let failed = Outcome {
+            left_for_a_person: Some("x".into()),
+            ..Outcome::new("f-2", OutcomeKind::Failed, "no")
+        };
+        assert_eq!(failed.workflow(), Some(WorkflowStatus::Notified));
     }
 }

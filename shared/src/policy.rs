@@ -89,6 +89,17 @@ pub const ENV_PASSWORD_REUSE: &str = "HUBFIX_PASSWORD_REUSE_PREVENTION";
 /// Environment variable: the customer managed KMS key SNS topics are encrypted with
 /// (`SNS.1`); unset: `SNS.1` findings are noted as needing it.
 pub const ENV_SNS_KMS_KEY: &str = "HUBFIX_SNS_KMS_KEY";
+/// Environment variable: the role SNS delivers status logs to CloudWatch Logs with
+/// (`SNS.2`); unset: `SNS.2` findings are noted as needing it.
+pub const ENV_SNS_DELIVERY_LOG_ROLE_ARN: &str = "HUBFIX_SNS_DELIVERY_LOG_ROLE_ARN";
+/// Environment variable: percentage of successful deliveries `SNS.2` logs.
+pub const ENV_SNS_SUCCESS_SAMPLE_RATE: &str = "HUBFIX_SNS_SUCCESS_SAMPLE_RATE";
+/// Environment variable: the KMS key `RDS.4` encrypts snapshot copies with; unset: the
+/// AWS managed key `aws/rds`.
+pub const ENV_RDS_SNAPSHOT_KMS_KEY: &str = "HUBFIX_RDS_SNAPSHOT_KMS_KEY";
+/// Environment variable: days a secret may go unrotated before `SecretsManager.4`
+/// rotates it (the control's `maxDaysSinceRotation` parameter).
+pub const ENV_SECRETS_MAX_DAYS_SINCE_ROTATION: &str = "HUBFIX_SECRETS_MAX_DAYS_SINCE_ROTATION";
 /// Environment variable: the name of the security contact `Account.1` sets; with
 /// [`ENV_SECURITY_CONTACT_EMAIL`] and [`ENV_SECURITY_CONTACT_PHONE`], all three or none.
 pub const ENV_SECURITY_CONTACT_NAME: &str = "HUBFIX_SECURITY_CONTACT_NAME";
@@ -841,8 +852,23 @@ fn read_data_service_settings(
     if let Some(v) = get(ENV_SNS_KMS_KEY) {
         settings.sns_kms_key = Some(parse_kms_key(ENV_SNS_KMS_KEY, &v)?);
     }
+    if let Some(v) = get(ENV_SNS_DELIVERY_LOG_ROLE_ARN).filter(|v| !v.trim().is_empty()) {
+        settings.sns_delivery_log_role_arn = Some(crate::settings::catalogue::role_arn(
+            ENV_SNS_DELIVERY_LOG_ROLE_ARN,
+            &v,
+        )?);
+    }
+    if let Some(v) = get(ENV_SNS_SUCCESS_SAMPLE_RATE) {
+        settings.sns_success_sample_rate =
+            in_range::<u8>(ENV_SNS_SUCCESS_SAMPLE_RATE, &v, 0..=100, || {
+                format!("`{v}` must be a percentage from 0 to 100")
+            })?;
+    }
     if let Some(v) = get(ENV_SQS_KMS_KEY) {
         settings.sqs_kms_key = Some(parse_kms_key(ENV_SQS_KMS_KEY, &v)?);
+    }
+    if let Some(v) = get(ENV_RDS_SNAPSHOT_KMS_KEY).filter(|v| !v.trim().is_empty()) {
+        settings.rds_snapshot_kms_key = Some(parse_kms_key(ENV_RDS_SNAPSHOT_KMS_KEY, &v)?);
     }
     if let Some(v) = get(ENV_SECRETS_ROTATION_LAMBDA) {
         let arn = v.trim();
@@ -861,6 +887,21 @@ fn read_data_service_settings(
             in_range::<i64>(ENV_SECRETS_ROTATION_DAYS, &v, 1..=1000, || {
                 format!("`{v}` must be a number of days from 1 to 1000 (the API's range)")
             })?;
+    }
+    if let Some(v) = get(ENV_SECRETS_MAX_DAYS_SINCE_ROTATION) {
+        settings.secrets_max_days_since_rotation =
+            in_range::<i64>(ENV_SECRETS_MAX_DAYS_SINCE_ROTATION, &v, 1..=180, || {
+                format!("`{v}` must be a number of days from 1 to 180 (the control's range)")
+            })?;
+    }
+    if settings.secrets_rotation_days > settings.secrets_max_days_since_rotation {
+        return Err(ConfigError::new(
+            ENV_SECRETS_ROTATION_DAYS,
+            format!(
+                "rotating every {} days would leave secrets unrotated longer than {ENV_SECRETS_MAX_DAYS_SINCE_ROTATION} ({} days) allows",
+                settings.secrets_rotation_days, settings.secrets_max_days_since_rotation
+            ),
+        ));
     }
     if let Some(v) = get(ENV_RDS_MONITORING_ROLE_ARN).filter(|v| !v.trim().is_empty()) {
         settings.rds_monitoring_role_arn = Some(crate::settings::catalogue::role_arn(
@@ -1231,6 +1272,13 @@ mod tests {
             ),
             ("HUBFIX_SECRETS_ROTATION_DAYS", "14"),
             ("HUBFIX_SECRETS_UNUSED_DAYS", "180"),
+            ("HUBFIX_SECRETS_MAX_DAYS_SINCE_ROTATION", "60"),
+            (
+                "HUBFIX_SNS_DELIVERY_LOG_ROLE_ARN",
+                "arn:aws:iam::123456789012:role/sns-delivery-status",
+            ),
+            ("HUBFIX_SNS_SUCCESS_SAMPLE_RATE", "10"),
+            ("HUBFIX_RDS_SNAPSHOT_KMS_KEY", "alias/rds-snapshots"),
             ("HUBFIX_RDS_MONITORING_INTERVAL", "15"),
             ("HUBFIX_SSM_INSTANCE_PROFILE", "ssm-managed"),
             (
@@ -1267,6 +1315,26 @@ mod tests {
         );
         assert!(d.sns_kms_key.is_none() && d.secrets_rotation_lambda_arn.is_none());
         assert_eq!((s.secrets_unused_days, d.secrets_unused_days), (180, 90));
+        assert_eq!(
+            (
+                s.secrets_max_days_since_rotation,
+                d.secrets_max_days_since_rotation
+            ),
+            (60, 90)
+        );
+        assert_eq!(
+            s.sns_delivery_log_role_arn.as_deref(),
+            Some("arn:aws:iam::123456789012:role/sns-delivery-status")
+        );
+        assert_eq!(
+            (s.sns_success_sample_rate, d.sns_success_sample_rate),
+            (10, 0)
+        );
+        assert_eq!(
+            s.rds_snapshot_kms_key.as_deref(),
+            Some("alias/rds-snapshots")
+        );
+        assert!(d.sns_delivery_log_role_arn.is_none() && d.rds_snapshot_kms_key.is_none());
         assert_eq!(
             (s.rds_monitoring_interval, d.rds_monitoring_interval),
             (15, 60)
@@ -1334,6 +1402,23 @@ mod tests {
                 "is not a Lambda function ARN",
             ),
             ("HUBFIX_SECRETS_ROTATION_DAYS", "0", "from 1 to 1000"),
+            ("HUBFIX_SECRETS_ROTATION_DAYS", "120", "longer than"),
+            (
+                "HUBFIX_SECRETS_MAX_DAYS_SINCE_ROTATION",
+                "181",
+                "from 1 to 180",
+            ),
+            ("HUBFIX_SNS_SUCCESS_SAMPLE_RATE", "101", "from 0 to 100"),
+            (
+                "HUBFIX_SNS_DELIVERY_LOG_ROLE_ARN",
+                "sns-logging",
+                "is not an IAM role ARN",
+            ),
+            (
+                "HUBFIX_RDS_SNAPSHOT_KMS_KEY",
+                "alias/a b",
+                "is not a KMS key id",
+            ),
             (
                 "HUBFIX_RDS_BACKUP_RETENTION_DAYS",
                 "3",

@@ -108,7 +108,7 @@ async fn check_recorded(
         assert_eq!(note, fit_note(&o.note), "{file}: {}", o.finding_id);
         assert_eq!(
             Some(status.as_str()),
-            o.kind.workflow().map(|w| w.as_str()),
+            o.workflow().map(|w| w.as_str()),
             "{file}: {}",
             o.finding_id
         );

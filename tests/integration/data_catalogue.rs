@@ -1,5 +1,6 @@
-//! The data services catalogue against the emulator: SNS.1, SQS.1, DynamoDB.2, DynamoDB.6, ECR.1,
-//! ECR.2, SecretsManager.1 and SecretsManager.3, each fixed, verified and undone from its record.
+//! The data services catalogue against the emulator: SNS.1, SNS.2, SQS.1, DynamoDB.2,
+//! DynamoDB.6, ECR.1, ECR.2, SecretsManager.1, SecretsManager.3 and SecretsManager.4, each
+//! fixed, verified and undone from its record.
 
 use aws_sdk_dynamodb::types::PointInTimeRecoveryStatus;
 use aws_sdk_sqs::types::QueueAttributeName;
@@ -500,4 +501,224 @@ async fn secretsmanager_3_schedules_an_unused_secret_s_deletion_only_on_request_
         "{steps:?}"
     );
     assert_eq!(secret_state(&clients, &secret).await, intact);
+}
+
+/// The delivery status logging attributes a topic reads back with, sorted.
+async fn delivery_logging(clients: &Clients, topic: &str) -> Vec<(String, String)> {
+    let out = clients
+        .sns
+        .get_topic_attributes()
+        .topic_arn(topic)
+        .send()
+        .await
+        .unwrap();
+    let mut found: Vec<(String, String)> = out
+        .attributes()
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| k.contains("Feedback"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    found.sort();
+    found
+}
+
+#[tokio::test]
+async fn sns_2_logs_delivery_status_of_every_endpoint_type_keeps_what_logs_and_undoes() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let topic = seeds::data::topic(&clients).await;
+    let other = seeds::data::topic(&clients).await;
+    let own = "arn:aws:iam::123456789012:role/orders-lambda-delivery";
+    for (name, value) in [
+        ("LambdaFailureFeedbackRoleArn", own),
+        ("LambdaSuccessFeedbackRoleArn", own),
+        ("LambdaSuccessFeedbackSampleRate", "50"),
+    ] {
+        clients
+            .sns
+            .set_topic_attributes()
+            .topic_arn(&topic)
+            .attribute_name(name)
+            .attribute_value(value)
+            .send()
+            .await
+            .unwrap();
+    }
+    let seeded = delivery_logging(&clients, &topic).await;
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "sns-2-imported.json",
+        &topic,
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Refused, "{note}");
+    assert_eq!(status, "NOTIFIED");
+    assert!(
+        note.contains("set HUBFIX_SNS_DELIVERY_LOG_ROLE_ARN"),
+        "{note}"
+    );
+
+    let role = "arn:aws:iam::123456789012:role/sns-delivery-status";
+    let settings = FixSettings {
+        sns_delivery_log_role_arn: Some(role.into()),
+        sns_success_sample_rate: 5,
+        ..FixSettings::default()
+    };
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "sns-2-imported.json",
+        &topic,
+        auto(settings.clone()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(
+        note.contains("for HTTP, Firehose, Application, SQS with role"),
+        "{note}"
+    );
+    let logging = delivery_logging(&clients, &topic).await;
+    for kind in ["HTTP", "Firehose", "Application", "SQS"] {
+        for (suffix, value) in [
+            ("FailureFeedbackRoleArn", role),
+            ("SuccessFeedbackRoleArn", role),
+            ("SuccessFeedbackSampleRate", "5"),
+        ] {
+            let name = format!("{kind}{suffix}");
+            assert!(
+                logging.contains(&(name.clone(), value.to_owned())),
+                "{name}: {logging:?}"
+            );
+        }
+    }
+    for kept in &seeded {
+        assert!(
+            logging.contains(kept),
+            "Lambda's own logging kept: {kept:?}"
+        );
+    }
+    assert_eq!(logging.len(), 15);
+    assert_eq!(
+        topic_key(&clients, &topic).await,
+        None,
+        "nothing else changed"
+    );
+    assert!(delivery_logging(&clients, &other).await.is_empty());
+
+    let steps = undo_outcome_with(&clients, &outcome, &settings)
+        .await
+        .unwrap();
+    assert!(steps[0].contains("put 12 attributes"), "{steps:?}");
+    assert_eq!(delivery_logging(&clients, &topic).await, seeded);
+}
+
+/// `(rotation on, days between rotations, last rotated)` of a secret.
+async fn secret_rotation(clients: &Clients, secret: &str) -> (bool, Option<i64>, Option<i64>) {
+    let out = clients
+        .secretsmanager
+        .describe_secret()
+        .secret_id(secret)
+        .send()
+        .await
+        .unwrap();
+    (
+        out.rotation_enabled().unwrap_or(false),
+        out.rotation_rules()
+            .and_then(|r| r.automatically_after_days()),
+        out.last_rotated_date().map(|d| d.secs()),
+    )
+}
+
+#[tokio::test]
+async fn secretsmanager_4_rotates_a_stale_secret_now_on_approval_and_undo_restores_only_the_schedule(
+) {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let secret = seeds::data::secret(&clients).await;
+    let other = seeds::data::secret(&clients).await;
+    let rotator = seeds::compute::function(&clients, &unique("rotate")).await;
+    let (fresh, status, note) = run_event(
+        &emulator,
+        &clients,
+        "secretsmanager-4-imported.json",
+        &secret,
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(fresh.kind, OutcomeKind::AlreadyCompliant, "{note}");
+    assert_eq!(status, "RESOLVED");
+
+    let later = FixSettings {
+        secrets_rotation_lambda_arn: Some(rotator.clone()),
+        ..days_ahead(100)
+    };
+    let (refused, _, note) = run_event(
+        &emulator,
+        &clients,
+        "secretsmanager-4-imported.json",
+        &secret,
+        Policy {
+            settings: later.clone(),
+            ..Policy::default()
+        },
+    )
+    .await;
+    assert_eq!(refused.kind, OutcomeKind::Refused, "approval-only: {note}");
+    assert_eq!(
+        secret_rotation(&clients, &secret).await,
+        (false, None, None)
+    );
+
+    let started = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "secretsmanager-4-imported.json",
+        &secret,
+        auto(later.clone()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(
+        note.contains("its value is 100 days old, more than 90"),
+        "{note}"
+    );
+    assert!(
+        note.contains("rotation every 30 days from now on"),
+        "{note}"
+    );
+    let (enabled, every, rotated) = secret_rotation(&clients, &secret).await;
+    assert!(enabled);
+    assert_eq!(every, Some(30));
+    assert!(
+        rotated.is_some_and(|r| r >= started - 5),
+        "rotated now: {rotated:?}"
+    );
+    assert_eq!(secret_rotation(&clients, &other).await, (false, None, None));
+
+    let err = undo_outcome_with(&clients, &outcome, &later)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, hubfix::error::FixError::Irreversible(_)),
+        "{err}"
+    );
+    let text = err.to_string();
+    assert!(text.contains("cannot be undone"), "{text}");
+    assert!(
+        text.contains("the rest was undone: turned automatic rotation"),
+        "{text}"
+    );
+    assert!(
+        !secret_rotation(&clients, &secret).await.0,
+        "schedule off again"
+    );
 }

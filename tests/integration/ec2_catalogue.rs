@@ -9,7 +9,9 @@ use hubfix::remediate::ec2::FLOW_LOG_TAG;
 use hubfix::settings::FixSettings;
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::seeds::{self, ec2_arn};
-use hubfix_tests::{event, import, retarget, run_event, unique, Emulator, ACCOUNT, REGION};
+use hubfix_tests::{
+    event, import, retarget, run_event, undo_outcome, unique, Emulator, ACCOUNT, REGION,
+};
 use serde_json::json;
 
 fn auto(settings: FixSettings) -> Policy {
@@ -715,4 +717,159 @@ async fn ssm_1_associates_the_configured_profile_with_an_instance_that_has_none(
         .await
         .unwrap();
     assert_eq!(instance_profile_of(&clients, &bare).await, None);
+}
+
+/// The VPC's endpoints that serve: `(id, service, subnets, private DNS, group ids)`.
+async fn vpc_endpoints(
+    clients: &hubfix::aws::Clients,
+    vpc: &str,
+) -> Vec<(String, String, usize, bool, Vec<String>)> {
+    let out = clients
+        .ec2
+        .describe_vpc_endpoints()
+        .filters(Filter::builder().name("vpc-id").values(vpc).build())
+        .send()
+        .await
+        .unwrap();
+    out.vpc_endpoints()
+        .iter()
+        .filter(|e| e.state().is_none_or(|s| s.as_str() != "deleted"))
+        .map(|e| {
+            (
+                e.vpc_endpoint_id().unwrap_or_default().to_owned(),
+                e.service_name().unwrap_or_default().to_owned(),
+                e.subnet_ids().len(),
+                e.private_dns_enabled().unwrap_or(false),
+                e.groups()
+                    .iter()
+                    .filter_map(|g| g.group_id().map(str::to_owned))
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn ec2_10_creates_an_ec2_api_endpoint_in_every_zone_on_approval_and_undo_deletes_it() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let vpc = seeds::ec2::default_vpc(&clients).await;
+    for attribute in ["enableDnsSupport", "enableDnsHostnames"] {
+        let on = AttributeBooleanValue::builder().value(true).build();
+        let request = clients.ec2.modify_vpc_attribute().vpc_id(&vpc);
+        let request = if attribute == "enableDnsSupport" {
+            request.enable_dns_support(on)
+        } else {
+            request.enable_dns_hostnames(on)
+        };
+        request.send().await.unwrap();
+    }
+    let other = clients
+        .ec2
+        .create_vpc()
+        .cidr_block("10.20.0.0/16")
+        .send()
+        .await
+        .unwrap()
+        .vpc()
+        .and_then(|v| v.vpc_id())
+        .unwrap()
+        .to_owned();
+    let (waiting, _, note) = run_event(
+        &emulator,
+        &clients,
+        "ec2-10-imported.json",
+        &ec2_arn("vpc", &vpc),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(
+        waiting.kind,
+        OutcomeKind::Refused,
+        "cost and DNS, approval: {note}"
+    );
+    assert!(vpc_endpoints(&clients, &vpc).await.is_empty());
+
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "ec2-10-imported.json",
+        &ec2_arn("vpc", &vpc),
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(note.contains("private DNS on"), "{note}");
+    let subnets = clients
+        .ec2
+        .describe_subnets()
+        .filters(Filter::builder().name("vpc-id").values(&vpc).build())
+        .send()
+        .await
+        .unwrap();
+    let mut zones: Vec<&str> = subnets
+        .subnets()
+        .iter()
+        .filter_map(|s| s.availability_zone())
+        .collect();
+    zones.sort();
+    zones.dedup();
+    let endpoints = vpc_endpoints(&clients, &vpc).await;
+    assert_eq!(endpoints.len(), 1, "{endpoints:?}");
+    let (_, service, in_subnets, private_dns, groups) = &endpoints[0];
+    assert_eq!(service, &format!("com.amazonaws.{REGION}.ec2"));
+    assert_eq!(*in_subnets, zones.len(), "one subnet per zone");
+    assert!(private_dns);
+    let group = clients
+        .ec2
+        .describe_security_groups()
+        .group_ids(&groups[0])
+        .send()
+        .await
+        .unwrap();
+    let group = &group.security_groups()[0];
+    assert_eq!(group.group_name(), Some("hubfix-ec2-endpoint"));
+    let https = &group.ip_permissions()[0];
+    assert_eq!(
+        (https.ip_protocol(), https.from_port(), https.to_port()),
+        (Some("tcp"), Some(443), Some(443))
+    );
+    assert_eq!(https.ip_ranges()[0].cidr_ip(), Some("172.31.0.0/16"));
+    assert!(
+        vpc_endpoints(&clients, &other).await.is_empty(),
+        "only this VPC"
+    );
+
+    let (manual, _, note) = run_event(
+        &emulator,
+        &clients,
+        "ec2-10-imported.json",
+        &ec2_arn("vpc", &other),
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(manual.kind, OutcomeKind::Manual, "no subnets: {note}");
+    assert!(note.contains("has no subnets"), "{note}");
+
+    let steps = undo_outcome(&clients, &outcome).await.unwrap();
+    assert!(
+        steps[0].contains("deleted the EC2 API endpoint"),
+        "{steps:?}"
+    );
+    assert!(steps[1].contains("deleted its security group"), "{steps:?}");
+    assert!(vpc_endpoints(&clients, &vpc).await.is_empty());
+    let left = clients
+        .ec2
+        .describe_security_groups()
+        .filters(
+            Filter::builder()
+                .name("group-name")
+                .values("hubfix-ec2-endpoint")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(left.security_groups().is_empty());
 }

@@ -324,22 +324,174 @@ async fn rds_1_public_snapshot_is_made_private_sharing_kept_and_undone() {
 }
 
 #[tokio::test]
-async fn rds_3_and_rds_4_encryption_is_manual_with_the_steps() {
+async fn rds_3_encryption_of_an_instance_is_manual_with_the_steps() {
     let (emulator, clients, id) = instance().await;
-    let cases = [
-        ("rds-3-imported.json", db_instance_arn(&id)),
-        (
-            "rds-4-imported.json",
-            db_snapshot_arn(&format!("{id}-snap")),
-        ),
-    ];
-    for (file, resource) in cases {
-        let (outcome, status, note) =
-            run_event(&emulator, &clients, file, &resource, Policy::default()).await;
-        assert_eq!(outcome.kind, OutcomeKind::Manual, "{file}: {note}");
-        assert_eq!(status, "NOTIFIED");
-        assert!(note.contains("cannot be encrypted in place"), "{note}");
-    }
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "rds-3-imported.json",
+        &db_instance_arn(&id),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Manual, "{note}");
+    assert_eq!(status, "NOTIFIED");
+    assert!(note.contains("cannot be encrypted in place"), "{note}");
+}
+
+/// `(encrypted, KMS key, tags)` of a DB snapshot, `None` when there is none.
+async fn snapshot_encryption(
+    clients: &Clients,
+    id: &str,
+) -> Option<(bool, Option<String>, Vec<(String, String)>)> {
+    let out = clients
+        .rds
+        .describe_db_snapshots()
+        .db_snapshot_identifier(id)
+        .send()
+        .await
+        .ok()?;
+    let s = out.db_snapshots().first()?;
+    let mut tags: Vec<(String, String)> = s
+        .tag_list()
+        .iter()
+        .map(|t| {
+            (
+                t.key().unwrap_or_default().to_owned(),
+                t.value().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    tags.sort();
+    Some((
+        s.encrypted().unwrap_or(false),
+        s.kms_key_id().map(str::to_owned),
+        tags,
+    ))
+}
+
+#[tokio::test]
+async fn rds_4_copies_a_snapshot_encrypted_keeps_the_original_and_leaves_its_deletion_to_a_person()
+{
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let snapshot = seeds::data::public_db_snapshot(&clients).await;
+    clients
+        .rds
+        .add_tags_to_resource()
+        .resource_name(db_snapshot_arn(&snapshot))
+        .tags(
+            aws_sdk_rds::types::Tag::builder()
+                .key("team")
+                .value("payments")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let copy = format!("{snapshot}-encrypted");
+    let (waiting, _, note) = run_event(
+        &emulator,
+        &clients,
+        "rds-4-imported.json",
+        &db_snapshot_arn(&snapshot),
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(waiting.kind, OutcomeKind::Refused, "approval: {note}");
+    assert_eq!(snapshot_encryption(&clients, &copy).await, None);
+
+    let (key, _) = seeds::logging::kms_key(&clients).await;
+    let settings = FixSettings {
+        rds_snapshot_kms_key: Some(key.clone()),
+        ..FixSettings::default()
+    };
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "rds-4-imported.json",
+        &db_snapshot_arn(&snapshot),
+        auto(settings.clone()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "NOTIFIED", "the original still fails the control");
+    assert!(note.contains("verified by reading it back"), "{note}");
+    assert!(
+        note.contains(&format!(
+            "Left for a person: restore from the encrypted copy {copy}, then delete"
+        )),
+        "{note}"
+    );
+    assert!(
+        note.contains(&format!("--db-snapshot-identifier {snapshot}")),
+        "{note}"
+    );
+    let (encrypted, kms_key, tags) = snapshot_encryption(&clients, &copy).await.unwrap();
+    assert!(encrypted);
+    assert_eq!(kms_key.as_deref(), Some(key.as_str()));
+    assert_eq!(
+        tags,
+        [
+            ("hubfix:encrypted-copy-of".to_owned(), snapshot.clone()),
+            ("team".to_owned(), "payments".to_owned())
+        ]
+    );
+    let original = snapshot_encryption(&clients, &snapshot).await.unwrap();
+    assert_eq!(
+        (original.0, original.2),
+        (false, vec![("team".to_owned(), "payments".to_owned())]),
+        "the original is kept as it was"
+    );
+    assert_eq!(
+        restore_shares(&clients, &snapshot).await,
+        ["111122223333", "all"],
+        "RDS.1's matter, untouched"
+    );
+
+    let (again, status, note) = run_event(
+        &emulator,
+        &clients,
+        "rds-4-imported.json",
+        &db_snapshot_arn(&snapshot),
+        auto(settings.clone()),
+    )
+    .await;
+    assert_eq!(again.kind, OutcomeKind::AlreadyCompliant, "{note}");
+    assert_eq!(status, "NOTIFIED", "still the person's step: {note}");
+    assert!(note.contains("Left for a person"), "{note}");
+
+    let steps = undo_outcome_with(&clients, &outcome, &settings)
+        .await
+        .unwrap();
+    assert!(steps[0].contains("deleted the encrypted copy"), "{steps:?}");
+    assert_eq!(snapshot_encryption(&clients, &copy).await, None);
+    assert!(snapshot_encryption(&clients, &snapshot).await.is_some());
+
+    let cluster_snapshot = seeds::data::public_cluster_snapshot(&clients, "aurora-mysql").await;
+    let (outcome, status, note) = run_event_on_type(
+        &emulator,
+        &clients,
+        "rds-4-imported.json",
+        "AwsRdsDbClusterSnapshot",
+        &seeds::data::db_cluster_snapshot_arn(&cluster_snapshot),
+        auto(settings),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "NOTIFIED");
+    assert!(note.contains("delete-db-cluster-snapshot"), "{note}");
+    let copied = clients
+        .rds
+        .describe_db_cluster_snapshots()
+        .db_cluster_snapshot_identifier(format!("{cluster_snapshot}-encrypted"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        copied.db_cluster_snapshots()[0].storage_encrypted(),
+        Some(true)
+    );
 }
 
 #[tokio::test]

@@ -118,7 +118,11 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
     (&["S3.17"], "bucket encrypted with SSE-S3", seed!(sse_s3_bucket)),
     (&["EC2.1"], "public EBS snapshot", seed!(public_snapshot)),
     (&["EC2.2"], "default group with rules", seed!(default_group_with_rules)),
-    (&["EC2.6"], "default VPC without flow logs", seed!(vpc_without_flow_logs)),
+    (
+        &["EC2.6", "EC2.10"],
+        "default VPC without flow logs or an EC2 API endpoint",
+        seed!(vpc_without_flow_logs),
+    ),
     (&["EC2.8"], "instance allowing IMDSv1", seed!(instance)),
     (
         &["EC2.13", "EC2.14", "EC2.18", "EC2.19", "EC2.53", "EC2.54"],
@@ -127,11 +131,15 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
     ),
     (&["EC2.15"], "subnet mapping public IPs on launch", seed!(public_ip_subnet)),
     (&["EC2.21"], "network ACL open on admin ports", seed!(open_admin_network_acl)),
-    (&["RDS.1"], "public DB snapshot also shared with an account", seed!(public_db_snapshot)),
     (
-        &["DocumentDB.3"],
-        "public cluster snapshot also shared with an account (an Aurora MySQL one: moto's \
-         RDS API refuses the engine docdb; DocumentDB's API is RDS's)",
+        &["RDS.1", "RDS.4"],
+        "public unencrypted DB snapshot also shared with an account",
+        seed!(public_db_snapshot),
+    ),
+    (
+        &["DocumentDB.3", "RDS.4"],
+        "public unencrypted cluster snapshot also shared with an account (an Aurora MySQL \
+         one: moto's RDS API refuses the engine docdb; DocumentDB's API is RDS's)",
         seed!(public_aurora_cluster_snapshot),
     ),
     (
@@ -146,7 +154,7 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
     ),
     (&["RDS.7", "RDS.16"], "DB cluster without deletion protection or tag copying", seed!(db_cluster)),
     (&["Lambda.1"], "function anyone may invoke", seed!(public_function)),
-    (&["SNS.1"], "unencrypted topic", seed!(topic)),
+    (&["SNS.1", "SNS.2"], "unencrypted topic without delivery status logging", seed!(topic)),
     (&["SQS.1"], "unencrypted queue", seed!(plain_queue)),
     (&["SNS.4"], "topic anyone may publish to", seed!(public_topic)),
     (&["SSM.4"], "SSM document shared with everyone", seed!(public_document)),
@@ -239,8 +247,15 @@ const NOT_ROUND_TRIPPED: &[(&str, Reason)] = &[
         ),
     ),
     ("RDS.3", Reason::Manual),
-    ("RDS.4", Reason::Manual),
     ("RDS.15", Reason::Manual),
+    (
+        "SecretsManager.4",
+        Reason::Irreversible(
+            "rotates the secret, changing the credential where it is used; undo restores the \
+             schedule only (data_catalogue.rs, \
+             secretsmanager_4_rotates_a_stale_secret_now_on_approval_and_undo_restores_only_the_schedule)",
+        ),
+    ),
     (
         "IAM.5",
         Reason::Irreversible(
@@ -714,6 +729,9 @@ async fn public_function(clients: &Clients) -> Seeded {
 async fn topic(clients: &Clients) -> Seeded {
     let settings = FixSettings {
         sns_kms_key: Some("alias/order-events".into()),
+        sns_delivery_log_role_arn: Some(
+            "arn:aws:iam::123456789012:role/sns-delivery-status".into(),
+        ),
         ..FixSettings::default()
     };
     Seeded::with(seeds::data::topic(clients).await, settings)

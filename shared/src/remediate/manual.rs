@@ -98,12 +98,6 @@ pub(crate) static RULES: &[Rule] = &[
         "AwsRdsDbInstance",
         &RDS_INSTANCE_ENCRYPTION,
     ),
-    encryption_rule(
-        "RDS.4",
-        "RDS cluster snapshots and database snapshots should be encrypted at rest",
-        "AwsRdsDbSnapshot",
-        &RDS_SNAPSHOT_ENCRYPTION,
-    ),
     Rule {
         control_id: "RDS.15",
         title: "RDS DB clusters should be configured for multiple Availability Zones",
@@ -179,9 +173,4 @@ pub static EBS_VOLUME_ENCRYPTION: Manual = Manual {
 /// `RDS.3`: a DB instance cannot be encrypted in place.
 pub static RDS_INSTANCE_ENCRYPTION: Manual = Manual {
     steps: "an RDS DB instance cannot be encrypted in place. Take a snapshot, copy it with encryption on (a KMS key), restore a new DB instance from the encrypted copy, move the applications to it (or swap the instance identifiers), then delete the unencrypted instance and snapshots.",
-};
-
-/// `RDS.4`: a DB snapshot cannot be encrypted in place.
-pub static RDS_SNAPSHOT_ENCRYPTION: Manual = Manual {
-    steps: "an RDS snapshot cannot be encrypted in place. Copy it with encryption on (a KMS key), check the copy, then delete the unencrypted snapshot; encrypting the DB instance (RDS.3) keeps its future snapshots encrypted.",
 };

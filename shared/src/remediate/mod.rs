@@ -173,6 +173,15 @@ pub trait Remediation: fmt::Debug + Send + Sync {
         before: &'a BeforeState,
         changes: &'a [Change],
     ) -> FixFuture<'a, Vec<String>>;
+
+    /// What a person still has to do before the control passes, once this fix is in
+    /// place, given the resource as read (`read`, the plan's before-state of a compliant
+    /// resource). `None`, the default: nothing, the fix is the whole remedy. A fix that
+    /// stops short of deleting something on purpose (`RDS.4` keeps the unencrypted
+    /// snapshot it copied) says what is left; the finding then stays `NOTIFIED`.
+    fn left_for_a_person(&self, _read: &BeforeState) -> Option<String> {
+        None
+    }
 }
 
 /// What a remediation works with: the clients of the resource's account and region,

@@ -56,12 +56,21 @@ pub struct FixSettings {
     pub now: Option<std::time::SystemTime>,
     /// Customer managed KMS key for SNS topic encryption; `SNS.1` needs it.
     pub sns_kms_key: Option<String>,
+    /// The role SNS writes delivery status logs to CloudWatch Logs with (`SNS.2`).
+    pub sns_delivery_log_role_arn: Option<String>,
+    /// Percentage of successful deliveries `SNS.2` logs (0 to 100; failures are all
+    /// logged), 0 unless configured.
+    pub sns_success_sample_rate: u8,
     /// KMS key for SQS queue encryption; `None`: SQS-managed encryption (SSE-SQS).
     pub sqs_kms_key: Option<String>,
     /// The rotation function for secrets that have none of their own (`SecretsManager.1`).
     pub secrets_rotation_lambda_arn: Option<String>,
-    /// Days between automatic secret rotations (`SecretsManager.1`), 1 to 1000.
+    /// Days between automatic secret rotations (`SecretsManager.1`, `SecretsManager.4`),
+    /// 1 to 1000, never more than [`FixSettings::secrets_max_days_since_rotation`].
     pub secrets_rotation_days: i64,
+    /// Days a secret's value may go unrotated before `SecretsManager.4` rotates it: the
+    /// control's `maxDaysSinceRotation`, 90 unless configured (1 to 180).
+    pub secrets_max_days_since_rotation: i64,
     /// Days without a read after which `SecretsManager.3` schedules a secret's deletion:
     /// the control's `unusedForDays`, 90 unless configured.
     pub secrets_unused_days: u64,
@@ -70,6 +79,8 @@ pub struct FixSettings {
     /// The role RDS Enhanced Monitoring assumes (`RDS.6`); `None`: `hubfix-rds-monitoring`,
     /// created when missing.
     pub rds_monitoring_role_arn: Option<String>,
+    /// KMS key `RDS.4` encrypts snapshot copies with; `None`: the AWS managed `aws/rds`.
+    pub rds_snapshot_kms_key: Option<String>,
     /// Seconds between Enhanced Monitoring samples `RDS.6` sets: 1, 5, 10, 15, 30 or 60.
     pub rds_monitoring_interval: i32,
     /// Days `CloudWatch.16` keeps log groups at least: one of CloudWatch Logs' retention
@@ -139,12 +150,16 @@ impl Default for FixSettings {
             catalogue: CatalogueSettings::default(),
             now: None,
             sns_kms_key: None,
+            sns_delivery_log_role_arn: None,
+            sns_success_sample_rate: 0,
             sqs_kms_key: None,
             secrets_rotation_lambda_arn: None,
             secrets_rotation_days: 30,
+            secrets_max_days_since_rotation: 90,
             secrets_unused_days: 90,
             rds_backup_retention_days: 7,
             rds_monitoring_role_arn: None,
+            rds_snapshot_kms_key: None,
             rds_monitoring_interval: 60,
             log_retention_days: 365,
             ssm_instance_profile: None,

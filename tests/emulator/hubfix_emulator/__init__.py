@@ -19,6 +19,7 @@ from . import (
     s3,
     scp,
     securityhub,
+    sns,
     sqs,
     ssm_settings,
 )
@@ -36,6 +37,7 @@ def install() -> None:
     guardduty.install()
     awslambda.install()
     cloudtrail.install()
+    sns.install()
     sqs.install()
     organizations.install()
     scp.install()

@@ -4,14 +4,15 @@
 //! EC2 and VPC configuration fixes: public EBS snapshots (`EC2.1`), stopped instances
 //! (`EC2.4`, approval-only and never automatic), VPC flow logs (`EC2.6`), EBS encryption
 //! by default (`EC2.7`), IMDSv2 (`EC2.8`), public IPs on launch (`EC2.15`), network ACL
-//! entries open to the world on SSH/RDP (`EC2.21`), and Transit Gateways that accept
-//! shared attachments by themselves (`EC2.23`).
+//! entries open to the world on SSH/RDP (`EC2.21`), Transit Gateways that accept shared
+//! attachments by themselves (`EC2.23`) and an endpoint for the EC2 API (`EC2.10`).
 
 pub mod default_group;
 pub mod isolate;
 pub mod open_ingress;
 pub mod security_groups;
 pub mod transit_gateways;
+pub mod vpc_endpoints;
 
 use aws_sdk_ec2::types::{
     AttributeBooleanValue, Filter, FlowLogsResourceType, HttpTokensState,
@@ -55,6 +56,7 @@ pub(crate) const RULES: &[&[crate::remediate::Rule]] = &[
     snapshots::RULES,
     subnets::RULES,
     transit_gateways::RULES,
+    vpc_endpoints::RULES,
 ];
 
 fn plan<T: Serialize>(resource: String, before: &T, changes: Vec<Change>) -> Plan {

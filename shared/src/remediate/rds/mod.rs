@@ -17,12 +17,14 @@ mod backup_retention;
 mod cluster_settings;
 mod enhanced_monitoring;
 mod instance_settings;
+mod snapshot_encryption;
 mod snapshots;
 
 pub use backup_retention::*;
 pub use cluster_settings::*;
 pub use enhanced_monitoring::*;
 pub use instance_settings::*;
+pub use snapshot_encryption::*;
 pub use snapshots::*;
 
 /// Every rule of this service, family by family (the registry indexes them).
@@ -31,12 +33,17 @@ pub(crate) const RULES: &[&[crate::remediate::Rule]] = &[
     cluster_settings::RULES,
     enhanced_monitoring::RULES,
     instance_settings::RULES,
+    snapshot_encryption::RULES,
     snapshots::RULES,
 ];
 
 const INSTANCE_NOT_FOUND: &[&str] = &["DBInstanceNotFound", "DBInstanceNotFoundFault"];
 const CLUSTER_NOT_FOUND: &[&str] = &["DBClusterNotFoundFault", "DBClusterNotFound"];
 const SNAPSHOT_NOT_FOUND: &[&str] = &["DBSnapshotNotFound", "DBSnapshotNotFoundFault"];
+const CLUSTER_SNAPSHOT_NOT_FOUND: &[&str] = &[
+    "DBClusterSnapshotNotFoundFault",
+    "DBClusterSnapshotNotFound",
+];
 /// Who may restore a manual DB snapshot: the attribute `ModifyDBSnapshotAttribute` shares by.
 const RESTORE: &str = "restore";
 /// The value of the `restore` attribute that makes a snapshot public.

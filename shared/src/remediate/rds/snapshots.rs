@@ -103,11 +103,6 @@ impl SnapshotId {
     }
 }
 
-const CLUSTER_SNAPSHOT_NOT_FOUND: &[&str] = &[
-    "DBClusterSnapshotNotFoundFault",
-    "DBClusterSnapshotNotFound",
-];
-
 /// The before-state: who could restore the snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SharesBefore {
@@ -190,15 +185,23 @@ async fn snapshot_shares(
     }
 }
 
-async fn snapshot_tags(
+/// A manual snapshot as `DescribeDBSnapshots`/`DescribeDBClusterSnapshots` read it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SnapshotFacts {
+    /// Encrypted at rest (`Encrypted`, `StorageEncrypted`).
+    pub encrypted: bool,
+    /// Its status (`available`, `creating`, ...).
+    pub status: String,
+    /// Its tags.
+    pub tags: Vec<(String, String)>,
+}
+
+/// Describes a DB snapshot or DB cluster snapshot; `None` when the API lists none.
+pub(crate) async fn snapshot_facts(
     rds: &aws_sdk_rds::Client,
     s: &SnapshotId,
-    with_tags: bool,
-) -> Result<Option<Vec<(String, String)>>, FixError> {
-    if !with_tags {
-        return Ok(None);
-    }
-    let tags = match s {
+) -> Result<Option<SnapshotFacts>, FixError> {
+    Ok(match s {
         SnapshotId::Instance(id) => rds
             .describe_db_snapshots()
             .db_snapshot_identifier(id)
@@ -214,7 +217,11 @@ async fn snapshot_tags(
             })?
             .db_snapshots()
             .first()
-            .map(|s| rds_tags(s.tag_list())),
+            .map(|d| SnapshotFacts {
+                encrypted: d.encrypted().unwrap_or(false),
+                status: d.status().unwrap_or_default().to_owned(),
+                tags: rds_tags(d.tag_list()),
+            }),
         SnapshotId::Cluster(id) => rds
             .describe_db_cluster_snapshots()
             .db_cluster_snapshot_identifier(id)
@@ -230,9 +237,28 @@ async fn snapshot_tags(
             })?
             .db_cluster_snapshots()
             .first()
-            .map(|s| rds_tags(s.tag_list())),
-    };
-    Ok(Some(tags.unwrap_or_default()))
+            .map(|d| SnapshotFacts {
+                encrypted: d.storage_encrypted().unwrap_or(false),
+                status: d.status().unwrap_or_default().to_owned(),
+                tags: rds_tags(d.tag_list()),
+            }),
+    })
+}
+
+async fn snapshot_tags(
+    rds: &aws_sdk_rds::Client,
+    s: &SnapshotId,
+    with_tags: bool,
+) -> Result<Option<Vec<(String, String)>>, FixError> {
+    if !with_tags {
+        return Ok(None);
+    }
+    Ok(Some(
+        snapshot_facts(rds, s)
+            .await?
+            .map(|f| f.tags)
+            .unwrap_or_default(),
+    ))
 }
 
 /// Shares or unshares a snapshot with everyone.

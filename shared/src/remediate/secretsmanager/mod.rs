@@ -1,11 +1,13 @@
-//! Secrets Manager: secrets' rotation (`SecretsManager.1`) and unused secrets
-//! (`SecretsManager.3`).
+//! Secrets Manager: secrets' rotation (`SecretsManager.1`), unused secrets
+//! (`SecretsManager.3`) and secrets not rotated for too long (`SecretsManager.4`).
 
 pub mod rotation;
+pub mod rotation_age;
 pub mod unused;
 
 /// Every rule of this service, family by family (the registry indexes them).
-pub(crate) const RULES: &[&[crate::remediate::Rule]] = &[rotation::RULES, unused::RULES];
+pub(crate) const RULES: &[&[crate::remediate::Rule]] =
+    &[rotation::RULES, unused::RULES, rotation_age::RULES];
 
 /// The codes Secrets Manager answers for a secret that does not exist.
 pub(crate) const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];

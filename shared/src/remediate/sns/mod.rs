@@ -1,14 +1,19 @@
-//! SNS: encryption at rest of topics (`SNS.1`) and topic policies that allow public
-//! access (`SNS.4`).
+//! SNS: encryption at rest of topics (`SNS.1`), delivery status logging (`SNS.2`) and
+//! topic policies that allow public access (`SNS.4`).
 
 use crate::error::FixError;
 use crate::remediate::Fix;
 
+pub mod delivery_logging;
 pub mod encryption;
 pub mod public_policy;
 
 /// Every rule of this service, family by family (the registry indexes them).
-pub(crate) const RULES: &[&[crate::remediate::Rule]] = &[encryption::RULES, public_policy::RULES];
+pub(crate) const RULES: &[&[crate::remediate::Rule]] = &[
+    encryption::RULES,
+    delivery_logging::RULES,
+    public_policy::RULES,
+];
 
 /// The codes SNS answers for a topic that does not exist.
 pub(crate) const TOPIC_NOT_FOUND: &[&str] = &["NotFound", "NotFoundException"];
