@@ -87,6 +87,19 @@ const THROTTLING_CODES: &[&str] = &[
 ];
 
 impl FixError {
+    /// [`FixError::Irreversible`]: `what` could not be restored; the `undone` steps,
+    /// the rest of the undo, were taken all the same and are listed after it.
+    pub fn irreversible_after(what: String, undone: &[String]) -> FixError {
+        if undone.is_empty() {
+            FixError::Irreversible(what)
+        } else {
+            FixError::Irreversible(format!(
+                "{what}; the rest was undone: {}",
+                undone.join("; ")
+            ))
+        }
+    }
+
     /// Whether trying again later can succeed: throttling, a timeout, a lost
     /// connection or a service-side failure; not a missing resource, a refused
     /// permission or bad input.

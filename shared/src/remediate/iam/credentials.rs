@@ -178,14 +178,10 @@ pub(super) fn credentials_undone(
     if !password_deleted {
         return Ok(steps);
     }
-    let done = if steps.is_empty() {
-        String::new()
-    } else {
-        format!("; the rest was undone: {}", steps.join("; "))
-    };
-    Err(FixError::Irreversible(format!(
-        "the console password hubfix deleted from user {user} cannot be restored, as IAM never reveals a password: give the user a new one (CreateLoginProfile with PasswordResetRequired) if it still needs the console{done}"
-    )))
+    Err(FixError::irreversible_after(
+        format!("the console password hubfix deleted from user {user} cannot be restored, as IAM never reveals a password: give the user a new one (CreateLoginProfile with PasswordResetRequired) if it still needs the console"),
+        &steps,
+    ))
 }
 
 /// Which credentials a rule removes.

@@ -50,3 +50,54 @@ pub(crate) fn secret_tags(
         })
         .collect()
 }
+
+/// `RotateSecret`: rotation with `function` (and `rules`, when given); `now` rotates at
+/// once, otherwise the first rotation waits for the schedule.
+pub(crate) async fn rotate(
+    fix: crate::remediate::Fix<'_>,
+    function: &str,
+    rules: Option<aws_sdk_secretsmanager::types::RotationRulesType>,
+    now: bool,
+) -> Result<(), crate::error::FixError> {
+    let id = &fix.target.name;
+    fix.clients
+        .secretsmanager
+        .rotate_secret()
+        .secret_id(id)
+        .rotation_lambda_arn(function)
+        .set_rotation_rules(rules)
+        .rotate_immediately(now)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            crate::error::FixError::from_sdk(
+                "secretsmanager:RotateSecret",
+                &format!("secret {id}"),
+                NOT_FOUND,
+                e,
+            )
+        })
+}
+
+/// `CancelRotateSecret`: turns automatic rotation off (the function stays, inactive).
+pub(crate) async fn cancel_rotation(
+    fix: crate::remediate::Fix<'_>,
+) -> Result<(), crate::error::FixError> {
+    let id = &fix.target.name;
+    fix.clients
+        .secretsmanager
+        .cancel_rotate_secret()
+        .secret_id(id)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            crate::error::FixError::from_sdk(
+                "secretsmanager:CancelRotateSecret",
+                &format!("secret {id}"),
+                NOT_FOUND,
+                e,
+            )
+        })
+}

@@ -30,7 +30,7 @@ pub(crate) static RULES: &[Rule] = &[
     },
 ];
 
-use super::{describe_secret, secret_tags, NOT_FOUND};
+use super::{cancel_rotation, describe_secret, rotate, secret_tags};
 
 /// `SecretsManager.1`: turns on automatic rotation, with the secret's own rotation
 /// function or the configured one (`HUBFIX_SECRETS_ROTATION_LAMBDA_ARN`), every
@@ -155,29 +155,10 @@ impl Remediation for SecretRotation {
                 function,
                 every_days,
             } = change.detail()?;
-            let id = &fix.target.name;
-            fix.clients
-                .secretsmanager
-                .rotate_secret()
-                .secret_id(id)
-                .rotation_lambda_arn(function)
-                .rotation_rules(
-                    RotationRulesType::builder()
-                        .automatically_after_days(every_days)
-                        .build(),
-                )
-                .rotate_immediately(false)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| {
-                    FixError::from_sdk(
-                        "secretsmanager:RotateSecret",
-                        &format!("secret {id}"),
-                        NOT_FOUND,
-                        e,
-                    )
-                })
+            let rules = RotationRulesType::builder()
+                .automatically_after_days(every_days)
+                .build();
+            rotate(fix, &function, Some(rules), false).await
         })
     }
 
@@ -192,21 +173,7 @@ impl Remediation for SecretRotation {
             if recorded.rotation_enabled || changes.is_empty() {
                 return Ok(Vec::new());
             }
-            let id = &fix.target.name;
-            fix.clients
-                .secretsmanager
-                .cancel_rotate_secret()
-                .secret_id(id)
-                .send()
-                .await
-                .map_err(|e| {
-                    FixError::from_sdk(
-                        "secretsmanager:CancelRotateSecret",
-                        &format!("secret {id}"),
-                        NOT_FOUND,
-                        e,
-                    )
-                })?;
+            cancel_rotation(fix).await?;
             Ok(vec![format!(
                 "turned automatic rotation of {} off again (Secrets Manager keeps the rotation function on the secret, inactive)",
                 before.resource

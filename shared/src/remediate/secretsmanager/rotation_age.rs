@@ -20,7 +20,7 @@ use crate::remediate::{Impact, Rule};
 use crate::settings::FixSettings;
 
 use super::rotation::RotationFacts;
-use super::{describe_secret, secret_tags, NOT_FOUND};
+use super::{cancel_rotation, describe_secret, rotate, secret_tags};
 
 /// The controls this family fixes, with their facts (the registry indexes them).
 pub(crate) static RULES: &[Rule] = &[Rule {
@@ -190,33 +190,6 @@ fn now_seconds(settings: &FixSettings) -> i64 {
         .unwrap_or_default()
 }
 
-async fn rotate(
-    fix: Fix<'_>,
-    function: &str,
-    rules: Option<RotationRulesType>,
-    now: bool,
-) -> Result<(), FixError> {
-    let id = &fix.target.name;
-    fix.clients
-        .secretsmanager
-        .rotate_secret()
-        .secret_id(id)
-        .rotation_lambda_arn(function)
-        .set_rotation_rules(rules)
-        .rotate_immediately(now)
-        .send()
-        .await
-        .map(|_| ())
-        .map_err(|e| {
-            FixError::from_sdk(
-                "secretsmanager:RotateSecret",
-                &format!("secret {id}"),
-                NOT_FOUND,
-                e,
-            )
-        })
-}
-
 impl Remediation for RotateStaleSecret {
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
@@ -280,7 +253,6 @@ impl Remediation for RotateStaleSecret {
                 function,
                 every_days,
             } = change.detail()?;
-            let id = &fix.target.name;
             let mut steps = Vec::new();
             if every_days.is_some() {
                 if recorded.rotation_enabled {
@@ -294,20 +266,7 @@ impl Remediation for RotateStaleSecret {
                         before.resource
                     ));
                 } else {
-                    fix.clients
-                        .secretsmanager
-                        .cancel_rotate_secret()
-                        .secret_id(id)
-                        .send()
-                        .await
-                        .map_err(|e| {
-                            FixError::from_sdk(
-                                "secretsmanager:CancelRotateSecret",
-                                &format!("secret {id}"),
-                                NOT_FOUND,
-                                e,
-                            )
-                        })?;
+                    cancel_rotation(fix).await?;
                     steps.push(format!(
                         "turned automatic rotation of {} off again",
                         before.resource
@@ -318,15 +277,13 @@ impl Remediation for RotateStaleSecret {
                 .current_version
                 .map(|v| format!("version {v}, labelled AWSPREVIOUS once the rotation finished"))
                 .unwrap_or_else(|| "the secret's previous version".to_owned());
-            let done = if steps.is_empty() {
-                String::new()
-            } else {
-                format!("; the rest was undone: {}", steps.join("; "))
-            };
-            Err(FixError::Irreversible(format!(
-                "the rotation of {} cannot be undone: the rotation function changed the credential where it is used, so the old value may no longer work; it is kept as {previous}{done}",
-                before.resource
-            )))
+            Err(FixError::irreversible_after(
+                format!(
+                    "the rotation of {} changed the credential where it is used, so the old value may no longer work; it is kept as {previous}",
+                    before.resource
+                ),
+                &steps,
+            ))
         })
     }
 }
