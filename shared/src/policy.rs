@@ -100,6 +100,9 @@ pub const ENV_RDS_SNAPSHOT_KMS_KEY: &str = "HUBFIX_RDS_SNAPSHOT_KMS_KEY";
 /// Environment variable: days a secret may go unrotated before `SecretsManager.4`
 /// rotates it (the control's `maxDaysSinceRotation` parameter).
 pub const ENV_SECRETS_MAX_DAYS_SINCE_ROTATION: &str = "HUBFIX_SECRETS_MAX_DAYS_SINCE_ROTATION";
+/// Environment variable: the tags the tagging controls add, `key=value` pairs separated
+/// by commas (`owner=platform,cost-center=unassigned`).
+pub const ENV_REQUIRED_TAGS: &str = "HUBFIX_REQUIRED_TAGS";
 /// Environment variable: the name of the security contact `Account.1` sets; with
 /// [`ENV_SECURITY_CONTACT_EMAIL`] and [`ENV_SECURITY_CONTACT_PHONE`], all three or none.
 pub const ENV_SECURITY_CONTACT_NAME: &str = "HUBFIX_SECURITY_CONTACT_NAME";
@@ -867,6 +870,9 @@ fn read_data_service_settings(
     if let Some(v) = get(ENV_SQS_KMS_KEY) {
         settings.sqs_kms_key = Some(parse_kms_key(ENV_SQS_KMS_KEY, &v)?);
     }
+    if let Some(v) = get(ENV_REQUIRED_TAGS) {
+        settings.required_tags = parse_required_tags(&v)?;
+    }
     if let Some(v) = get(ENV_RDS_SNAPSHOT_KMS_KEY).filter(|v| !v.trim().is_empty()) {
         settings.rds_snapshot_kms_key = Some(parse_kms_key(ENV_RDS_SNAPSHOT_KMS_KEY, &v)?);
     }
@@ -958,6 +964,42 @@ fn read_data_service_settings(
         )?;
     }
     Ok(())
+}
+
+/// `key=value` pairs separated by commas: tag keys of 1-128 characters (not `aws:`,
+/// unique), values of at most 256, in the characters AWS tags allow.
+fn parse_required_tags(v: &str) -> Result<Vec<(String, String)>, ConfigError> {
+    let allowed = |s: &str| {
+        s.chars()
+            .all(|c| c.is_alphanumeric() || " _.:/=+-@".contains(c))
+    };
+    let mut tags: Vec<(String, String)> = Vec::new();
+    for pair in v.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let Some((key, value)) = pair.split_once('=') else {
+            return Err(ConfigError::new(
+                ENV_REQUIRED_TAGS,
+                format!("`{pair}` is not key=value"),
+            ));
+        };
+        let (key, value) = (key.trim(), value.trim());
+        let key_ok = (1..=128).contains(&key.chars().count())
+            && allowed(key)
+            && !key.to_ascii_lowercase().starts_with("aws:");
+        if !key_ok || value.chars().count() > 256 || !allowed(value) {
+            return Err(ConfigError::new(
+                ENV_REQUIRED_TAGS,
+                format!("`{pair}` is not a tag AWS accepts (key 1-128 characters, not aws:, value at most 256; letters, digits, spaces and _ . : / = + - @)"),
+            ));
+        }
+        if tags.iter().any(|(k, _)| k == key) {
+            return Err(ConfigError::new(
+                ENV_REQUIRED_TAGS,
+                format!("the key `{key}` is given twice"),
+            ));
+        }
+        tags.push((key.to_owned(), value.to_owned()));
+    }
+    Ok(tags)
 }
 
 /// A KMS key id, alias or ARN.
@@ -1279,6 +1321,10 @@ mod tests {
             ),
             ("HUBFIX_SNS_SUCCESS_SAMPLE_RATE", "10"),
             ("HUBFIX_RDS_SNAPSHOT_KMS_KEY", "alias/rds-snapshots"),
+            (
+                "HUBFIX_REQUIRED_TAGS",
+                " owner=platform , cost-center=cc 42,",
+            ),
             ("HUBFIX_RDS_MONITORING_INTERVAL", "15"),
             ("HUBFIX_SSM_INSTANCE_PROFILE", "ssm-managed"),
             (
@@ -1335,6 +1381,14 @@ mod tests {
             Some("alias/rds-snapshots")
         );
         assert!(d.sns_delivery_log_role_arn.is_none() && d.rds_snapshot_kms_key.is_none());
+        assert_eq!(
+            s.required_tags,
+            [
+                ("owner".to_owned(), "platform".to_owned()),
+                ("cost-center".to_owned(), "cc 42".to_owned())
+            ]
+        );
+        assert!(d.required_tags.is_empty());
         assert_eq!(
             (s.rds_monitoring_interval, d.rds_monitoring_interval),
             (15, 60)
@@ -1418,6 +1472,18 @@ mod tests {
                 "HUBFIX_RDS_SNAPSHOT_KMS_KEY",
                 "alias/a b",
                 "is not a KMS key id",
+            ),
+            ("HUBFIX_REQUIRED_TAGS", "owner", "is not key=value"),
+            (
+                "HUBFIX_REQUIRED_TAGS",
+                "aws:owner=x",
+                "is not a tag AWS accepts",
+            ),
+            ("HUBFIX_REQUIRED_TAGS", "owner=a,owner=b", "given twice"),
+            (
+                "HUBFIX_REQUIRED_TAGS",
+                "owner=a;b",
+                "is not a tag AWS accepts",
             ),
             (
                 "HUBFIX_RDS_BACKUP_RETENTION_DAYS",

@@ -1,6 +1,7 @@
 //! The data services catalogue against the emulator: SNS.1, SNS.2, SQS.1, DynamoDB.2,
-//! DynamoDB.6, ECR.1, ECR.2, SecretsManager.1, SecretsManager.3 and SecretsManager.4, each
-//! fixed, verified and undone from its record.
+//! DynamoDB.5, DynamoDB.6, ECR.1, ECR.2, SecretsManager.1, SecretsManager.3,
+//! SecretsManager.4 and the tagging controls (DynamoDB.5, GuardDuty.4), each fixed,
+//! verified and undone from its record.
 
 use aws_sdk_dynamodb::types::PointInTimeRecoveryStatus;
 use aws_sdk_sqs::types::QueueAttributeName;
@@ -720,5 +721,150 @@ async fn secretsmanager_4_rotates_a_stale_secret_now_on_approval_and_undo_restor
     assert!(
         !secret_rotation(&clients, &secret).await.0,
         "schedule off again"
+    );
+}
+
+/// A DynamoDB table's tags, sorted.
+async fn table_tags(clients: &Clients, arn: &str) -> Vec<(String, String)> {
+    let out = clients
+        .dynamodb
+        .list_tags_of_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+        .unwrap();
+    let mut tags: Vec<(String, String)> = out
+        .tags()
+        .iter()
+        .map(|t| (t.key().to_owned(), t.value().to_owned()))
+        .collect();
+    tags.sort();
+    tags
+}
+
+/// A GuardDuty detector's tags, sorted.
+async fn detector_tags(clients: &Clients, id: &str) -> Vec<(String, String)> {
+    let out = clients
+        .guardduty
+        .list_tags_for_resource()
+        .resource_arn(format!(
+            "arn:aws:guardduty:{}:{}:detector/{id}",
+            hubfix_tests::REGION,
+            hubfix_tests::ACCOUNT
+        ))
+        .send()
+        .await
+        .unwrap();
+    let mut tags: Vec<(String, String)> = out
+        .tags()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    tags.sort();
+    tags
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn dynamodb_5_and_guardduty_4_add_only_the_missing_required_tags_and_undo_removes_them() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let (_, table) = seeds::data::table(&clients).await;
+    let (_, other) = seeds::data::table(&clients).await;
+    let (detector_arn, detector) =
+        seeds::logging::detector_without_protection_plans(&clients).await;
+    let (tagged, _, note) = run_event(
+        &emulator,
+        &clients,
+        "dynamodb-5-imported.json",
+        &table,
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(
+        tagged.kind,
+        OutcomeKind::AlreadyCompliant,
+        "tagged, and no key required: {note}"
+    );
+
+    let settings = FixSettings {
+        required_tags: pairs(&[("owner", "platform"), ("team", "unassigned")]),
+        ..FixSettings::default()
+    };
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "dynamodb-5-imported.json",
+        &table,
+        auto(settings.clone()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(note.contains("with owner=platform;"), "{note}");
+    assert_eq!(
+        table_tags(&clients, &table).await,
+        pairs(&[("owner", "platform"), ("team", "payments")]),
+        "team keeps its value"
+    );
+    assert_eq!(
+        table_tags(&clients, &other).await,
+        pairs(&[("team", "payments")])
+    );
+    let steps = undo_outcome_with(&clients, &outcome, &settings)
+        .await
+        .unwrap();
+    assert!(
+        steps[0].contains("removed the tags hubfix added"),
+        "{steps:?}"
+    );
+    assert_eq!(
+        table_tags(&clients, &table).await,
+        pairs(&[("team", "payments")])
+    );
+
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "guardduty-4-imported.json",
+        &detector_arn,
+        auto(settings.clone()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert_eq!(
+        detector_tags(&clients, &detector).await,
+        pairs(&[("owner", "platform"), ("team", "payments")])
+    );
+    clients
+        .guardduty
+        .tag_resource()
+        .resource_arn(format!(
+            "arn:aws:guardduty:{}:{}:detector/{detector}",
+            hubfix_tests::REGION,
+            hubfix_tests::ACCOUNT
+        ))
+        .tags("owner", "security")
+        .send()
+        .await
+        .unwrap();
+    let err = undo_outcome_with(&clients, &outcome, &settings)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("owner of GuardDuty detector") && err.contains("was given another value"),
+        "a value someone set since stays: {err}"
+    );
+    assert_eq!(
+        detector_tags(&clients, &detector).await,
+        pairs(&[("owner", "security"), ("team", "payments")])
     );
 }

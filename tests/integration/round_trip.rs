@@ -171,7 +171,11 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
     (&["CodeBuild.5"], "project in privileged mode", seed!(privileged_project)),
     (&["SQS.3"], "queue anyone may send to", seed!(public_queue)),
     (&["KMS.5"], "key anyone may decrypt with", seed!(public_key)),
-    (&["DynamoDB.2", "DynamoDB.6"], "table without point-in-time recovery or deletion protection", seed!(table)),
+    (
+        &["DynamoDB.2", "DynamoDB.5", "DynamoDB.6"],
+        "table without point-in-time recovery, deletion protection or an owner tag",
+        seed!(table),
+    ),
     (&["ECR.1", "ECR.2"], "repository without scan on push, tags mutable", seed!(repository)),
     (&["SecretsManager.1"], "secret never rotated", seed!(secret)),
     (&["SecretsManager.3"], "secret not read for 100 days", seed!(unused_secret)),
@@ -185,8 +189,8 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
     (&["CloudWatch.16"], "log group kept 30 days", seed!(short_retention_log_group)),
     (&["GuardDuty.1"], "account with a disabled detector", seed!(disabled_detector)),
     (
-        &["GuardDuty.9", "GuardDuty.10"],
-        "detector without RDS or S3 Protection",
+        &["GuardDuty.4", "GuardDuty.9", "GuardDuty.10"],
+        "detector without RDS or S3 Protection or an owner tag",
         seed!(detector_without_protection_plans),
     ),
     (&["Config.1"], "account without a recorder", seed!(account_without_recorder)),
@@ -742,9 +746,17 @@ async fn plain_queue(clients: &Clients) -> Seeded {
     Seeded::at(arn)
 }
 
+/// The tags the tagging controls' seeds require: keys their resources lack.
+fn owner_tag_required() -> FixSettings {
+    FixSettings {
+        required_tags: vec![("owner".into(), "platform".into())],
+        ..FixSettings::default()
+    }
+}
+
 async fn table(clients: &Clients) -> Seeded {
     let (_, arn) = seeds::data::table(clients).await;
-    Seeded::at(arn)
+    Seeded::with(arn, owner_tag_required())
 }
 
 async fn repository(clients: &Clients) -> Seeded {
@@ -771,10 +783,11 @@ async fn privileged_project(clients: &Clients) -> Seeded {
 }
 
 async fn detector_without_protection_plans(clients: &Clients) -> Seeded {
-    Seeded::at(
+    Seeded::with(
         seeds::logging::detector_without_protection_plans(clients)
             .await
             .0,
+        owner_tag_required(),
     )
 }
 

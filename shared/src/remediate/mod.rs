@@ -18,6 +18,7 @@ pub mod lambda;
 pub mod manual;
 pub mod names;
 pub mod rds;
+pub mod required_tags;
 pub mod resource_forms;
 pub mod resource_kinds;
 pub mod resource_policy;

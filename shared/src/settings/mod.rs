@@ -91,6 +91,9 @@ pub struct FixSettings {
     pub ssm_instance_profile: Option<String>,
     /// The security contact `Account.1` gives an account that has none.
     pub security_contact: Option<SecurityContact>,
+    /// The tags the tagging controls (`DynamoDB.5`, `GuardDuty.4`) add to a resource that
+    /// lacks their keys: key and value, in the configured order.
+    pub required_tags: Vec<(String, String)>,
 }
 
 /// The security contact `Account.1` gives an account: AWS Account Management's
@@ -164,6 +167,7 @@ impl Default for FixSettings {
             log_retention_days: 365,
             ssm_instance_profile: None,
             security_contact: None,
+            required_tags: Vec::new(),
         }
     }
 }

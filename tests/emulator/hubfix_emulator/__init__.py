@@ -14,6 +14,7 @@ from . import (
     ec2,
     ecr,
     guardduty,
+    guardduty_tags,
     iam,
     organizations,
     s3,
@@ -47,7 +48,7 @@ def wsgi(moto_app: Callable) -> Callable:
     """The server app: moto, behind the services the extension adds whole and the
     extension's admin endpoints (`/_hubfix/...`); service control policies are enforced
     in front of all of them."""
-    app = ssm_settings.middleware(
+    app = guardduty_tags.middleware(ssm_settings.middleware(
         automation.middleware(cloudwatch.middleware(accessanalyzer.middleware(moto_app)))
-    )
+    ))
     return admin.middleware(scp.middleware(app), {**securityhub.ADMIN_ROUTES, **organizations.ROUTES})

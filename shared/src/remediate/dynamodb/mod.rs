@@ -1,15 +1,19 @@
-//! DynamoDB: tables' point-in-time recovery (`DynamoDB.2`) and deletion protection
-//! (`DynamoDB.6`).
+//! DynamoDB: tables' point-in-time recovery (`DynamoDB.2`), required tags
+//! (`DynamoDB.5`) and deletion protection (`DynamoDB.6`).
 
 use crate::error::FixError;
 use crate::remediate::Fix;
 
 pub mod deletion_protection;
 pub mod point_in_time_recovery;
+pub mod tags;
 
 /// Every rule of this service, family by family (the registry indexes them).
-pub(crate) const RULES: &[&[crate::remediate::Rule]] =
-    &[deletion_protection::RULES, point_in_time_recovery::RULES];
+pub(crate) const RULES: &[&[crate::remediate::Rule]] = &[
+    deletion_protection::RULES,
+    point_in_time_recovery::RULES,
+    tags::RULES,
+];
 
 /// The codes DynamoDB answers for a table that does not exist.
 const NOT_FOUND: &[&str] = &["TableNotFoundException", "ResourceNotFoundException"];
