@@ -42,6 +42,11 @@ pub const ENV_S3_KMS_KEY: &str = "HUBFIX_S3_KMS_KEY";
 pub const ENV_S3_NONCURRENT_DAYS: &str = "HUBFIX_S3_NONCURRENT_VERSION_DAYS";
 /// Environment variable: days after which incomplete multipart uploads are aborted (`S3.13`).
 pub const ENV_S3_ABORT_MULTIPART_DAYS: &str = "HUBFIX_S3_ABORT_MULTIPART_DAYS";
+/// Environment variable: the SNS topic, SQS queue or Lambda function ARN `S3.11` sends
+/// bucket events to; unset: `S3.11` findings are noted as needing it.
+pub const ENV_S3_EVENT_DESTINATION: &str = "HUBFIX_S3_EVENT_DESTINATION";
+/// Environment variable: the S3 event types `S3.11` notifies of, comma-separated.
+pub const ENV_S3_EVENT_TYPES: &str = "HUBFIX_S3_EVENT_TYPES";
 
 /// Environment variable: where VPC flow logs go (`EC2.6`): an S3 bucket ARN or a
 /// CloudWatch Logs log group ARN.
@@ -553,12 +558,11 @@ fn read_scope(
 }
 
 /// The settings of individual fixes: S3, flow logs and ports, the password policy, the
-/// data services and the catalogue.
-fn read_fix_settings(get: &impl Fn(&str) -> Option<String>) -> Result<FixSettings, ConfigError> {
-    let mut settings = FixSettings {
-        catalogue: CatalogueSettings::from_lookup(get)?,
-        ..FixSettings::default()
-    };
+/// The settings of the S3 bucket rules.
+fn read_s3_settings(
+    get: &impl Fn(&str) -> Option<String>,
+    settings: &mut FixSettings,
+) -> Result<(), ConfigError> {
     if let Some(v) = get(ENV_S3_ACCESS_LOG_BUCKET) {
         let bucket = v.trim();
         crate::ids::bucket_name(bucket).map_err(|_| {
@@ -585,6 +589,48 @@ fn read_fix_settings(get: &impl Fn(&str) -> Option<String>) -> Result<FixSetting
     if let Some(v) = get(ENV_S3_ABORT_MULTIPART_DAYS) {
         settings.s3_abort_multipart_days = parse_days(ENV_S3_ABORT_MULTIPART_DAYS, &v)?;
     }
+    if let Some(v) = get(ENV_S3_EVENT_DESTINATION).filter(|v| !v.trim().is_empty()) {
+        let arn = v.trim();
+        if crate::remediate::s3::Destination::of(arn).is_none() {
+            return Err(ConfigError::new(
+                ENV_S3_EVENT_DESTINATION,
+                format!("`{arn}` is not an SNS topic, SQS queue or Lambda function ARN"),
+            ));
+        }
+        settings.s3_event_destination = Some(arn.to_owned());
+    }
+    if let Some(v) = get(ENV_S3_EVENT_TYPES) {
+        let types: Vec<String> = v
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let valid = |t: &String| {
+            t.starts_with("s3:")
+                && t.len() <= 64
+                && t[3..]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ":*".contains(c))
+        };
+        if types.is_empty() || !types.iter().all(valid) {
+            return Err(ConfigError::new(
+                ENV_S3_EVENT_TYPES,
+                format!("`{v}` is not a list of S3 event types (s3:ObjectRemoved:*, s3:ObjectCreated:Put, ...)"),
+            ));
+        }
+        settings.s3_event_types = types;
+    }
+    Ok(())
+}
+
+/// data services and the catalogue.
+fn read_fix_settings(get: &impl Fn(&str) -> Option<String>) -> Result<FixSettings, ConfigError> {
+    let mut settings = FixSettings {
+        catalogue: CatalogueSettings::from_lookup(get)?,
+        ..FixSettings::default()
+    };
+    read_s3_settings(get, &mut settings)?;
     if let Some(v) = get(ENV_FLOW_LOG_DESTINATION) {
         let arn = v.trim();
         let usable = crate::ids::Arn::parse(arn).is_some_and(|a| {
@@ -847,35 +893,11 @@ fn parse_ranged(
         })
 }
 
-/// The settings of the data and compute service rules (SNS, SQS, Secrets Manager, RDS).
-fn read_data_service_settings(
+/// The settings of the Secrets Manager rules.
+fn read_secrets_settings(
     get: &impl Fn(&str) -> Option<String>,
     settings: &mut FixSettings,
 ) -> Result<(), ConfigError> {
-    if let Some(v) = get(ENV_SNS_KMS_KEY) {
-        settings.sns_kms_key = Some(parse_kms_key(ENV_SNS_KMS_KEY, &v)?);
-    }
-    if let Some(v) = get(ENV_SNS_DELIVERY_LOG_ROLE_ARN).filter(|v| !v.trim().is_empty()) {
-        settings.sns_delivery_log_role_arn = Some(crate::settings::catalogue::role_arn(
-            ENV_SNS_DELIVERY_LOG_ROLE_ARN,
-            &v,
-        )?);
-    }
-    if let Some(v) = get(ENV_SNS_SUCCESS_SAMPLE_RATE) {
-        settings.sns_success_sample_rate =
-            in_range::<u8>(ENV_SNS_SUCCESS_SAMPLE_RATE, &v, 0..=100, || {
-                format!("`{v}` must be a percentage from 0 to 100")
-            })?;
-    }
-    if let Some(v) = get(ENV_SQS_KMS_KEY) {
-        settings.sqs_kms_key = Some(parse_kms_key(ENV_SQS_KMS_KEY, &v)?);
-    }
-    if let Some(v) = get(ENV_REQUIRED_TAGS) {
-        settings.required_tags = parse_required_tags(&v)?;
-    }
-    if let Some(v) = get(ENV_RDS_SNAPSHOT_KMS_KEY).filter(|v| !v.trim().is_empty()) {
-        settings.rds_snapshot_kms_key = Some(parse_kms_key(ENV_RDS_SNAPSHOT_KMS_KEY, &v)?);
-    }
     if let Some(v) = get(ENV_SECRETS_ROTATION_LAMBDA) {
         let arn = v.trim();
         let usable = crate::ids::Arn::parse(arn)
@@ -909,6 +931,45 @@ fn read_data_service_settings(
             ),
         ));
     }
+    if let Some(v) = get(ENV_SECRETS_UNUSED_DAYS) {
+        settings.secrets_unused_days =
+            in_range::<u64>(ENV_SECRETS_UNUSED_DAYS, &v, 1..=365, || {
+                format!("`{v}` must be a number of days from 1 to 365 (the control's range)")
+            })?;
+    }
+    Ok(())
+}
+
+/// The settings of the data and compute service rules (SNS, SQS, Secrets Manager, RDS).
+fn read_data_service_settings(
+    get: &impl Fn(&str) -> Option<String>,
+    settings: &mut FixSettings,
+) -> Result<(), ConfigError> {
+    if let Some(v) = get(ENV_SNS_KMS_KEY) {
+        settings.sns_kms_key = Some(parse_kms_key(ENV_SNS_KMS_KEY, &v)?);
+    }
+    if let Some(v) = get(ENV_SNS_DELIVERY_LOG_ROLE_ARN).filter(|v| !v.trim().is_empty()) {
+        settings.sns_delivery_log_role_arn = Some(crate::settings::catalogue::role_arn(
+            ENV_SNS_DELIVERY_LOG_ROLE_ARN,
+            &v,
+        )?);
+    }
+    if let Some(v) = get(ENV_SNS_SUCCESS_SAMPLE_RATE) {
+        settings.sns_success_sample_rate =
+            in_range::<u8>(ENV_SNS_SUCCESS_SAMPLE_RATE, &v, 0..=100, || {
+                format!("`{v}` must be a percentage from 0 to 100")
+            })?;
+    }
+    if let Some(v) = get(ENV_SQS_KMS_KEY) {
+        settings.sqs_kms_key = Some(parse_kms_key(ENV_SQS_KMS_KEY, &v)?);
+    }
+    if let Some(v) = get(ENV_REQUIRED_TAGS) {
+        settings.required_tags = parse_required_tags(&v)?;
+    }
+    if let Some(v) = get(ENV_RDS_SNAPSHOT_KMS_KEY).filter(|v| !v.trim().is_empty()) {
+        settings.rds_snapshot_kms_key = Some(parse_kms_key(ENV_RDS_SNAPSHOT_KMS_KEY, &v)?);
+    }
+    read_secrets_settings(get, settings)?;
     if let Some(v) = get(ENV_RDS_MONITORING_ROLE_ARN).filter(|v| !v.trim().is_empty()) {
         settings.rds_monitoring_role_arn = Some(crate::settings::catalogue::role_arn(
             ENV_RDS_MONITORING_ROLE_ARN,
@@ -935,12 +996,6 @@ fn read_data_service_settings(
             ));
         }
         settings.ssm_instance_profile = Some(profile.to_owned());
-    }
-    if let Some(v) = get(ENV_SECRETS_UNUSED_DAYS) {
-        settings.secrets_unused_days =
-            in_range::<u64>(ENV_SECRETS_UNUSED_DAYS, &v, 1..=365, || {
-                format!("`{v}` must be a number of days from 1 to 365 (the control's range)")
-            })?;
     }
     if let Some(v) = get(ENV_RDS_BACKUP_RETENTION_DAYS) {
         settings.rds_backup_retention_days = in_range::<i32>(
@@ -1174,8 +1229,28 @@ mod tests {
             ("HUBFIX_S3_KMS_KEY", "alias/s3-default"),
             ("HUBFIX_S3_NONCURRENT_VERSION_DAYS", "90"),
             ("HUBFIX_S3_ABORT_MULTIPART_DAYS", "3"),
+            (
+                "HUBFIX_S3_EVENT_DESTINATION",
+                "arn:aws:sns:us-east-1:123456789012:bucket-events",
+            ),
+            (
+                "HUBFIX_S3_EVENT_TYPES",
+                "s3:ObjectRemoved:*, s3:ObjectRestore:Completed",
+            ),
         ])
         .unwrap();
+        assert_eq!(
+            p.settings.s3_event_destination.as_deref(),
+            Some("arn:aws:sns:us-east-1:123456789012:bucket-events")
+        );
+        assert_eq!(
+            p.settings.s3_event_types,
+            ["s3:ObjectRemoved:*", "s3:ObjectRestore:Completed"]
+        );
+        assert_eq!(
+            FixSettings::default().s3_event_types,
+            ["s3:ObjectRemoved:*"]
+        );
         assert_eq!(
             p.settings.s3_access_log_bucket.as_deref(),
             Some("central-logs")
@@ -1474,6 +1549,16 @@ mod tests {
                 "is not a KMS key id",
             ),
             ("HUBFIX_REQUIRED_TAGS", "owner", "is not key=value"),
+            (
+                "HUBFIX_S3_EVENT_DESTINATION",
+                "arn:aws:s3:::bucket",
+                "is not an SNS topic",
+            ),
+            (
+                "HUBFIX_S3_EVENT_TYPES",
+                "ObjectRemoved",
+                "is not a list of S3 event types",
+            ),
             (
                 "HUBFIX_REQUIRED_TAGS",
                 "aws:owner=x",

@@ -104,8 +104,8 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
     (&["S3.2"], "public-read bucket with BlockPublicAcls on", seed!(public_read_bucket)),
     (&["S3.3"], "public-read-write bucket with BlockPublicAcls on", seed!(public_write_bucket)),
     (
-        &["S3.4", "S3.5", "S3.13"],
-        "bucket with S3's defaults (no encryption, policy or lifecycle)",
+        &["S3.4", "S3.5", "S3.11", "S3.13"],
+        "bucket with S3's defaults (no encryption, policy, event notification or lifecycle)",
         seed!(plain_bucket),
     ),
     (&["S3.5"], "bucket with a hand-written policy", seed!(hand_written_policy_bucket)),
@@ -596,7 +596,14 @@ async fn weak_password_policy(clients: &Clients) -> Seeded {
 }
 
 async fn plain_bucket(clients: &Clients) -> Seeded {
-    Seeded::at(bucket_arn(&seeds::s3::bucket(clients, "plain").await))
+    let settings = FixSettings {
+        s3_event_destination: Some(seeds::data::topic(clients).await),
+        ..FixSettings::default()
+    };
+    Seeded::with(
+        bucket_arn(&seeds::s3::bucket(clients, "plain").await),
+        settings,
+    )
 }
 
 async fn public_read_bucket(clients: &Clients) -> Seeded {

@@ -539,3 +539,135 @@ async fn s3_19_is_a_manual_control_with_steps_in_the_note() {
     assert_eq!(status, "NOTIFIED");
     assert!(note.contains("cannot be changed after creation"), "{note}");
 }
+
+/// `(id, destination ARN, events)` of each of a bucket's notifications, sorted.
+async fn notifications(clients: &Clients, bucket: &str) -> Vec<(String, String, Vec<String>)> {
+    let out = clients
+        .s3
+        .get_bucket_notification_configuration()
+        .bucket(bucket)
+        .send()
+        .await
+        .unwrap();
+    let events = |e: &[aws_sdk_s3::types::Event]| e.iter().map(|e| e.as_str().to_owned()).collect();
+    let mut found: Vec<(String, String, Vec<String>)> = out
+        .topic_configurations()
+        .iter()
+        .map(|c| {
+            (
+                c.id().unwrap_or_default().to_owned(),
+                c.topic_arn().to_owned(),
+                events(c.events()),
+            )
+        })
+        .chain(out.queue_configurations().iter().map(|c| {
+            (
+                c.id().unwrap_or_default().to_owned(),
+                c.queue_arn().to_owned(),
+                events(c.events()),
+            )
+        }))
+        .collect();
+    found.sort();
+    found
+}
+
+#[tokio::test]
+async fn s3_11_adds_one_notification_on_approval_and_undo_removes_only_it() {
+    let (emulator, clients, bucket) = bucket().await;
+    let (refused, _, note) = run_bucket(
+        &emulator,
+        &clients,
+        "s3-11-imported.json",
+        &bucket,
+        FixSettings::default(),
+    )
+    .await;
+    assert_eq!(refused.kind, OutcomeKind::Refused, "{note}");
+    assert!(note.contains("set HUBFIX_S3_EVENT_DESTINATION"), "{note}");
+
+    let topic = seeds::data::topic(&clients).await;
+    let settings = FixSettings {
+        s3_event_destination: Some(topic.clone()),
+        ..FixSettings::default()
+    };
+    let (waiting, _, note) = run_event(
+        &emulator,
+        &clients,
+        "s3-11-imported.json",
+        &format!("arn:aws:s3:::{bucket}"),
+        Policy {
+            settings: settings.clone(),
+            ..Policy::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        waiting.kind,
+        OutcomeKind::Refused,
+        "billed, approval: {note}"
+    );
+    assert!(notifications(&clients, &bucket).await.is_empty());
+
+    let (outcome, status, note) = run_bucket(
+        &emulator,
+        &clients,
+        "s3-11-imported.json",
+        &bucket,
+        settings.clone(),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    let ours = (
+        "hubfix-s3-11".to_owned(),
+        topic.clone(),
+        vec!["s3:ObjectRemoved:*".to_owned()],
+    );
+    assert_eq!(notifications(&clients, &bucket).await, [ours]);
+    assert_tags_untouched(&clients, &bucket).await;
+
+    // Someone adds a notification of their own afterwards; undo keeps it.
+    let (queue, _) = seeds::data::plain_queue(&clients).await;
+    let theirs = aws_sdk_s3::types::QueueConfiguration::builder()
+        .id("audit")
+        .queue_arn(&queue)
+        .events(aws_sdk_s3::types::Event::from("s3:ObjectCreated:*"))
+        .build()
+        .unwrap();
+    let current = clients
+        .s3
+        .get_bucket_notification_configuration()
+        .bucket(&bucket)
+        .send()
+        .await
+        .unwrap();
+    clients
+        .s3
+        .put_bucket_notification_configuration()
+        .bucket(&bucket)
+        .notification_configuration(
+            aws_sdk_s3::types::NotificationConfiguration::builder()
+                .set_topic_configurations(Some(current.topic_configurations().to_vec()))
+                .queue_configurations(theirs)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let steps = hubfix_tests::undo_outcome_with(&clients, &outcome, &settings)
+        .await
+        .unwrap_err();
+    let text = steps.to_string();
+    assert!(text.contains("reads"), "the read-back differs: {text}");
+    let left = notifications(&clients, &bucket).await;
+    assert_eq!(
+        left,
+        [(
+            "audit".to_owned(),
+            queue,
+            vec!["s3:ObjectCreated:*".to_owned()]
+        )],
+        "only hubfix's notification went"
+    );
+}

@@ -40,6 +40,10 @@ pub struct FixSettings {
     pub s3_noncurrent_version_days: i32,
     /// Incomplete multipart uploads are aborted after this many days (`S3.13`).
     pub s3_abort_multipart_days: i32,
+    /// The SNS topic, SQS queue or Lambda function `S3.11` sends bucket events to.
+    pub s3_event_destination: Option<String>,
+    /// The event types `S3.11` notifies of, `s3:ObjectRemoved:*` unless configured.
+    pub s3_event_types: Vec<String>,
     /// Where VPC flow logs go (`EC2.6`): an S3 bucket or CloudWatch Logs group ARN.
     pub flow_log_destination: Option<String>,
     /// The role flow logs use to deliver to CloudWatch Logs.
@@ -146,6 +150,8 @@ impl Default for FixSettings {
             s3_kms_key: None,
             s3_noncurrent_version_days: 365,
             s3_abort_multipart_days: 7,
+            s3_event_destination: None,
+            s3_event_types: vec!["s3:ObjectRemoved:*".to_owned()],
             flow_log_destination: None,
             flow_log_role_arn: None,
             public_ports: vec![80, 443],

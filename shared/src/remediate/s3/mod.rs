@@ -3,7 +3,8 @@
 //!
 //! Bucket configuration fixes: public read/write (`S3.2`, `S3.3`: Block Public Access
 //! and public ACL grants removed), server access logging (`S3.9`), default encryption
-//! (`S3.4`, `S3.17`), a lifecycle rule (`S3.13`) and versioning (`S3.14`).
+//! (`S3.4`, `S3.17`), event notifications (`S3.11`), a lifecycle rule (`S3.13`) and
+//! versioning (`S3.14`).
 
 pub mod block_public_access;
 pub mod policy;
@@ -26,12 +27,14 @@ use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 
 mod access_logging;
 mod default_encryption;
+mod event_notifications;
 mod lifecycle;
 mod public_read_write;
 mod versioning;
 
 pub use access_logging::*;
 pub use default_encryption::*;
+pub use event_notifications::*;
 pub use lifecycle::*;
 pub use public_read_write::*;
 pub use versioning::*;
@@ -41,6 +44,7 @@ pub(crate) const RULES: &[&[crate::remediate::Rule]] = &[
     access_logging::RULES,
     block_public_access::RULES,
     default_encryption::RULES,
+    event_notifications::RULES,
     lifecycle::RULES,
     policy::RULES,
     public_read_write::RULES,
