@@ -1,4 +1,4 @@
-//! The EC2 and VPC catalogue (EC2.1-EC2.23): each fix against the emulator, that it
+//! The EC2 and VPC catalogue (EC2.1-EC2.25): each fix against the emulator, that it
 //! changes only what the control is about, and that the finding is updated.
 
 use aws_sdk_ec2::types::{
@@ -872,4 +872,88 @@ async fn ec2_10_creates_an_ec2_api_endpoint_in_every_zone_on_approval_and_undo_d
         .await
         .unwrap();
     assert!(left.security_groups().is_empty());
+}
+
+/// `(default version, latest version, (image, public IP of interface 0) of the default)`
+/// of a launch template.
+async fn template_state(
+    clients: &hubfix::aws::Clients,
+    id: &str,
+) -> (i64, i64, (Option<String>, Option<bool>)) {
+    let template = clients
+        .ec2
+        .describe_launch_templates()
+        .launch_template_ids(id)
+        .send()
+        .await
+        .unwrap();
+    let template = &template.launch_templates()[0];
+    let default = clients
+        .ec2
+        .describe_launch_template_versions()
+        .launch_template_id(id)
+        .versions("$Default")
+        .send()
+        .await
+        .unwrap();
+    let data = default.launch_template_versions()[0]
+        .launch_template_data()
+        .unwrap();
+    (
+        template.default_version_number().unwrap(),
+        template.latest_version_number().unwrap(),
+        (
+            data.image_id().map(str::to_owned),
+            data.network_interfaces()[0].associate_public_ip_address(),
+        ),
+    )
+}
+
+#[tokio::test]
+async fn ec2_25_makes_a_default_version_without_public_ips_on_approval_and_undo_restores_the_old_default(
+) {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let template = seeds::ec2::public_ip_launch_template(&clients).await;
+    let other = seeds::ec2::public_ip_launch_template(&clients).await;
+    let arn = ec2_arn("launch-template", &template);
+    let (waiting, _, note) = run_event(
+        &emulator,
+        &clients,
+        "ec2-25-imported.json",
+        &arn,
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(waiting.kind, OutcomeKind::Refused, "approval: {note}");
+    let seeded = (1, 1, (Some("ami-12c6146b".to_owned()), Some(true)));
+    assert_eq!(template_state(&clients, &template).await, seeded);
+
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "ec2-25-imported.json",
+        &arn,
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(note.contains("from version 1 without public IPs"), "{note}");
+    assert_eq!(
+        template_state(&clients, &template).await,
+        (2, 2, (Some("ami-12c6146b".to_owned()), Some(false))),
+        "a new default version, the rest of the launch data inherited"
+    );
+    assert_eq!(template_state(&clients, &other).await, seeded);
+
+    let steps = undo_outcome(&clients, &outcome).await.unwrap();
+    assert!(
+        steps[0].contains("made version 1 of launch template"),
+        "{steps:?}"
+    );
+    assert_eq!(
+        template_state(&clients, &template).await,
+        (1, 2, (Some("ami-12c6146b".to_owned()), Some(true)))
+    );
 }

@@ -132,6 +132,11 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
     (&["EC2.15"], "subnet mapping public IPs on launch", seed!(public_ip_subnet)),
     (&["EC2.21"], "network ACL open on admin ports", seed!(open_admin_network_acl)),
     (
+        &["EC2.25"],
+        "launch template whose interface asks for a public IP",
+        seed!(public_ip_launch_template),
+    ),
+    (
         &["RDS.1", "RDS.4"],
         "public unencrypted DB snapshot also shared with an account",
         seed!(public_db_snapshot),
@@ -685,6 +690,11 @@ async fn vpc_without_flow_logs(clients: &Clients) -> Seeded {
         ..FixSettings::default()
     };
     Seeded::with(ec2_arn("vpc", &vpc), settings)
+}
+
+async fn public_ip_launch_template(clients: &Clients) -> Seeded {
+    let template = seeds::ec2::public_ip_launch_template(clients).await;
+    Seeded::at(ec2_arn("launch-template", &template))
 }
 
 async fn instance(clients: &Clients) -> Seeded {

@@ -53,6 +53,10 @@ pub static KINDS: &[ResourceKind] = &[
         name: |id, _| instance_id(id),
     },
     ResourceKind {
+        asff_type: "AwsEc2LaunchTemplate",
+        name: |id, _| ec2_resource_id(id, "launch-template", "lt-", "a launch template"),
+    },
+    ResourceKind {
         asff_type: "AwsEc2NetworkAcl",
         name: |id, _| ec2_resource_id(id, "network-acl", "acl-", "a network ACL"),
     },

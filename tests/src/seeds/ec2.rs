@@ -234,6 +234,44 @@ pub async fn public_ip_subnet(clients: &Clients) -> String {
     subnet
 }
 
+/// A launch template `web-…` (tagged `team=payments`) whose one version gives its
+/// network interface a public IPv4 address: EC2.25 fails. Returns its id.
+pub async fn public_ip_launch_template(clients: &Clients) -> String {
+    use aws_sdk_ec2::types::{
+        LaunchTemplateInstanceNetworkInterfaceSpecificationRequest, RequestLaunchTemplateData,
+        ResourceType, Tag, TagSpecification,
+    };
+    let data = RequestLaunchTemplateData::builder()
+        .image_id("ami-12c6146b")
+        .instance_type(aws_sdk_ec2::types::InstanceType::T3Micro)
+        .network_interfaces(
+            LaunchTemplateInstanceNetworkInterfaceSpecificationRequest::builder()
+                .device_index(0)
+                .associate_public_ip_address(true)
+                .delete_on_termination(true)
+                .build(),
+        )
+        .build();
+    clients
+        .ec2
+        .create_launch_template()
+        .launch_template_name(unique("web"))
+        .launch_template_data(data)
+        .tag_specifications(
+            TagSpecification::builder()
+                .resource_type(ResourceType::LaunchTemplate)
+                .tags(Tag::builder().key("team").value("payments").build())
+                .build(),
+        )
+        .send()
+        .await
+        .expect("create a launch template")
+        .launch_template()
+        .and_then(|t| t.launch_template_id())
+        .expect("a launch template id")
+        .to_owned()
+}
+
 /// A network ACL of the default VPC allowing TCP from anywhere on SSH (rule 100), HTTPS
 /// (110) and RDP (120): EC2.21 fails for rules 100 and 120. Returns its id.
 pub async fn open_admin_network_acl(clients: &Clients) -> String {

@@ -5,10 +5,12 @@
 //! (`EC2.4`, approval-only and never automatic), VPC flow logs (`EC2.6`), EBS encryption
 //! by default (`EC2.7`), IMDSv2 (`EC2.8`), public IPs on launch (`EC2.15`), network ACL
 //! entries open to the world on SSH/RDP (`EC2.21`), Transit Gateways that accept shared
-//! attachments by themselves (`EC2.23`) and an endpoint for the EC2 API (`EC2.10`).
+//! attachments by themselves (`EC2.23`), an endpoint for the EC2 API (`EC2.10`) and launch
+//! templates without public IPs (`EC2.25`).
 
 pub mod default_group;
 pub mod isolate;
+pub mod launch_templates;
 pub mod open_ingress;
 pub mod security_groups;
 pub mod transit_gateways;
@@ -51,6 +53,7 @@ pub(crate) const RULES: &[&[crate::remediate::Rule]] = &[
     ebs_encryption::RULES,
     flow_logs::RULES,
     instances::RULES,
+    launch_templates::RULES,
     network_acls::RULES,
     open_ingress::RULES,
     snapshots::RULES,
