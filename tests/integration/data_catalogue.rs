@@ -1,6 +1,6 @@
 //! The data services catalogue against the emulator: SNS.1, SNS.2, SQS.1, DynamoDB.2,
 //! DynamoDB.5, DynamoDB.6, ECR.1, ECR.2, SecretsManager.1, SecretsManager.3,
-//! SecretsManager.4 and the tagging controls (DynamoDB.5, GuardDuty.4), each fixed,
+//! SecretsManager.4 and the tagging controls (DynamoDB.5, GuardDuty.2, GuardDuty.4), each fixed,
 //! verified and undone from its record.
 
 use aws_sdk_dynamodb::types::PointInTimeRecoveryStatus;
@@ -867,4 +867,59 @@ async fn dynamodb_5_and_guardduty_4_add_only_the_missing_required_tags_and_undo_
         detector_tags(&clients, &detector).await,
         pairs(&[("owner", "security"), ("team", "payments")])
     );
+}
+
+#[tokio::test]
+async fn guardduty_2_tags_a_filter_named_by_its_arn() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let filter = seeds::logging::guardduty_filter(&clients).await;
+    let settings = FixSettings {
+        required_tags: pairs(&[("owner", "platform")]),
+        ..FixSettings::default()
+    };
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "guardduty-2-imported.json",
+        &filter,
+        auto(settings.clone()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    let tags = |arn: String| {
+        let clients = clients.clone();
+        async move {
+            let out = clients
+                .guardduty
+                .list_tags_for_resource()
+                .resource_arn(arn)
+                .send()
+                .await
+                .unwrap();
+            let mut tags: Vec<(String, String)> = out
+                .tags()
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            tags.sort();
+            tags
+        }
+    };
+    assert_eq!(
+        tags(filter.clone()).await,
+        pairs(&[("owner", "platform"), ("team", "payments")])
+    );
+    let detector_arn = filter.split("/filter/").next().unwrap().to_owned();
+    assert_eq!(
+        tags(detector_arn).await,
+        pairs(&[("team", "payments")]),
+        "the filter's detector is not the filter"
+    );
+    undo_outcome_with(&clients, &outcome, &settings)
+        .await
+        .unwrap();
+    assert_eq!(tags(filter).await, pairs(&[("team", "payments")]));
 }

@@ -194,6 +194,11 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
     (&["CloudWatch.16"], "log group kept 30 days", seed!(short_retention_log_group)),
     (&["GuardDuty.1"], "account with a disabled detector", seed!(disabled_detector)),
     (
+        &["GuardDuty.2"],
+        "GuardDuty filter without an owner tag",
+        seed!(untagged_guardduty_filter),
+    ),
+    (
         &["GuardDuty.4", "GuardDuty.9", "GuardDuty.10"],
         "detector without RDS or S3 Protection or an owner tag",
         seed!(detector_without_protection_plans),
@@ -797,6 +802,13 @@ async fn http_forwarding_load_balancer(clients: &Clients) -> Seeded {
 
 async fn privileged_project(clients: &Clients) -> Seeded {
     Seeded::at(seeds::compute::bitbucket_project(clients).await.0)
+}
+
+async fn untagged_guardduty_filter(clients: &Clients) -> Seeded {
+    Seeded::with(
+        seeds::logging::guardduty_filter(clients).await,
+        owner_tag_required(),
+    )
 }
 
 async fn detector_without_protection_plans(clients: &Clients) -> Seeded {

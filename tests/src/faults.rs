@@ -64,8 +64,9 @@ pub struct Schedule {
     pub rate: f64,
     /// The faults drawn from, equally likely.
     pub faults: Vec<Fault>,
-    /// After this many faults in a row, a request passes (so the SDK's retries can win);
-    /// `None`: no limit.
+    /// After this many faults in a row of the same request (its retries: same method,
+    /// target, service and body), it passes, so the SDK's retries can win; `None`: no
+    /// limit. Counted per request: other requests in between do not reset it.
     pub max_in_a_row: Option<usize>,
     /// Which requests may get a fault.
     pub eligible: Arc<Eligible>,
@@ -119,7 +120,7 @@ pub type Group = dyn Fn(&Request) -> Option<String> + Send + Sync;
 
 struct State {
     rng: u64,
-    in_a_row: usize,
+    in_a_row: HashMap<u64, usize>,
     stats: Stats,
     in_flight: HashMap<String, usize>,
 }
@@ -156,7 +157,7 @@ impl FaultProxy {
         let upstream = upstream.trim_start_matches("http://").to_owned();
         let state = Arc::new(Mutex::new(State {
             rng: schedule.seed.max(1),
-            in_a_row: 0,
+            in_a_row: HashMap::new(),
             stats: Stats::default(),
             in_flight: HashMap::new(),
         }));
@@ -268,14 +269,27 @@ fn decide(schedule: &Schedule, state: &Mutex<State>, request: &Request) -> Optio
     if !(schedule.eligible)(request) || schedule.faults.is_empty() {
         return None;
     }
+    let same = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (
+            &request.method,
+            &request.target,
+            &request.service,
+            &request.body,
+        )
+            .hash(&mut h);
+        h.finish()
+    };
     let mut s = state.lock().expect("state");
     let draw = next(&mut s.rng);
-    let limited = schedule.max_in_a_row.is_some_and(|max| s.in_a_row >= max);
+    let so_far = s.in_a_row.get(&same).copied().unwrap_or(0);
+    let limited = schedule.max_in_a_row.is_some_and(|max| so_far >= max);
     if limited || (draw % 10_000) as f64 >= schedule.rate * 10_000.0 {
-        s.in_a_row = 0;
+        s.in_a_row.remove(&same);
         return None;
     }
-    s.in_a_row += 1;
+    s.in_a_row.insert(same, so_far + 1);
     let fault = schedule.faults[(next(&mut s.rng) % schedule.faults.len() as u64) as usize];
     *s.stats.faults.entry(fault).or_default() += 1;
     Some(fault)

@@ -229,6 +229,26 @@ pub fn guardduty_detector(resource_id: &str, account: &str) -> Result<String, Fi
     .map(str::to_owned)
 }
 
+/// A GuardDuty filter's path, `detector/<id>/filter/<name>`
+/// (`arn:aws:guardduty:<region>:<account>:detector/<id>/filter/<name>`).
+pub fn guardduty_filter(resource_id: &str, account: &str) -> Result<String, FixError> {
+    checked(
+        resource_id,
+        account,
+        "guardduty",
+        "detector/",
+        |s| {
+            s.split_once("/filter/").is_some_and(|(detector, name)| {
+                chars_in(detector, 1..=300, b"")
+                    && !detector.bytes().any(|b| b.is_ascii_uppercase())
+                    && chars_in(name, 3..=64, b"-_.")
+            })
+        },
+        "a GuardDuty filter ARN",
+    )
+    .map(|rest| format!("detector/{rest}"))
+}
+
 /// The ARN of an `AwsElbv2LoadBalancer`
 /// (`arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/<app|net|gwy>/<name>/<id>`).
 pub fn load_balancer(resource_id: &str, account: &str) -> Result<String, FixError> {
@@ -274,6 +294,7 @@ mod tests {
             (secret, "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbC123", "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbC123"),
             (codebuild_project, "arn:aws:codebuild:us-east-1:123456789012:project/release-build", "release-build"),
             (guardduty_detector, "arn:aws:guardduty:us-east-1:123456789012:detector/12abc34d567e8fa901bc2d34e56789f0", "12abc34d567e8fa901bc2d34e56789f0"),
+            (guardduty_filter, "arn:aws:guardduty:us-east-1:123456789012:detector/12abc34d567e8fa901bc2d34e56789f0/filter/archive-low", "detector/12abc34d567e8fa901bc2d34e56789f0/filter/archive-low"),
             (load_balancer, "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188", "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188"),
         ];
         for (f, id, name) in ok {
@@ -290,6 +311,10 @@ mod tests {
             (rds_instance, "orders-db"),
             (guardduty_detector, "arn:aws:guardduty:us-east-1:123456789012:detector/../filter"),
             (guardduty_detector, "arn:aws:guardduty:us-east-1:999999999999:detector/12abc34d"),
+            (guardduty_filter, "arn:aws:guardduty:us-east-1:123456789012:detector/12abc34d"),
+            (guardduty_filter, "arn:aws:guardduty:us-east-1:123456789012:detector/12abc34d/filter/a b"),
+            (guardduty_filter, "arn:aws:guardduty:us-east-1:123456789012:detector/../x/filter/abc"),
+            (guardduty_filter, "arn:aws:guardduty:us-east-1:999999999999:detector/12abc34d/filter/abc"),
             (rds_cluster, "arn:aws:rds:us-east-1:123456789012:db:aurora-1"),
             (rds_snapshot, "arn:aws:rds:us-east-1:123456789012:snapshot:rds:auto-2026"),
             (lambda_function, "arn:aws:lambda:us-east-1:123456789012:function:fn:PROD"),

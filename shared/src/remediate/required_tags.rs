@@ -1,4 +1,4 @@
-//! One remediation for the tagging controls (`DynamoDB.5`, `GuardDuty.4`): a resource
+//! One remediation for the tagging controls (`DynamoDB.5`, `GuardDuty.2`, `GuardDuty.4`): a resource
 //! carries the tag keys the organisation requires.
 //!
 //! Security Hub's tagging controls fail a resource that has none of the keys of their
@@ -22,6 +22,16 @@ type Tag = (String, String);
 pub trait Tagged: std::fmt::Debug + Send + Sync {
     /// How notes name the resource, e.g. `DynamoDB table orders`.
     fn described(&self, fix: Fix<'_>) -> String;
+
+    /// The name the API needs, for a resource its rule's type does not describe (see
+    /// [`Remediation::resource_name`]); `None`, the default: the type's resource kind.
+    fn resource_name(
+        &self,
+        _resource_id: &str,
+        _account: &str,
+    ) -> Option<Result<String, FixError>> {
+        None
+    }
 
     /// The resource's tags.
     fn read<'a>(&'a self, fix: Fix<'a>) -> FixFuture<'a, Vec<(String, String)>>;
@@ -85,6 +95,10 @@ pub fn required_tags_plan(
 }
 
 impl<T: Tagged> Remediation for RequiredTags<T> {
+    fn resource_name(&self, resource_id: &str, account: &str) -> Option<Result<String, FixError>> {
+        self.0.resource_name(resource_id, account)
+    }
+
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
             let tags = self.0.read(fix).await?;

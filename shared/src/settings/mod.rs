@@ -95,7 +95,7 @@ pub struct FixSettings {
     pub ssm_instance_profile: Option<String>,
     /// The security contact `Account.1` gives an account that has none.
     pub security_contact: Option<SecurityContact>,
-    /// The tags the tagging controls (`DynamoDB.5`, `GuardDuty.4`) add to a resource that
+    /// The tags the tagging controls (`DynamoDB.5`, `GuardDuty.2`, `GuardDuty.4`) add to a resource that
     /// lacks their keys: key and value, in the configured order.
     pub required_tags: Vec<(String, String)>,
 }

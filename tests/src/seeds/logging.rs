@@ -102,6 +102,37 @@ pub async fn trail_with_log_group(clients: &Clients) -> String {
     group
 }
 
+/// A filter `archive-low-…` on a new detector, tagged `team=payments`: GuardDuty.2
+/// fails when `owner` is required. Returns the filter's ARN.
+pub async fn guardduty_filter(clients: &Clients) -> String {
+    use aws_sdk_guardduty::types::{Condition, FindingCriteria};
+    let (detector_arn, detector) = detector_without_protection_plans(clients).await;
+    let name = unique("archive-low");
+    clients
+        .guardduty
+        .create_filter()
+        .detector_id(&detector)
+        .name(&name)
+        .finding_criteria(
+            FindingCriteria::builder()
+                .criterion("severity", Condition::builder().less_than(4).build())
+                .build(),
+        )
+        .send()
+        .await
+        .expect("create a filter");
+    let arn = format!("{detector_arn}/filter/{name}");
+    clients
+        .guardduty
+        .tag_resource()
+        .resource_arn(&arn)
+        .tags("team", "payments")
+        .send()
+        .await
+        .expect("tag the filter");
+    arn
+}
+
 /// A customer managed KMS key with KMS's defaults (no automatic rotation): KMS.4 fails.
 /// Returns its ARN and id.
 pub async fn kms_key(clients: &Clients) -> (String, String) {
