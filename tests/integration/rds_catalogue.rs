@@ -416,7 +416,7 @@ async fn rds_4_copies_a_snapshot_encrypted_keeps_the_original_and_leaves_its_del
     .await;
     assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
     assert_eq!(status, "NOTIFIED", "the original still fails the control");
-    assert!(note.contains("verified by reading it back"), "{note}");
+    assert!(note.contains(&format!("to {copy} (KMS key")), "{note}");
     assert!(
         note.contains(&format!(
             "Left for a person: restore from the encrypted copy {copy}, then delete"

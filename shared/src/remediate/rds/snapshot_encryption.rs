@@ -129,7 +129,7 @@ pub fn snapshot_encryption_plan(
     tags.push((COPY_TAG.to_owned(), snapshot.id().to_owned()));
     let change = Change::new(
         format!(
-            "copied {} to {copy_id}, encrypted with KMS key {kms_key}, with its tags; the original is kept",
+            "copied {} to {copy_id} (KMS key {kms_key}, its tags)",
             snapshot.described()
         ),
         &EncryptedCopy {
@@ -378,7 +378,9 @@ mod tests {
                 (COPY_TAG.to_owned(), "orders-before-upgrade".to_owned())
             ]
         );
-        assert!(plan.describe().contains("the original is kept"));
+        assert!(plan
+            .describe()
+            .contains("(KMS key alias/aws/rds, its tags)"));
         let state: SnapshotEncryption = plan.before.recorded().unwrap();
         assert_eq!(left_after_copy(&state), None, "no copy yet");
     }
