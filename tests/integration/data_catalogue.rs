@@ -742,16 +742,12 @@ async fn table_tags(clients: &Clients, arn: &str) -> Vec<(String, String)> {
     tags
 }
 
-/// A GuardDuty detector's tags, sorted.
-async fn detector_tags(clients: &Clients, id: &str) -> Vec<(String, String)> {
+/// A GuardDuty resource's tags (a detector's or a filter's, by ARN), sorted.
+async fn guardduty_tags(clients: &Clients, arn: &str) -> Vec<(String, String)> {
     let out = clients
         .guardduty
         .list_tags_for_resource()
-        .resource_arn(format!(
-            "arn:aws:guardduty:{}:{}:detector/{id}",
-            hubfix_tests::REGION,
-            hubfix_tests::ACCOUNT
-        ))
+        .resource_arn(arn)
         .send()
         .await
         .unwrap();
@@ -777,8 +773,7 @@ async fn dynamodb_5_and_guardduty_4_add_only_the_missing_required_tags_and_undo_
     let clients = emulator.clients().await;
     let (_, table) = seeds::data::table(&clients).await;
     let (_, other) = seeds::data::table(&clients).await;
-    let (detector_arn, detector) =
-        seeds::logging::detector_without_protection_plans(&clients).await;
+    let (detector_arn, _) = seeds::logging::detector_without_protection_plans(&clients).await;
     let (tagged, _, note) = run_event(
         &emulator,
         &clients,
@@ -840,17 +835,13 @@ async fn dynamodb_5_and_guardduty_4_add_only_the_missing_required_tags_and_undo_
     assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
     assert_eq!(status, "RESOLVED");
     assert_eq!(
-        detector_tags(&clients, &detector).await,
+        guardduty_tags(&clients, &detector_arn).await,
         pairs(&[("owner", "platform"), ("team", "payments")])
     );
     clients
         .guardduty
         .tag_resource()
-        .resource_arn(format!(
-            "arn:aws:guardduty:{}:{}:detector/{detector}",
-            hubfix_tests::REGION,
-            hubfix_tests::ACCOUNT
-        ))
+        .resource_arn(&detector_arn)
         .tags("owner", "security")
         .send()
         .await
@@ -864,7 +855,7 @@ async fn dynamodb_5_and_guardduty_4_add_only_the_missing_required_tags_and_undo_
         "a value someone set since stays: {err}"
     );
     assert_eq!(
-        detector_tags(&clients, &detector).await,
+        guardduty_tags(&clients, &detector_arn).await,
         pairs(&[("owner", "security"), ("team", "payments")])
     );
 }
@@ -888,38 +879,21 @@ async fn guardduty_2_tags_a_filter_named_by_its_arn() {
     .await;
     assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
     assert_eq!(status, "RESOLVED");
-    let tags = |arn: String| {
-        let clients = clients.clone();
-        async move {
-            let out = clients
-                .guardduty
-                .list_tags_for_resource()
-                .resource_arn(arn)
-                .send()
-                .await
-                .unwrap();
-            let mut tags: Vec<(String, String)> = out
-                .tags()
-                .into_iter()
-                .flatten()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            tags.sort();
-            tags
-        }
-    };
     assert_eq!(
-        tags(filter.clone()).await,
+        guardduty_tags(&clients, &filter).await,
         pairs(&[("owner", "platform"), ("team", "payments")])
     );
     let detector_arn = filter.split("/filter/").next().unwrap().to_owned();
     assert_eq!(
-        tags(detector_arn).await,
+        guardduty_tags(&clients, &detector_arn).await,
         pairs(&[("team", "payments")]),
         "the filter's detector is not the filter"
     );
     undo_outcome_with(&clients, &outcome, &settings)
         .await
         .unwrap();
-    assert_eq!(tags(filter).await, pairs(&[("team", "payments")]));
+    assert_eq!(
+        guardduty_tags(&clients, &filter).await,
+        pairs(&[("team", "payments")])
+    );
 }

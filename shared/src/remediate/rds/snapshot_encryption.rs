@@ -80,14 +80,6 @@ pub fn encrypted_copy_id(id: &str) -> String {
     format!("{}{COPY_SUFFIX}", base.trim_end_matches('-'))
 }
 
-fn snapshot_of(state: &SnapshotEncryption, id: String) -> SnapshotId {
-    if state.cluster {
-        SnapshotId::Cluster(id)
-    } else {
-        SnapshotId::Instance(id)
-    }
-}
-
 /// The plan for `RDS.4`: `original` is the snapshot as read, `copy` its encrypted
 /// copy's, when one exists.
 pub fn snapshot_encryption_plan(
@@ -268,17 +260,10 @@ impl Remediation for EncryptedSnapshotCopy {
                     resource: s.described(),
                     code: "DBSnapshotNotFound".into(),
                 })?;
-            let copy_id = encrypted_copy_id(s.id());
-            let copy_of = SnapshotEncryption {
-                snapshot: s.id().to_owned(),
-                cluster: matches!(s, SnapshotId::Cluster(_)),
-                encrypted: false,
-                encrypted_copy: None,
-            };
             let copy = if original.encrypted {
                 None
             } else {
-                facts_if_any(rds, &snapshot_of(&copy_of, copy_id)).await?
+                facts_if_any(rds, &s.sibling(encrypted_copy_id(s.id()))).await?
             };
             let key = fix
                 .settings
@@ -314,7 +299,7 @@ impl Remediation for EncryptedSnapshotCopy {
                 return Ok(Vec::new());
             };
             let made: EncryptedCopy = change.detail()?;
-            let copy = snapshot_of(&state, made.copy.clone());
+            let copy = SnapshotId::of(&fix.target.name).sibling(made.copy.clone());
             let rds = &fix.clients.rds;
             let Some(found) = facts_if_any(rds, &copy).await? else {
                 return Ok(vec![format!(

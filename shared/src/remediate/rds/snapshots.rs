@@ -94,6 +94,14 @@ impl SnapshotId {
         }
     }
 
+    /// A snapshot of the same kind named `id` (a copy of this one).
+    pub fn sibling(&self, id: String) -> SnapshotId {
+        match self {
+            SnapshotId::Instance(_) => SnapshotId::Instance(id),
+            SnapshotId::Cluster(_) => SnapshotId::Cluster(id),
+        }
+    }
+
     /// How notes name it: `DB snapshot x`, `DB cluster snapshot x`.
     pub fn described(&self) -> String {
         match self {
