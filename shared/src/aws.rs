@@ -135,6 +135,12 @@ pub struct Clients {
     pub config: Lazy<aws_sdk_config::Client>,
     /// CloudTrail.
     pub cloudtrail: Lazy<aws_sdk_cloudtrail::Client>,
+    /// ElastiCache.
+    pub elasticache: Lazy<aws_sdk_elasticache::Client>,
+    /// EC2 Auto Scaling.
+    pub autoscaling: Lazy<aws_sdk_autoscaling::Client>,
+    /// Redshift (provisioned clusters).
+    pub redshift: Lazy<aws_sdk_redshift::Client>,
     /// CloudWatch (alarms).
     pub cloudwatch: Lazy<aws_sdk_cloudwatch::Client>,
     /// CloudWatch Logs (metric filters).
@@ -173,6 +179,9 @@ impl Clients {
             guardduty: Lazy::new(&config, aws_sdk_guardduty::Client::new),
             config: Lazy::new(&config, aws_sdk_config::Client::new),
             cloudtrail: Lazy::new(&config, aws_sdk_cloudtrail::Client::new),
+            elasticache: Lazy::new(&config, aws_sdk_elasticache::Client::new),
+            autoscaling: Lazy::new(&config, aws_sdk_autoscaling::Client::new),
+            redshift: Lazy::new(&config, aws_sdk_redshift::Client::new),
             cloudwatch: Lazy::new(&config, aws_sdk_cloudwatch::Client::new),
             logs: Lazy::new(&config, aws_sdk_cloudwatchlogs::Client::new),
             ssm: Lazy::new(&config, aws_sdk_ssm::Client::new),

@@ -47,6 +47,14 @@ pub const ENV_S3_ABORT_MULTIPART_DAYS: &str = "HUBFIX_S3_ABORT_MULTIPART_DAYS";
 pub const ENV_S3_EVENT_DESTINATION: &str = "HUBFIX_S3_EVENT_DESTINATION";
 /// Environment variable: the S3 event types `S3.11` notifies of, comma-separated.
 pub const ENV_S3_EVENT_TYPES: &str = "HUBFIX_S3_EVENT_TYPES";
+/// Environment variable: days `ElastiCache.1` keeps automatic backups at least (1 to 35).
+pub const ENV_ELASTICACHE_SNAPSHOT_RETENTION_DAYS: &str =
+    "HUBFIX_ELASTICACHE_SNAPSHOT_RETENTION_DAYS";
+/// Environment variable: days `Redshift.3` keeps automated snapshots at least (7 to 35).
+pub const ENV_REDSHIFT_SNAPSHOT_RETENTION_DAYS: &str = "HUBFIX_REDSHIFT_SNAPSHOT_RETENTION_DAYS";
+/// Environment variable: where `Redshift.4` sends audit logs, `cloudwatch` (the default)
+/// or `s3://bucket/prefix`.
+pub const ENV_REDSHIFT_LOG_DESTINATION: &str = "HUBFIX_REDSHIFT_LOG_DESTINATION";
 
 /// Environment variable: where VPC flow logs go (`EC2.6`): an S3 bucket ARN or a
 /// CloudWatch Logs log group ARN.
@@ -970,6 +978,7 @@ fn read_data_service_settings(
         settings.rds_snapshot_kms_key = Some(parse_kms_key(ENV_RDS_SNAPSHOT_KMS_KEY, &v)?);
     }
     read_secrets_settings(get, settings)?;
+    read_redshift_settings(get, settings)?;
     if let Some(v) = get(ENV_RDS_MONITORING_ROLE_ARN).filter(|v| !v.trim().is_empty()) {
         settings.rds_monitoring_role_arn = Some(crate::settings::catalogue::role_arn(
             ENV_RDS_MONITORING_ROLE_ARN,
@@ -1017,6 +1026,37 @@ fn read_data_service_settings(
                 format!("`{v}` is not a retention period CloudWatch Logs accepts ({RETENTION_DAYS:?} days)")
             },
         )?;
+    }
+    Ok(())
+}
+
+/// The settings of the ElastiCache and Redshift rules (`ElastiCache.1`, `Redshift.3`,
+/// `Redshift.4`).
+fn read_redshift_settings(
+    get: &impl Fn(&str) -> Option<String>,
+    settings: &mut FixSettings,
+) -> Result<(), ConfigError> {
+    if let Some(v) = get(ENV_ELASTICACHE_SNAPSHOT_RETENTION_DAYS) {
+        settings.elasticache_snapshot_retention_days =
+            in_range::<i32>(ENV_ELASTICACHE_SNAPSHOT_RETENTION_DAYS, &v, 1..=35, || {
+                format!(
+                    "`{v}` must be a number of days from 1 to 35 (ElastiCache keeps at most 35)"
+                )
+            })?;
+    }
+    if let Some(v) = get(ENV_REDSHIFT_SNAPSHOT_RETENTION_DAYS) {
+        settings.redshift_snapshot_retention_days = in_range::<i32>(
+            ENV_REDSHIFT_SNAPSHOT_RETENTION_DAYS,
+            &v,
+            7..=35,
+            || {
+                format!("`{v}` must be a number of days from 7 to 35 (Redshift.3 needs at least 7, Redshift keeps at most 35)")
+            },
+        )?;
+    }
+    if let Some(v) = get(ENV_REDSHIFT_LOG_DESTINATION).filter(|v| !v.trim().is_empty()) {
+        settings.redshift_log_destination = crate::settings::RedshiftLogDestination::parse(&v)
+            .map_err(|e| ConfigError::new(ENV_REDSHIFT_LOG_DESTINATION, e))?;
     }
     Ok(())
 }
@@ -1577,6 +1617,31 @@ mod tests {
             ),
             ("HUBFIX_RDS_BACKUP_RETENTION_DAYS", "week", "from 7 to 35"),
             (
+                "HUBFIX_ELASTICACHE_SNAPSHOT_RETENTION_DAYS",
+                "36",
+                "from 1 to 35",
+            ),
+            (
+                "HUBFIX_REDSHIFT_SNAPSHOT_RETENTION_DAYS",
+                "1",
+                "Redshift.3 needs at least 7",
+            ),
+            (
+                "HUBFIX_REDSHIFT_LOG_DESTINATION",
+                "firehose",
+                "neither `cloudwatch` nor an S3 location",
+            ),
+            (
+                "HUBFIX_REDSHIFT_LOG_DESTINATION",
+                "s3://Not_A_Bucket/x",
+                "is not a bucket name",
+            ),
+            (
+                "HUBFIX_REDSHIFT_LOG_DESTINATION",
+                "s3://audit-logs/a b",
+                "is not a key prefix",
+            ),
+            (
                 "HUBFIX_LOG_GROUP_RETENTION_DAYS",
                 "100",
                 "not a retention period CloudWatch Logs accepts",
@@ -1586,6 +1651,47 @@ mod tests {
             let err = policy(&[(var, value)]).unwrap_err().to_string();
             assert!(err.contains(expected), "{var}={value}: {err}");
         }
+    }
+
+    #[test]
+    fn redshift_settings_default_to_seven_days_and_cloudwatch() {
+        use crate::settings::RedshiftLogDestination;
+        let d = FixSettings::default();
+        assert_eq!(
+            (
+                d.redshift_snapshot_retention_days,
+                d.redshift_log_destination
+            ),
+            (7, RedshiftLogDestination::CloudWatch)
+        );
+        assert_eq!(d.elasticache_snapshot_retention_days, 1);
+        let s = policy(&[
+            ("HUBFIX_ELASTICACHE_SNAPSHOT_RETENTION_DAYS", "5"),
+            ("HUBFIX_REDSHIFT_SNAPSHOT_RETENTION_DAYS", "14"),
+            (
+                "HUBFIX_REDSHIFT_LOG_DESTINATION",
+                " s3://audit-logs/redshift/ ",
+            ),
+        ])
+        .unwrap()
+        .settings;
+        assert_eq!(s.redshift_snapshot_retention_days, 14);
+        assert_eq!(s.elasticache_snapshot_retention_days, 5);
+        assert_eq!(
+            s.redshift_log_destination,
+            RedshiftLogDestination::S3 {
+                bucket: "audit-logs".into(),
+                prefix: Some("redshift/".into())
+            }
+        );
+        let bare = policy(&[("HUBFIX_REDSHIFT_LOG_DESTINATION", "s3://audit-logs")]).unwrap();
+        assert_eq!(
+            bare.settings.redshift_log_destination,
+            RedshiftLogDestination::S3 {
+                bucket: "audit-logs".into(),
+                prefix: None
+            }
+        );
     }
 
     #[test]

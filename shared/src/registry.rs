@@ -8,8 +8,9 @@
 
 use crate::remediate::ssm::runbook::{self, Runbook};
 use crate::remediate::{
-    account, cloudtrail, cloudwatch, codebuild, config, dynamodb, ec2, ecr, elb, guardduty, iam,
-    kms, lambda, manual, rds, s3, secretsmanager, sns, sqs, ssm, Impact, Rule,
+    account, autoscaling, cloudtrail, cloudwatch, codebuild, config, dynamodb, ec2, ecr,
+    elasticache, elb, guardduty, iam, kms, lambda, manual, rds, redshift, s3, secretsmanager, sns,
+    sqs, ssm, Impact, Rule,
 };
 use crate::settings::catalogue::{CatalogueSettings, RunbookSpec};
 
@@ -23,6 +24,7 @@ use std::time::Duration;
 /// Every service's rules, family by family; [`rules`] puts them in control-id order.
 const SERVICES: &[&[&[Rule]]] = &[
     account::RULES,
+    autoscaling::RULES,
     cloudtrail::RULES,
     cloudwatch::RULES,
     codebuild::RULES,
@@ -30,6 +32,7 @@ const SERVICES: &[&[&[Rule]]] = &[
     dynamodb::RULES,
     ec2::RULES,
     ecr::RULES,
+    elasticache::RULES,
     elb::RULES,
     guardduty::RULES,
     iam::RULES,
@@ -37,6 +40,7 @@ const SERVICES: &[&[&[Rule]]] = &[
     lambda::RULES,
     &[manual::RULES],
     rds::RULES,
+    redshift::RULES,
     s3::RULES,
     secretsmanager::RULES,
     sns::RULES,

@@ -1,5 +1,5 @@
 //! The compute services catalogue against the emulator: Lambda.1, CodeBuild.1,
-//! CodeBuild.2, CodeBuild.5, ELB.1, ELB.6, and the encryption controls that are manual
+//! CodeBuild.2, CodeBuild.5, ELB.1, ELB.6, AutoScaling.1, AutoScaling.3, AutoScaling.5, and the encryption controls that are manual
 //! (EFS.1, EC2.3).
 
 use aws_sdk_elasticloadbalancingv2::types::{Action, LoadBalancerAttribute};
@@ -379,4 +379,224 @@ async fn codebuild_1_strips_the_source_url_credentials_never_writing_them_and_ca
     let err = undo_outcome(&clients, &outcome).await.unwrap_err();
     assert!(matches!(err, FixError::Irreversible(_)), "{err}");
     assert!(!err.to_string().contains(token));
+}
+
+async fn health_check_type(clients: &Clients, group: &str) -> Option<String> {
+    clients
+        .autoscaling
+        .describe_auto_scaling_groups()
+        .auto_scaling_group_names(group)
+        .send()
+        .await
+        .unwrap()
+        .auto_scaling_groups()[0]
+        .health_check_type()
+        .map(str::to_owned)
+}
+
+#[tokio::test]
+async fn autoscaling_1_adds_elb_health_checks_on_approval_and_undo_restores_ec2_only() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let (group, arn) = seeds::compute::balanced_group_without_elb_checks(&clients).await;
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "autoscaling-1-imported.json",
+        &arn,
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Refused, "approval-only: {note}");
+    assert_eq!(status, "NOTIFIED");
+    assert_eq!(
+        health_check_type(&clients, &group).await.as_deref(),
+        Some("EC2")
+    );
+
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "autoscaling-1-imported.json",
+        &arn,
+        auto(),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(
+        note.contains(&format!(
+            "set the health check types of Auto Scaling group {group} to EC2,ELB (was EC2; grace period 300 s)"
+        )),
+        "{note}"
+    );
+    assert_eq!(
+        health_check_type(&clients, &group).await.as_deref(),
+        Some("EC2,ELB")
+    );
+    let (again, _, _) = run_event(
+        &emulator,
+        &clients,
+        "autoscaling-1-imported.json",
+        &arn,
+        auto(),
+    )
+    .await;
+    assert_eq!(again.kind, OutcomeKind::AlreadyCompliant);
+
+    let steps = undo_outcome(&clients, &outcome).await.unwrap();
+    assert_eq!(
+        steps,
+        [format!(
+            "set the health check types of Auto Scaling group {group} back to EC2"
+        )]
+    );
+    assert_eq!(
+        health_check_type(&clients, &group).await.as_deref(),
+        Some("EC2")
+    );
+}
+
+/// A group's launch configuration.
+async fn launch_configuration_of(clients: &Clients, group: &str) -> String {
+    clients
+        .autoscaling
+        .describe_auto_scaling_groups()
+        .auto_scaling_group_names(group)
+        .send()
+        .await
+        .unwrap()
+        .auto_scaling_groups()[0]
+        .launch_configuration_name()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A launch configuration's IMDS tokens setting, hop limit and public IP setting, `None`
+/// when it does not exist.
+async fn launch_settings(
+    clients: &Clients,
+    name: &str,
+) -> Option<(Option<String>, Option<i32>, Option<bool>)> {
+    let out = clients
+        .autoscaling
+        .describe_launch_configurations()
+        .launch_configuration_names(name)
+        .send()
+        .await
+        .unwrap();
+    out.launch_configurations().first().map(|lc| {
+        let options = lc.metadata_options();
+        (
+            options
+                .and_then(|o| o.http_tokens())
+                .map(|t| t.as_str().to_owned()),
+            options.and_then(|o| o.http_put_response_hop_limit()),
+            lc.associate_public_ip_address(),
+        )
+    })
+}
+
+#[tokio::test]
+async fn autoscaling_3_and_5_move_the_group_to_corrected_copies_leave_the_original_and_undo() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let (lc, arn, group) = seeds::compute::imdsv1_public_launch_configuration(&clients).await;
+    let seeded = launch_settings(&clients, &lc).await;
+    assert_eq!(seeded, Some((Some("optional".into()), Some(2), Some(true))));
+
+    let (refused, status, note) = run_event(
+        &emulator,
+        &clients,
+        "autoscaling-3-imported.json",
+        &arn,
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(refused.kind, OutcomeKind::Refused, "approval-only: {note}");
+    assert_eq!(status, "NOTIFIED");
+
+    let (imds, status, note) = run_event(
+        &emulator,
+        &clients,
+        "autoscaling-3-imported.json",
+        &arn,
+        auto(),
+    )
+    .await;
+    let copy = format!("{lc}-imdsv2");
+    assert_eq!(imds.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "NOTIFIED", "the original still fails: {note}");
+    assert!(
+        note.contains(&format!(
+            "moved Auto Scaling group {group} to {copy}; verified by reading it back"
+        )),
+        "{note}"
+    );
+    assert!(
+        note.contains(&format!(
+            "Left for a person: once the groups' instances are replaced (they launch from {copy}), delete the original"
+        )),
+        "{note}"
+    );
+    assert_eq!(launch_configuration_of(&clients, &group).await, copy);
+    assert_eq!(
+        launch_settings(&clients, &copy).await,
+        Some((Some("required".into()), Some(2), Some(true))),
+        "IMDSv2 required, the rest copied"
+    );
+    assert_eq!(
+        launch_settings(&clients, &lc).await,
+        seeded,
+        "original kept"
+    );
+
+    // The group's new launch configuration still gives public IPs: AutoScaling.5 on it
+    // makes a copy of the copy, keeping IMDSv2.
+    let copy_arn = seeds::compute::launch_configuration_arn(&clients, &copy).await;
+    let (public, _, note) = run_event(
+        &emulator,
+        &clients,
+        "autoscaling-5-imported.json",
+        &copy_arn,
+        auto(),
+    )
+    .await;
+    let second = format!("{copy}-no-public-ip");
+    assert_eq!(public.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(launch_configuration_of(&clients, &group).await, second);
+    assert_eq!(
+        launch_settings(&clients, &second).await,
+        Some((Some("required".into()), Some(2), Some(false)))
+    );
+
+    // The original, now used by no group, gets no copy: only its deletion is left.
+    let (unused, status, note) = run_event(
+        &emulator,
+        &clients,
+        "autoscaling-5-imported.json",
+        &arn,
+        auto(),
+    )
+    .await;
+    assert_eq!(unused.kind, OutcomeKind::AlreadyCompliant, "{note}");
+    assert_eq!(status, "NOTIFIED");
+    assert!(note.contains("no group launches from it"), "{note}");
+    assert_eq!(
+        launch_settings(&clients, &format!("{lc}-no-public-ip")).await,
+        None
+    );
+
+    let steps = undo_outcome(&clients, &public).await.unwrap();
+    assert_eq!(
+        steps,
+        [
+            format!("moved Auto Scaling group {group} back to launch configuration {copy} from {second}"),
+            format!("deleted launch configuration {second}, which hubfix had created"),
+        ]
+    );
+    undo_outcome(&clients, &imds).await.unwrap();
+    assert_eq!(launch_configuration_of(&clients, &group).await, lc);
+    assert_eq!(launch_settings(&clients, &copy).await, None);
+    assert_eq!(launch_settings(&clients, &lc).await, seeded);
 }

@@ -158,6 +158,27 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
         seed!(db_instance),
     ),
     (&["RDS.7", "RDS.16"], "DB cluster without deletion protection or tag copying", seed!(db_cluster)),
+    (
+        &["Redshift.1", "Redshift.3", "Redshift.4", "Redshift.6", "Redshift.7"],
+        "Redshift cluster with every setting off",
+        seed!(redshift_cluster),
+    ),
+    (
+        &["AutoScaling.1"],
+        "Auto Scaling group behind a target group checking EC2 health only",
+        seed!(balanced_group),
+    ),
+    (
+        &["AutoScaling.3", "AutoScaling.5"],
+        "launch configuration allowing IMDSv1 with public IPs, used by a group",
+        seed!(imdsv1_public_launch_configuration),
+    ),
+    (
+        &["ElastiCache.1", "ElastiCache.2"],
+        "Redis OSS cluster without backups or minor upgrades",
+        seed!(cache_cluster),
+    ),
+    (&["ElastiCache.3"], "replication group with a replica, without failover", seed!(replication_group)),
     (&["Lambda.1"], "function anyone may invoke", seed!(public_function)),
     (&["SNS.1", "SNS.2"], "unencrypted topic without delivery status logging", seed!(topic)),
     (&["SQS.1"], "unencrypted queue", seed!(plain_queue)),
@@ -745,6 +766,34 @@ async fn db_instance(clients: &Clients) -> Seeded {
 
 async fn db_cluster(clients: &Clients) -> Seeded {
     Seeded::at(seeds::data::db_cluster(clients).await)
+}
+
+async fn redshift_cluster(clients: &Clients) -> Seeded {
+    Seeded::at(seeds::data::redshift_cluster(clients).await.1)
+}
+
+async fn balanced_group(clients: &Clients) -> Seeded {
+    Seeded::at(
+        seeds::compute::balanced_group_without_elb_checks(clients)
+            .await
+            .1,
+    )
+}
+
+async fn imdsv1_public_launch_configuration(clients: &Clients) -> Seeded {
+    Seeded::at(
+        seeds::compute::imdsv1_public_launch_configuration(clients)
+            .await
+            .1,
+    )
+}
+
+async fn cache_cluster(clients: &Clients) -> Seeded {
+    Seeded::at(seeds::data::cache_cluster(clients, None).await.1)
+}
+
+async fn replication_group(clients: &Clients) -> Seeded {
+    Seeded::at(seeds::data::replication_group(clients, 2).await.1)
 }
 
 async fn public_function(clients: &Clients) -> Seeded {

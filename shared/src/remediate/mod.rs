@@ -3,6 +3,7 @@
 //! SDK calls so they can be unit-tested.
 
 pub mod account;
+pub mod autoscaling;
 pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod codebuild;
@@ -10,6 +11,7 @@ pub mod config;
 pub mod dynamodb;
 pub mod ec2;
 pub mod ecr;
+pub mod elasticache;
 pub mod elb;
 pub mod guardduty;
 pub mod iam;
@@ -18,6 +20,7 @@ pub mod lambda;
 pub mod manual;
 pub mod names;
 pub mod rds;
+pub mod redshift;
 pub mod required_tags;
 pub mod resource_forms;
 pub mod resource_kinds;

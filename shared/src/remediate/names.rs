@@ -68,6 +68,102 @@ pub fn rds_cluster(resource_id: &str, account: &str) -> Result<String, FixError>
     .map(str::to_owned)
 }
 
+/// The name after `<kind>:<uuid>:<kind>Name/` in an Auto Scaling ARN: a group's or a
+/// launch configuration's (1-255 characters, no colon or control character).
+fn autoscaling_name(
+    resource_id: &str,
+    account: &str,
+    kind: &str,
+    what: &str,
+) -> Result<String, FixError> {
+    let error = || {
+        FixError::Target(format!(
+            "`{resource_id}` is not {what} of account {account} hubfix can act on"
+        ))
+    };
+    let arn = Arn::parse(resource_id)
+        .filter(|a| a.service == "autoscaling" && a.account == account && is_region(a.region))
+        .ok_or_else(error)?;
+    let rest = arn
+        .resource
+        .strip_prefix(kind)
+        .and_then(|r| r.strip_prefix(':'))
+        .ok_or_else(error)?;
+    let (id, name) = rest
+        .split_once(':')
+        .and_then(|(id, tail)| Some((id, tail.strip_prefix(kind)?.strip_prefix("Name/")?)))
+        .ok_or_else(error)?;
+    let valid = chars_in(id, 36..=36, b"-")
+        && (1..=255).contains(&name.chars().count())
+        && name.chars().all(|c| !c.is_control() && c != ':');
+    valid.then(|| name.to_owned()).ok_or_else(error)
+}
+
+/// The name of an `AwsAutoScalingAutoScalingGroup`
+/// (`arn:aws:autoscaling:<region>:<account>:autoScalingGroup:<uuid>:autoScalingGroupName/<name>`).
+pub fn autoscaling_group(resource_id: &str, account: &str) -> Result<String, FixError> {
+    autoscaling_name(
+        resource_id,
+        account,
+        "autoScalingGroup",
+        "an Auto Scaling group ARN",
+    )
+}
+
+/// The name of an `AwsAutoScalingLaunchConfiguration`
+/// (`arn:aws:autoscaling:<region>:<account>:launchConfiguration:<uuid>:launchConfigurationName/<name>`).
+pub fn launch_configuration(resource_id: &str, account: &str) -> Result<String, FixError> {
+    autoscaling_name(
+        resource_id,
+        account,
+        "launchConfiguration",
+        "a launch configuration ARN",
+    )
+}
+
+/// The id of an `AwsElastiCacheCacheCluster`
+/// (`arn:aws:elasticache:<region>:<account>:cluster:<id>`).
+pub fn elasticache_cluster(resource_id: &str, account: &str) -> Result<String, FixError> {
+    checked(
+        resource_id,
+        account,
+        "elasticache",
+        "cluster:",
+        |s| rds_identifier(s, 50),
+        "an ElastiCache cluster ARN",
+    )
+    .map(str::to_owned)
+}
+
+/// The id of an `AwsElastiCacheReplicationGroup`
+/// (`arn:aws:elasticache:<region>:<account>:replicationgroup:<id>`).
+pub fn elasticache_replication_group(resource_id: &str, account: &str) -> Result<String, FixError> {
+    checked(
+        resource_id,
+        account,
+        "elasticache",
+        "replicationgroup:",
+        |s| rds_identifier(s, 40),
+        "an ElastiCache replication group ARN",
+    )
+    .map(str::to_owned)
+}
+
+/// The identifier of an `AwsRedshiftCluster`
+/// (`arn:aws:redshift:<region>:<account>:cluster:<id>`): as an RDS identifier, in lower
+/// case.
+pub fn redshift_cluster(resource_id: &str, account: &str) -> Result<String, FixError> {
+    checked(
+        resource_id,
+        account,
+        "redshift",
+        "cluster:",
+        |s| rds_identifier(s, 63) && !s.bytes().any(|b| b.is_ascii_uppercase()),
+        "a Redshift cluster ARN",
+    )
+    .map(str::to_owned)
+}
+
 /// The identifier of a manual `AwsRdsDbSnapshot`
 /// (`arn:aws:rds:<region>:<account>:snapshot:<id>`); only manual snapshots can be shared.
 pub fn rds_snapshot(resource_id: &str, account: &str) -> Result<String, FixError> {
@@ -296,6 +392,11 @@ mod tests {
             (guardduty_detector, "arn:aws:guardduty:us-east-1:123456789012:detector/12abc34d567e8fa901bc2d34e56789f0", "12abc34d567e8fa901bc2d34e56789f0"),
             (guardduty_filter, "arn:aws:guardduty:us-east-1:123456789012:detector/12abc34d567e8fa901bc2d34e56789f0/filter/archive-low", "detector/12abc34d567e8fa901bc2d34e56789f0/filter/archive-low"),
             (load_balancer, "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188", "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188"),
+            (redshift_cluster, "arn:aws:redshift:us-east-1:123456789012:cluster:analytics-1", "analytics-1"),
+            (elasticache_cluster, "arn:aws:elasticache:us-east-1:123456789012:cluster:sessions-001", "sessions-001"),
+            (elasticache_replication_group, "arn:aws:elasticache:us-east-1:123456789012:replicationgroup:sessions", "sessions"),
+            (autoscaling_group, "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:0b5a2d8e-7c3f-4e1a-9b6d-2f4c8e1a7b3d:autoScalingGroupName/web tier (prod)", "web tier (prod)"),
+            (launch_configuration, "arn:aws:autoscaling:us-east-1:123456789012:launchConfiguration:5e1d6a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b:launchConfigurationName/web-lc", "web-lc"),
         ];
         for (f, id, name) in ok {
             assert_eq!(f(id, A).unwrap(), *name, "{id}");
@@ -309,6 +410,18 @@ mod tests {
             (rds_instance, "arn:aws:rds:us-east-1:123456789012:db:orders--db"),
             (rds_instance, "arn:aws:rds:us-east-1:123456789012:db:1db"),
             (rds_instance, "orders-db"),
+            (redshift_cluster, "arn:aws:redshift:us-east-1:123456789012:cluster:Analytics"),
+            (elasticache_cluster, "arn:aws:elasticache:us-east-1:123456789012:replicationgroup:sessions"),
+            (elasticache_cluster, "arn:aws:elasticache:us-east-1:999999999999:cluster:sessions-001"),
+            (elasticache_replication_group, "arn:aws:elasticache:us-east-1:123456789012:replicationgroup:sessions/x"),
+            (redshift_cluster, "arn:aws:redshift:us-east-1:999999999999:cluster:analytics"),
+            (redshift_cluster, "arn:aws:redshift:us-east-1:123456789012:snapshot:analytics/s1"),
+            (autoscaling_group, "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:0b5a2d8e-7c3f-4e1a-9b6d-2f4c8e1a7b3d:autoScalingGroupName/"),
+            (autoscaling_group, "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:0b5a:autoScalingGroupName/web"),
+            (autoscaling_group, "arn:aws:autoscaling:us-east-1:123456789012:launchConfiguration:0b5a2d8e-7c3f-4e1a-9b6d-2f4c8e1a7b3d:launchConfigurationName/web"),
+            (autoscaling_group, "arn:aws:autoscaling:us-east-1:999999999999:autoScalingGroup:0b5a2d8e-7c3f-4e1a-9b6d-2f4c8e1a7b3d:autoScalingGroupName/web"),
+            (launch_configuration, "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:0b5a2d8e-7c3f-4e1a-9b6d-2f4c8e1a7b3d:autoScalingGroupName/web"),
+            (launch_configuration, "arn:aws:autoscaling:us-east-1:123456789012:launchConfiguration:5e1d6a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b:launchConfigurationName/a:b"),
             (guardduty_detector, "arn:aws:guardduty:us-east-1:123456789012:detector/../filter"),
             (guardduty_detector, "arn:aws:guardduty:us-east-1:999999999999:detector/12abc34d"),
             (guardduty_filter, "arn:aws:guardduty:us-east-1:123456789012:detector/12abc34d"),

@@ -15,9 +15,10 @@ use crate::remediate::ec2::security_groups::{ec2_resource_id, security_group_id}
 use crate::remediate::iam::user_name;
 use crate::remediate::kms::rotation::key_id;
 use crate::remediate::names::{
-    codebuild_project, dynamodb_table, ecr_repository, guardduty_detector, lambda_function,
-    load_balancer, rds_cluster, rds_instance, rds_snapshot, secret, sns_topic, sqs_queue,
-    ssm_document,
+    autoscaling_group, codebuild_project, dynamodb_table, ecr_repository, elasticache_cluster,
+    elasticache_replication_group, guardduty_detector, lambda_function, launch_configuration,
+    load_balancer, rds_cluster, rds_instance, rds_snapshot, redshift_cluster, secret, sns_topic,
+    sqs_queue, ssm_document,
 };
 
 /// How the API name of one ASFF resource type is read from a finding's resource id.
@@ -35,6 +36,14 @@ pub static KINDS: &[ResourceKind] = &[
     ResourceKind {
         asff_type: "AwsAccount",
         name: super::account_resource_name,
+    },
+    ResourceKind {
+        asff_type: "AwsAutoScalingAutoScalingGroup",
+        name: autoscaling_group,
+    },
+    ResourceKind {
+        asff_type: "AwsAutoScalingLaunchConfiguration",
+        name: launch_configuration,
     },
     ResourceKind {
         asff_type: "AwsCloudTrailTrail",
@@ -77,6 +86,14 @@ pub static KINDS: &[ResourceKind] = &[
         name: |id, _| ec2_resource_id(id, "vpc", "vpc-", "a VPC"),
     },
     ResourceKind {
+        asff_type: "AwsElastiCacheCacheCluster",
+        name: elasticache_cluster,
+    },
+    ResourceKind {
+        asff_type: "AwsElastiCacheReplicationGroup",
+        name: elasticache_replication_group,
+    },
+    ResourceKind {
         asff_type: "AwsEcrRepository",
         name: ecr_repository,
     },
@@ -115,6 +132,10 @@ pub static KINDS: &[ResourceKind] = &[
     ResourceKind {
         asff_type: "AwsRdsDbSnapshot",
         name: rds_snapshot,
+    },
+    ResourceKind {
+        asff_type: "AwsRedshiftCluster",
+        name: redshift_cluster,
     },
     ResourceKind {
         asff_type: "AwsS3Bucket",

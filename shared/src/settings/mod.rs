@@ -87,6 +87,14 @@ pub struct FixSettings {
     pub rds_snapshot_kms_key: Option<String>,
     /// Seconds between Enhanced Monitoring samples `RDS.6` sets: 1, 5, 10, 15, 30 or 60.
     pub rds_monitoring_interval: i32,
+    /// Automatic backup retention `ElastiCache.1` sets, 1 (the control's default
+    /// minimum) to 35 days.
+    pub elasticache_snapshot_retention_days: i32,
+    /// Automated snapshot retention `Redshift.3` sets, 7 (the control's minimum) to 35
+    /// days.
+    pub redshift_snapshot_retention_days: i32,
+    /// Where `Redshift.4` sends a cluster's audit logs: CloudWatch Logs unless configured.
+    pub redshift_log_destination: RedshiftLogDestination,
     /// Days `CloudWatch.16` keeps log groups at least: one of CloudWatch Logs' retention
     /// periods, 365 (the control's default minimum) unless configured.
     pub log_retention_days: i32,
@@ -98,6 +106,46 @@ pub struct FixSettings {
     /// The tags the tagging controls (`DynamoDB.5`, `GuardDuty.2`, `GuardDuty.4`) add to a resource that
     /// lacks their keys: key and value, in the configured order.
     pub required_tags: Vec<(String, String)>,
+}
+
+/// Where Redshift writes a cluster's audit logs (`Redshift.4`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum RedshiftLogDestination {
+    /// CloudWatch Logs: log groups Redshift creates, `/aws/redshift/cluster/<id>/<log>`.
+    CloudWatch,
+    /// An S3 bucket, whose policy must let Redshift's service principal write.
+    S3 {
+        /// The bucket.
+        bucket: String,
+        /// The key prefix, if any.
+        prefix: Option<String>,
+    },
+}
+
+impl RedshiftLogDestination {
+    /// Reads `cloudwatch` or `s3://bucket[/prefix]`.
+    pub fn parse(v: &str) -> Result<Self, String> {
+        let v = v.trim();
+        if v.eq_ignore_ascii_case("cloudwatch") {
+            return Ok(RedshiftLogDestination::CloudWatch);
+        }
+        let rest = v.strip_prefix("s3://").ok_or_else(|| {
+            format!("`{v}` is neither `cloudwatch` nor an S3 location (s3://bucket/prefix)")
+        })?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        crate::ids::bucket_name(bucket).map_err(|_| format!("`{bucket}` is not a bucket name"))?;
+        let prefix_ok = prefix.len() <= 512
+            && prefix
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "!-_.*'()/".contains(c));
+        if !prefix_ok {
+            return Err(format!("`{prefix}` is not a key prefix Redshift accepts"));
+        }
+        Ok(RedshiftLogDestination::S3 {
+            bucket: bucket.to_owned(),
+            prefix: (!prefix.is_empty()).then(|| prefix.to_owned()),
+        })
+    }
 }
 
 /// The security contact `Account.1` gives an account: AWS Account Management's
@@ -170,6 +218,9 @@ impl Default for FixSettings {
             rds_monitoring_role_arn: None,
             rds_snapshot_kms_key: None,
             rds_monitoring_interval: 60,
+            elasticache_snapshot_retention_days: 1,
+            redshift_snapshot_retention_days: 7,
+            redshift_log_destination: RedshiftLogDestination::CloudWatch,
             log_retention_days: 365,
             ssm_instance_profile: None,
             security_contact: None,

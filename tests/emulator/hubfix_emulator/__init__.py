@@ -13,6 +13,7 @@ from . import (
     core,
     ec2,
     ecr,
+    elasticache,
     guardduty,
     guardduty_tags,
     iam,
@@ -35,6 +36,7 @@ def install() -> None:
     ec2.install()
     codebuild.install()
     ecr.install()
+    elasticache.install()
     guardduty.install()
     awslambda.install()
     cloudtrail.install()

@@ -270,3 +270,141 @@ pub async fn bitbucket_project(clients: &Clients) -> (String, String) {
         .to_owned();
     (arn, name)
 }
+
+/// An Auto Scaling group `web-tier-…` (no instances) in the default VPC, registered
+/// with a target group and checking only EC2 health, tagged `team=payments`:
+/// AutoScaling.1 fails. Returns its name and ARN.
+pub async fn balanced_group_without_elb_checks(clients: &Clients) -> (String, String) {
+    let vpc = crate::seeds::ec2::default_vpc(clients).await;
+    let subnet = clients
+        .ec2
+        .describe_subnets()
+        .filters(
+            aws_sdk_ec2::types::Filter::builder()
+                .name("vpc-id")
+                .values(&vpc)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("describe subnets")
+        .subnets()[0]
+        .subnet_id()
+        .expect("a subnet id")
+        .to_owned();
+    let target_group = clients
+        .elbv2
+        .create_target_group()
+        .name(unique("web"))
+        .protocol(ProtocolEnum::Http)
+        .port(80)
+        .vpc_id(&vpc)
+        .send()
+        .await
+        .expect("create a target group")
+        .target_groups()[0]
+        .target_group_arn()
+        .expect("a target group ARN")
+        .to_owned();
+    let template = crate::seeds::ec2::public_ip_launch_template(clients).await;
+    let name = unique("web-tier");
+    clients
+        .autoscaling
+        .create_auto_scaling_group()
+        .auto_scaling_group_name(&name)
+        .launch_template(
+            aws_sdk_autoscaling::types::LaunchTemplateSpecification::builder()
+                .launch_template_id(&template)
+                .version("$Default")
+                .build(),
+        )
+        .min_size(0)
+        .max_size(1)
+        .desired_capacity(0)
+        .vpc_zone_identifier(&subnet)
+        .target_group_arns(&target_group)
+        .health_check_type("EC2")
+        .health_check_grace_period(300)
+        .tags(
+            aws_sdk_autoscaling::types::Tag::builder()
+                .key("team")
+                .value("payments")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("create an Auto Scaling group");
+    let arn = clients
+        .autoscaling
+        .describe_auto_scaling_groups()
+        .auto_scaling_group_names(&name)
+        .send()
+        .await
+        .expect("describe the group")
+        .auto_scaling_groups()[0]
+        .auto_scaling_group_arn()
+        .expect("a group ARN")
+        .to_owned();
+    (name, arn)
+}
+
+/// The ARN of launch configuration `name`.
+pub async fn launch_configuration_arn(clients: &Clients, name: &str) -> String {
+    clients
+        .autoscaling
+        .describe_launch_configurations()
+        .launch_configuration_names(name)
+        .send()
+        .await
+        .expect("describe launch configurations")
+        .launch_configurations()[0]
+        .launch_configuration_arn()
+        .expect("a launch configuration ARN")
+        .to_owned()
+}
+
+/// A launch configuration `web-lc-…` that allows IMDSv1 (hop limit 2) and gives
+/// instances a public IP address, and a group `web-tier-…` (no instances) launching
+/// from it: AutoScaling.3 and AutoScaling.5 fail. Returns the launch configuration's
+/// name and ARN, and the group's name.
+pub async fn imdsv1_public_launch_configuration(clients: &Clients) -> (String, String, String) {
+    use aws_sdk_autoscaling::types::{
+        InstanceMetadataEndpointState, InstanceMetadataHttpTokensState, InstanceMetadataOptions,
+        InstanceMonitoring,
+    };
+    let name = unique("web-lc");
+    clients
+        .autoscaling
+        .create_launch_configuration()
+        .launch_configuration_name(&name)
+        .image_id("ami-12c6146b")
+        .instance_type("t3.micro")
+        .security_groups("sg-0123456789abcdef0")
+        .instance_monitoring(InstanceMonitoring::builder().enabled(true).build())
+        .associate_public_ip_address(true)
+        .metadata_options(
+            InstanceMetadataOptions::builder()
+                .http_tokens(InstanceMetadataHttpTokensState::Optional)
+                .http_endpoint(InstanceMetadataEndpointState::Enabled)
+                .http_put_response_hop_limit(2)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("create a launch configuration");
+    let group = unique("web-tier");
+    clients
+        .autoscaling
+        .create_auto_scaling_group()
+        .auto_scaling_group_name(&group)
+        .launch_configuration_name(&name)
+        .min_size(0)
+        .max_size(1)
+        .desired_capacity(0)
+        .availability_zones("us-east-1a")
+        .send()
+        .await
+        .expect("create an Auto Scaling group");
+    let arn = launch_configuration_arn(clients, &name).await;
+    (name, arn, group)
+}

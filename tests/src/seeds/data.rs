@@ -264,3 +264,94 @@ pub fn db_cluster_snapshot_arn(id: &str) -> String {
 pub fn db_snapshot_arn(id: &str) -> String {
     format!("arn:aws:rds:{REGION}:{ACCOUNT}:snapshot:{id}")
 }
+
+/// A provisioned Redshift cluster with every setting the Redshift catalogue fixes off
+/// (publicly accessible, automated snapshots kept 1 day, no major version upgrades, no
+/// enhanced VPC routing, no audit logging), tagged `team=payments`: Redshift.1, .3, .4,
+/// .6 and .7 fail. Returns its id and ARN.
+pub async fn redshift_cluster(clients: &Clients) -> (String, String) {
+    let id = unique("analytics");
+    clients
+        .redshift
+        .create_cluster()
+        .cluster_identifier(&id)
+        .node_type("ra3.xlplus")
+        .cluster_type("single-node")
+        .master_username("awsuser")
+        .master_user_password("Correct-horse-battery-1")
+        .publicly_accessible(true)
+        .automated_snapshot_retention_period(1)
+        .allow_version_upgrade(false)
+        .enhanced_vpc_routing(false)
+        .tags(
+            aws_sdk_redshift::types::Tag::builder()
+                .key("team")
+                .value("payments")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("create a Redshift cluster");
+    let arn = format!("arn:aws:redshift:{REGION}:{ACCOUNT}:cluster:{id}");
+    (id, arn)
+}
+
+/// A Redis OSS cache cluster `sessions-…` without automatic backups or automatic minor
+/// version upgrades, tagged `team=payments`; in replication group `group` when given.
+/// ElastiCache.1 and ElastiCache.2 fail. Returns its id and ARN.
+pub async fn cache_cluster(clients: &Clients, group: Option<&str>) -> (String, String) {
+    let id = unique("sessions");
+    let out = clients
+        .elasticache
+        .create_cache_cluster()
+        .cache_cluster_id(&id)
+        .engine("redis")
+        .cache_node_type("cache.t3.micro")
+        .num_cache_nodes(1)
+        .snapshot_retention_limit(0)
+        .auto_minor_version_upgrade(false)
+        .set_replication_group_id(group.map(str::to_owned))
+        .tags(
+            aws_sdk_elasticache::types::Tag::builder()
+                .key("team")
+                .value("payments")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("create a cache cluster");
+    let arn = out
+        .cache_cluster()
+        .and_then(|c| c.arn())
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("arn:aws:elasticache:{REGION}:{ACCOUNT}:cluster:{id}"));
+    (id, arn)
+}
+
+/// A Redis OSS replication group `carts-…` of `clusters` clusters (one primary, the
+/// rest replicas, asked for as replicas per node group: moto 5.2.5 ignores
+/// `NumCacheClusters`) without automatic failover, backups or minor version upgrades:
+/// with a replica, ElastiCache.3 fails. Returns its id and ARN.
+pub async fn replication_group(clients: &Clients, clusters: i32) -> (String, String) {
+    let id = unique("carts");
+    let out = clients
+        .elasticache
+        .create_replication_group()
+        .replication_group_id(&id)
+        .replication_group_description("shopping carts")
+        .engine("redis")
+        .cache_node_type("cache.t3.micro")
+        .set_replicas_per_node_group((clusters > 1).then_some(clusters - 1))
+        .automatic_failover_enabled(false)
+        .auto_minor_version_upgrade(false)
+        .snapshot_retention_limit(0)
+        .send()
+        .await
+        .expect("create a replication group");
+    let arn = out
+        .replication_group()
+        .and_then(|g| g.arn())
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("arn:aws:elasticache:{REGION}:{ACCOUNT}:replicationgroup:{id}"));
+    (id, arn)
+}
