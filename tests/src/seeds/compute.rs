@@ -92,6 +92,24 @@ pub fn forward(target_group: &str) -> Action {
         .build()
 }
 
+/// An HTTP target group `web-…` on port 80 in `vpc`; returns its ARN.
+pub async fn http_target_group(clients: &Clients, vpc: &str) -> String {
+    clients
+        .elbv2
+        .create_target_group()
+        .name(unique("web"))
+        .protocol(ProtocolEnum::Http)
+        .port(80)
+        .vpc_id(vpc)
+        .send()
+        .await
+        .expect("create a target group")
+        .target_groups()[0]
+        .target_group_arn()
+        .expect("a target group ARN")
+        .to_owned()
+}
+
 /// An Application Load Balancer `shop-…` in a new VPC, without deletion protection
 /// (ELB.6 fails), tagged `team=payments`, with an HTTP listener on port 80 forwarding to
 /// a target group. Returns the load balancer's and the listener's ARNs.
@@ -142,20 +160,7 @@ pub async fn load_balancer(clients: &Clients) -> (String, String) {
         .load_balancer_arn()
         .expect("a load balancer ARN")
         .to_owned();
-    let group = clients
-        .elbv2
-        .create_target_group()
-        .name(unique("web"))
-        .protocol(ProtocolEnum::Http)
-        .port(80)
-        .vpc_id(&vpc)
-        .send()
-        .await
-        .expect("create a target group")
-        .target_groups()[0]
-        .target_group_arn()
-        .expect("a target group ARN")
-        .to_owned();
+    let group = http_target_group(clients, &vpc).await;
     let listener = clients
         .elbv2
         .create_listener()
@@ -292,20 +297,7 @@ pub async fn balanced_group_without_elb_checks(clients: &Clients) -> (String, St
         .subnet_id()
         .expect("a subnet id")
         .to_owned();
-    let target_group = clients
-        .elbv2
-        .create_target_group()
-        .name(unique("web"))
-        .protocol(ProtocolEnum::Http)
-        .port(80)
-        .vpc_id(&vpc)
-        .send()
-        .await
-        .expect("create a target group")
-        .target_groups()[0]
-        .target_group_arn()
-        .expect("a target group ARN")
-        .to_owned();
+    let target_group = http_target_group(clients, &vpc).await;
     let template = crate::seeds::ec2::public_ip_launch_template(clients).await;
     let name = unique("web-tier");
     clients
