@@ -135,6 +135,10 @@ pub struct Clients {
     pub config: Lazy<aws_sdk_config::Client>,
     /// CloudTrail.
     pub cloudtrail: Lazy<aws_sdk_cloudtrail::Client>,
+    /// Application Auto Scaling (DynamoDB capacity).
+    pub applicationautoscaling: Lazy<aws_sdk_applicationautoscaling::Client>,
+    /// Amazon EMR.
+    pub emr: Lazy<aws_sdk_emr::Client>,
     /// ElastiCache.
     pub elasticache: Lazy<aws_sdk_elasticache::Client>,
     /// EC2 Auto Scaling.
@@ -179,6 +183,8 @@ impl Clients {
             guardduty: Lazy::new(&config, aws_sdk_guardduty::Client::new),
             config: Lazy::new(&config, aws_sdk_config::Client::new),
             cloudtrail: Lazy::new(&config, aws_sdk_cloudtrail::Client::new),
+            applicationautoscaling: Lazy::new(&config, aws_sdk_applicationautoscaling::Client::new),
+            emr: Lazy::new(&config, aws_sdk_emr::Client::new),
             elasticache: Lazy::new(&config, aws_sdk_elasticache::Client::new),
             autoscaling: Lazy::new(&config, aws_sdk_autoscaling::Client::new),
             redshift: Lazy::new(&config, aws_sdk_redshift::Client::new),

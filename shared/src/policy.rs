@@ -47,6 +47,12 @@ pub const ENV_S3_ABORT_MULTIPART_DAYS: &str = "HUBFIX_S3_ABORT_MULTIPART_DAYS";
 pub const ENV_S3_EVENT_DESTINATION: &str = "HUBFIX_S3_EVENT_DESTINATION";
 /// Environment variable: the S3 event types `S3.11` notifies of, comma-separated.
 pub const ENV_S3_EVENT_TYPES: &str = "HUBFIX_S3_EVENT_TYPES";
+/// Environment variable: how many times its current capacity `DynamoDB.1` lets a
+/// capacity grow to (2 to 100).
+pub const ENV_DYNAMODB_MAX_CAPACITY_FACTOR: &str = "HUBFIX_DYNAMODB_MAX_CAPACITY_FACTOR";
+/// Environment variable: the utilization, in percent, `DynamoDB.1`'s policies track
+/// (20 to 90).
+pub const ENV_DYNAMODB_TARGET_UTILIZATION: &str = "HUBFIX_DYNAMODB_TARGET_UTILIZATION";
 /// Environment variable: days `ElastiCache.1` keeps automatic backups at least (1 to 35).
 pub const ENV_ELASTICACHE_SNAPSHOT_RETENTION_DAYS: &str =
     "HUBFIX_ELASTICACHE_SNAPSHOT_RETENTION_DAYS";
@@ -1030,12 +1036,28 @@ fn read_data_service_settings(
     Ok(())
 }
 
-/// The settings of the ElastiCache and Redshift rules (`ElastiCache.1`, `Redshift.3`,
-/// `Redshift.4`).
+/// The settings of the DynamoDB auto scaling, ElastiCache and Redshift rules
+/// (`DynamoDB.1`, `ElastiCache.1`, `Redshift.3`, `Redshift.4`).
 fn read_redshift_settings(
     get: &impl Fn(&str) -> Option<String>,
     settings: &mut FixSettings,
 ) -> Result<(), ConfigError> {
+    if let Some(v) = get(ENV_DYNAMODB_MAX_CAPACITY_FACTOR) {
+        settings.dynamodb_max_capacity_factor =
+            in_range::<i32>(ENV_DYNAMODB_MAX_CAPACITY_FACTOR, &v, 2..=100, || {
+                format!("`{v}` must be a whole number from 2 to 100")
+            })?;
+    }
+    if let Some(v) = get(ENV_DYNAMODB_TARGET_UTILIZATION) {
+        settings.dynamodb_target_utilization = in_range::<u8>(
+            ENV_DYNAMODB_TARGET_UTILIZATION,
+            &v,
+            20..=90,
+            || {
+                format!("`{v}` must be a percentage from 20 to 90 (Application Auto Scaling's range for DynamoDB)")
+            },
+        )?;
+    }
     if let Some(v) = get(ENV_ELASTICACHE_SNAPSHOT_RETENTION_DAYS) {
         settings.elasticache_snapshot_retention_days =
             in_range::<i32>(ENV_ELASTICACHE_SNAPSHOT_RETENTION_DAYS, &v, 1..=35, || {
@@ -1616,6 +1638,8 @@ mod tests {
                 "RDS.11 needs at least 7",
             ),
             ("HUBFIX_RDS_BACKUP_RETENTION_DAYS", "week", "from 7 to 35"),
+            ("HUBFIX_DYNAMODB_MAX_CAPACITY_FACTOR", "1", "from 2 to 100"),
+            ("HUBFIX_DYNAMODB_TARGET_UTILIZATION", "95", "from 20 to 90"),
             (
                 "HUBFIX_ELASTICACHE_SNAPSHOT_RETENTION_DAYS",
                 "36",
@@ -1665,7 +1689,16 @@ mod tests {
             (7, RedshiftLogDestination::CloudWatch)
         );
         assert_eq!(d.elasticache_snapshot_retention_days, 1);
+        assert_eq!(
+            (
+                d.dynamodb_max_capacity_factor,
+                d.dynamodb_target_utilization
+            ),
+            (4, 70)
+        );
         let s = policy(&[
+            ("HUBFIX_DYNAMODB_MAX_CAPACITY_FACTOR", "10"),
+            ("HUBFIX_DYNAMODB_TARGET_UTILIZATION", "50"),
             ("HUBFIX_ELASTICACHE_SNAPSHOT_RETENTION_DAYS", "5"),
             ("HUBFIX_REDSHIFT_SNAPSHOT_RETENTION_DAYS", "14"),
             (
@@ -1677,6 +1710,13 @@ mod tests {
         .settings;
         assert_eq!(s.redshift_snapshot_retention_days, 14);
         assert_eq!(s.elasticache_snapshot_retention_days, 5);
+        assert_eq!(
+            (
+                s.dynamodb_max_capacity_factor,
+                s.dynamodb_target_utilization
+            ),
+            (10, 50)
+        );
         assert_eq!(
             s.redshift_log_destination,
             RedshiftLogDestination::S3 {

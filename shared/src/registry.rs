@@ -9,8 +9,8 @@
 use crate::remediate::ssm::runbook::{self, Runbook};
 use crate::remediate::{
     account, autoscaling, cloudtrail, cloudwatch, codebuild, config, dynamodb, ec2, ecr,
-    elasticache, elb, guardduty, iam, kms, lambda, manual, rds, redshift, s3, secretsmanager, sns,
-    sqs, ssm, Impact, Rule,
+    elasticache, elb, emr, guardduty, iam, kms, lambda, manual, rds, redshift, s3, secretsmanager,
+    sns, sqs, ssm, Impact, Rule,
 };
 use crate::settings::catalogue::{CatalogueSettings, RunbookSpec};
 
@@ -34,6 +34,7 @@ const SERVICES: &[&[&[Rule]]] = &[
     ecr::RULES,
     elasticache::RULES,
     elb::RULES,
+    emr::RULES,
     guardduty::RULES,
     iam::RULES,
     kms::RULES,

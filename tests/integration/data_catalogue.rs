@@ -1,4 +1,4 @@
-//! The data services catalogue against the emulator: SNS.1, SNS.2, SQS.1, DynamoDB.2,
+//! The data services catalogue against the emulator: SNS.1, SNS.2, SQS.1, DynamoDB.1, DynamoDB.2,
 //! DynamoDB.5, DynamoDB.6, ECR.1, ECR.2, SecretsManager.1, SecretsManager.3,
 //! SecretsManager.4 and the tagging controls (DynamoDB.5, GuardDuty.2, GuardDuty.4), each fixed,
 //! verified and undone from its record.
@@ -896,4 +896,137 @@ async fn guardduty_2_tags_a_filter_named_by_its_arn() {
         guardduty_tags(&clients, &filter).await,
         pairs(&[("team", "payments")])
     );
+}
+
+/// The scalable targets of a table's capacities: `(resource id, dimension, min, max)`.
+async fn scalable_targets(clients: &Clients, table: &str) -> Vec<(String, String, i32, i32)> {
+    let ids = [
+        format!("table/{table}"),
+        format!("table/{table}/index/by-sku"),
+    ];
+    let out = clients
+        .applicationautoscaling
+        .describe_scalable_targets()
+        .service_namespace(aws_sdk_applicationautoscaling::types::ServiceNamespace::Dynamodb)
+        .set_resource_ids(Some(ids.to_vec()))
+        .send()
+        .await
+        .unwrap();
+    let mut targets: Vec<_> = out
+        .scalable_targets()
+        .iter()
+        .map(|t| {
+            (
+                t.resource_id().to_owned(),
+                t.scalable_dimension().as_str().to_owned(),
+                t.min_capacity(),
+                t.max_capacity(),
+            )
+        })
+        .collect();
+    targets.sort();
+    targets
+}
+
+#[tokio::test]
+async fn dynamodb_1_scales_every_provisioned_capacity_on_approval_and_undo_removes_it() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let (table, arn) = seeds::data::provisioned_table(&clients).await;
+    let (refused, status, note) = run_event(
+        &emulator,
+        &clients,
+        "dynamodb-1-imported.json",
+        &arn,
+        Policy::default(),
+    )
+    .await;
+    assert_eq!(
+        refused.kind,
+        OutcomeKind::Refused,
+        "approval-only (cost): {note}"
+    );
+    assert_eq!(status, "NOTIFIED");
+    assert!(scalable_targets(&clients, &table).await.is_empty());
+
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "dynamodb-1-imported.json",
+        &arn,
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    let index = format!("table/{table}/index/by-sku");
+    let main = format!("table/{table}");
+    assert_eq!(
+        scalable_targets(&clients, &table).await,
+        [
+            (
+                main.clone(),
+                "dynamodb:table:ReadCapacityUnits".into(),
+                5,
+                20
+            ),
+            (
+                main.clone(),
+                "dynamodb:table:WriteCapacityUnits".into(),
+                10,
+                40
+            ),
+            (
+                index.clone(),
+                "dynamodb:index:ReadCapacityUnits".into(),
+                2,
+                8
+            ),
+            (
+                index.clone(),
+                "dynamodb:index:WriteCapacityUnits".into(),
+                2,
+                8
+            ),
+        ]
+    );
+    let policies = clients
+        .applicationautoscaling
+        .describe_scaling_policies()
+        .service_namespace(aws_sdk_applicationautoscaling::types::ServiceNamespace::Dynamodb)
+        .resource_id(&main)
+        .send()
+        .await
+        .unwrap();
+    let tracked: Vec<(String, Option<f64>)> = policies
+        .scaling_policies()
+        .iter()
+        .map(|p| {
+            (
+                p.policy_name().to_owned(),
+                p.target_tracking_scaling_policy_configuration()
+                    .map(|c| c.target_value()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tracked,
+        [
+            ("hubfix-target-tracking".into(), Some(70.0)),
+            ("hubfix-target-tracking".into(), Some(70.0))
+        ]
+    );
+    let (again, _, _) = run_event(
+        &emulator,
+        &clients,
+        "dynamodb-1-imported.json",
+        &arn,
+        auto(FixSettings::default()),
+    )
+    .await;
+    assert_eq!(again.kind, OutcomeKind::AlreadyCompliant);
+
+    let steps = undo_outcome(&clients, &outcome).await.unwrap();
+    assert_eq!(steps.len(), 4, "{steps:?}");
+    assert!(scalable_targets(&clients, &table).await.is_empty());
 }

@@ -10,6 +10,7 @@ mod data_catalogue;
 mod ec2_catalogue;
 mod ec2_ingress;
 mod elasticache_catalogue;
+mod emr_account;
 mod engine_edges;
 mod events;
 mod faults;

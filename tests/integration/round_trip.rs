@@ -80,6 +80,8 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
         "account without a security contact, one configured",
         seed!(account_without_security_contact),
     ),
+    (&["DynamoDB.1"], "provisioned table and index, none scaling", seed!(provisioned_table)),
+    (&["EMR.2"], "Region with EMR block public access off, port 8080 permitted", seed!(emr_open)),
     (
         &["IAM.27"],
         "role with AWSCloudShellFullAccess and ReadOnlyAccess",
@@ -794,6 +796,15 @@ async fn cache_cluster(clients: &Clients) -> Seeded {
 
 async fn replication_group(clients: &Clients) -> Seeded {
     Seeded::at(seeds::data::replication_group(clients, 2).await.1)
+}
+
+async fn provisioned_table(clients: &Clients) -> Seeded {
+    Seeded::at(seeds::data::provisioned_table(clients).await.1)
+}
+
+async fn emr_open(clients: &Clients) -> Seeded {
+    seeds::compute::emr_block_public_access_off(clients).await;
+    Seeded::at(account())
 }
 
 async fn public_function(clients: &Clients) -> Seeded {

@@ -13,6 +13,7 @@ pub mod ec2;
 pub mod ecr;
 pub mod elasticache;
 pub mod elb;
+pub mod emr;
 pub mod guardduty;
 pub mod iam;
 pub mod kms;

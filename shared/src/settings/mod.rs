@@ -87,6 +87,12 @@ pub struct FixSettings {
     pub rds_snapshot_kms_key: Option<String>,
     /// Seconds between Enhanced Monitoring samples `RDS.6` sets: 1, 5, 10, 15, 30 or 60.
     pub rds_monitoring_interval: i32,
+    /// How many times its current capacity `DynamoDB.1` lets a capacity grow to (2 to
+    /// 100), 4 unless configured.
+    pub dynamodb_max_capacity_factor: i32,
+    /// The capacity utilization, in percent, `DynamoDB.1`'s policies track (20 to 90),
+    /// 70 unless configured.
+    pub dynamodb_target_utilization: u8,
     /// Automatic backup retention `ElastiCache.1` sets, 1 (the control's default
     /// minimum) to 35 days.
     pub elasticache_snapshot_retention_days: i32,
@@ -218,6 +224,8 @@ impl Default for FixSettings {
             rds_monitoring_role_arn: None,
             rds_snapshot_kms_key: None,
             rds_monitoring_interval: 60,
+            dynamodb_max_capacity_factor: 4,
+            dynamodb_target_utilization: 70,
             elasticache_snapshot_retention_days: 1,
             redshift_snapshot_retention_days: 7,
             redshift_log_destination: RedshiftLogDestination::CloudWatch,

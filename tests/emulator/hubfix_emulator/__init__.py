@@ -14,6 +14,7 @@ from . import (
     ec2,
     ecr,
     elasticache,
+    emr,
     guardduty,
     guardduty_tags,
     iam,
@@ -37,6 +38,7 @@ def install() -> None:
     codebuild.install()
     ecr.install()
     elasticache.install()
+    emr.install()
     guardduty.install()
     awslambda.install()
     cloudtrail.install()

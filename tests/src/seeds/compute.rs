@@ -400,3 +400,23 @@ pub async fn imdsv1_public_launch_configuration(clients: &Clients) -> (String, S
     let arn = launch_configuration_arn(clients, &name).await;
     (name, arn, group)
 }
+
+/// EMR block public access off in the Region, with ports 22 and 8080-8081 permitted:
+/// EMR.2 fails.
+pub async fn emr_block_public_access_off(clients: &Clients) {
+    use aws_sdk_emr::types::{BlockPublicAccessConfiguration, PortRange};
+    let range = |min, max| PortRange::builder().min_range(min).max_range(max).build();
+    clients
+        .emr
+        .put_block_public_access_configuration()
+        .block_public_access_configuration(
+            BlockPublicAccessConfiguration::builder()
+                .block_public_security_group_rules(false)
+                .permitted_public_security_group_rule_ranges(range(22, 22))
+                .permitted_public_security_group_rule_ranges(range(8080, 8081))
+                .build(),
+        )
+        .send()
+        .await
+        .expect("turn EMR block public access off");
+}

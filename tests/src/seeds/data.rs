@@ -355,3 +355,71 @@ pub async fn replication_group(clients: &Clients, clusters: i32) -> (String, Str
         .unwrap_or_else(|| format!("arn:aws:elasticache:{REGION}:{ACCOUNT}:replicationgroup:{id}"));
     (id, arn)
 }
+
+/// A provisioned DynamoDB table `stock-…` (5 read and 10 write units) with a global
+/// secondary index `by-sku` (2 and 2), none of them scaling, tagged `team=payments`:
+/// DynamoDB.1 fails. Returns its name and ARN.
+pub async fn provisioned_table(clients: &Clients) -> (String, String) {
+    use aws_sdk_dynamodb::types::{
+        GlobalSecondaryIndex, Projection, ProjectionType, ProvisionedThroughput,
+    };
+    let throughput = |read, write| {
+        ProvisionedThroughput::builder()
+            .read_capacity_units(read)
+            .write_capacity_units(write)
+            .build()
+            .expect("a throughput")
+    };
+    let key = |name: &str| {
+        KeySchemaElement::builder()
+            .attribute_name(name)
+            .key_type(KeyType::Hash)
+            .build()
+            .expect("a key")
+    };
+    let attribute = |name: &str| {
+        AttributeDefinition::builder()
+            .attribute_name(name)
+            .attribute_type(ScalarAttributeType::S)
+            .build()
+            .expect("an attribute")
+    };
+    let name = unique("stock");
+    let arn = clients
+        .dynamodb
+        .create_table()
+        .table_name(&name)
+        .key_schema(key("pk"))
+        .attribute_definitions(attribute("pk"))
+        .attribute_definitions(attribute("sku"))
+        .billing_mode(BillingMode::Provisioned)
+        .provisioned_throughput(throughput(5, 10))
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name("by-sku")
+                .key_schema(key("sku"))
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::All)
+                        .build(),
+                )
+                .provisioned_throughput(throughput(2, 2))
+                .build()
+                .expect("an index"),
+        )
+        .tags(
+            aws_sdk_dynamodb::types::Tag::builder()
+                .key("team")
+                .value("payments")
+                .build()
+                .expect("a tag"),
+        )
+        .send()
+        .await
+        .expect("create a provisioned table")
+        .table_description()
+        .and_then(|t| t.table_arn())
+        .expect("a table ARN")
+        .to_owned();
+    (name, arn)
+}

@@ -1,15 +1,18 @@
-//! DynamoDB: tables' point-in-time recovery (`DynamoDB.2`), required tags
+//! DynamoDB: tables' capacity auto scaling (`DynamoDB.1`), point-in-time recovery
+//! (`DynamoDB.2`), required tags
 //! (`DynamoDB.5`) and deletion protection (`DynamoDB.6`).
 
 use crate::error::FixError;
 use crate::remediate::Fix;
 
+pub mod auto_scaling;
 pub mod deletion_protection;
 pub mod point_in_time_recovery;
 pub mod tags;
 
 /// Every rule of this service, family by family (the registry indexes them).
 pub(crate) const RULES: &[&[crate::remediate::Rule]] = &[
+    auto_scaling::RULES,
     deletion_protection::RULES,
     point_in_time_recovery::RULES,
     tags::RULES,
