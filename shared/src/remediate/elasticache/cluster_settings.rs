@@ -105,6 +105,12 @@ async fn read_held(fix: Fix<'_>) -> Result<(CacheCluster, Held), FixError> {
     Ok((cluster, held))
 }
 
+/// What holds the finding's cluster's settings: one `DescribeCacheClusters`, for the
+/// writes, which need neither the tags nor the group's values.
+async fn holder(fix: Fix<'_>) -> Result<Holder, FixError> {
+    Ok(Holder::of(&describe_cluster(fix, &fix.target.name).await?))
+}
+
 /// What one modification of a holder sets.
 enum Set {
     RetentionDays(i32),
@@ -219,8 +225,7 @@ impl Remediation for Backups {
     fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()> {
         Box::pin(async move {
             let days: i32 = change.detail()?;
-            let (_, held) = read_held(fix).await?;
-            modify(fix, &held.holder, Set::RetentionDays(days)).await
+            modify(fix, &holder(fix).await?, Set::RetentionDays(days)).await
         })
     }
 
@@ -267,10 +272,7 @@ impl Setting for MinorUpgrades {
     }
 
     fn write<'a>(&'a self, fix: Fix<'a>, enabled: bool) -> FixFuture<'a, ()> {
-        Box::pin(async move {
-            let (_, held) = read_held(fix).await?;
-            modify(fix, &held.holder, Set::MinorUpgrades(enabled)).await
-        })
+        Box::pin(async move { modify(fix, &holder(fix).await?, Set::MinorUpgrades(enabled)).await })
     }
 }
 
