@@ -127,7 +127,7 @@ test: chromium venv lint templates emulator-test integration
 ## generated: regenerate what is generated from the rule registry (the supported-controls
 ## table in docs/controls.md, the templates' IAM action lists).
 generated:
-	HUBFIX_UPDATE_GENERATED=1 cargo test --locked $(CARGO_PACKAGES) --test integration -- readme template
+	HUBFIX_UPDATE_GENERATED=1 cargo test --locked $(CARGO_PACKAGES) --test integration -- readme template asr
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) .venv-bench target

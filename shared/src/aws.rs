@@ -139,6 +139,20 @@ pub struct Clients {
     pub applicationautoscaling: Lazy<aws_sdk_applicationautoscaling::Client>,
     /// Amazon EMR.
     pub emr: Lazy<aws_sdk_emr::Client>,
+    /// Amazon Macie.
+    pub macie2: Lazy<aws_sdk_macie2::Client>,
+    /// CloudFront.
+    pub cloudfront: Lazy<aws_sdk_cloudfront::Client>,
+    /// API Gateway (REST APIs).
+    pub apigateway: Lazy<aws_sdk_apigateway::Client>,
+    /// API Gateway v2 (HTTP and WebSocket APIs).
+    pub apigatewayv2: Lazy<aws_sdk_apigatewayv2::Client>,
+    /// Athena.
+    pub athena: Lazy<aws_sdk_athena::Client>,
+    /// Amazon ECS.
+    pub ecs: Lazy<aws_sdk_ecs::Client>,
+    /// CloudFormation.
+    pub cloudformation: Lazy<aws_sdk_cloudformation::Client>,
     /// ElastiCache.
     pub elasticache: Lazy<aws_sdk_elasticache::Client>,
     /// EC2 Auto Scaling.
@@ -185,6 +199,13 @@ impl Clients {
             cloudtrail: Lazy::new(&config, aws_sdk_cloudtrail::Client::new),
             applicationautoscaling: Lazy::new(&config, aws_sdk_applicationautoscaling::Client::new),
             emr: Lazy::new(&config, aws_sdk_emr::Client::new),
+            macie2: Lazy::new(&config, aws_sdk_macie2::Client::new),
+            cloudfront: Lazy::new(&config, aws_sdk_cloudfront::Client::new),
+            apigateway: Lazy::new(&config, aws_sdk_apigateway::Client::new),
+            apigatewayv2: Lazy::new(&config, aws_sdk_apigatewayv2::Client::new),
+            athena: Lazy::new(&config, aws_sdk_athena::Client::new),
+            ecs: Lazy::new(&config, aws_sdk_ecs::Client::new),
+            cloudformation: Lazy::new(&config, aws_sdk_cloudformation::Client::new),
             elasticache: Lazy::new(&config, aws_sdk_elasticache::Client::new),
             autoscaling: Lazy::new(&config, aws_sdk_autoscaling::Client::new),
             redshift: Lazy::new(&config, aws_sdk_redshift::Client::new),

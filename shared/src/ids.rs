@@ -81,6 +81,21 @@ pub fn partition_of(region: &str) -> &'static str {
     }
 }
 
+/// Whether `name` follows S3's rules for bucket names: 3 to 63 lower-case letters,
+/// digits, dots and hyphens, starting and ending with a letter or digit, no `..`, not an
+/// IP address.
+pub fn is_bucket_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    (3..=63).contains(&bytes.len())
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'.' || *b == b'-')
+        && bytes[0].is_ascii_alphanumeric()
+        && bytes[bytes.len() - 1].is_ascii_alphanumeric()
+        && !name.contains("..")
+        && name.parse::<std::net::Ipv4Addr>().is_err()
+}
+
 /// The bucket name of an `AwsS3Bucket` resource id (`arn:aws:s3:::name`).
 pub fn bucket_name(resource_id: &str) -> Result<String, FixError> {
     let name = match Arn::parse(resource_id) {
@@ -91,16 +106,7 @@ pub fn bucket_name(resource_id: &str) -> Result<String, FixError> {
         None if !resource_id.starts_with("arn:") => resource_id,
         None => "",
     };
-    let bytes = name.as_bytes();
-    let valid = (3..=63).contains(&bytes.len())
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'.' || *b == b'-')
-        && bytes[0].is_ascii_alphanumeric()
-        && bytes[bytes.len() - 1].is_ascii_alphanumeric()
-        && !name.contains("..")
-        && name.parse::<std::net::Ipv4Addr>().is_err();
-    if valid {
+    if is_bucket_name(name) {
         Ok(name.to_owned())
     } else {
         Err(FixError::Target(format!(

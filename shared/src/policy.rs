@@ -61,6 +61,13 @@ pub const ENV_REDSHIFT_SNAPSHOT_RETENTION_DAYS: &str = "HUBFIX_REDSHIFT_SNAPSHOT
 /// Environment variable: where `Redshift.4` sends audit logs, `cloudwatch` (the default)
 /// or `s3://bucket/prefix`.
 pub const ENV_REDSHIFT_LOG_DESTINATION: &str = "HUBFIX_REDSHIFT_LOG_DESTINATION";
+/// Environment variable: the object `CloudFront.1` makes a distribution's default root
+/// object (`index.html` unless set).
+pub const ENV_CLOUDFRONT_DEFAULT_ROOT_OBJECT: &str = "HUBFIX_CLOUDFRONT_DEFAULT_ROOT_OBJECT";
+/// Environment variable: the SNS topic `CloudFormation.1` has stacks notify, an ARN or a
+/// name created in each stack's account and Region (`hubfix-stack-notifications` unless
+/// set).
+pub const ENV_CLOUDFORMATION_NOTIFICATION_TOPIC: &str = "HUBFIX_CLOUDFORMATION_NOTIFICATION_TOPIC";
 
 /// Environment variable: where VPC flow logs go (`EC2.6`): an S3 bucket ARN or a
 /// CloudWatch Logs log group ARN.
@@ -985,6 +992,7 @@ fn read_data_service_settings(
     }
     read_secrets_settings(get, settings)?;
     read_redshift_settings(get, settings)?;
+    read_edge_settings(get, settings)?;
     if let Some(v) = get(ENV_RDS_MONITORING_ROLE_ARN).filter(|v| !v.trim().is_empty()) {
         settings.rds_monitoring_role_arn = Some(crate::settings::catalogue::role_arn(
             ENV_RDS_MONITORING_ROLE_ARN,
@@ -1079,6 +1087,48 @@ fn read_redshift_settings(
     if let Some(v) = get(ENV_REDSHIFT_LOG_DESTINATION).filter(|v| !v.trim().is_empty()) {
         settings.redshift_log_destination = crate::settings::RedshiftLogDestination::parse(&v)
             .map_err(|e| ConfigError::new(ENV_REDSHIFT_LOG_DESTINATION, e))?;
+    }
+    Ok(())
+}
+
+/// The settings of the CloudFront and CloudFormation rules (`CloudFront.1`,
+/// `CloudFormation.1`).
+fn read_edge_settings(
+    get: &impl Fn(&str) -> Option<String>,
+    settings: &mut FixSettings,
+) -> Result<(), ConfigError> {
+    if let Some(v) = get(ENV_CLOUDFRONT_DEFAULT_ROOT_OBJECT).filter(|v| !v.trim().is_empty()) {
+        let v = v.trim();
+        let valid = v.chars().count() <= 255
+            && !v.starts_with('/')
+            && v.chars().all(|c| c.is_ascii_graphic());
+        if !valid {
+            return Err(ConfigError::new(
+                ENV_CLOUDFRONT_DEFAULT_ROOT_OBJECT,
+                format!("`{v}` must be an object name of at most 255 printable characters, without spaces and not starting with `/` (e.g. index.html)"),
+            ));
+        }
+        settings.cloudfront_default_root_object = v.to_owned();
+    }
+    if let Some(v) = get(ENV_CLOUDFORMATION_NOTIFICATION_TOPIC).filter(|v| !v.trim().is_empty()) {
+        let v = v.trim();
+        let name = v.rsplit(':').next().unwrap_or_default();
+        let valid = if v.starts_with("arn:") {
+            crate::ids::Arn::parse(v)
+                .is_some_and(|a| a.service == "sns" && crate::ids::is_region(a.region))
+        } else {
+            true
+        } && (1..=256).contains(&name.len())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !valid {
+            return Err(ConfigError::new(
+                ENV_CLOUDFORMATION_NOTIFICATION_TOPIC,
+                format!("`{v}` must be an SNS topic ARN or a topic name (1-256 letters, digits, - and _)"),
+            ));
+        }
+        settings.cloudformation_notification_topic = v.to_owned();
     }
     Ok(())
 }
@@ -1672,6 +1722,56 @@ mod tests {
             ),
         ];
         for (var, value, expected) in cases {
+            let err = policy(&[(var, value)]).unwrap_err().to_string();
+            assert!(err.contains(expected), "{var}={value}: {err}");
+        }
+    }
+
+    #[test]
+    fn edge_settings_default_to_index_html_and_a_created_topic() {
+        let d = FixSettings::default();
+        assert_eq!(d.cloudfront_default_root_object, "index.html");
+        assert_eq!(
+            d.cloudformation_notification_topic,
+            "hubfix-stack-notifications"
+        );
+        let s = policy(&[
+            ("HUBFIX_CLOUDFRONT_DEFAULT_ROOT_OBJECT", " home/index.html "),
+            (
+                "HUBFIX_CLOUDFORMATION_NOTIFICATION_TOPIC",
+                "arn:aws:sns:eu-west-1:123456789012:stack-events",
+            ),
+        ])
+        .unwrap()
+        .settings;
+        assert_eq!(s.cloudfront_default_root_object, "home/index.html");
+        assert_eq!(
+            s.cloudformation_notification_topic,
+            "arn:aws:sns:eu-west-1:123456789012:stack-events"
+        );
+        let bad = [
+            (
+                "HUBFIX_CLOUDFRONT_DEFAULT_ROOT_OBJECT",
+                "/index.html",
+                "not starting with `/`",
+            ),
+            (
+                "HUBFIX_CLOUDFRONT_DEFAULT_ROOT_OBJECT",
+                "my page.html",
+                "without spaces",
+            ),
+            (
+                "HUBFIX_CLOUDFORMATION_NOTIFICATION_TOPIC",
+                "arn:aws:sqs:us-east-1:123456789012:q",
+                "an SNS topic ARN or a topic name",
+            ),
+            (
+                "HUBFIX_CLOUDFORMATION_NOTIFICATION_TOPIC",
+                "stack events",
+                "an SNS topic ARN or a topic name",
+            ),
+        ];
+        for (var, value, expected) in bad {
             let err = policy(&[(var, value)]).unwrap_err().to_string();
             assert!(err.contains(expected), "{var}={value}: {err}");
         }

@@ -8,9 +8,9 @@
 
 use crate::remediate::ssm::runbook::{self, Runbook};
 use crate::remediate::{
-    account, autoscaling, cloudtrail, cloudwatch, codebuild, config, dynamodb, ec2, ecr,
-    elasticache, elb, emr, guardduty, iam, kms, lambda, manual, rds, redshift, s3, secretsmanager,
-    sns, sqs, ssm, Impact, Rule,
+    account, apigateway, athena, autoscaling, cloudformation, cloudfront, cloudtrail, cloudwatch,
+    codebuild, config, dynamodb, ec2, ecr, ecs, elasticache, elb, emr, guardduty, iam, kms, lambda,
+    macie, manual, rds, redshift, s3, secretsmanager, sns, sqs, ssm, Impact, Rule,
 };
 use crate::settings::catalogue::{CatalogueSettings, RunbookSpec};
 
@@ -24,7 +24,11 @@ use std::time::Duration;
 /// Every service's rules, family by family; [`rules`] puts them in control-id order.
 const SERVICES: &[&[&[Rule]]] = &[
     account::RULES,
+    apigateway::RULES,
+    athena::RULES,
     autoscaling::RULES,
+    cloudformation::RULES,
+    cloudfront::RULES,
     cloudtrail::RULES,
     cloudwatch::RULES,
     codebuild::RULES,
@@ -32,6 +36,7 @@ const SERVICES: &[&[&[Rule]]] = &[
     dynamodb::RULES,
     ec2::RULES,
     ecr::RULES,
+    ecs::RULES,
     elasticache::RULES,
     elb::RULES,
     emr::RULES,
@@ -39,6 +44,7 @@ const SERVICES: &[&[&[Rule]]] = &[
     iam::RULES,
     kms::RULES,
     lambda::RULES,
+    macie::RULES,
     &[manual::RULES],
     rds::RULES,
     redshift::RULES,

@@ -2,6 +2,7 @@
 //! clients over HTTP. Each test starts its own emulator, so tests are independent.
 
 mod account_contact;
+mod asr;
 mod audit;
 mod compute_catalogue;
 mod corpus;
@@ -9,6 +10,7 @@ mod cross_account;
 mod data_catalogue;
 mod ec2_catalogue;
 mod ec2_ingress;
+mod edge_catalogue;
 mod elasticache_catalogue;
 mod emr_account;
 mod engine_edges;

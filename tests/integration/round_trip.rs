@@ -82,6 +82,17 @@ const SEEDS: &[(&[&str], &str, Seed)] = &[
     ),
     (&["DynamoDB.1"], "provisioned table and index, none scaling", seed!(provisioned_table)),
     (&["EMR.2"], "Region with EMR block public access off, port 8080 permitted", seed!(emr_open)),
+    (&["Macie.1"], "Region with Macie disabled", seed!(macie_off)),
+    (&["Athena.4"], "workgroup publishing no CloudWatch metrics", seed!(athena_workgroup)),
+    (
+        &["APIGateway.1", "APIGateway.5"],
+        "REST API stage logging nothing and caching unencrypted",
+        seed!(rest_api_stage),
+    ),
+    (&["CloudFront.1"], "distribution without a default root object", seed!(rootless_distribution)),
+    (&["CloudFront.12"], "distribution whose S3 origin bucket was deleted", seed!(dangling_distribution)),
+    (&["ECS.5"], "task definition with a writable root filesystem", seed!(writable_task_definition)),
+    (&["CloudFormation.1"], "stack notifying no SNS topic", seed!(silent_stack)),
     (
         &["IAM.27"],
         "role with AWSCloudShellFullAccess and ReadOnlyAccess",
@@ -800,6 +811,44 @@ async fn replication_group(clients: &Clients) -> Seeded {
 
 async fn provisioned_table(clients: &Clients) -> Seeded {
     Seeded::at(seeds::data::provisioned_table(clients).await.1)
+}
+
+async fn macie_off(clients: &Clients) -> Seeded {
+    seeds::edge::macie_disabled(clients).await;
+    Seeded::at(account())
+}
+
+async fn athena_workgroup(clients: &Clients) -> Seeded {
+    Seeded::at(seeds::edge::athena_workgroup(clients).await.1)
+}
+
+async fn rest_api_stage(clients: &Clients) -> Seeded {
+    seeds::edge::api_gateway_log_role(clients).await;
+    Seeded::at(seeds::edge::rest_api_stage(clients).await.1)
+}
+
+async fn rootless_distribution(clients: &Clients) -> Seeded {
+    Seeded::at(
+        seeds::edge::distribution(clients, "site-assets", "")
+            .await
+            .1,
+    )
+}
+
+async fn dangling_distribution(clients: &Clients) -> Seeded {
+    Seeded::at(
+        seeds::edge::distribution(clients, &unique("retired-assets"), "index.html")
+            .await
+            .1,
+    )
+}
+
+async fn writable_task_definition(clients: &Clients) -> Seeded {
+    Seeded::at(seeds::edge::writable_task_definition(clients).await)
+}
+
+async fn silent_stack(clients: &Clients) -> Seeded {
+    Seeded::at(seeds::edge::stack_without_notifications(clients).await)
 }
 
 async fn emr_open(clients: &Clients) -> Seeded {

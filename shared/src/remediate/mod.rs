@@ -3,7 +3,11 @@
 //! SDK calls so they can be unit-tested.
 
 pub mod account;
+pub mod apigateway;
+pub mod athena;
 pub mod autoscaling;
+pub mod cloudformation;
+pub mod cloudfront;
 pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod codebuild;
@@ -11,6 +15,7 @@ pub mod config;
 pub mod dynamodb;
 pub mod ec2;
 pub mod ecr;
+pub mod ecs;
 pub mod elasticache;
 pub mod elb;
 pub mod emr;
@@ -18,6 +23,7 @@ pub mod guardduty;
 pub mod iam;
 pub mod kms;
 pub mod lambda;
+pub mod macie;
 pub mod manual;
 pub mod names;
 pub mod rds;

@@ -369,6 +369,111 @@ pub fn load_balancer(resource_id: &str, account: &str) -> Result<String, FixErro
     Ok(resource_id.to_owned())
 }
 
+/// The name of an `AwsAthenaWorkGroup`
+/// (`arn:aws:athena:<region>:<account>:workgroup/<name>`): 1 to 128 letters, digits, `.`,
+/// `_` and `-`.
+pub fn athena_workgroup(resource_id: &str, account: &str) -> Result<String, FixError> {
+    checked(
+        resource_id,
+        account,
+        "athena",
+        "workgroup/",
+        |s| chars_in(s, 1..=128, b"._-"),
+        "an Athena workgroup ARN",
+    )
+    .map(str::to_owned)
+}
+
+/// `<family>:<revision>` of an `AwsEcsTaskDefinition`
+/// (`arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>`).
+pub fn ecs_task_definition(resource_id: &str, account: &str) -> Result<String, FixError> {
+    checked(
+        resource_id,
+        account,
+        "ecs",
+        "task-definition/",
+        |s| {
+            s.split_once(':').is_some_and(|(family, revision)| {
+                chars_in(family, 1..=255, b"-_")
+                    && chars_in(revision, 1..=10, b"")
+                    && revision.bytes().all(|b| b.is_ascii_digit())
+            })
+        },
+        "an ECS task definition ARN",
+    )
+    .map(str::to_owned)
+}
+
+/// The ARN of an `AwsCloudFormationStack`
+/// (`arn:aws:cloudformation:<region>:<account>:stack/<name>/<id>`), which the API takes
+/// as the stack's unique id (a stack made later under the same name is another stack).
+pub fn cloudformation_stack(resource_id: &str, account: &str) -> Result<String, FixError> {
+    checked(
+        resource_id,
+        account,
+        "cloudformation",
+        "stack/",
+        |s| {
+            s.split_once('/').is_some_and(|(name, id)| {
+                chars_in(name, 1..=128, b"-")
+                    && name.as_bytes()[0].is_ascii_alphabetic()
+                    && chars_in(id, 1..=64, b"-")
+            })
+        },
+        "a CloudFormation stack ARN",
+    )?;
+    Ok(resource_id.to_owned())
+}
+
+/// The id of an `AwsCloudFrontDistribution`
+/// (`arn:aws:cloudfront::<account>:distribution/<id>`: global, no Region; ids are upper
+/// case letters and digits).
+pub fn cloudfront_distribution(resource_id: &str, account: &str) -> Result<String, FixError> {
+    Arn::parse(resource_id)
+        .filter(|a| a.service == "cloudfront" && a.account == account && a.region.is_empty())
+        .and_then(|a| a.resource.strip_prefix("distribution/"))
+        .filter(|id| chars_in(id, 1..=32, b"") && !id.bytes().any(|b| b.is_ascii_lowercase()))
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            FixError::Target(format!(
+                "`{resource_id}` is not a CloudFront distribution ARN of account {account} hubfix can act on"
+            ))
+        })
+}
+
+/// `<api id>/<stage>` of an API Gateway stage ARN,
+/// `arn:aws:apigateway:<region>::/<collection>/<api id>/stages/<stage>`. API Gateway's
+/// ARNs carry no account: the finding's account is the only one hubfix acts in.
+fn apigateway_stage(resource_id: &str, collection: &str, what: &str) -> Result<String, FixError> {
+    Arn::parse(resource_id)
+        .filter(|a| a.service == "apigateway" && a.account.is_empty() && is_region(a.region))
+        .and_then(|a| {
+            a.resource
+                .strip_prefix('/')?
+                .strip_prefix(collection)?
+                .strip_prefix('/')
+        })
+        .and_then(|rest| rest.split_once("/stages/"))
+        .filter(|(api, stage)| {
+            chars_in(api, 1..=32, b"")
+                && chars_in(stage.strip_prefix('$').unwrap_or(stage), 1..=128, b"-_")
+        })
+        .map(|(api, stage)| format!("{api}/{stage}"))
+        .ok_or_else(|| FixError::Target(format!("`{resource_id}` is not {what} hubfix can act on")))
+}
+
+/// `<rest api id>/<stage>` of an `AwsApiGatewayStage`
+/// (`arn:aws:apigateway:<region>::/restapis/<id>/stages/<stage>`).
+pub fn rest_api_stage(resource_id: &str, _account: &str) -> Result<String, FixError> {
+    apigateway_stage(resource_id, "restapis", "a REST API stage ARN")
+}
+
+/// `<api id>/<stage>` of an `AwsApiGatewayV2Stage`
+/// (`arn:aws:apigateway:<region>::/apis/<id>/stages/<stage>`).
+pub fn v2_api_stage(resource_id: &str, _account: &str) -> Result<String, FixError> {
+    apigateway_stage(resource_id, "apis", "an HTTP or WebSocket API stage ARN")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -397,6 +502,12 @@ mod tests {
             (elasticache_replication_group, "arn:aws:elasticache:us-east-1:123456789012:replicationgroup:sessions", "sessions"),
             (autoscaling_group, "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:0b5a2d8e-7c3f-4e1a-9b6d-2f4c8e1a7b3d:autoScalingGroupName/web tier (prod)", "web tier (prod)"),
             (launch_configuration, "arn:aws:autoscaling:us-east-1:123456789012:launchConfiguration:5e1d6a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b:launchConfigurationName/web-lc", "web-lc"),
+            (athena_workgroup, "arn:aws:athena:us-east-1:123456789012:workgroup/primary", "primary"),
+            (ecs_task_definition, "arn:aws:ecs:us-east-1:123456789012:task-definition/web-app:12", "web-app:12"),
+            (cloudformation_stack, "arn:aws:cloudformation:us-east-1:123456789012:stack/web-stack/1a2b3c4d-5e6f-11ee-8c99-0242ac120002", "arn:aws:cloudformation:us-east-1:123456789012:stack/web-stack/1a2b3c4d-5e6f-11ee-8c99-0242ac120002"),
+            (cloudfront_distribution, "arn:aws:cloudfront::123456789012:distribution/E2QWRUHEXAMPLE", "E2QWRUHEXAMPLE"),
+            (rest_api_stage, "arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod_v2", "a1b2c3d4e5/prod_v2"),
+            (v2_api_stage, "arn:aws:apigateway:us-east-1::/apis/a1b2c3d4e5/stages/$default", "a1b2c3d4e5/$default"),
         ];
         for (f, id, name) in ok {
             assert_eq!(f(id, A).unwrap(), *name, "{id}");
@@ -441,6 +552,22 @@ mod tests {
             (load_balancer, "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/web"),
             (load_balancer, "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg/50dc6c495c0c9188"),
             (load_balancer, "arn:aws:elasticloadbalancing:nowhere:123456789012:loadbalancer/app/web/50dc"),
+            (athena_workgroup, "arn:aws:athena:us-east-1:999999999999:workgroup/primary"),
+            (athena_workgroup, "arn:aws:athena:us-east-1:123456789012:workgroup/a b"),
+            (ecs_task_definition, "arn:aws:ecs:us-east-1:123456789012:task-definition/web-app"),
+            (ecs_task_definition, "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1:2"),
+            (ecs_task_definition, "arn:aws:ecs:us-east-1:999999999999:task-definition/web:1"),
+            (cloudformation_stack, "arn:aws:cloudformation:us-east-1:123456789012:stack/1stack/abc"),
+            (cloudformation_stack, "arn:aws:cloudformation:us-east-1:123456789012:stack/web/a/b"),
+            (cloudformation_stack, "arn:aws:cloudformation:us-east-1:999999999999:stack/web/abc"),
+            (cloudfront_distribution, "arn:aws:cloudfront::999999999999:distribution/E2QWRUHEXAMPLE"),
+            (cloudfront_distribution, "arn:aws:cloudfront:us-east-1:123456789012:distribution/E2QWRUHEXAMPLE"),
+            (cloudfront_distribution, "arn:aws:cloudfront::123456789012:distribution/e2q/x"),
+            (rest_api_stage, "arn:aws:apigateway:us-east-1::/apis/a1b2c3d4e5/stages/prod"),
+            (rest_api_stage, "arn:aws:apigateway:us-east-1:123456789012:/restapis/a1b2c3d4e5/stages/prod"),
+            (rest_api_stage, "arn:aws:apigateway:us-east-1::/restapis/a1b2/stages/a/b"),
+            (rest_api_stage, "arn:aws:apigateway:us-east-1::/restapis/../stages/prod"),
+            (v2_api_stage, "arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod"),
         ];
         for (f, id) in bad {
             let err = f(id, A).unwrap_err().to_string();

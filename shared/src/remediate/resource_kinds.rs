@@ -15,10 +15,11 @@ use crate::remediate::ec2::security_groups::{ec2_resource_id, security_group_id}
 use crate::remediate::iam::user_name;
 use crate::remediate::kms::rotation::key_id;
 use crate::remediate::names::{
-    autoscaling_group, codebuild_project, dynamodb_table, ecr_repository, elasticache_cluster,
+    athena_workgroup, autoscaling_group, cloudformation_stack, cloudfront_distribution,
+    codebuild_project, dynamodb_table, ecr_repository, ecs_task_definition, elasticache_cluster,
     elasticache_replication_group, guardduty_detector, lambda_function, launch_configuration,
-    load_balancer, rds_cluster, rds_instance, rds_snapshot, redshift_cluster, secret, sns_topic,
-    sqs_queue, ssm_document,
+    load_balancer, rds_cluster, rds_instance, rds_snapshot, redshift_cluster, rest_api_stage,
+    secret, sns_topic, sqs_queue, ssm_document, v2_api_stage,
 };
 
 /// How the API name of one ASFF resource type is read from a finding's resource id.
@@ -38,12 +39,32 @@ pub static KINDS: &[ResourceKind] = &[
         name: super::account_resource_name,
     },
     ResourceKind {
+        asff_type: "AwsApiGatewayStage",
+        name: rest_api_stage,
+    },
+    ResourceKind {
+        asff_type: "AwsApiGatewayV2Stage",
+        name: v2_api_stage,
+    },
+    ResourceKind {
+        asff_type: "AwsAthenaWorkGroup",
+        name: athena_workgroup,
+    },
+    ResourceKind {
         asff_type: "AwsAutoScalingAutoScalingGroup",
         name: autoscaling_group,
     },
     ResourceKind {
         asff_type: "AwsAutoScalingLaunchConfiguration",
         name: launch_configuration,
+    },
+    ResourceKind {
+        asff_type: "AwsCloudFormationStack",
+        name: cloudformation_stack,
+    },
+    ResourceKind {
+        asff_type: "AwsCloudFrontDistribution",
+        name: cloudfront_distribution,
     },
     ResourceKind {
         asff_type: "AwsCloudTrailTrail",
@@ -96,6 +117,10 @@ pub static KINDS: &[ResourceKind] = &[
     ResourceKind {
         asff_type: "AwsEcrRepository",
         name: ecr_repository,
+    },
+    ResourceKind {
+        asff_type: "AwsEcsTaskDefinition",
+        name: ecs_task_definition,
     },
     ResourceKind {
         asff_type: "AwsElbv2LoadBalancer",

@@ -101,6 +101,12 @@ pub struct FixSettings {
     pub redshift_snapshot_retention_days: i32,
     /// Where `Redshift.4` sends a cluster's audit logs: CloudWatch Logs unless configured.
     pub redshift_log_destination: RedshiftLogDestination,
+    /// The object `CloudFront.1` makes a distribution's default root object
+    /// (`index.html` unless configured).
+    pub cloudfront_default_root_object: String,
+    /// The SNS topic `CloudFormation.1` has stacks notify: an ARN, or a name created in
+    /// the stack's account and Region (`hubfix-stack-notifications` unless configured).
+    pub cloudformation_notification_topic: String,
     /// Days `CloudWatch.16` keeps log groups at least: one of CloudWatch Logs' retention
     /// periods, 365 (the control's default minimum) unless configured.
     pub log_retention_days: i32,
@@ -229,6 +235,8 @@ impl Default for FixSettings {
             elasticache_snapshot_retention_days: 1,
             redshift_snapshot_retention_days: 7,
             redshift_log_destination: RedshiftLogDestination::CloudWatch,
+            cloudfront_default_root_object: "index.html".to_owned(),
+            cloudformation_notification_topic: "hubfix-stack-notifications".to_owned(),
             log_retention_days: 365,
             ssm_instance_profile: None,
             security_contact: None,

@@ -5,8 +5,11 @@ from typing import Callable
 from . import (
     accessanalyzer,
     admin,
+    apigatewayv2,
+    athena,
     automation,
     awslambda,
+    cloudformation,
     cloudtrail,
     cloudwatch,
     codebuild,
@@ -18,6 +21,7 @@ from . import (
     guardduty,
     guardduty_tags,
     iam,
+    macie2,
     organizations,
     s3,
     scp,
@@ -39,6 +43,10 @@ def install() -> None:
     ecr.install()
     elasticache.install()
     emr.install()
+    athena.install()
+    apigatewayv2.install()
+    cloudformation.install()
+    macie2.install()
     guardduty.install()
     awslambda.install()
     cloudtrail.install()

@@ -6,6 +6,7 @@
 pub mod compute;
 pub mod data;
 pub mod ec2;
+pub mod edge;
 pub mod iam;
 pub mod logging;
 pub mod policies;
