@@ -73,7 +73,7 @@ async fn bad_findings_are_noted_and_do_not_stop_the_good_one() {
     let good = s3_finding(&good_bucket);
 
     let mut unknown_control = s3_finding(&unique("unknown"));
-    unknown_control["Compliance"]["SecurityControlId"] = json!("Macie.1");
+    unknown_control["Compliance"]["SecurityControlId"] = json!("Macie.2");
     let mut guardduty = s3_finding(&unique("gd"));
     guardduty["Compliance"] = Value::Null;
     guardduty["GeneratorId"] = json!("arn:aws:guardduty:us-east-1:123456789012:detector/d1");
@@ -122,7 +122,7 @@ async fn bad_findings_are_noted_and_do_not_stop_the_good_one() {
         ]
     );
     let expectations = [
-        (&unknown_control, "no rule for control Macie.1"),
+        (&unknown_control, "no rule for control Macie.2"),
         (&guardduty, "names no security control"),
         (
             &out_of_scope,
