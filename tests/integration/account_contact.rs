@@ -3,11 +3,10 @@
 
 use aws_sdk_account::types::AlternateContactType;
 use hubfix::aws::Clients;
-use hubfix::policy::Mode;
 use hubfix::settings::{FixSettings, SecurityContact};
-use hubfix::{OutcomeKind, Policy};
+use hubfix::OutcomeKind;
 use hubfix_tests::seeds::account;
-use hubfix_tests::{run_event, undo_outcome_with, Emulator};
+use hubfix_tests::{auto, run_event, undo_outcome_with, Emulator};
 
 fn configured() -> FixSettings {
     FixSettings {
@@ -18,14 +17,6 @@ fn configured() -> FixSettings {
             phone: "+1 206 555 0100".into(),
         }),
         ..FixSettings::default()
-    }
-}
-
-fn auto(settings: FixSettings) -> Policy {
-    Policy {
-        default_mode: Some(Mode::Auto),
-        settings,
-        ..Policy::default()
     }
 }
 

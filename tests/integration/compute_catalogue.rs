@@ -5,23 +5,14 @@
 use aws_sdk_elasticloadbalancingv2::types::{Action, LoadBalancerAttribute};
 use hubfix::aws::Clients;
 use hubfix::error::FixError;
-use hubfix::policy::Mode;
 use hubfix::settings::FixSettings;
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::seeds;
 use hubfix_tests::{
-    codebuild_project_with_credentials, run_event, undo_outcome, unique, Emulator, ACCOUNT,
+    auto, codebuild_project_with_credentials, run_event, undo_outcome, unique, Emulator, ACCOUNT,
     PLAINTEXT_KEY_ID, PLAINTEXT_SECRET_KEY, REGION,
 };
 use serde_json::Value;
-
-fn auto() -> Policy {
-    Policy {
-        default_mode: Some(Mode::Auto),
-        settings: FixSettings::default(),
-        ..Policy::default()
-    }
-}
 
 async fn statements(clients: &Clients, function: &str) -> Vec<Value> {
     let policy = clients
@@ -53,8 +44,14 @@ async fn lambda_1_removes_public_invoke_limits_s3_and_undoes() {
     )
     .await;
     assert_eq!(refused.kind, OutcomeKind::Refused, "approval-only: {note}");
-    let (outcome, status, note) =
-        run_event(&emulator, &clients, "lambda-1-imported.json", &arn, auto()).await;
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "lambda-1-imported.json",
+        &arn,
+        auto(FixSettings::default()),
+    )
+    .await;
     assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
     assert_eq!(status, "RESOLVED");
     assert!(note.contains("removed statement public"), "{note}");
@@ -82,7 +79,7 @@ async fn codebuild_2_names_the_variables_never_their_values_and_cannot_be_undone
 
     let dry = Policy {
         dry_run: true,
-        ..auto()
+        ..auto(FixSettings::default())
     };
     let (planned, status, note) =
         run_event(&emulator, &clients, "codebuild-2-imported.json", &arn, dry).await;
@@ -98,7 +95,7 @@ async fn codebuild_2_names_the_variables_never_their_values_and_cannot_be_undone
         &clients,
         "codebuild-2-imported.json",
         &arn,
-        auto(),
+        auto(FixSettings::default()),
     )
     .await;
     assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
@@ -171,8 +168,14 @@ async fn default_actions(clients: &Clients, lb: &str, port: i32) -> Vec<Action> 
 async fn elb_1_needs_an_https_listener_then_redirects_and_undoes() {
     let (emulator, clients, lb, _) = load_balancer().await;
     let forwarding = default_actions(&clients, &lb, 80).await;
-    let (manual, status, note) =
-        run_event(&emulator, &clients, "elb-1-imported.json", &lb, auto()).await;
+    let (manual, status, note) = run_event(
+        &emulator,
+        &clients,
+        "elb-1-imported.json",
+        &lb,
+        auto(FixSettings::default()),
+    )
+    .await;
     assert_eq!(manual.kind, OutcomeKind::Manual, "{note}");
     assert_eq!(status, "NOTIFIED");
     assert!(note.contains("no HTTPS listener"), "{note}");
@@ -189,8 +192,14 @@ async fn elb_1_needs_an_https_listener_then_redirects_and_undoes() {
     )
     .await;
     assert_eq!(refused.kind, OutcomeKind::Refused, "approval-only: {note}");
-    let (outcome, status, note) =
-        run_event(&emulator, &clients, "elb-1-imported.json", &lb, auto()).await;
+    let (outcome, status, note) = run_event(
+        &emulator,
+        &clients,
+        "elb-1-imported.json",
+        &lb,
+        auto(FixSettings::default()),
+    )
+    .await;
     assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
     assert_eq!(status, "RESOLVED");
     let redirect = default_actions(&clients, &lb, 80).await;
@@ -316,7 +325,7 @@ async fn codebuild_5_privileged_mode_off_on_approval_and_undone() {
         &clients,
         "codebuild-5-imported.json",
         &arn,
-        auto(),
+        auto(FixSettings::default()),
     )
     .await;
     assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
@@ -343,7 +352,7 @@ async fn codebuild_1_strips_the_source_url_credentials_never_writing_them_and_ca
         &clients,
         "codebuild-1-imported.json",
         &arn,
-        auto(),
+        auto(FixSettings::default()),
     )
     .await;
     assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
@@ -419,7 +428,7 @@ async fn autoscaling_1_adds_elb_health_checks_on_approval_and_undo_restores_ec2_
         &clients,
         "autoscaling-1-imported.json",
         &arn,
-        auto(),
+        auto(FixSettings::default()),
     )
     .await;
     assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
@@ -439,7 +448,7 @@ async fn autoscaling_1_adds_elb_health_checks_on_approval_and_undo_restores_ec2_
         &clients,
         "autoscaling-1-imported.json",
         &arn,
-        auto(),
+        auto(FixSettings::default()),
     )
     .await;
     assert_eq!(again.kind, OutcomeKind::AlreadyCompliant);
@@ -521,7 +530,7 @@ async fn autoscaling_3_and_5_move_the_group_to_corrected_copies_leave_the_origin
         &clients,
         "autoscaling-3-imported.json",
         &arn,
-        auto(),
+        auto(FixSettings::default()),
     )
     .await;
     let copy = format!("{lc}-imdsv2");
@@ -559,7 +568,7 @@ async fn autoscaling_3_and_5_move_the_group_to_corrected_copies_leave_the_origin
         &clients,
         "autoscaling-5-imported.json",
         &copy_arn,
-        auto(),
+        auto(FixSettings::default()),
     )
     .await;
     let second = format!("{copy}-no-public-ip");
@@ -576,7 +585,7 @@ async fn autoscaling_3_and_5_move_the_group_to_corrected_copies_leave_the_origin
         &clients,
         "autoscaling-5-imported.json",
         &arn,
-        auto(),
+        auto(FixSettings::default()),
     )
     .await;
     assert_eq!(unused.kind, OutcomeKind::AlreadyCompliant, "{note}");

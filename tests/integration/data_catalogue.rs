@@ -6,21 +6,12 @@
 use aws_sdk_dynamodb::types::PointInTimeRecoveryStatus;
 use aws_sdk_sqs::types::QueueAttributeName;
 use hubfix::aws::Clients;
-use hubfix::policy::Mode;
 use hubfix::settings::FixSettings;
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::seeds;
 use hubfix_tests::{
-    run_event, run_remediate_action, undo_outcome, undo_outcome_with, unique, Emulator,
+    auto, run_event, run_remediate_action, undo_outcome, undo_outcome_with, unique, Emulator,
 };
-
-fn auto(settings: FixSettings) -> Policy {
-    Policy {
-        default_mode: Some(Mode::Auto),
-        settings,
-        ..Policy::default()
-    }
-}
 
 async fn topic_key(clients: &Clients, topic: &str) -> Option<String> {
     clients

@@ -4,23 +4,14 @@
 use aws_sdk_ec2::types::{
     AttributeBooleanValue, Filter, IpPermission, IpRange, PortRange, RuleAction,
 };
-use hubfix::policy::Mode;
 use hubfix::remediate::ec2::FLOW_LOG_TAG;
 use hubfix::settings::FixSettings;
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::seeds::{self, ec2_arn};
 use hubfix_tests::{
-    event, import, retarget, run_event, undo_outcome, unique, Emulator, ACCOUNT, REGION,
+    auto, event, import, retarget, run_event, undo_outcome, unique, Emulator, ACCOUNT, REGION,
 };
 use serde_json::json;
-
-fn auto(settings: FixSettings) -> Policy {
-    Policy {
-        settings,
-        default_mode: Some(Mode::Auto),
-        ..Policy::default()
-    }
-}
 
 #[tokio::test]
 async fn ec2_1_makes_public_snapshots_private_and_leaves_private_ones() {

@@ -6,20 +6,10 @@
 use std::collections::BTreeMap;
 
 use hubfix::aws::Clients;
-use hubfix::policy::Mode;
 use hubfix::settings::FixSettings;
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::seeds::{self, account};
-use hubfix_tests::{run_event, undo_outcome, unique, Emulator, ACCOUNT, REGION};
-
-/// Every control in automatic mode, as a team that opted them in runs them.
-fn auto(settings: FixSettings) -> Policy {
-    Policy {
-        default_mode: Some(Mode::Auto),
-        settings,
-        ..Policy::default()
-    }
-}
+use hubfix_tests::{auto, run_event, undo_outcome, unique, Emulator, ACCOUNT, REGION};
 
 async fn macie_status(clients: &Clients) -> Option<String> {
     clients

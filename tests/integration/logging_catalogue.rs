@@ -2,21 +2,11 @@
 //! Config.1, CloudWatch.16): each fix against the emulator, read back, recorded on the
 //! finding, and undone.
 
-use hubfix::policy::Mode;
 use hubfix::remediate::config::recorder::CONFIG_NAME;
 use hubfix::settings::FixSettings;
 use hubfix::{Outcome, OutcomeKind, Policy};
 use hubfix_tests::seeds::{self, account};
-use hubfix_tests::{run_event, undo_outcome, undo_outcome_with, unique, Emulator, ACCOUNT};
-
-/// Every control in auto mode, with these settings.
-pub(crate) fn auto(settings: FixSettings) -> Policy {
-    Policy {
-        default_mode: Some(Mode::Auto),
-        settings,
-        ..Policy::default()
-    }
-}
+use hubfix_tests::{auto, run_event, undo_outcome, undo_outcome_with, unique, Emulator, ACCOUNT};
 
 /// Runs an event and checks the fix was made and the finding resolved.
 pub(crate) async fn remediated(

@@ -8,7 +8,7 @@ use hubfix::OutcomeKind;
 use hubfix_tests::seeds::{control_event, logging::trail_with_log_group};
 use hubfix_tests::{run_event, undo_outcome, unique, Emulator, ACCOUNT, REGION};
 
-use crate::logging_catalogue::auto;
+use hubfix_tests::auto;
 use hubfix_tests::seeds::account;
 
 #[tokio::test]

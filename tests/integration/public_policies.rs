@@ -13,7 +13,8 @@ use hubfix_tests::seeds::policies;
 use hubfix_tests::{run_event, run_event_on_type, undo_outcome, Emulator};
 use serde_json::Value;
 
-use crate::logging_catalogue::{auto, remediated};
+use crate::logging_catalogue::remediated;
+use hubfix_tests::auto;
 
 /// The `Sid`s of a policy's statements, in order.
 fn sids(policy: &Value) -> Vec<String> {

@@ -4,23 +4,13 @@
 
 use aws_sdk_rds::types::DbInstance;
 use hubfix::aws::Clients;
-use hubfix::policy::Mode;
 use hubfix::settings::FixSettings;
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::seeds::{
     self,
     data::{db_instance_arn, db_snapshot_arn},
 };
-use hubfix_tests::{run_event, run_event_on_type, undo_outcome, undo_outcome_with, Emulator};
-
-/// Every control in automatic mode: these tests are about the fixes.
-fn auto(settings: FixSettings) -> Policy {
-    Policy {
-        default_mode: Some(Mode::Auto),
-        settings,
-        ..Policy::default()
-    }
-}
+use hubfix_tests::{auto, run_event, run_event_on_type, undo_outcome, undo_outcome_with, Emulator};
 
 /// A fresh emulator and a [`seeds::data::db_instance`] with every setting the catalogue
 /// fixes off.

@@ -4,20 +4,10 @@
 
 use aws_sdk_redshift::types::Cluster;
 use hubfix::aws::Clients;
-use hubfix::policy::Mode;
 use hubfix::settings::{FixSettings, RedshiftLogDestination};
 use hubfix::{OutcomeKind, Policy};
 use hubfix_tests::seeds;
-use hubfix_tests::{run_event, undo_outcome, Emulator};
-
-/// Every control in automatic mode, as a team that opted them in runs them.
-fn auto(settings: FixSettings) -> Policy {
-    Policy {
-        default_mode: Some(Mode::Auto),
-        settings,
-        ..Policy::default()
-    }
-}
+use hubfix_tests::{auto, run_event, undo_outcome, Emulator};
 
 async fn describe(clients: &Clients, id: &str) -> Cluster {
     clients

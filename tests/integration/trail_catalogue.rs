@@ -13,7 +13,8 @@ use hubfix::OutcomeKind;
 use hubfix_tests::seeds::{self, logging::user_trail};
 use hubfix_tests::{run_event, undo_outcome, undo_outcome_with, unique, Emulator, ACCOUNT, REGION};
 
-use crate::logging_catalogue::{auto, remediated};
+use crate::logging_catalogue::remediated;
+use hubfix_tests::auto;
 use hubfix_tests::seeds::account;
 
 type Clients = hubfix::aws::Clients;

@@ -565,6 +565,16 @@ pub fn unique(prefix: &str) -> String {
     )
 }
 
+/// Every control in automatic mode with these fix settings: how the catalogue tests run
+/// a fix, as a team that opted its controls in does.
+pub fn auto(settings: hubfix::settings::FixSettings) -> Policy {
+    Policy {
+        default_mode: Some(hubfix::policy::Mode::Auto),
+        settings,
+        ..Policy::default()
+    }
+}
+
 /// The text between two marker lines of a file, and the file's text.
 pub fn between<'a>(text: &'a str, start: &str, end: &str) -> (usize, usize, &'a str) {
     let from = text
