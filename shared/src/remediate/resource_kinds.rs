@@ -19,7 +19,7 @@ use crate::remediate::names::{
     codebuild_project, dynamodb_table, ecr_repository, ecs_task_definition, elasticache_cluster,
     elasticache_replication_group, guardduty_detector, lambda_function, launch_configuration,
     load_balancer, rds_cluster, rds_instance, rds_snapshot, redshift_cluster, rest_api_stage,
-    secret, sns_topic, sqs_queue, ssm_document, v2_api_stage,
+    secret, sns_topic, sqs_queue, ssm_document,
 };
 
 /// How the API name of one ASFF resource type is read from a finding's resource id.
@@ -41,10 +41,6 @@ pub static KINDS: &[ResourceKind] = &[
     ResourceKind {
         asff_type: "AwsApiGatewayStage",
         name: rest_api_stage,
-    },
-    ResourceKind {
-        asff_type: "AwsApiGatewayV2Stage",
-        name: v2_api_stage,
     },
     ResourceKind {
         asff_type: "AwsAthenaWorkGroup",

@@ -104,22 +104,39 @@ impl StageRead {
     }
 }
 
-async fn read_stage(fix: Fix<'_>) -> Result<StageRead, FixError> {
+/// Refuses a stage of an HTTP API: HTTP APIs have no execution logging.
+async fn require_websocket(fix: Fix<'_>) -> Result<(), FixError> {
     let (api, stage) = api_and_stage(&fix.target.name);
-    let client = &fix.clients.apigatewayv2;
-    let resource = stage_words(&fix.target.name);
-    let described = client
+    let described = fix
+        .clients
+        .apigatewayv2
         .get_api()
         .api_id(api)
         .send()
         .await
-        .map_err(|e| FixError::from_sdk("apigateway:GET", &resource, NOT_FOUND, e))?;
+        .map_err(|e| {
+            FixError::from_sdk(
+                "apigateway:GET",
+                &stage_words(&fix.target.name),
+                NOT_FOUND,
+                e,
+            )
+        })?;
     if described.protocol_type() == Some(&ProtocolType::Http) {
         return Err(FixError::Manual(format!(
             "API {api} is an HTTP API, which has no execution logging: turn on access logging of stage {stage} instead (`aws apigatewayv2 update-stage --api-id {api} --stage-name {stage} --access-log-settings DestinationArn=<log group ARN>,Format=<format>`)"
         )));
     }
-    let out = client
+    Ok(())
+}
+
+/// The stage's route settings and tags.
+async fn read_stage(fix: Fix<'_>) -> Result<StageRead, FixError> {
+    let (api, stage) = api_and_stage(&fix.target.name);
+    let resource = stage_words(&fix.target.name);
+    let out = fix
+        .clients
+        .apigatewayv2
         .get_stage()
         .api_id(api)
         .stage_name(stage)
@@ -183,6 +200,7 @@ async fn write(fix: Fix<'_>, levels: &StageLogging) -> Result<(), FixError> {
 impl Remediation for WebSocketLogging {
     fn inspect<'a>(&'a self, fix: Fix<'a>, _with_tags: bool) -> FixFuture<'a, Inspection> {
         Box::pin(async move {
+            require_websocket(fix).await?;
             let read = read_stage(fix).await?;
             Ok(Inspection {
                 tags: Some(read.tags.clone()),
