@@ -422,7 +422,7 @@ async fn errors_say_what_to_do() {
 #[test]
 fn rules_lists_the_registry_with_modes() {
     let out = hubfix(
-        &[("HUBFIX_MODES", "S3.1=auto".to_owned())],
+        &[("HUBFIX_MODES", "S3.1=auto,ContainInstance=auto".to_owned())],
         &["rules", "--output", "json"],
         "",
     );
@@ -431,8 +431,21 @@ fn rules_lists_the_registry_with_modes() {
     let rules = rules.as_array().unwrap();
     assert_eq!(
         rules.len(),
-        hubfix::registry::rules().len() + hubfix::registry::action_rules().len()
+        hubfix::registry::rules().len()
+            + hubfix::registry::playbooks().count()
+            + hubfix::registry::action_rules().len()
     );
+    let contain = rules
+        .iter()
+        .find(|r| r["control"] == "ContainInstance")
+        .unwrap();
+    assert_eq!(contain["mode"], "auto");
+    assert_eq!(contain["customAction"], "Contain");
+    assert_eq!(contain["minSeverity"], "HIGH");
+    assert!(contain["findingTypes"]
+        .as_array()
+        .unwrap()
+        .contains(&"GuardDuty Backdoor:EC2/C&CActivity.B".into()));
     let s3_1 = rules.iter().find(|r| r["control"] == "S3.1").unwrap();
     assert_eq!(
         (s3_1["mode"].as_str(), s3_1["disruptive"].as_bool()),

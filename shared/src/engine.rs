@@ -35,6 +35,7 @@ use crate::registry;
 use crate::remediate::Rule;
 use crate::remediate::{self, Fix};
 use crate::securityhub::{self, FindingUpdate, UpdateFailure};
+use crate::threat;
 use crate::trust;
 
 /// Custom action that applies the registered fix, approval-only rules included.
@@ -53,8 +54,9 @@ pub enum Request {
     Remediate,
     /// The `DryRun` custom action.
     DryRun,
-    /// The `IsolateInstance` custom action.
-    IsolateInstance,
+    /// A custom action that runs one rule on the finding's resource, whatever the
+    /// finding is about (`IsolateInstance`, `Contain`, `Quarantine`): its name.
+    Action(&'static str),
 }
 
 impl Request {
@@ -74,8 +76,10 @@ impl Request {
                     Ok(Request::Remediate)
                 } else if is(ACTION_DRY_RUN) {
                     Ok(Request::DryRun)
-                } else if is(ACTION_ISOLATE_INSTANCE) {
-                    Ok(Request::IsolateInstance)
+                } else if let Some(action) =
+                    registry::custom_action(name).or_else(|| registry::custom_action(id))
+                {
+                    Ok(Request::Action(action.name))
                 } else {
                     Err(name.clone())
                 }
@@ -441,7 +445,7 @@ impl Engine {
             Ok(Request::Automatic) => "automatic (imported finding)".to_owned(),
             Ok(Request::Remediate) => format!("custom action {ACTION_REMEDIATE}"),
             Ok(Request::DryRun) => format!("custom action {ACTION_DRY_RUN}"),
-            Ok(Request::IsolateInstance) => format!("custom action {ACTION_ISOLATE_INSTANCE}"),
+            Ok(Request::Action(name)) => format!("custom action {name}"),
             Err(name) => format!("unknown custom action {name}"),
         };
         format!("{}: {what}", self.actor)
@@ -644,11 +648,17 @@ impl Engine {
         base: &Outcome,
     ) -> Result<Request, Prepared> {
         let request = request.map_err(|name| {
+            let known: Vec<&str> = [ACTION_REMEDIATE, ACTION_DRY_RUN]
+                .into_iter()
+                .chain(registry::custom_actions().iter().map(|a| a.name))
+                .collect();
             stop(
                 base,
                 OutcomeKind::Unsupported,
                 format!(
-                    "hubfix does not know the custom action `{name}` (known: {ACTION_REMEDIATE}, {ACTION_DRY_RUN}, {ACTION_ISOLATE_INSTANCE}); nothing changed."
+                    "hubfix does not know the custom action `{}` (known: {}); nothing changed.",
+                    crate::finding::quoted(&name, crate::finding::MAX_QUOTED_CHARS),
+                    known.join(", ")
                 ),
             )
         })?;
@@ -657,12 +667,20 @@ impl Engine {
                 return Err(stop(base, OutcomeKind::Ignored, reason));
             }
         }
-        // A control fix runs only on a product hubfix trusts; IsolateInstance acts on
-        // whatever finding an analyst chose in their own hub (GuardDuty's included).
-        if request != Request::IsolateInstance {
+        // A rule runs only on a product hubfix trusts; an action that runs one rule on
+        // the finding's resource acts on whatever finding an analyst chose in their own
+        // hub.
+        if !matches!(request, Request::Action(_)) {
             if let Err(untrusted) = trust::gate(finding, &self.policy.trust, &self.aws).await {
                 return Err(stop(base, OutcomeKind::Refused, untrusted.note()));
             }
+        }
+        if finding.is_sample() {
+            return Err(stop(
+                base,
+                OutcomeKind::Refused,
+                "hubfix did not act on this finding: it is a sample (`Sample` is true), whose resources are placeholders; nothing changed.".into(),
+            ));
         }
         Ok(request)
     }
@@ -674,9 +692,21 @@ impl Engine {
         request: Request,
         base: &mut Outcome,
     ) -> Result<&'static Rule, Prepared> {
-        let rule = if request == Request::IsolateInstance {
+        let rule = if let Request::Action(name) = request {
             base.control_id = control::resolve(finding).ok().map(|c| c.control_id);
-            &registry::action_rules()[0]
+            registry::custom_action(name)
+                .map(|a| a.rule)
+                .ok_or_else(|| {
+                    stop(
+                        base,
+                        OutcomeKind::Unsupported,
+                        format!(
+                            "hubfix does not know the custom action `{name}`; nothing changed."
+                        ),
+                    )
+                })?
+        } else if let Some(integration) = threat::integration_of(finding) {
+            return self.playbook_for(finding, integration, request, base);
         } else {
             let control = control::resolve(finding).map_err(|e| {
                 stop(
@@ -707,6 +737,56 @@ impl Engine {
                 )
             })?;
         Ok(rule)
+    }
+
+    /// The playbook that answers a threat finding, if the policy lets it run: its
+    /// mode, the account scope, and on the automatic path its least severity and
+    /// confidence.
+    fn playbook_for(
+        &self,
+        finding: &Finding,
+        integration: crate::remediate::playbook::Integration,
+        request: Request,
+        base: &mut Outcome,
+    ) -> Result<&'static Rule, Prepared> {
+        let threat = threat::classify(finding, integration)
+            .map_err(|note| stop(base, OutcomeKind::Unsupported, note))?;
+        let playbook = threat.playbook;
+        let id = playbook.rule.control_id;
+        base.control_id = Some(id.to_owned());
+        let what = format!(
+            "this {} finding ({})",
+            integration.display_name(),
+            threat.finding_type.native_name()
+        );
+        let by_hand = playbook.action.unwrap_or(ACTION_REMEDIATE);
+        let automatic = request == Request::Automatic;
+        self.policy
+            .permit(&playbook.rule, finding.account(), !automatic)
+            .map_err(|refusal| {
+                let why = match refusal {
+                    crate::policy::Refusal::ApprovalRequired => format!(
+                        "{id} is approval-only (HUBFIX_MODES); an analyst runs it with the {by_hand} custom action"
+                    ),
+                    crate::policy::Refusal::ModeOff => format!("{id}'s mode is off"),
+                    other => other.to_string(),
+                };
+                stop(
+                    base,
+                    OutcomeKind::Refused,
+                    format!("hubfix did not run {id} on {what}: {why}; nothing changed."),
+                )
+            })?;
+        if automatic {
+            if let Some(why) = self.policy.threat.refusal(playbook, finding) {
+                return Err(stop(
+                    base,
+                    OutcomeKind::Refused,
+                    format!("hubfix did not run {id} on {what}: {why}; nothing changed. An analyst can run it with the {by_hand} custom action."),
+                ));
+            }
+        }
+        Ok(&playbook.rule)
     }
 
     /// The resource the rule acts on, unless the finding's tags exempt it.
@@ -1030,6 +1110,9 @@ fn not_for_automatic(f: &Finding) -> Option<String> {
     }
     if f.record_state() != RecordState::Active {
         return Some("the finding is archived".into());
+    }
+    if threat::integration_of(f).is_some() {
+        return None;
     }
     match f.compliance_status() {
         Some(ComplianceStatus::Failed) => None,
@@ -1376,6 +1459,7 @@ mod tests {
             resource_id: "arn:aws:s3:::b".into(),
             name: "b".into(),
             candidates: 1,
+            finding_id: None,
         };
         assert_eq!(subject("S3.8", &target), "S3.8");
         target.candidates = 3;

@@ -119,6 +119,23 @@ pub struct Finding {
         skip_serializing_if = "Option::is_none"
     )]
     pub note: Option<Note>,
+    /// Whether the finding is a sample a product generated on request (GuardDuty's
+    /// `CreateSampleFindings`, Macie's): its resources are placeholders, and no playbook
+    /// acts on it.
+    #[serde(
+        default,
+        deserialize_with = "lenient::value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sample: Option<bool>,
+    /// The provider's confidence that the finding is right, 0 to 100 (ASFF
+    /// `Confidence`); threat playbooks can require a least confidence.
+    #[serde(
+        default,
+        deserialize_with = "lenient::value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub confidence: Option<i64>,
     /// Name/value pairs customers and tools set with `BatchUpdateFindings`; hubfix
     /// keeps its deferral marker here ([`crate::deferral`]). Read leniently: a value
     /// that is not a string is left out, anything but an object reads as empty.
@@ -337,6 +354,74 @@ impl Finding {
     /// The compliance status of a control finding.
     pub fn compliance_status(&self) -> Option<ComplianceStatus> {
         self.compliance.as_ref().and_then(|c| c.status)
+    }
+
+    /// The severity label: `Severity.Label`, else the label of `Severity.Normalized`
+    /// (as ASFF maps one to the other), else none.
+    pub fn severity_label(&self) -> Option<SeverityLabel> {
+        let severity = self.severity.as_ref()?;
+        severity
+            .label
+            .as_deref()
+            .and_then(SeverityLabel::parse)
+            .or_else(|| severity.normalized.map(SeverityLabel::of_normalized))
+    }
+
+    /// Whether the product generated the finding as a sample.
+    pub fn is_sample(&self) -> bool {
+        self.sample == Some(true)
+    }
+}
+
+/// ASFF severity labels, lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SeverityLabel {
+    /// No issue found.
+    Informational,
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Critical.
+    Critical,
+}
+
+impl SeverityLabel {
+    /// Parses a label, case-insensitively.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_uppercase().as_str() {
+            "INFORMATIONAL" => Some(Self::Informational),
+            "LOW" => Some(Self::Low),
+            "MEDIUM" => Some(Self::Medium),
+            "HIGH" => Some(Self::High),
+            "CRITICAL" => Some(Self::Critical),
+            _ => None,
+        }
+    }
+
+    /// The label ASFF gives a `Normalized` score (0, 1-39, 40-69, 70-89, 90-100).
+    pub fn of_normalized(score: i64) -> Self {
+        match score {
+            i64::MIN..=0 => Self::Informational,
+            1..=39 => Self::Low,
+            40..=69 => Self::Medium,
+            70..=89 => Self::High,
+            _ => Self::Critical,
+        }
+    }
+
+    /// The ASFF spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Informational => "INFORMATIONAL",
+            Self::Low => "LOW",
+            Self::Medium => "MEDIUM",
+            Self::High => "HIGH",
+            Self::Critical => "CRITICAL",
+        }
     }
 }
 

@@ -9,7 +9,7 @@
 //! 2. **services**: [`aws`] (clients) and [`remediate`] (a folder per AWS service:
 //!    inspect, apply, verify, undo);
 //! 3. **registry**: [`registry`], the index of rules, one per supported control;
-//! 4. **policy**: [`policy`] (modes, scope, exemptions, dry-run), [`trust`],
+//! 4. **policy**: [`policy`] (modes, scope, exemptions, dry-run), [`trust`], [`threat`],
 //!    [`control`] (which control a finding is about), [`outcome`], [`audit`],
 //!    [`queue`], [`pacing`], [`deferral`], [`securityhub`], [`securityhub_read`],
 //!    [`metrics`], and the scanner's requirement table;
@@ -50,6 +50,7 @@ pub mod securityhub;
 pub mod securityhub_read;
 pub mod settings;
 pub mod setup;
+pub mod threat;
 pub mod trust;
 pub mod undo;
 

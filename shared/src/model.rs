@@ -22,6 +22,10 @@ pub struct Target {
     pub name: String,
     /// How many resources of the rule's type the finding named (hubfix acts on the first).
     pub candidates: usize,
+    /// The id of the finding that asked for the fix, when a finding did (threat
+    /// playbooks tag what they contain with it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding_id: Option<String>,
 }
 
 /// One change of a plan: a description for notes and logs, and the remediation's own

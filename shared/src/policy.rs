@@ -283,6 +283,8 @@ pub struct Policy {
     pub pacing: Pacing,
     /// Which findings' products hubfix acts on, besides Security Hub's own.
     pub trust: TrustSettings,
+    /// The least severity and confidence at which threat playbooks run automatically.
+    pub threat: crate::threat::Thresholds,
 }
 
 /// How fast hubfix writes to Security Hub, and how much it does at once in one member
@@ -397,6 +399,7 @@ impl Default for Policy {
             action_targets: None,
             pacing: Pacing::default(),
             trust: TrustSettings::default(),
+            threat: crate::threat::Thresholds::default(),
         }
     }
 }
@@ -418,6 +421,7 @@ impl Policy {
             member_role: read_member_role(&get)?,
             home_account: read_home_account(&get)?,
             limits: read_limits(&get)?,
+            threat: crate::threat::Thresholds::from_lookup(&get)?,
             ..Policy::default()
         };
         read_modes(&get, &mut policy)?;
@@ -450,10 +454,16 @@ impl Policy {
         rules
     }
 
-    /// The mode in force for a rule.
+    /// The mode in force for a rule. The default mode is for controls: a threat
+    /// playbook not named in the modes keeps its own default.
     pub fn mode(&self, rule: &Rule) -> Mode {
+        let default_mode = if registry::playbook(rule.control_id).is_some() {
+            None
+        } else {
+            self.default_mode
+        };
         let mode = self.modes.get(rule.control_id).copied().unwrap_or_else(|| {
-            self.default_mode.unwrap_or(if rule.disruptive() {
+            default_mode.unwrap_or(if rule.disruptive() {
                 Mode::Approval
             } else {
                 Mode::Auto
@@ -1217,10 +1227,15 @@ fn parse_modes(
             )
         })?;
         let control = control.trim();
-        if registry::rule(control).is_none() && !catalogue.runbooks.contains_key(control) {
+        if registry::rule(control).is_none()
+            && registry::playbook(control).is_none()
+            && !catalogue.runbooks.contains_key(control)
+        {
             return Err(ConfigError::new(
                 ENV_MODES,
-                format!("`{control}` is not a control hubfix supports (see `hubfix rules`)"),
+                format!(
+                    "`{control}` is not a control or playbook hubfix supports (see `hubfix rules`)"
+                ),
             ));
         }
         let mode = mode
@@ -1426,7 +1441,7 @@ mod tests {
             (
                 "HUBFIX_MODES",
                 "S3.99=auto",
-                "`S3.99` is not a control hubfix supports",
+                "`S3.99` is not a control or playbook hubfix supports",
             ),
             (
                 "HUBFIX_MODES",

@@ -15,6 +15,7 @@ use crate::remediate::{
 use crate::settings::catalogue::{CatalogueSettings, RunbookSpec};
 
 pub use crate::remediate::ec2::isolate::ACTION_ISOLATE_INSTANCE;
+use crate::remediate::playbook::{FindingType, Integration, Playbook};
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -107,7 +108,9 @@ pub fn rule(control_id: &str) -> Option<&'static Rule> {
 /// The rule of a control or of a custom action (`IsolateInstance`), by the id an
 /// outcome or audit record names it with.
 pub fn find(rule_id: &str) -> Option<&'static Rule> {
-    rule(rule_id).or_else(|| action_rules().iter().find(|r| r.control_id == rule_id))
+    rule(rule_id)
+        .or_else(|| action_rules().iter().find(|r| r.control_id == rule_id))
+        .or_else(|| playbook(rule_id).map(|p| &p.rule))
 }
 
 /// Custom actions that act on a resource whatever the finding's control (any finding
@@ -116,12 +119,74 @@ pub fn action_rules() -> &'static [Rule] {
     ec2::isolate::ACTION_RULES
 }
 
+/// Every service's threat playbooks.
+const PLAYBOOKS: &[&[Playbook]] = &[
+    ec2::contain::PLAYBOOKS,
+    iam::quarantine::PLAYBOOKS,
+    s3::block_public_access::PLAYBOOKS,
+];
+
+/// Every threat playbook.
+pub fn playbooks() -> impl Iterator<Item = &'static Playbook> {
+    PLAYBOOKS.iter().flat_map(|family| family.iter())
+}
+
+/// The playbook with this id (`ContainInstance`).
+pub fn playbook(id: &str) -> Option<&'static Playbook> {
+    playbooks().find(|p| p.rule.control_id == id)
+}
+
+/// The playbook that answers a finding of `integration` with these `Types`, and the
+/// type it answers.
+pub fn playbook_for(
+    integration: Integration,
+    types: &[String],
+) -> Option<(&'static Playbook, FindingType)> {
+    playbooks().find_map(|p| p.answers(integration, types).map(|t| (p, t)))
+}
+
+/// A custom action hubfix answers besides `Remediate` and `DryRun`, and the rule it
+/// runs on the finding's resource.
+#[derive(Debug, Clone, Copy)]
+pub struct CustomAction {
+    /// The action's name and id (at most 20 characters).
+    pub name: &'static str,
+    /// The rule it runs.
+    pub rule: &'static Rule,
+}
+
+/// The custom actions that run one rule on any finding naming its resource type:
+/// `IsolateInstance`, and each playbook's own (`Contain`, `Quarantine`).
+pub fn custom_actions() -> Vec<CustomAction> {
+    action_rules()
+        .iter()
+        .map(|rule| CustomAction {
+            name: rule.control_id,
+            rule,
+        })
+        .chain(playbooks().filter_map(|p| {
+            p.action.map(|name| CustomAction {
+                name,
+                rule: &p.rule,
+            })
+        }))
+        .collect()
+}
+
+/// The custom action of this name or id, case-insensitively.
+pub fn custom_action(name: &str) -> Option<CustomAction> {
+    custom_actions()
+        .into_iter()
+        .find(|a| a.name.eq_ignore_ascii_case(name))
+}
+
 /// Every IAM action any rule, custom action or configured SSM runbook needs, sorted and
 /// without duplicates.
 pub fn all_iam_actions() -> Vec<&'static str> {
     let mut actions: Vec<&'static str> = rules()
         .iter()
         .chain(action_rules())
+        .chain(playbooks().map(|p| &p.rule))
         .flat_map(|r| r.iam_actions.iter().copied())
         .chain(crate::remediate::ssm::runbook::IAM_ACTIONS.iter().copied())
         .collect();
@@ -147,6 +212,52 @@ pub fn markdown_table() -> String {
         ));
     }
     out
+}
+
+/// The playbooks table of docs/threats.md, generated from the registry.
+pub fn playbook_table() -> String {
+    let mut out = String::from(
+        "| Playbook | Custom action | Resource | What hubfix does | Finding types | Default mode | Least severity (automatic) |\n|---|---|---|---|---|---|---|\n",
+    );
+    for p in playbooks() {
+        let r = &p.rule;
+        let mode = if r.disruptive() { "approval" } else { "auto" };
+        let types: Vec<String> = p
+            .finding_types
+            .iter()
+            .map(|t| format!("{} `{}`", t.integration.display_name(), t.native_name()))
+            .collect();
+        out.push_str(&format!(
+            "| `{}` | {} | `{}` | {} | {} | {} | {} |\n",
+            r.control_id,
+            p.action.map_or("none".to_owned(), |a| format!("`{a}`")),
+            r.resource_type,
+            r.fix,
+            types.join(", "),
+            mode,
+            p.min_severity.as_str()
+        ));
+    }
+    out
+}
+
+/// The finding types the template's threat rule lets through, per integration: the
+/// last segment of an ASFF type, which the rule matches as a suffix of `Types`.
+pub fn routed_finding_types() -> Vec<(Integration, Vec<&'static str>)> {
+    Integration::ALL
+        .iter()
+        .map(|&i| {
+            let mut names: Vec<&'static str> = playbooks()
+                .flat_map(|p| p.finding_types.iter())
+                .filter(|t| t.integration == i)
+                .map(|t| t.asff_name)
+                .collect();
+            names.sort_unstable();
+            names.dedup();
+            (i, names)
+        })
+        .filter(|(_, names)| !names.is_empty())
+        .collect()
 }
 
 /// Rules for the configured runbooks, built once per distinct configuration and kept
@@ -271,6 +382,36 @@ mod tests {
             }
         }
         assert!(all_iam_actions().contains(&"s3:PutAccountPublicAccessBlock"));
+    }
+
+    #[test]
+    fn playbooks_have_unique_ids_actions_and_types() {
+        let ids: Vec<&str> = playbooks().map(|p| p.rule.control_id).collect();
+        let mut unique = ids.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(ids.len(), unique.len(), "{ids:?}");
+        for id in &ids {
+            assert!(rule(id).is_none(), "{id} is also a control");
+            assert!(find(id).is_some());
+        }
+        for a in custom_actions() {
+            assert!(
+                a.name.len() <= 20 && a.name.bytes().all(|b| b.is_ascii_alphanumeric()),
+                "{}",
+                a.name
+            );
+        }
+        let mut types: Vec<(Integration, &str)> = playbooks()
+            .flat_map(|p| p.finding_types.iter().map(|t| (t.integration, t.asff_name)))
+            .collect();
+        let all = types.len();
+        types.sort_unstable();
+        types.dedup();
+        assert_eq!(all, types.len(), "a finding type answered by two playbooks");
+        assert!(custom_action("contain").is_some());
+        assert!(custom_action("QUARANTINE").is_some());
+        assert!(custom_action("Remediate").is_none());
     }
 
     #[test]

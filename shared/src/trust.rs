@@ -23,10 +23,15 @@
 //! - **Products on the allow-list** (`HUBFIX_TRUSTED_PRODUCTS`): exact product ARNs an
 //!   organisation uses to import its own control findings.
 //!
-//! Findings of AWS's other integrations (GuardDuty, Inspector, Macie, ...) are threat
-//! or vulnerability findings, not control findings: they are refused, and cannot be
-//! allow-listed, until a playbook admits them by type. The `IsolateInstance` custom
-//! action is not gated here: an analyst chose it on a finding in their own hub.
+//! - **GuardDuty's and Macie's threat findings**, `product/aws/guardduty` and
+//!   `product/aws/macie` (only the integration writes its own product), for a threat
+//!   playbook only: the engine sends them to the playbook their type names
+//!   ([`crate::threat`]), never to a control's rule.
+//!
+//! Findings of AWS's other integrations (Inspector, IAM Access Analyzer, ...) are
+//! refused, and cannot be allow-listed. The custom actions that run one rule on the
+//! finding's resource (`IsolateInstance`, `Contain`, `Quarantine`) are not gated here:
+//! an analyst chose them on a finding in their own hub.
 
 use std::fmt;
 
@@ -183,6 +188,8 @@ pub enum Trusted {
     },
     /// A product of `HUBFIX_TRUSTED_PRODUCTS`.
     AllowListed,
+    /// A threat finding of an AWS integration a playbook can answer.
+    Integration(crate::remediate::playbook::Integration),
 }
 
 /// Why hubfix does not act on a finding's product.
@@ -222,13 +229,8 @@ impl fmt::Display for Untrusted {
             ),
             Untrusted::AwsIntegration { product, name } => write!(
                 f,
-                "it is a finding of AWS's {} integration (`{product}`), not a control finding: hubfix fixes Security Hub control findings{}",
+                "it is a finding of AWS's {} integration (`{product}`), not a control finding, and no hubfix playbook answers that integration's findings: hubfix fixes Security Hub control findings and answers GuardDuty's and Macie's threat findings; an analyst can contain an instance it names with the Contain or IsolateInstance action",
                 integration_name(name),
-                if name == "guardduty" {
-                    "; an analyst can isolate an instance it names with the IsolateInstance action"
-                } else {
-                    ""
-                }
             ),
             Untrusted::OtherProduct { product } => write!(
                 f,
@@ -302,6 +304,11 @@ pub fn check(
         return Ok(Trusted::AllowListed);
     }
     if product.company == AWS_COMPANY && product.account.is_empty() {
+        if let Some(integration) =
+            crate::remediate::playbook::Integration::of_product_name(product.name)
+        {
+            return Ok(Trusted::Integration(integration));
+        }
         return Err(Untrusted::AwsIntegration {
             product: shown,
             name: product.name.to_owned(),
@@ -477,20 +484,49 @@ mod tests {
     }
 
     #[test]
+    fn guardduty_and_macie_are_trusted_for_their_playbooks() {
+        use crate::remediate::playbook::Integration;
+        for (product, integration) in [
+            (
+                "arn:aws:securityhub:us-east-1::product/aws/guardduty",
+                Integration::GuardDuty,
+            ),
+            (
+                "arn:aws-us-gov:securityhub:us-gov-west-1::product/aws/macie",
+                Integration::Macie,
+            ),
+        ] {
+            assert_eq!(
+                check(
+                    &finding(product, json!({})),
+                    &TrustSettings::default(),
+                    &HOME
+                ),
+                Ok(Trusted::Integration(integration)),
+                "{product}"
+            );
+        }
+        let own_guardduty =
+            "arn:aws:securityhub:us-east-1:123456789012:product/123456789012/guardduty";
+        assert!(check(
+            &finding(own_guardduty, json!({})),
+            &TrustSettings::default(),
+            &HOME
+        )
+        .is_err());
+    }
+
+    #[test]
     fn other_products_are_refused_with_the_reason() {
         let settings = TrustSettings::default();
         let cases = [
-            (
-                "arn:aws:securityhub:us-east-1::product/aws/guardduty",
-                "a finding of AWS's GuardDuty integration",
-            ),
             (
                 "arn:aws:securityhub:us-east-1::product/aws/inspector",
                 "a finding of AWS's Inspector integration",
             ),
             (
-                "arn:aws:securityhub:us-east-1::product/aws/macie",
-                "a finding of AWS's Macie integration",
+                "arn:aws:securityhub:us-east-1::product/aws/access-analyzer",
+                "a finding of AWS's IAM Access Analyzer integration",
             ),
             (
                 "arn:aws:securityhub:eu-west-1::product/prowler/prowler",

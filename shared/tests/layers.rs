@@ -22,6 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "policy",
         &[
             "policy",
+            "threat",
             "trust",
             "control",
             "outcome",

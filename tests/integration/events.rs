@@ -11,8 +11,13 @@ use hubfix_tests::{all_events, ACCOUNT, REGION};
 
 /// The rule an event's findings are handled by, as the engine picks it.
 fn rule_of(event: &SecurityHubEvent, finding: &hubfix::Finding) -> &'static Rule {
-    if Request::of(&event.trigger) == Ok(Request::IsolateInstance) {
-        return &registry::action_rules()[0];
+    if let Ok(Request::Action(name)) = Request::of(&event.trigger) {
+        return registry::custom_action(name).expect("a known action").rule;
+    }
+    if let Some(integration) = hubfix::threat::integration_of(finding) {
+        let threat =
+            hubfix::threat::classify(finding, integration).unwrap_or_else(|e| panic!("{e}"));
+        return &threat.playbook.rule;
     }
     let control = resolve(finding).unwrap_or_else(|e| panic!("{e}"));
     registry::rule(&control.control_id)
@@ -28,7 +33,7 @@ fn every_sample_event_parses_and_resolves_to_its_rule() {
         for f in &event.findings {
             let f = f.as_ref().unwrap_or_else(|e| panic!("{name}: {}", e.error));
             let rule = rule_of(&event, f);
-            if Request::of(&event.trigger) != Ok(Request::IsolateInstance) {
+            if !matches!(Request::of(&event.trigger), Ok(Request::Action(_))) {
                 let home = Home {
                     account: Some(ACCOUNT),
                     region: Some(REGION),
@@ -64,11 +69,27 @@ fn every_rule_has_a_sample_event() {
                 .collect::<Vec<_>>()
         })
         .collect();
-    for rule in registry::rules().iter().chain(registry::action_rules()) {
+    let playbooks = registry::playbooks().map(|p| &p.rule);
+    for rule in registry::rules()
+        .iter()
+        .chain(registry::action_rules())
+        .chain(playbooks)
+    {
         assert!(
             covered.contains(&rule.control_id),
             "no sample event in events/ for {}",
             rule.control_id
+        );
+    }
+    for action in registry::custom_actions() {
+        let has_event = all_events().iter().any(|(_, raw)| {
+            let event = SecurityHubEvent::parse(raw).unwrap();
+            Request::of(&event.trigger) == Ok(Request::Action(action.name))
+        });
+        assert!(
+            has_event,
+            "no sample event in events/ for the {} action",
+            action.name
         );
     }
 }

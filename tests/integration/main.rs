@@ -37,5 +37,6 @@ mod s3_catalogue;
 mod scan;
 mod storm;
 mod template;
+mod threat;
 mod trail_catalogue;
 mod undo;

@@ -29,6 +29,16 @@ fn docs_controls_table_matches_the_registry() {
 }
 
 #[test]
+fn docs_threats_table_matches_the_registry() {
+    check_generated(
+        &workspace().join("docs/threats.md"),
+        "<!-- playbooks:start -->\n",
+        "<!-- playbooks:end -->",
+        &hubfix::registry::playbook_table(),
+    );
+}
+
+#[test]
 fn the_deploy_guide_names_every_template_parameter() {
     let template = std::fs::read_to_string(workspace().join("template.yaml")).unwrap();
     let guide = std::fs::read_to_string(workspace().join("docs/deploy.md")).unwrap();

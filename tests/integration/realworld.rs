@@ -12,7 +12,8 @@ use hubfix::finding::{
     parse_finding, ComplianceStatus, RecordState, SecurityHubEvent, Trigger, WorkflowStatus,
 };
 use hubfix::policy::Policy;
-use hubfix::trust::{self, Home, TrustSettings};
+use hubfix::remediate::Rule;
+use hubfix::trust::{self, Home, TrustSettings, Trusted};
 use hubfix::{control, registry, remediate, OutcomeKind};
 use hubfix_tests::{finding_state, workspace, Emulator, ACCOUNT, REGION};
 use serde_json::{json, Map, Value};
@@ -54,24 +55,34 @@ fn decision(raw: &Value, imported: bool) -> Value {
             && f.compliance_status() == Some(ComplianceStatus::Failed);
         out.insert("automatic".into(), json!(automatic));
     }
-    match trust::check(&f, &TrustSettings::default(), &HOME) {
-        Ok(t) => out.insert("trust".into(), json!(format!("{t:?}"))),
+    let rule = match trust::check(&f, &TrustSettings::default(), &HOME) {
+        Ok(Trusted::Integration(integration)) => {
+            out.insert(
+                "trust".into(),
+                json!(format!("Integration({integration:?})")),
+            );
+            match hubfix::threat::classify(&f, integration) {
+                Ok(threat) => {
+                    out.insert("playbook".into(), json!(threat.playbook.rule.control_id));
+                    &threat.playbook.rule
+                }
+                Err(note) => {
+                    out.insert("no_playbook".into(), json!(note));
+                    return Value::Object(out);
+                }
+            }
+        }
+        Ok(t) => {
+            out.insert("trust".into(), json!(format!("{t:?}")));
+            match control_rule(&f, &mut out) {
+                Some(rule) => rule,
+                None => return Value::Object(out),
+            }
+        }
         Err(why) => {
             out.insert("refused".into(), json!(why.note()));
             return Value::Object(out);
         }
-    };
-    let control = match control::resolve(&f) {
-        Ok(c) => c,
-        Err(e) => {
-            out.insert("unresolved".into(), json!(e.to_string()));
-            return Value::Object(out);
-        }
-    };
-    out.insert("control".into(), json!(control.control_id));
-    let Some(rule) = registry::rule(&control.control_id) else {
-        out.insert("rule".into(), Value::Null);
-        return Value::Object(out);
     };
     match remediate::target(&f, rule) {
         Ok(t) => {
@@ -84,6 +95,23 @@ fn decision(raw: &Value, imported: bool) -> Value {
         }
     }
     Value::Object(out)
+}
+
+/// The rule of a control finding's control, noting the control (or why it has none).
+fn control_rule(f: &hubfix::Finding, out: &mut Map<String, Value>) -> Option<&'static Rule> {
+    let control = match control::resolve(f) {
+        Ok(c) => c,
+        Err(e) => {
+            out.insert("unresolved".into(), json!(e.to_string()));
+            return None;
+        }
+    };
+    out.insert("control".into(), json!(control.control_id));
+    let rule = registry::rule(&control.control_id);
+    if rule.is_none() {
+        out.insert("rule".into(), Value::Null);
+    }
+    rule
 }
 
 /// Whether `actual` meets `want`: the same keys; strings of the messages (`refused`,
@@ -99,7 +127,7 @@ fn meets(actual: &Value, want: &Value) -> Result<(), String> {
     for (k, w) in want {
         let a = &actual[k];
         let ok = match k.as_str() {
-            "refused" | "unresolved" | "target_error" | "malformed" => a
+            "refused" | "unresolved" | "target_error" | "malformed" | "no_playbook" => a
                 .as_str()
                 .zip(w.as_str())
                 .is_some_and(|(a, w)| a.contains(w)),
@@ -211,7 +239,8 @@ async fn findings_of_products_hubfix_does_not_trust_reach_no_rule_and_are_noted(
     let emulator = Emulator::start().await;
     let clients = emulator.clients().await;
     // The bucket the GuardDuty, Macie, Prowler and custom-integration findings name,
-    // public as a website's bucket is.
+    // public as a website's bucket is: Macie's finding (a policy finding of a public
+    // bucket) runs the BlockPublicBucket playbook on it; the others change nothing.
     clients
         .s3
         .create_bucket()
@@ -256,6 +285,13 @@ async fn findings_of_products_hubfix_does_not_trust_reach_no_rule_and_are_noted(
                 assert_eq!(o.kind, OutcomeKind::Refused, "{file}[{i}]: {}", o.note);
                 assert!(o.note.contains(why), "{file}[{i}]: {}", o.note);
                 assert!(o.control_id.is_none() && o.rule.is_none(), "{file}[{i}]");
+            } else if let Some(why) = w["no_playbook"].as_str() {
+                assert_eq!(o.kind, OutcomeKind::Unsupported, "{file}[{i}]: {}", o.note);
+                assert!(o.note.contains(why), "{file}[{i}]: {}", o.note);
+                assert!(o.rule.is_none(), "{file}[{i}]");
+            } else if let Some(playbook) = w["playbook"].as_str() {
+                assert_eq!(o.kind, OutcomeKind::Remediated, "{file}[{i}]: {}", o.note);
+                assert_eq!(o.rule.as_deref(), Some(playbook), "{file}[{i}]");
             } else {
                 assert_eq!(o.kind, OutcomeKind::Remediated, "{file}[{i}]: {}", o.note);
                 assert_eq!(o.control_id.as_deref(), w["control"].as_str());
@@ -272,8 +308,8 @@ async fn findings_of_products_hubfix_does_not_trust_reach_no_rule_and_are_noted(
         }
     }
     assert!(
-        !is_blocked(&clients, "acme-website-assets").await,
-        "an untrusted finding changed the bucket"
+        is_blocked(&clients, "acme-website-assets").await,
+        "Macie's public-bucket finding blocked the bucket"
     );
     let keys = clients
         .iam

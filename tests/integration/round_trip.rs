@@ -390,6 +390,7 @@ async fn manual_rules_have_nothing_to_undo() {
         resource_id: account(),
         name: account(),
         candidates: 1,
+        finding_id: None,
     };
     let settings = FixSettings::default();
     let fix = Fix {

@@ -6,6 +6,7 @@
 use hubfix::policy::{Mode, Policy};
 use hubfix::registry::{all_iam_actions, rules};
 use hubfix_tests::{check_generated, workspace};
+use serde_json::Value;
 
 const START: &str = "# hubfix:iam-actions:start\n";
 const END: &str = "# hubfix:iam-actions:end";
@@ -256,4 +257,79 @@ fn the_drift_rules_match_exactly_the_watched_calls() {
     );
     let function = &template[template.find("  DriftGuardFunction:").unwrap()..];
     assert!(function[..200].contains("Condition: DriftGuardOn"));
+}
+
+/// The threat rule lets through exactly the finding types a playbook answers, of the
+/// integrations hubfix trusts for them, and the custom-action function answers each
+/// playbook's action.
+#[test]
+fn the_threat_rule_routes_exactly_the_playbooks_finding_types() {
+    let path = workspace().join("template.yaml");
+    let indent = "              ";
+    let mut block = String::new();
+    for (_, names) in hubfix::registry::routed_finding_types() {
+        for name in names {
+            block.push_str(&format!("{indent}- suffix: \"{name}\"\n"));
+        }
+    }
+    block.push_str(indent);
+    check_generated(
+        &path,
+        "# hubfix:threat-types:start\n",
+        "# hubfix:threat-types:end",
+        &block,
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    let start = text.find("  ThreatFindingsRule:").expect("the threat rule");
+    let rule = &text[start..start + text[start..].find("Targets:").unwrap()];
+    let types: Vec<Value> = hubfix::registry::routed_finding_types()
+        .into_iter()
+        .flat_map(|(_, names)| names)
+        .map(|n| serde_json::json!({ "suffix": n }))
+        .collect();
+    let pattern = serde_json::json!({
+        "source": ["aws.securityhub"],
+        "detail-type": ["Security Hub Findings - Imported"],
+        "detail": {"findings": {
+            "ProductArn": [{"suffix": "::product/aws/guardduty"}, {"suffix": "::product/aws/macie"}],
+            "RecordState": ["ACTIVE"],
+            "Workflow": {"Status": ["NEW"]},
+            "Types": types,
+        }},
+    });
+    let size = pattern.to_string().len();
+    assert!(
+        size <= 2048,
+        "the threat rule's pattern is {size} characters; EventBridge allows 2048 unless the quota is raised"
+    );
+    for integration in hubfix::remediate::playbook::Integration::ALL {
+        let wanted = format!("- suffix: \"::product/aws/{}\"", integration.product_name());
+        assert!(rule.contains(&wanted), "the threat rule lacks {wanted}");
+    }
+    for wanted in [
+        "RecordState: [ACTIVE]",
+        "Status: [NEW]",
+        "Condition: ThreatResponseOn",
+    ] {
+        assert!(rule.contains(wanted), "the threat rule lacks {wanted}");
+    }
+    for action in hubfix::registry::custom_actions() {
+        let target = format!("{}ActionTarget", action.name);
+        assert!(
+            text.contains(&format!("      Id: {}\n", action.name)),
+            "no action target {target}"
+        );
+        assert_eq!(
+            text.matches(&format!("!GetAtt {target}.ActionTargetArn"))
+                .count(),
+            2,
+            "{target} must be in HUBFIX_ACTION_TARGETS and in the custom-action rule"
+        );
+    }
+    for variable in [
+        hubfix::threat::ENV_THREAT_MIN_SEVERITY,
+        hubfix::threat::ENV_THREAT_MIN_CONFIDENCE,
+    ] {
+        assert!(text.contains(&format!("{variable}: !Ref")), "{variable}");
+    }
 }

@@ -26,6 +26,7 @@ pub mod lambda;
 pub mod macie;
 pub mod manual;
 pub mod names;
+pub mod playbook;
 pub mod rds;
 pub mod redshift;
 pub mod required_tags;
@@ -259,6 +260,7 @@ pub fn target(finding: &Finding, rule: &Rule) -> Result<Target, FixError> {
         resource_id: resource.id.clone(),
         name: rule.resource_name(&resource_forms::naming_id(resource, account)?, account)?,
         candidates: matching.len(),
+        finding_id: Some(finding.id.clone()),
     })
 }
 

@@ -72,8 +72,15 @@ fn is_unique_id(s: &str, prefix: &str) -> bool {
 /// The id to read a resource's name from: the finding's own id, except for an IAM
 /// user, role or group named by its unique id, which is rewritten to its ARN from the
 /// finding's `Details` (`UserName`/`RoleName`/`GroupName` and `Path`) when their
-/// `UserId`/`RoleId`/`GroupId` is that id.
+/// `UserId`/`RoleId`/`GroupId` is that id, and an access key, named with the principal its
+/// `Details.AwsIamAccessKey` give ([`crate::remediate::iam::quarantine::naming_id`]).
 pub fn naming_id<'r>(resource: &'r Resource, account: &str) -> Result<Cow<'r, str>, FixError> {
+    if resource.resource_type == "AwsIamAccessKey" {
+        return Ok(Cow::Owned(crate::remediate::iam::quarantine::naming_id(
+            &resource.id,
+            resource.details.as_ref(),
+        )));
+    }
     let Some(form) = FORMS.iter().find(|f| f.asff_type == resource.resource_type) else {
         return Ok(Cow::Borrowed(&resource.id));
     };

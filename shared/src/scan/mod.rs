@@ -364,6 +364,7 @@ async fn check_one(
         resource_id: resource.id.clone(),
         name: rule.resource_name(&resource.id, account)?,
         candidates: 1,
+        finding_id: None,
     };
     let fix = Fix {
         clients: &clients,

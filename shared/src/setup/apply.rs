@@ -280,6 +280,7 @@ impl Applier<'_> {
             resource_id,
             name,
             candidates: 1,
+            finding_id: None,
         };
         let fix = Fix {
             clients: &clients,

@@ -7,6 +7,7 @@ from . import (
     admin,
     apigatewayv2,
     athena,
+    autoscaling,
     automation,
     awslambda,
     cloudformation,
@@ -17,6 +18,7 @@ from . import (
     ec2,
     ecr,
     elasticache,
+    elbv2,
     emr,
     guardduty,
     guardduty_tags,
@@ -39,6 +41,8 @@ def install() -> None:
     securityhub.install()
     s3.install()
     ec2.install()
+    elbv2.install()
+    autoscaling.install()
     codebuild.install()
     ecr.install()
     elasticache.install()

@@ -7,6 +7,18 @@ moto returns every snapshot, its own AMI snapshots included.
 CreateLaunchTemplateVersion: with `SourceVersion`, the new version inherits the source
 version's launch parameters except those the request gives (the API reference), each
 given parameter replacing the source's whole; moto keeps only the request's.
+
+ModifyInstanceAttribute `Groups` replaces the security groups of the instance's primary
+network interface (API reference); moto 5.2.5 changed the instance's list only, and
+DescribeInstances and DescribeNetworkInterfaces showed the interface with its launch
+groups and the new ones together, so an isolation group did not isolate. It now replaces
+both; ModifyNetworkInterfaceAttribute `Groups` on an instance's primary interface sets
+the instance's groups too. An unknown group is `InvalidGroup.NotFound` (moto stored
+nothing for it and failed later).
+
+AssociateIamInstanceProfile, ReplaceIamInstanceProfileAssociation: DescribeInstances'
+`IamInstanceProfile` is the profile's ARN and ID (moto 5.2.5 put the association id
+under `Id`, and a replaced profile left the instance with the old one).
 """
 
 from __future__ import annotations
@@ -16,6 +28,10 @@ from typing import Any
 import copy
 
 from moto.core.responses import ActionResult
+from moto.ec2.exceptions import InvalidSecurityGroupNotFoundError
+from moto.ec2.models.elastic_network_interfaces import NetworkInterfaceBackend
+from moto.ec2.models.iam_instance_profile import IamInstanceProfileAssociationBackend
+from moto.ec2.models.instances import InstanceBackend
 from moto.ec2.responses.elastic_block_store import ElasticBlockStore
 from moto.ec2.responses.launch_templates import LaunchTemplates
 
@@ -80,7 +96,73 @@ def create_launch_template_version(self: LaunchTemplates) -> ActionResult:
 _moto_create_launch_template_version = LaunchTemplates.create_launch_template_version
 
 
+def security_groups(backend: Any, group_ids: list[str]) -> list[Any]:
+    """The security groups with these ids (`InvalidGroup.NotFound` for an unknown one)."""
+    groups = []
+    for group_id in group_ids:
+        group = backend.get_security_group_from_id(group_id)
+        if group is None:
+            raise InvalidSecurityGroupNotFoundError(group_id)
+        groups.append(group)
+    return groups
+
+
+def modify_instance_security_groups(self: InstanceBackend, instance_id: str, new_group_id_list: list[str]) -> Any:
+    """Replaces the groups of the instance and of its primary network interface."""
+    instance = self.get_instance(instance_id)
+    groups = security_groups(self, new_group_id_list)
+    instance.security_groups = groups
+    primary = getattr(instance, "nics", {}).get(0)
+    if primary is not None:
+        primary._group_set = list(groups)
+    return instance
+
+
+def modify_network_interface_attribute(self: NetworkInterfaceBackend, eni_id: str, group_ids: list[str],
+                                       source_dest_check: bool | None = None, description: str | None = None) -> None:
+    """moto's ModifyNetworkInterfaceAttribute; groups given for an instance's primary
+    interface are the instance's groups too."""
+    groups = security_groups(self, group_ids)
+    _moto_modify_network_interface_attribute(self, eni_id, group_ids, source_dest_check, description)
+    eni = self.get_network_interface(eni_id)
+    if groups and eni.instance is not None and eni.device_index == 0:
+        eni.instance.security_groups = list(groups)
+
+
+_moto_modify_network_interface_attribute = NetworkInterfaceBackend.modify_network_interface_attribute
+
+
+def show_profile(association: Any) -> Any:
+    """Shows the association's instance profile on its instance (ARN and profile ID)."""
+    profile = association.iam_instance_profile
+    association.instance.iam_instance_profile = {"Arn": profile.arn, "Id": profile.id}
+    return association
+
+
+def associate_iam_instance_profile(self: IamInstanceProfileAssociationBackend, *args: Any, **kwargs: Any) -> Any:
+    """moto's AssociateIamInstanceProfile, the instance showing the profile's own ID."""
+    return show_profile(_moto_associate_iam_instance_profile(self, *args, **kwargs))
+
+
+def replace_iam_instance_profile_association(self: IamInstanceProfileAssociationBackend, *args: Any,
+                                             **kwargs: Any) -> Any:
+    """moto's ReplaceIamInstanceProfileAssociation, the instance showing the new profile."""
+    return show_profile(_moto_replace_iam_instance_profile_association(self, *args, **kwargs))
+
+
+_moto_associate_iam_instance_profile = IamInstanceProfileAssociationBackend.associate_iam_instance_profile
+_moto_replace_iam_instance_profile_association = (
+    IamInstanceProfileAssociationBackend.replace_iam_instance_profile_association
+)
+
+
 def install() -> None:
     """Registers the EC2 fixes with moto."""
     ElasticBlockStore.describe_snapshots = describe_snapshots
     LaunchTemplates.create_launch_template_version = create_launch_template_version
+    InstanceBackend.modify_instance_security_groups = modify_instance_security_groups
+    NetworkInterfaceBackend.modify_network_interface_attribute = modify_network_interface_attribute
+    IamInstanceProfileAssociationBackend.associate_iam_instance_profile = associate_iam_instance_profile
+    IamInstanceProfileAssociationBackend.replace_iam_instance_profile_association = (
+        replace_iam_instance_profile_association
+    )

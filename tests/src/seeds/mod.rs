@@ -11,6 +11,7 @@ pub mod iam;
 pub mod logging;
 pub mod policies;
 pub mod s3;
+pub mod threat;
 
 use crate::{ACCOUNT, REGION};
 

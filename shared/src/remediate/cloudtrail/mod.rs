@@ -342,6 +342,7 @@ mod tests {
             resource_id: "arn:aws:cloudtrail:eu-west-1:123456789012:trail/t1".into(),
             name: "t1".into(),
             candidates: 1,
+            finding_id: None,
         };
         let b = bucket_target(&t, "logs");
         assert_eq!(b.name, "logs");

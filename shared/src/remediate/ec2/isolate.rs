@@ -282,6 +282,21 @@ async fn isolate(ec2: &aws_sdk_ec2::Client, state: &InstanceState) -> Result<(),
                 e,
             )
         })?;
+    snapshot_volumes(ec2, state).await?;
+    ec2.create_tags()
+        .resources(&state.instance_id)
+        .tags(tag(ISOLATED_TAG, "true"))
+        .send()
+        .await
+        .map_err(|e| FixError::from_sdk("ec2:CreateTags", &resource, INSTANCE_NOT_FOUND, e))?;
+    Ok(())
+}
+
+/// Snapshots each of the instance's volumes for forensics, tagged with the instance.
+pub(crate) async fn snapshot_volumes(
+    ec2: &aws_sdk_ec2::Client,
+    state: &InstanceState,
+) -> Result<(), FixError> {
     for volume in &state.volume_ids {
         ec2.create_snapshot()
             .volume_id(volume)
@@ -301,16 +316,11 @@ async fn isolate(ec2: &aws_sdk_ec2::Client, state: &InstanceState) -> Result<(),
                 FixError::from_sdk("ec2:CreateSnapshot", &format!("volume {volume}"), &[], e)
             })?;
     }
-    ec2.create_tags()
-        .resources(&state.instance_id)
-        .tags(tag(ISOLATED_TAG, "true"))
-        .send()
-        .await
-        .map_err(|e| FixError::from_sdk("ec2:CreateTags", &resource, INSTANCE_NOT_FOUND, e))?;
     Ok(())
 }
 
-async fn find_isolation_group(
+/// The VPC's isolation group, if hubfix created it.
+pub(crate) async fn find_isolation_group(
     ec2: &aws_sdk_ec2::Client,
     vpc_id: &str,
 ) -> Result<Option<String>, FixError> {
@@ -342,7 +352,7 @@ async fn find_isolation_group(
 
 /// Creates the VPC's isolation group and removes the default allow-all egress rule, so
 /// the group has no rules at all.
-async fn create_isolation_group(
+pub(crate) async fn create_isolation_group(
     ec2: &aws_sdk_ec2::Client,
     vpc_id: &str,
 ) -> Result<String, FixError> {

@@ -8,6 +8,7 @@
 //! attachments by themselves (`EC2.23`), an endpoint for the EC2 API (`EC2.10`) and launch
 //! templates without public IPs (`EC2.25`).
 
+pub mod contain;
 pub mod default_group;
 pub mod isolate;
 pub mod launch_templates;

@@ -106,7 +106,7 @@ async fn user_policies(fix: &Fix<'_>) -> Result<UserPoliciesBefore, FixError> {
 }
 
 /// IAM returns policy documents URL-encoded (RFC 3986: `+` stays a plus sign).
-pub(super) fn percent_decode(text: &str) -> String {
+pub fn percent_decode(text: &str) -> String {
     if !text.contains('%') {
         return text.to_owned();
     }

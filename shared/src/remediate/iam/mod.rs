@@ -23,7 +23,9 @@ mod cloudshell;
 mod console_mfa;
 mod credentials;
 mod groups;
+pub use groups::percent_decode;
 mod password_policy;
+pub mod quarantine;
 mod server_certificates;
 mod support_role;
 

@@ -1,13 +1,17 @@
-//! S3 Block Public Access, for buckets (`S3.8`) and for the account (`S3.1`).
+//! S3 Block Public Access, for buckets (`S3.8`) and for the account (`S3.1`); and the
+//! `BlockPublicBucket` playbook, the `S3.8` fix for a bucket GuardDuty or Macie reports
+//! exposed.
 
 use aws_sdk_s3::types::PublicAccessBlockConfiguration as BucketPab;
 use aws_sdk_s3control::types::PublicAccessBlockConfiguration as AccountPab;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{service_code, FixError};
+use crate::finding::SeverityLabel;
 use crate::model::BeforeState;
 use crate::model::Change;
 use crate::model::Plan;
+use crate::remediate::playbook::{guardduty, macie, FindingType, Playbook};
 use crate::remediate::{Fix, FixFuture, Inspection, Remediation};
 use crate::remediate::{Impact, Rule};
 
@@ -41,6 +45,34 @@ pub(crate) static RULES: &[Rule] = &[
         remediation: &BucketBlockPublicAccess,
     },
 ];
+
+/// The playbook's id.
+pub const PLAYBOOK_BLOCK_PUBLIC_BUCKET: &str = "BlockPublicBucket";
+
+/// GuardDuty's and Macie's findings of a bucket open to the public, in their ASFF form.
+const EXPOSED_BUCKET: &[FindingType] = &[
+    guardduty("Policy:S3-BucketBlockPublicAccessDisabled"),
+    guardduty("Policy:S3-BucketAnonymousAccessGranted"),
+    guardduty("Policy:S3-BucketPublicAccessGranted"),
+    macie("Policy:IAMUser-S3BucketPublic"),
+    macie("Policy:IAMUser-S3BlockPublicAccessDisabled"),
+];
+
+/// The playbook: as safe as `S3.8`, whose fix it is, so automatic by default.
+pub(crate) static PLAYBOOKS: &[Playbook] = &[Playbook {
+    rule: Rule {
+        control_id: PLAYBOOK_BLOCK_PUBLIC_BUCKET,
+        title: "Block public access to a bucket GuardDuty or Macie reports exposed",
+        resource_type: "AwsS3Bucket",
+        fix: "Turns on all four Block Public Access settings of the bucket (the S3.8 fix).",
+        iam_actions: BUCKET_PAB_ACTIONS,
+        impact: Impact::Safe,
+        remediation: &BucketBlockPublicAccess,
+    },
+    finding_types: EXPOSED_BUCKET,
+    min_severity: SeverityLabel::Low,
+    action: None,
+}];
 
 pub(crate) const NO_SUCH_BUCKET: &[&str] = &["NoSuchBucket"];
 const NO_PAB: &str = "NoSuchPublicAccessBlockConfiguration";

@@ -435,6 +435,7 @@ mod tests {
             resource_id: "arn:aws:s3:::logs-bucket".into(),
             name: "logs-bucket".into(),
             candidates: 1,
+            finding_id: None,
         }
     }
 
