@@ -1460,6 +1460,7 @@ mod tests {
             name: "b".into(),
             candidates: 1,
             finding_id: None,
+            principal: None,
         };
         assert_eq!(subject("S3.8", &target), "S3.8");
         target.candidates = 3;

@@ -26,6 +26,10 @@ pub struct Target {
     /// playbooks tag what they contain with it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finding_id: Option<String>,
+    /// The principal the finding names beside the resource, when the rule acts on it
+    /// (the external principal of an IAM Access Analyzer finding).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal: Option<String>,
 }
 
 /// One change of a plan: a description for notes and logs, and the remediation's own

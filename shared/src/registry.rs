@@ -9,8 +9,9 @@
 use crate::remediate::ssm::runbook::{self, Runbook};
 use crate::remediate::{
     account, apigateway, athena, autoscaling, cloudformation, cloudfront, cloudtrail, cloudwatch,
-    codebuild, config, dynamodb, ec2, ecr, ecs, elasticache, elb, emr, guardduty, iam, kms, lambda,
-    macie, manual, rds, redshift, s3, secretsmanager, sns, sqs, ssm, Impact, Rule,
+    codebuild, config, dynamodb, ec2, ecr, ecs, elasticache, elb, emr, external_access, guardduty,
+    iam, kms, lambda, macie, manual, rds, redshift, s3, secretsmanager, sns, sqs, ssm, Impact,
+    Rule,
 };
 use crate::settings::catalogue::{CatalogueSettings, RunbookSpec};
 
@@ -124,6 +125,7 @@ const PLAYBOOKS: &[&[Playbook]] = &[
     ec2::contain::PLAYBOOKS,
     iam::quarantine::PLAYBOOKS,
     s3::block_public_access::PLAYBOOKS,
+    external_access::PLAYBOOKS,
 ];
 
 /// Every threat playbook.

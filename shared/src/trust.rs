@@ -23,12 +23,13 @@
 //! - **Products on the allow-list** (`HUBFIX_TRUSTED_PRODUCTS`): exact product ARNs an
 //!   organisation uses to import its own control findings.
 //!
-//! - **GuardDuty's and Macie's threat findings**, `product/aws/guardduty` and
-//!   `product/aws/macie` (only the integration writes its own product), for a threat
-//!   playbook only: the engine sends them to the playbook their type names
-//!   ([`crate::threat`]), never to a control's rule.
+//! - **GuardDuty's, Macie's and IAM Access Analyzer's findings**
+//!   (`product/aws/guardduty`, `product/aws/macie`, `product/aws/access-analyzer`: only
+//!   the integration writes its own product), for a threat playbook only: the engine
+//!   sends them to the playbook their type names ([`crate::threat`]), never to a
+//!   control's rule.
 //!
-//! Findings of AWS's other integrations (Inspector, IAM Access Analyzer, ...) are
+//! Findings of AWS's other integrations (Inspector, Firewall Manager, ...) are
 //! refused, and cannot be allow-listed. The custom actions that run one rule on the
 //! finding's resource (`IsolateInstance`, `Contain`, `Quarantine`) are not gated here:
 //! an analyst chose them on a finding in their own hub.
@@ -229,7 +230,7 @@ impl fmt::Display for Untrusted {
             ),
             Untrusted::AwsIntegration { product, name } => write!(
                 f,
-                "it is a finding of AWS's {} integration (`{product}`), not a control finding, and no hubfix playbook answers that integration's findings: hubfix fixes Security Hub control findings and answers GuardDuty's and Macie's threat findings; an analyst can contain an instance it names with the Contain or IsolateInstance action",
+                "it is a finding of AWS's {} integration (`{product}`), not a control finding, and no hubfix playbook answers that integration's findings: hubfix fixes Security Hub control findings and answers GuardDuty's, Macie's and IAM Access Analyzer's; an analyst can contain an instance it names with the Contain or IsolateInstance action",
                 integration_name(name),
             ),
             Untrusted::OtherProduct { product } => write!(
@@ -525,8 +526,8 @@ mod tests {
                 "a finding of AWS's Inspector integration",
             ),
             (
-                "arn:aws:securityhub:us-east-1::product/aws/access-analyzer",
-                "a finding of AWS's IAM Access Analyzer integration",
+                "arn:aws:securityhub:us-east-1::product/aws/firewall-manager",
+                "a finding of AWS's Firewall Manager integration",
             ),
             (
                 "arn:aws:securityhub:eu-west-1::product/prowler/prowler",

@@ -391,6 +391,7 @@ async fn manual_rules_have_nothing_to_undo() {
         name: account(),
         candidates: 1,
         finding_id: None,
+        principal: None,
     };
     let settings = FixSettings::default();
     let fix = Fix {

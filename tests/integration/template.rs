@@ -291,7 +291,11 @@ fn the_threat_rule_routes_exactly_the_playbooks_finding_types() {
         "source": ["aws.securityhub"],
         "detail-type": ["Security Hub Findings - Imported"],
         "detail": {"findings": {
-            "ProductArn": [{"suffix": "::product/aws/guardduty"}, {"suffix": "::product/aws/macie"}],
+            "ProductArn": [
+                {"suffix": "::product/aws/guardduty"},
+                {"suffix": "::product/aws/macie"},
+                {"suffix": "::product/aws/access-analyzer"},
+            ],
             "RecordState": ["ACTIVE"],
             "Workflow": {"Status": ["NEW"]},
             "Types": types,

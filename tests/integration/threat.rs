@@ -534,3 +534,118 @@ async fn a_guardduty_type_without_a_playbook_gets_a_note() {
         "{note}"
     );
 }
+
+/// An Access Analyzer finding about a resource of another type than the sample's.
+fn external_access(resource_type: &str, id: &str, principal: &str) -> Value {
+    let mut ev = aimed(
+        "access-analyzer-s3-cross-account-imported.json",
+        "AwsS3Bucket",
+        id,
+        Some(
+            json!({"Other": {"External Principal Type": "AWS", "Condition": "none",
+            "Action Granted": "sqs:SendMessage", "External Principal": principal}}),
+        ),
+    );
+    ev["detail"]["findings"][0]["Resources"][0]["Type"] = json!(resource_type);
+    ev
+}
+
+async fn bucket_policy(clients: &hubfix::aws::Clients, bucket: &str) -> Value {
+    let out = clients
+        .s3
+        .get_bucket_policy()
+        .bucket(bucket)
+        .send()
+        .await
+        .unwrap();
+    serde_json::from_str(out.policy().unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn external_access_is_revoked_for_the_named_principal_only_and_undone() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let bucket = s3::bucket(&clients, "partner-exports").await;
+    let arn = format!("arn:aws:s3:::{bucket}");
+    let policy = json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"},
+         "Action": ["s3:GetObject", "s3:GetObjectVersion"], "Resource": format!("{arn}/*")},
+        {"Sid": "Reader", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+         "Action": "s3:GetObject", "Resource": format!("{arn}/*")}
+    ]});
+    s3::put_policy(&clients, &bucket, &policy.to_string()).await;
+
+    let ev = aimed(
+        "access-analyzer-s3-cross-account-imported.json",
+        "AwsS3Bucket",
+        &arn,
+        Some(
+            json!({"Other": {"External Principal Type": "AWS", "External Principal": "444455556666"}}),
+        ),
+    );
+    let (outcome, _, note) = run(&emulator, &ev, Policy::default()).await;
+    assert_eq!(outcome.kind, OutcomeKind::Refused, "{note}");
+    assert!(
+        note.contains("RevokeExternalAccess is approval-only"),
+        "{note}"
+    );
+    assert!(note.contains("Remediate custom action"), "{note}");
+    assert_eq!(bucket_policy(&clients, &bucket).await, policy);
+
+    let mut approved = ev.clone();
+    as_remediate_action(&mut approved);
+    let (outcome, status, note) = run(&emulator, &approved, Policy::default()).await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(status, "RESOLVED");
+    assert!(
+        note.contains("removed 444455556666 from the policy"),
+        "{note}"
+    );
+    let now = bucket_policy(&clients, &bucket).await;
+    assert_eq!(now["Statement"].as_array().unwrap().len(), 1);
+    assert_eq!(now["Statement"][0]["Sid"], "Reader");
+    undo_outcome(&clients, &outcome).await.unwrap();
+    assert_eq!(bucket_policy(&clients, &bucket).await, policy);
+
+    let (queue, url, queue_policy) = hubfix_tests::seeds::policies::public_queue(&clients).await;
+    let read_queue = || async {
+        let out = clients
+            .sqs
+            .get_queue_attributes()
+            .queue_url(&url)
+            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::Policy)
+            .send()
+            .await
+            .unwrap();
+        let text =
+            out.attributes().unwrap()[&aws_sdk_sqs::types::QueueAttributeName::Policy].clone();
+        serde_json::from_str::<Value>(&text).unwrap()
+    };
+    for (principal, gone) in [("111122223333", "PartnerSends"), ("*", "AnyoneSends")] {
+        let mut ev = external_access("AwsSqsQueue", &queue, principal);
+        as_remediate_action(&mut ev);
+        let (outcome, _, note) = run(&emulator, &ev, Policy::default()).await;
+        assert_eq!(outcome.kind, OutcomeKind::Remediated, "{principal}: {note}");
+        let sids: Vec<Value> = read_queue().await["Statement"]
+            .as_array()
+            .map(|s| s.iter().map(|st| st["Sid"].clone()).collect())
+            .unwrap_or_default();
+        assert!(!sids.contains(&json!(gone)), "{principal}: {sids:?}");
+        undo_outcome(&clients, &outcome).await.unwrap();
+        assert_eq!(read_queue().await, queue_policy, "{principal}");
+    }
+
+    let mut unnamed = aimed(
+        "access-analyzer-s3-cross-account-imported.json",
+        "AwsS3Bucket",
+        &arn,
+        None,
+    );
+    as_remediate_action(&mut unnamed);
+    let (outcome, _, note) = run(&emulator, &unnamed, Policy::default()).await;
+    assert_eq!(outcome.kind, OutcomeKind::Manual, "{note}");
+    assert!(
+        note.contains("does not name the external principal"),
+        "{note}"
+    );
+}

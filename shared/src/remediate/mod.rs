@@ -19,6 +19,7 @@ pub mod ecs;
 pub mod elasticache;
 pub mod elb;
 pub mod emr;
+pub mod external_access;
 pub mod guardduty;
 pub mod iam;
 pub mod kms;
@@ -152,6 +153,12 @@ pub trait Remediation: fmt::Debug + Send + Sync {
         &[]
     }
 
+    /// The principal the finding names beside its resource that the fix acts on
+    /// ([`Target::principal`]); `None`, the default: the resource is all a fix needs.
+    fn finding_principal(&self, _resource: &crate::finding::Resource) -> Option<String> {
+        None
+    }
+
     /// Reads the resource (and its tags, when `with_tags`) and plans the fix.
     fn inspect<'a>(&'a self, fix: Fix<'a>, with_tags: bool) -> FixFuture<'a, Inspection>;
 
@@ -261,6 +268,7 @@ pub fn target(finding: &Finding, rule: &Rule) -> Result<Target, FixError> {
         name: rule.resource_name(&resource_forms::naming_id(resource, account)?, account)?,
         candidates: matching.len(),
         finding_id: Some(finding.id.clone()),
+        principal: rule.remediation.finding_principal(resource),
     })
 }
 

@@ -1,5 +1,5 @@
-//! Threat playbooks: rules that act on the threat findings of AWS's integrations
-//! (GuardDuty, Macie, ...) by finding type, not by control.
+//! Threat playbooks: rules that act on the findings of AWS's integrations (GuardDuty,
+//! Macie, IAM Access Analyzer) by finding type, not by control.
 //!
 //! A playbook is a [`Rule`] (plan, apply, verify, before-state, undo, audit, modes,
 //! caps and exemptions work as for a control fix) with the finding types it answers,
@@ -18,17 +18,24 @@ pub enum Integration {
     GuardDuty,
     /// Amazon Macie (`product/aws/macie`).
     Macie,
+    /// IAM Access Analyzer (`product/aws/access-analyzer`).
+    AccessAnalyzer,
 }
 
 impl Integration {
     /// Every integration playbooks can answer.
-    pub const ALL: &'static [Integration] = &[Integration::GuardDuty, Integration::Macie];
+    pub const ALL: &'static [Integration] = &[
+        Integration::GuardDuty,
+        Integration::Macie,
+        Integration::AccessAnalyzer,
+    ];
 
     /// The product name in its Security Hub product ARN, `product/aws/<name>`.
     pub fn product_name(self) -> &'static str {
         match self {
             Integration::GuardDuty => "guardduty",
             Integration::Macie => "macie",
+            Integration::AccessAnalyzer => "access-analyzer",
         }
     }
 
@@ -37,6 +44,7 @@ impl Integration {
         match self {
             Integration::GuardDuty => "GuardDuty",
             Integration::Macie => "Macie",
+            Integration::AccessAnalyzer => "IAM Access Analyzer",
         }
     }
 
@@ -135,6 +143,14 @@ pub const fn guardduty(asff_name: &'static str) -> FindingType {
 pub const fn macie(asff_name: &'static str) -> FindingType {
     FindingType {
         integration: Integration::Macie,
+        asff_name,
+    }
+}
+
+/// Shorthand for an IAM Access Analyzer finding type in its ASFF form.
+pub const fn access_analyzer(asff_name: &'static str) -> FindingType {
+    FindingType {
+        integration: Integration::AccessAnalyzer,
         asff_name,
     }
 }

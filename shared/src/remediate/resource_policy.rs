@@ -183,6 +183,76 @@ pub fn without_public_statements(policy: &Value) -> Option<PublicRemoval> {
     Some(PublicRemoval { kept, removed })
 }
 
+/// Whether a policy principal entry (`111122223333`, `arn:aws:iam::111122223333:root`,
+/// a role's ARN) is `external`: an account id covers every entry of that account, an
+/// ARN only itself.
+fn names_principal(entry: &str, external: &str) -> bool {
+    if entry == external {
+        return true;
+    }
+    let is_account = external.len() == 12 && external.bytes().all(|b| b.is_ascii_digit());
+    is_account && Arn::parse(entry).is_some_and(|a| a.service == "iam" && a.account == external)
+}
+
+/// The policy without its grants to `external` (an account id, a principal's ARN, or
+/// `*` for everyone, as IAM Access Analyzer names an external principal): `*` removes
+/// the public statements; otherwise each allowing statement loses the AWS principal
+/// entries of `external`, and a statement left with no principal is removed. `None`
+/// when no statement grants it by name.
+pub fn without_grants_to(policy: &Value, external: &str) -> Option<PublicRemoval> {
+    if external == "*" {
+        return without_public_statements(policy);
+    }
+    let mut kept = Vec::new();
+    let mut removed = Vec::new();
+    for (index, statement) in statements(policy).into_iter().enumerate() {
+        let aws = statement.get("Principal").and_then(|p| p.get("AWS"));
+        let entries = aws.map(strings).unwrap_or_default();
+        let (named, others): (Vec<&str>, Vec<&str>) =
+            entries.iter().partition(|e| names_principal(e, external));
+        if !allows(statement) || named.is_empty() {
+            kept.push(statement.clone());
+            continue;
+        }
+        removed.push(match statement.get("Sid").and_then(Value::as_str) {
+            Some(sid) if !sid.is_empty() => sid.to_owned(),
+            _ => format!("statement {} (no Sid)", index + 1),
+        });
+        let other_kinds = statement
+            .get("Principal")
+            .and_then(Value::as_object)
+            .is_some_and(|p| p.keys().any(|k| k != "AWS"));
+        if others.is_empty() && !other_kinds {
+            continue;
+        }
+        let mut edited = statement.clone();
+        if others.is_empty() {
+            if let Some(p) = edited["Principal"].as_object_mut() {
+                p.remove("AWS");
+            }
+        } else {
+            edited["Principal"]["AWS"] = match others.as_slice() {
+                [one] => Value::String((*one).to_owned()),
+                many => Value::Array(
+                    many.iter()
+                        .map(|e| Value::String((*e).to_owned()))
+                        .collect(),
+                ),
+            };
+        }
+        kept.push(edited);
+    }
+    if removed.is_empty() {
+        return None;
+    }
+    let kept = (!kept.is_empty()).then(|| {
+        let mut doc = policy.clone();
+        doc["Statement"] = Value::Array(kept);
+        doc
+    });
+    Some(PublicRemoval { kept, removed })
+}
+
 /// One kind of resource whose resource-based policy [`PublicStatements`] edits.
 pub trait PolicyStore: fmt::Debug + Send + Sync {
     /// How a note names the resource (`SNS topic arn:aws:sns:...`).
@@ -317,6 +387,39 @@ mod tests {
             st["Condition"] = c;
         }
         st
+    }
+
+    #[test]
+    fn grants_to_an_external_account_are_removed_and_the_rest_kept() {
+        let policy = json!({"Version": "2012-10-17", "Statement": [
+            {"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "s3:GetObject", "Resource": "*"},
+            {"Sid": "Both", "Effect": "Allow", "Principal": {"AWS": ["444455556666", "arn:aws:iam::111122223333:role/reader"]}, "Action": "s3:GetObject", "Resource": "*"},
+            {"Sid": "PartnerRole", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:role/x", "Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject", "Resource": "*"},
+            {"Sid": "Deny", "Effect": "Deny", "Principal": {"AWS": "444455556666"}, "Action": "s3:*", "Resource": "*"},
+            {"Sid": "Own", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:*", "Resource": "*"}
+        ]});
+        let removal = without_grants_to(&policy, "444455556666").unwrap();
+        assert_eq!(removal.removed, ["Partner", "Both", "PartnerRole"]);
+        let kept = removal.kept.unwrap();
+        let sids: Vec<&str> = statements(&kept)
+            .iter()
+            .filter_map(|s| s["Sid"].as_str())
+            .collect();
+        assert_eq!(sids, ["Both", "PartnerRole", "Deny", "Own"]);
+        assert_eq!(
+            kept["Statement"][0]["Principal"]["AWS"],
+            "arn:aws:iam::111122223333:role/reader"
+        );
+        assert_eq!(
+            kept["Statement"][1]["Principal"],
+            json!({"Service": "logging.s3.amazonaws.com"})
+        );
+        let role_only = without_grants_to(&policy, "arn:aws:iam::444455556666:role/x").unwrap();
+        assert_eq!(role_only.removed, ["PartnerRole"]);
+        assert!(without_grants_to(&policy, "999999999999").is_none());
+        let public = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage"}]});
+        let removal = without_grants_to(&public, "*").unwrap();
+        assert!(removal.kept.is_none());
     }
 
     #[test]

@@ -365,6 +365,7 @@ async fn check_one(
         name: rule.resource_name(&resource.id, account)?,
         candidates: 1,
         finding_id: None,
+        principal: None,
     };
     let fix = Fix {
         clients: &clients,

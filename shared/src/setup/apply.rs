@@ -281,6 +281,7 @@ impl Applier<'_> {
             name,
             candidates: 1,
             finding_id: None,
+            principal: None,
         };
         let fix = Fix {
             clients: &clients,

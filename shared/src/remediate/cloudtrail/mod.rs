@@ -343,6 +343,7 @@ mod tests {
             name: "t1".into(),
             candidates: 1,
             finding_id: None,
+            principal: None,
         };
         let b = bucket_target(&t, "logs");
         assert_eq!(b.name, "logs");

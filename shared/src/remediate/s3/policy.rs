@@ -304,6 +304,43 @@ pub fn cross_account_undo(
     )))
 }
 
+/// A bucket's policy, for the rules that edit resource policies of several services
+/// ([`crate::remediate::resource_policy::PolicyStore`]).
+#[derive(Debug)]
+pub struct BucketPolicy;
+
+impl crate::remediate::resource_policy::PolicyStore for BucketPolicy {
+    fn resource(&self, fix: Fix<'_>) -> String {
+        format!("bucket {}", fix.target.name)
+    }
+
+    fn read<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        with_tags: bool,
+    ) -> FixFuture<'a, crate::remediate::resource_policy::StoredPolicy> {
+        Box::pin(async move {
+            let bucket = &fix.target.name;
+            Ok(crate::remediate::resource_policy::StoredPolicy {
+                policy: bucket_policy(&fix.clients.s3, bucket).await?,
+                tags: bucket_tags(&fix.clients.s3, bucket, with_tags).await?,
+            })
+        })
+    }
+
+    fn write<'a>(&'a self, fix: Fix<'a>, policy: Option<&'a str>) -> FixFuture<'a, ()> {
+        Box::pin(async move {
+            let bucket = &fix.target.name;
+            match policy {
+                Some(text) => {
+                    put_policy(&fix.clients.s3, bucket, &parse_policy(text, bucket)?).await
+                }
+                None => delete_policy(&fix.clients.s3, bucket).await,
+            }
+        })
+    }
+}
+
 async fn bucket_policy(s3: &aws_sdk_s3::Client, bucket: &str) -> Result<Option<String>, FixError> {
     match s3.get_bucket_policy().bucket(bucket).send().await {
         Ok(out) => Ok(out.policy().map(str::to_owned)),

@@ -436,6 +436,7 @@ mod tests {
             name: "logs-bucket".into(),
             candidates: 1,
             finding_id: None,
+            principal: None,
         }
     }
 
