@@ -86,6 +86,9 @@ pub struct AuditRecord {
     pub before: Option<BeforeState>,
     /// The state read back after the fix (or after the undo).
     pub after: Option<BeforeState>,
+    /// What applying the changes reported (the forensic snapshots a containment took).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reports: Vec<String>,
 }
 
 impl AuditRecord {
@@ -108,6 +111,7 @@ impl AuditRecord {
             plan: outcome.plan.clone(),
             before: outcome.before.clone(),
             after: outcome.after.clone(),
+            reports: outcome.reports.clone(),
         }
     }
 }

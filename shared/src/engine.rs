@@ -754,11 +754,14 @@ impl Engine {
         let playbook = threat.playbook;
         let id = playbook.rule.control_id;
         base.control_id = Some(id.to_owned());
-        let what = format!(
-            "this {} finding ({})",
-            integration.display_name(),
-            threat.finding_type.native_name()
-        );
+        let what = match threat::vulnerability_summary(finding) {
+            Some(summary) => format!("this {} finding ({summary})", integration.display_name()),
+            None => format!(
+                "this {} finding ({})",
+                integration.display_name(),
+                threat.finding_type.native_name()
+            ),
+        };
         let by_hand = playbook.action.unwrap_or(ACTION_REMEDIATE);
         let automatic = request == Request::Automatic;
         self.policy
@@ -1058,6 +1061,7 @@ impl Engine {
                 );
             }
         };
+        outcome.reports.clone_from(&reports);
         let changes = with_reports(&changes, &reports);
         match p.rule.remediation.inspect(fix, false).await {
             Ok(after) if after.plan.is_compliant() => {

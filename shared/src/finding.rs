@@ -136,6 +136,13 @@ pub struct Finding {
         skip_serializing_if = "Option::is_none"
     )]
     pub confidence: Option<i64>,
+    /// The vulnerabilities of a vulnerability finding (Inspector's), read leniently.
+    #[serde(
+        default,
+        deserialize_with = "lenient::value",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub vulnerabilities: Vec<Vulnerability>,
     /// Name/value pairs customers and tools set with `BatchUpdateFindings`; hubfix
     /// keeps its deferral marker here ([`crate::deferral`]). Read leniently: a value
     /// that is not a string is left out, anything but an object reads as empty.
@@ -371,6 +378,67 @@ impl Finding {
     pub fn is_sample(&self) -> bool {
         self.sample == Some(true)
     }
+}
+
+/// One entry of ASFF `Vulnerabilities`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Vulnerability {
+    /// The CVE (or GHSA) id.
+    #[serde(
+        default,
+        deserialize_with = "lenient::value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    /// `YES` or `NO`; absent on older findings (unknown, not no).
+    #[serde(
+        default,
+        deserialize_with = "lenient::value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub exploit_available: Option<String>,
+    /// The vulnerable packages.
+    #[serde(
+        default,
+        deserialize_with = "lenient::value",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub vulnerable_packages: Vec<VulnerablePackage>,
+}
+
+/// One vulnerable package of a [`Vulnerability`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VulnerablePackage {
+    /// The package's name.
+    #[serde(
+        default,
+        deserialize_with = "lenient::value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// The installed version.
+    #[serde(
+        default,
+        deserialize_with = "lenient::value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub version: Option<String>,
+    /// The version that fixes it (Inspector prefixes the epoch: `0:5.10.162-...`).
+    #[serde(
+        default,
+        deserialize_with = "lenient::value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub fixed_in_version: Option<String>,
+    /// How to update it (`yum update kernel`).
+    #[serde(
+        default,
+        deserialize_with = "lenient::value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remediation: Option<String>,
 }
 
 /// ASFF severity labels, lowest first.

@@ -111,6 +111,10 @@ pub struct Outcome {
     /// The state read back after the fix.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub after: Option<BeforeState>,
+    /// What applying the changes reported (an SSM execution, the forensic snapshots a
+    /// containment took): evidence the note may not have room for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reports: Vec<String>,
     /// A deferred outcome's marker (when it is due again, and why).
     #[serde(skip)]
     pub deferral: Option<Deferral>,
@@ -139,6 +143,7 @@ impl Outcome {
             kind,
             note: note.into(),
             changes: Vec::new(),
+            reports: Vec::new(),
             before: None,
             rule: None,
             target: None,

@@ -123,6 +123,7 @@ pub fn action_rules() -> &'static [Rule] {
 /// Every service's threat playbooks.
 const PLAYBOOKS: &[&[Playbook]] = &[
     ec2::contain::PLAYBOOKS,
+    ec2::vulnerable::PLAYBOOKS,
     iam::quarantine::PLAYBOOKS,
     s3::block_public_access::PLAYBOOKS,
     external_access::PLAYBOOKS,

@@ -147,8 +147,53 @@ impl Thresholds {
                 );
             }
         }
+        if why.is_empty() {
+            if let Some(Err(missing)) = playbook.automatic_when.map(|check| check(finding)) {
+                why = missing;
+            }
+        }
         (!why.is_empty()).then_some(why)
     }
+}
+
+/// What a vulnerability finding says of its first vulnerabilities, for its notes:
+/// `CVE-2022-3643: kernel 5.10.144, fixed in 0:5.10.162-141.675.amzn2 (yum update kernel)`.
+pub fn vulnerability_summary(finding: &Finding) -> Option<String> {
+    let parts: Vec<String> = finding
+        .vulnerabilities
+        .iter()
+        .take(2)
+        .map(|v| {
+            let packages: Vec<String> = v
+                .vulnerable_packages
+                .iter()
+                .take(2)
+                .map(|p| {
+                    let mut text = format!(
+                        "{} {}",
+                        p.name.as_deref().unwrap_or("a package"),
+                        p.version.as_deref().unwrap_or("")
+                    )
+                    .trim_end()
+                    .to_owned();
+                    match &p.fixed_in_version {
+                        Some(fixed) => text.push_str(&format!(", fixed in {fixed}")),
+                        None => text.push_str(", no fixed version yet"),
+                    }
+                    if let Some(how) = &p.remediation {
+                        text.push_str(&format!(" ({how})"));
+                    }
+                    text
+                })
+                .collect();
+            format!(
+                "{}: {}",
+                v.id.as_deref().unwrap_or("a vulnerability"),
+                packages.join("; ")
+            )
+        })
+        .collect();
+    (!parts.is_empty()).then(|| quoted(&parts.join("; "), 4 * MAX_QUOTED_CHARS))
 }
 
 /// Parses `VALUE` (every playbook) or `PLAYBOOK=VALUE,...`.
@@ -211,6 +256,10 @@ mod tests {
         );
         assert_eq!(
             of("arn:aws:securityhub:us-east-1::product/aws/inspector"),
+            Some(Integration::Inspector)
+        );
+        assert_eq!(
+            of("arn:aws:securityhub:us-east-1::product/aws/health"),
             None
         );
         assert_eq!(
@@ -271,6 +320,22 @@ mod tests {
         let mut confident = medium.clone();
         confident.confidence = Some(90);
         assert!(set.refusal(contain, &confident).is_none());
+    }
+
+    #[test]
+    fn vulnerability_notes_name_the_package_and_the_fix() {
+        let f: Finding = serde_json::from_value(json!({
+            "Id": "f", "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/inspector",
+            "Vulnerabilities": [{"Id": "CVE-2022-3643", "VulnerablePackages": [
+                {"Name": "kernel", "Version": "5.10.144", "FixedInVersion": "0:5.10.162-141.675.amzn2", "Remediation": "yum update kernel"}]}],
+            "Resources": []
+        }))
+        .unwrap();
+        assert_eq!(
+            vulnerability_summary(&f).unwrap(),
+            "CVE-2022-3643: kernel 5.10.144, fixed in 0:5.10.162-141.675.amzn2 (yum update kernel)"
+        );
+        assert!(vulnerability_summary(&finding(GUARDDUTY, &[], "HIGH")).is_none());
     }
 
     #[test]

@@ -23,13 +23,13 @@
 //! - **Products on the allow-list** (`HUBFIX_TRUSTED_PRODUCTS`): exact product ARNs an
 //!   organisation uses to import its own control findings.
 //!
-//! - **GuardDuty's, Macie's and IAM Access Analyzer's findings**
-//!   (`product/aws/guardduty`, `product/aws/macie`, `product/aws/access-analyzer`: only
+//! - **GuardDuty's, Macie's, Inspector's and IAM Access Analyzer's findings**
+//!   (`product/aws/guardduty`, `.../macie`, `.../inspector`, `.../access-analyzer`: only
 //!   the integration writes its own product), for a threat playbook only: the engine
 //!   sends them to the playbook their type names ([`crate::threat`]), never to a
 //!   control's rule.
 //!
-//! Findings of AWS's other integrations (Inspector, Firewall Manager, ...) are
+//! Findings of AWS's other integrations (Firewall Manager, Health, ...) are
 //! refused, and cannot be allow-listed. The custom actions that run one rule on the
 //! finding's resource (`IsolateInstance`, `Contain`, `Quarantine`) are not gated here:
 //! an analyst chose them on a finding in their own hub.
@@ -230,7 +230,7 @@ impl fmt::Display for Untrusted {
             ),
             Untrusted::AwsIntegration { product, name } => write!(
                 f,
-                "it is a finding of AWS's {} integration (`{product}`), not a control finding, and no hubfix playbook answers that integration's findings: hubfix fixes Security Hub control findings and answers GuardDuty's, Macie's and IAM Access Analyzer's; an analyst can contain an instance it names with the Contain or IsolateInstance action",
+                "it is a finding of AWS's {} integration (`{product}`), not a control finding, and no hubfix playbook answers that integration's findings: hubfix fixes Security Hub control findings and answers GuardDuty's, Macie's, Inspector's and IAM Access Analyzer's; an analyst can contain an instance it names with the Contain or IsolateInstance action",
                 integration_name(name),
             ),
             Untrusted::OtherProduct { product } => write!(
@@ -522,8 +522,8 @@ mod tests {
         let settings = TrustSettings::default();
         let cases = [
             (
-                "arn:aws:securityhub:us-east-1::product/aws/inspector",
-                "a finding of AWS's Inspector integration",
+                "arn:aws:securityhub:us-east-1::product/aws/health",
+                "a finding of AWS's Health integration",
             ),
             (
                 "arn:aws:securityhub:us-east-1::product/aws/firewall-manager",

@@ -287,15 +287,15 @@ fn the_threat_rule_routes_exactly_the_playbooks_finding_types() {
         .flat_map(|(_, names)| names)
         .map(|n| serde_json::json!({ "suffix": n }))
         .collect();
+    let products: Vec<Value> = hubfix::remediate::playbook::Integration::ALL
+        .iter()
+        .map(|i| serde_json::json!({ "suffix": format!("::product/aws/{}", i.product_name()) }))
+        .collect();
     let pattern = serde_json::json!({
         "source": ["aws.securityhub"],
         "detail-type": ["Security Hub Findings - Imported"],
         "detail": {"findings": {
-            "ProductArn": [
-                {"suffix": "::product/aws/guardduty"},
-                {"suffix": "::product/aws/macie"},
-                {"suffix": "::product/aws/access-analyzer"},
-            ],
+            "ProductArn": products,
             "RecordState": ["ACTIVE"],
             "Workflow": {"Status": ["NEW"]},
             "Types": types,

@@ -230,9 +230,13 @@ async fn contain_keeps_the_evidence_cuts_the_instance_off_and_undo_puts_it_back(
         .send()
         .await
         .unwrap();
+    let snapshot = snapshots.snapshots()[0].snapshot_id().unwrap();
     assert!(
-        !snapshots.snapshots().is_empty(),
-        "the volumes are snapshotted"
+        outcome
+            .reports
+            .contains(&format!("forensic snapshots {snapshot}")),
+        "the audit record names the evidence: {:?}",
+        outcome.reports
     );
     let evidence = serde_json::to_string(&outcome.plan).unwrap();
     assert!(
@@ -647,5 +651,62 @@ async fn external_access_is_revoked_for_the_named_principal_only_and_undone() {
     assert!(
         note.contains("does not name the external principal"),
         "{note}"
+    );
+}
+
+#[tokio::test]
+async fn an_exploitable_vulnerability_on_a_public_instance_is_contained_and_others_noted() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let s = serving_instance(&clients).await;
+    let before = seen(&clients, &s).await;
+    let inspector_arn = format!("arn:aws:ec2:us-east-1:123456789012:{}", s.instance);
+    let public = json!({"AwsEc2Instance": {"IpV4Addresses": ["172.31.18.40", "54.161.200.17"]}});
+    let policy = modes(&[("ContainVulnerableInstance", Mode::Auto)]);
+
+    let mut no_exploit = aimed(
+        "inspector-ec2-cve-imported.json",
+        "AwsEc2Instance",
+        &inspector_arn,
+        Some(public.clone()),
+    );
+    no_exploit["detail"]["findings"][0]["Vulnerabilities"][0]["ExploitAvailable"] = json!("NO");
+    let (outcome, status, note) = run(&emulator, &no_exploit, policy.clone()).await;
+    assert_eq!(outcome.kind, OutcomeKind::Refused, "{note}");
+    assert_eq!(status, "NOTIFIED");
+    assert!(
+        note.contains(
+            "openssh-server 8.7p1, fixed in 0:8.7p1-8.amzn2023.0.11 (dnf update openssh-server)"
+        ),
+        "{note}"
+    );
+    assert!(note.contains("no exploit is known"), "{note}");
+    assert_eq!(seen(&clients, &s).await, before);
+
+    let private = json!({"AwsEc2Instance": {"IpV4Addresses": ["172.31.18.40"]}});
+    let ev = aimed(
+        "inspector-ec2-cve-imported.json",
+        "AwsEc2Instance",
+        &inspector_arn,
+        Some(private),
+    );
+    let (outcome, _, note) = run(&emulator, &ev, policy.clone()).await;
+    assert_eq!(outcome.kind, OutcomeKind::Refused, "{note}");
+    assert!(note.contains("no public IPv4 address"), "{note}");
+
+    let ev = aimed(
+        "inspector-ec2-cve-imported.json",
+        "AwsEc2Instance",
+        &inspector_arn,
+        Some(public),
+    );
+    let (outcome, status, note) = run(&emulator, &ev, policy).await;
+    assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
+    assert_eq!(outcome.rule.as_deref(), Some("ContainVulnerableInstance"));
+    assert_eq!(status, "NOTIFIED");
+    let after = seen(&clients, &s).await;
+    assert!(
+        after.protected && !after.profile && after.lifecycle == "Standby",
+        "{after:?}"
     );
 }

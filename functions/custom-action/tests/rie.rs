@@ -161,3 +161,47 @@ async fn codebuild_credentials_are_removed_and_their_values_never_logged() {
         assert!(!note.contains(value) && !response.to_string().contains(value));
     }
 }
+
+#[tokio::test]
+async fn quarantine_deactivates_the_key_through_the_lambda_runtime() {
+    let emulator = Emulator::start().await;
+    let clients = emulator.clients().await;
+    let user = unique("build-bot");
+    clients
+        .iam
+        .create_user()
+        .user_name(&user)
+        .send()
+        .await
+        .unwrap();
+    let key = clients
+        .iam
+        .create_access_key()
+        .user_name(&user)
+        .send()
+        .await
+        .unwrap()
+        .access_key()
+        .unwrap()
+        .access_key_id()
+        .to_owned();
+    let mut ev = event("custom-action-quarantine.json");
+    retarget(&mut ev, &format!("AWS::IAM::AccessKey:{key}"), &key);
+    import(&clients, &ev).await;
+    let function = Rie::start(Path::new(BOOTSTRAP), &emulator, &[]).await;
+    let response = function.invoke(&ev).await;
+    assert_eq!(response["summary"]["remediated"], 1, "{response}");
+    let status = clients
+        .iam
+        .list_access_keys()
+        .user_name(&user)
+        .send()
+        .await
+        .unwrap()
+        .access_key_metadata()[0]
+        .status()
+        .unwrap()
+        .as_str()
+        .to_owned();
+    assert_eq!(status, "Inactive");
+}

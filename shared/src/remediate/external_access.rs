@@ -60,6 +60,7 @@ pub(crate) static PLAYBOOKS: &[Playbook] = &[Playbook {
     finding_types: EXTERNAL_ACCESS,
     min_severity: SeverityLabel::Low,
     action: None,
+    automatic_when: None,
 }];
 
 /// The `RevokeExternalAccess` playbook.

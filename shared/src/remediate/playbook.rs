@@ -8,7 +8,7 @@
 //! indexes them ([`crate::registry::playbooks`]) and generates the template's event
 //! pattern from their finding types.
 
-use crate::finding::SeverityLabel;
+use crate::finding::{Finding, SeverityLabel};
 use crate::remediate::Rule;
 
 /// An AWS integration whose findings a playbook can answer.
@@ -20,6 +20,8 @@ pub enum Integration {
     Macie,
     /// IAM Access Analyzer (`product/aws/access-analyzer`).
     AccessAnalyzer,
+    /// Amazon Inspector (`product/aws/inspector`).
+    Inspector,
 }
 
 impl Integration {
@@ -28,6 +30,7 @@ impl Integration {
         Integration::GuardDuty,
         Integration::Macie,
         Integration::AccessAnalyzer,
+        Integration::Inspector,
     ];
 
     /// The product name in its Security Hub product ARN, `product/aws/<name>`.
@@ -36,6 +39,7 @@ impl Integration {
             Integration::GuardDuty => "guardduty",
             Integration::Macie => "macie",
             Integration::AccessAnalyzer => "access-analyzer",
+            Integration::Inspector => "inspector",
         }
     }
 
@@ -45,6 +49,7 @@ impl Integration {
             Integration::GuardDuty => "GuardDuty",
             Integration::Macie => "Macie",
             Integration::AccessAnalyzer => "IAM Access Analyzer",
+            Integration::Inspector => "Inspector",
         }
     }
 
@@ -100,6 +105,10 @@ impl FindingType {
     }
 }
 
+/// A playbook's own condition for running automatically: `Err` says what the finding
+/// lacks.
+pub type AutomaticCheck = fn(&Finding) -> Result<(), String>;
+
 /// A threat playbook.
 #[derive(Debug, Clone, Copy)]
 pub struct Playbook {
@@ -114,6 +123,9 @@ pub struct Playbook {
     /// The custom action that runs it on any finding naming its resource type (at most
     /// 20 characters, Security Hub's limit for an action's id and name), if any.
     pub action: Option<&'static str>,
+    /// What else the automatic path requires of a finding, beyond its severity: `Err`
+    /// says what is missing (and what the finding says, for the note); `None`: nothing.
+    pub automatic_when: Option<AutomaticCheck>,
 }
 
 impl Playbook {
@@ -143,6 +155,14 @@ pub const fn guardduty(asff_name: &'static str) -> FindingType {
 pub const fn macie(asff_name: &'static str) -> FindingType {
     FindingType {
         integration: Integration::Macie,
+        asff_name,
+    }
+}
+
+/// Shorthand for an Inspector finding type in its ASFF form.
+pub const fn inspector(asff_name: &'static str) -> FindingType {
+    FindingType {
+        integration: Integration::Inspector,
         asff_name,
     }
 }

@@ -340,5 +340,6 @@ pub fn record(result: &StepResult, actor: &str, now: SystemTime) -> AuditRecord 
         plan: vec![Change::new(step.action.describe(), step)],
         before: None,
         after: None,
+        reports: Vec::new(),
     }
 }

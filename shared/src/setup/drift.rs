@@ -501,6 +501,7 @@ pub fn drift_record(report: &GuardReport, actor: &str, now: SystemTime) -> Audit
         plan: vec![Change::new(format!("{} by {}", e.event_name, e.actor), e)],
         before: None,
         after: None,
+        reports: Vec::new(),
     }
 }
 

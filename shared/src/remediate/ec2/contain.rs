@@ -56,36 +56,40 @@ pub(crate) static PLAYBOOKS: &[Playbook] = &[Playbook {
         title: "Contain an EC2 instance GuardDuty reports as compromised",
         resource_type: "AwsEc2Instance",
         fix: "Turns on termination protection, puts the instance in standby in its Auto Scaling group, deregisters it from its target groups, moves it into the VPC's isolation security group (no rules), removes its instance profile, snapshots every volume and tags it with the finding.",
-        iam_actions: &[
-            "autoscaling:DescribeAutoScalingInstances",
-            "autoscaling:EnterStandby",
-            "autoscaling:ExitStandby",
-            "ec2:AssociateIamInstanceProfile",
-            "ec2:CreateSecurityGroup",
-            "ec2:CreateSnapshot",
-            "ec2:CreateTags",
-            "ec2:DeleteTags",
-            "ec2:DescribeIamInstanceProfileAssociations",
-            "ec2:DescribeInstanceAttribute",
-            "ec2:DescribeInstances",
-            "ec2:DescribeSecurityGroups",
-            "ec2:DescribeSnapshots",
-            "ec2:DisassociateIamInstanceProfile",
-            "ec2:ModifyInstanceAttribute",
-            "ec2:RevokeSecurityGroupEgress",
-            "elasticloadbalancing:DeregisterTargets",
-            "elasticloadbalancing:DescribeTargetGroups",
-            "elasticloadbalancing:DescribeTargetHealth",
-            "elasticloadbalancing:RegisterTargets",
-            "iam:PassRole",
-        ],
+        iam_actions: IAM_ACTIONS,
         impact: Impact::Disruptive,
         remediation: &ContainInstance,
     },
     finding_types: COMPROMISED_INSTANCE,
     min_severity: SeverityLabel::High,
     action: Some(ACTION_CONTAIN),
+    automatic_when: None,
 }];
+
+/// The calls containment and its undo make.
+pub(crate) const IAM_ACTIONS: &[&str] = &[
+    "autoscaling:DescribeAutoScalingInstances",
+    "autoscaling:EnterStandby",
+    "autoscaling:ExitStandby",
+    "ec2:AssociateIamInstanceProfile",
+    "ec2:CreateSecurityGroup",
+    "ec2:CreateSnapshot",
+    "ec2:CreateTags",
+    "ec2:DeleteTags",
+    "ec2:DescribeIamInstanceProfileAssociations",
+    "ec2:DescribeInstanceAttribute",
+    "ec2:DescribeInstances",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSnapshots",
+    "ec2:DisassociateIamInstanceProfile",
+    "ec2:ModifyInstanceAttribute",
+    "ec2:RevokeSecurityGroupEgress",
+    "elasticloadbalancing:DeregisterTargets",
+    "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTargetHealth",
+    "elasticloadbalancing:RegisterTargets",
+    "iam:PassRole",
+];
 
 /// The `ContainInstance` playbook.
 #[derive(Debug)]
@@ -305,6 +309,16 @@ impl Remediation for ContainInstance {
     }
 
     fn apply<'a>(&'a self, fix: Fix<'a>, change: &'a Change) -> FixFuture<'a, ()> {
+        Box::pin(async move { self.apply_reporting(fix, change).await.map(|_| ()) })
+    }
+
+    /// The snapshot step reports the snapshots' ids, which the note and the audit
+    /// record then carry as evidence.
+    fn apply_reporting<'a>(
+        &'a self,
+        fix: Fix<'a>,
+        change: &'a Change,
+    ) -> FixFuture<'a, Option<String>> {
         Box::pin(async move {
             let StepDetail { instance_id, step } = change.detail()?;
             apply_step(fix, &instance_id, &step).await
@@ -536,8 +550,23 @@ async fn profile(
         }))
 }
 
-/// Applies one step.
-async fn apply_step(fix: Fix<'_>, id: &str, step: &Step) -> Result<(), FixError> {
+/// Applies one step; the snapshot step returns the snapshots it took.
+async fn apply_step(fix: Fix<'_>, id: &str, step: &Step) -> Result<Option<String>, FixError> {
+    if let Step::Snapshot { volume_ids } = step {
+        let instance = isolate::InstanceState {
+            instance_id: id.to_owned(),
+            vpc_id: String::new(),
+            group_ids: Vec::new(),
+            volume_ids: volume_ids.clone(),
+        };
+        let taken = isolate::snapshot_volumes(&fix.clients.ec2, &instance).await?;
+        return Ok(Some(format!("forensic snapshots {}", taken.join(", "))));
+    }
+    apply_change(fix, id, step).await.map(|()| None)
+}
+
+/// Applies one step that reports nothing.
+async fn apply_change(fix: Fix<'_>, id: &str, step: &Step) -> Result<(), FixError> {
     let ec2 = &*fix.clients.ec2;
     let resource = format!("instance {id}");
     match step {
@@ -614,15 +643,7 @@ async fn apply_step(fix: Fix<'_>, id: &str, step: &Step) -> Result<(), FixError>
                     e,
                 )
             }),
-        Step::Snapshot { volume_ids } => {
-            let instance = isolate::InstanceState {
-                instance_id: id.to_owned(),
-                vpc_id: String::new(),
-                group_ids: Vec::new(),
-                volume_ids: volume_ids.clone(),
-            };
-            isolate::snapshot_volumes(ec2, &instance).await
-        }
+        Step::Snapshot { .. } => Ok(()),
         Step::Tag { value } => ec2
             .create_tags()
             .resources(id)

@@ -151,10 +151,14 @@ pub struct InstanceState {
     pub volume_ids: Vec<String>,
 }
 
-/// The instance id of an `AwsEc2Instance` resource id.
+/// The instance id of an `AwsEc2Instance` resource id: its ARN, the bare id, or the
+/// ARN without `instance/` Inspector writes (`arn:aws:ec2:<region>:<account>:i-...`).
 pub fn instance_id(resource_id: &str) -> Result<String, FixError> {
+    let inspector_form = crate::ids::Arn::parse(resource_id)
+        .filter(|a| a.service == "ec2" && a.resource.starts_with("i-"))
+        .map(|a| a.resource);
     crate::remediate::ec2::security_groups::ec2_resource_id(
-        resource_id,
+        inspector_form.unwrap_or(resource_id),
         "instance",
         "i-",
         "an EC2 instance",
@@ -292,13 +296,16 @@ async fn isolate(ec2: &aws_sdk_ec2::Client, state: &InstanceState) -> Result<(),
     Ok(())
 }
 
-/// Snapshots each of the instance's volumes for forensics, tagged with the instance.
+/// Snapshots each of the instance's volumes for forensics, tagged with the instance;
+/// returns the snapshots' ids.
 pub(crate) async fn snapshot_volumes(
     ec2: &aws_sdk_ec2::Client,
     state: &InstanceState,
-) -> Result<(), FixError> {
+) -> Result<Vec<String>, FixError> {
+    let mut snapshots = Vec::new();
     for volume in &state.volume_ids {
-        ec2.create_snapshot()
+        let out = ec2
+            .create_snapshot()
             .volume_id(volume)
             .description(format!(
                 "hubfix forensic snapshot of {volume} from {}",
@@ -315,8 +322,9 @@ pub(crate) async fn snapshot_volumes(
             .map_err(|e| {
                 FixError::from_sdk("ec2:CreateSnapshot", &format!("volume {volume}"), &[], e)
             })?;
+        snapshots.extend(out.snapshot_id().map(str::to_owned));
     }
-    Ok(())
+    Ok(snapshots)
 }
 
 /// The VPC's isolation group, if hubfix created it.
@@ -441,6 +449,11 @@ mod tests {
             "i-0123abcd"
         );
         assert_eq!(instance_id("i-0123abcd").unwrap(), "i-0123abcd");
+        assert_eq!(
+            instance_id("arn:aws:ec2:us-east-1:123456789012:i-0123abcd").unwrap(),
+            "i-0123abcd",
+            "as Inspector names it"
+        );
         for bad in [
             "i-",
             "i-xyz",

@@ -16,6 +16,7 @@ pub mod open_ingress;
 pub mod security_groups;
 pub mod transit_gateways;
 pub mod vpc_endpoints;
+pub mod vulnerable;
 
 use aws_sdk_ec2::types::{
     AttributeBooleanValue, Filter, FlowLogsResourceType, HttpTokensState,

@@ -67,6 +67,7 @@ pub(crate) static PLAYBOOKS: &[Playbook] = &[Playbook {
     finding_types: STOLEN_CREDENTIALS,
     min_severity: SeverityLabel::Medium,
     action: Some(ACTION_QUARANTINE),
+    automatic_when: None,
 }];
 
 /// The `QuarantineCredentials` playbook.

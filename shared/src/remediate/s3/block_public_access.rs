@@ -72,6 +72,7 @@ pub(crate) static PLAYBOOKS: &[Playbook] = &[Playbook {
     finding_types: EXPOSED_BUCKET,
     min_severity: SeverityLabel::Low,
     action: None,
+    automatic_when: None,
 }];
 
 pub(crate) const NO_SUCH_BUCKET: &[&str] = &["NoSuchBucket"];
