@@ -602,7 +602,7 @@ async fn external_access_is_revoked_for_the_named_principal_only_and_undone() {
     assert_eq!(outcome.kind, OutcomeKind::Remediated, "{note}");
     assert_eq!(status, "RESOLVED");
     assert!(
-        note.contains("removed 444455556666 from the policy"),
+        note.contains("removed the grants to 444455556666 from the policy"),
         "{note}"
     );
     let now = bucket_policy(&clients, &bucket).await;

@@ -9,15 +9,13 @@
 //! (a bucket ACL, an access point, a condition on `aws:PrincipalAccount`) is not in a
 //! statement hubfix can name: the finding is then noted as needing a person.
 
-use serde_json::Value;
-
 use crate::error::FixError;
 use crate::finding::{quoted, Resource, SeverityLabel, MAX_QUOTED_CHARS};
 use crate::ids::Arn;
 use crate::model::{BeforeState, Change, Plan};
 use crate::remediate::playbook::{access_analyzer, FindingType, Playbook};
 use crate::remediate::resource_policy::{
-    without_grants_to, PolicyStore, PolicyTextBefore, PublicRemoval,
+    removal_plan, without_grants_to, PolicyStore, PolicyTextBefore,
 };
 use crate::remediate::s3::policy::BucketPolicy;
 use crate::remediate::sns::public_policy::TopicPolicy;
@@ -105,35 +103,13 @@ pub fn plan(
     may_be_empty: bool,
     external: &str,
 ) -> Result<Plan, FixError> {
-    let removal = match &policy {
-        Some(text) => {
-            let doc: Value = serde_json::from_str(text).map_err(|e| {
-                FixError::Target(format!("the policy of {resource} is not JSON: {e}"))
-            })?;
-            without_grants_to(&doc, external)
-        }
-        None => None,
-    };
-    let changes = match removal {
-        None => Vec::new(),
-        Some(PublicRemoval { kept: None, removed }) if !may_be_empty => {
-            return Err(FixError::Manual(format!(
-                "every statement of the policy of {resource} grants {external} ({}), and it cannot be left without a policy: write one that grants only the accounts and services that need it",
-                removed.join(", ")
-            )))
-        }
-        Some(PublicRemoval { kept, removed }) => vec![Change::new(
-            format!(
-                "removed {external} from the policy of {resource} ({}), keeping every other grant",
-                removed.join(", ")
-            ),
-            &kept.as_ref().map(Value::to_string),
-        )],
-    };
-    Ok(Plan {
-        before: BeforeState::new(resource, &PolicyTextBefore { policy }),
-        changes,
-    })
+    removal_plan(
+        resource,
+        policy,
+        may_be_empty,
+        &format!("the grants to {external}"),
+        |doc| without_grants_to(doc, external),
+    )
 }
 
 impl Remediation for RevokeExternalAccess {

@@ -302,12 +302,32 @@ pub fn public_statements_plan(
     policy: Option<String>,
     may_be_empty: bool,
 ) -> Result<Plan, FixError> {
+    removal_plan(
+        resource,
+        policy,
+        may_be_empty,
+        "the public statements",
+        without_public_statements,
+    )
+}
+
+/// The plan of a policy edit: one change writing what `remove` leaves of the policy
+/// (`what` names what it removes, for the note), none when it removes nothing. A
+/// policy left with no statement is removed, or, where the resource must keep one
+/// (`may_be_empty` false), left to a person.
+pub fn removal_plan(
+    resource: String,
+    policy: Option<String>,
+    may_be_empty: bool,
+    what: &str,
+    remove: impl Fn(&Value) -> Option<PublicRemoval>,
+) -> Result<Plan, FixError> {
     let removal = match &policy {
         Some(text) => {
             let doc: Value = serde_json::from_str(text).map_err(|e| {
                 FixError::Target(format!("the policy of {resource} is not JSON: {e}"))
             })?;
-            without_public_statements(&doc)
+            remove(&doc)
         }
         None => None,
     };
@@ -315,7 +335,7 @@ pub fn public_statements_plan(
         None => Vec::new(),
         Some(PublicRemoval { kept: None, removed }) if !may_be_empty => {
             return Err(FixError::Manual(format!(
-                "every statement of the policy of {resource} is public ({}), and it cannot be left without a policy: write one that grants only the accounts and services that need it",
+                "every statement of the policy of {resource} is among {what} ({}), and it cannot be left without a policy: write one that grants only the accounts and services that need it",
                 removed.join(", ")
             )))
         }
@@ -323,7 +343,7 @@ pub fn public_statements_plan(
             let text = kept.as_ref().map(Value::to_string);
             vec![Change::new(
                 format!(
-                    "removed the public statements of the policy of {resource} ({}), keeping the others",
+                    "removed {what} from the policy of {resource} ({}), keeping the rest",
                     removed.join(", ")
                 ),
                 &text,

@@ -116,16 +116,11 @@ pub struct ProfileAssociation {
 /// The instance as containment reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Exposure {
-    /// The instance.
-    pub instance_id: String,
-    /// Its VPC.
-    pub vpc_id: String,
-    /// Its security groups.
-    pub group_ids: Vec<String>,
+    /// The instance, its VPC, groups and volumes, as isolation reads them.
+    #[serde(flatten)]
+    pub instance: isolate::InstanceState,
     /// The VPC's isolation group, if it exists.
     pub isolation_group: Option<String>,
-    /// Its EBS volumes.
-    pub volume_ids: Vec<String>,
     /// hubfix's forensic snapshots of it already taken.
     pub snapshots: Vec<String>,
     /// Whether termination protection is on.
@@ -207,6 +202,7 @@ pub fn tag_value(finding_id: Option<&str>) -> String {
 /// Plans containment: the steps not yet in place, in order.
 pub fn plan(exposure: Exposure, finding_id: Option<&str>) -> Plan {
     let e = &exposure;
+    let i = &e.instance;
     let mut steps: Vec<(String, Step)> = Vec::new();
     if !e.termination_protected {
         steps.push(("turned on termination protection".into(), Step::Protect));
@@ -233,16 +229,16 @@ pub fn plan(exposure: Exposure, finding_id: Option<&str>) -> Plan {
         ));
     }
     let isolated =
-        matches!((&e.isolation_group, e.group_ids.as_slice()), (Some(iso), [only]) if only == iso);
+        matches!((&e.isolation_group, i.group_ids.as_slice()), (Some(iso), [only]) if only == iso);
     if !isolated {
         steps.push((
             format!(
                 "moved it from {} to the isolation group {}",
-                e.group_ids.join(", "),
+                i.group_ids.join(", "),
                 isolate::ISOLATION_GROUP_NAME
             ),
             Step::Isolate {
-                vpc_id: e.vpc_id.clone(),
+                vpc_id: i.vpc_id.clone(),
             },
         ));
     }
@@ -254,11 +250,11 @@ pub fn plan(exposure: Exposure, finding_id: Option<&str>) -> Plan {
             },
         ));
     }
-    if e.snapshots.is_empty() && !e.volume_ids.is_empty() {
+    if e.snapshots.is_empty() && !i.volume_ids.is_empty() {
         steps.push((
-            format!("snapshotted {}", e.volume_ids.join(", ")),
+            format!("snapshotted {}", i.volume_ids.join(", ")),
             Step::Snapshot {
-                volume_ids: e.volume_ids.clone(),
+                volume_ids: i.volume_ids.clone(),
             },
         ));
     }
@@ -276,7 +272,7 @@ pub fn plan(exposure: Exposure, finding_id: Option<&str>) -> Plan {
             Change::new(
                 description,
                 &StepDetail {
-                    instance_id: e.instance_id.clone(),
+                    instance_id: i.instance_id.clone(),
                     step,
                 },
             )
@@ -284,9 +280,9 @@ pub fn plan(exposure: Exposure, finding_id: Option<&str>) -> Plan {
         .collect();
     Plan {
         before: BeforeState::new(
-            format!("instance {}", e.instance_id),
+            format!("instance {}", i.instance_id),
             &ContainedBefore {
-                group_ids: e.group_ids.clone(),
+                group_ids: i.group_ids.clone(),
                 termination_protected: e.termination_protected,
                 serving_group: e.serving_group.clone(),
                 registrations: e.registrations.clone(),
@@ -361,42 +357,19 @@ impl Remediation for ContainInstance {
 async fn read(fix: Fix<'_>) -> Result<(Exposure, Vec<(String, String)>), FixError> {
     let ec2 = &*fix.clients.ec2;
     let id = fix.target.name.as_str();
-    let resource = format!("instance {id}");
-    let instance = isolate::describe_instance(ec2, id).await?;
-    if instance.state().and_then(|s| s.name()).map(|n| n.as_str()) == Some("terminated") {
-        return Err(FixError::NotFound {
-            resource,
-            code: "terminated".into(),
-        });
-    }
-    let vpc_id = instance
-        .vpc_id()
-        .ok_or_else(|| FixError::Target(format!("{resource} is not in a VPC")))?
-        .to_owned();
-    let tags = crate::remediate::ec2::security_groups::ec2_tags(instance.tags());
+    let (instance, tags) = isolate::read_instance(ec2, id).await?;
     let exposure = Exposure {
-        instance_id: id.to_owned(),
-        group_ids: instance
-            .security_groups()
-            .iter()
-            .filter_map(|g| g.group_id().map(str::to_owned))
-            .collect(),
-        volume_ids: instance
-            .block_device_mappings()
-            .iter()
-            .filter_map(|b| b.ebs().and_then(|e| e.volume_id()).map(str::to_owned))
-            .collect(),
-        isolation_group: isolate::find_isolation_group(ec2, &vpc_id).await?,
+        isolation_group: isolate::find_isolation_group(ec2, &instance.vpc_id).await?,
         snapshots: crate::remediate::ec2::tagged_snapshots(ec2, SNAPSHOT_SOURCE_TAG, id).await?,
         termination_protected: termination_protected(ec2, id).await?,
         serving_group: serving_group(&fix.clients.autoscaling, id).await?,
-        registrations: registrations(&fix.clients.elbv2, id, &vpc_id).await?,
+        registrations: registrations(&fix.clients.elbv2, id, &instance.vpc_id).await?,
         profile: profile(ec2, id).await?,
         contained_for: tags
             .iter()
             .find(|(k, _)| k == CONTAINED_TAG)
             .map(|(_, v)| v.clone()),
-        vpc_id,
+        instance,
     };
     Ok((exposure, tags))
 }
@@ -553,13 +526,7 @@ async fn profile(
 /// Applies one step; the snapshot step returns the snapshots it took.
 async fn apply_step(fix: Fix<'_>, id: &str, step: &Step) -> Result<Option<String>, FixError> {
     if let Step::Snapshot { volume_ids } = step {
-        let instance = isolate::InstanceState {
-            instance_id: id.to_owned(),
-            vpc_id: String::new(),
-            group_ids: Vec::new(),
-            volume_ids: volume_ids.clone(),
-        };
-        let taken = isolate::snapshot_volumes(&fix.clients.ec2, &instance).await?;
+        let taken = isolate::snapshot_volumes(&fix.clients.ec2, id, volume_ids).await?;
         return Ok(Some(format!("forensic snapshots {}", taken.join(", "))));
     }
     apply_change(fix, id, step).await.map(|()| None)
@@ -808,13 +775,19 @@ async fn associate_again(ec2: &aws_sdk_ec2::Client, id: &str, arn: &str) -> Resu
 mod tests {
     use super::*;
 
-    fn exposed() -> Exposure {
-        Exposure {
+    fn instance(groups: &[&str]) -> isolate::InstanceState {
+        isolate::InstanceState {
             instance_id: "i-0abc".into(),
             vpc_id: "vpc-1".into(),
-            group_ids: vec!["sg-web".into()],
-            isolation_group: None,
+            group_ids: groups.iter().map(|g| (*g).to_owned()).collect(),
             volume_ids: vec!["vol-1".into()],
+        }
+    }
+
+    fn exposed() -> Exposure {
+        Exposure {
+            instance: instance(&["sg-web"]),
+            isolation_group: None,
             snapshots: Vec::new(),
             termination_protected: false,
             serving_group: Some("web-asg".into()),
@@ -880,7 +853,7 @@ mod tests {
     #[test]
     fn a_contained_instance_needs_nothing() {
         let contained = Exposure {
-            group_ids: vec!["sg-iso".into()],
+            instance: instance(&["sg-iso"]),
             isolation_group: Some("sg-iso".into()),
             snapshots: vec!["snap-1".into()],
             termination_protected: true,
@@ -888,7 +861,6 @@ mod tests {
             registrations: Vec::new(),
             profile: None,
             contained_for: Some("f".into()),
-            ..exposed()
         };
         assert!(plan(contained.clone(), None).is_compliant());
         let standalone = Exposure {

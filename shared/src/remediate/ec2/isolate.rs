@@ -225,6 +225,19 @@ async fn inspect_instance(
     ec2: &aws_sdk_ec2::Client,
     instance_id: &str,
 ) -> Result<Inspection, FixError> {
+    let (state, tags) = read_instance(ec2, instance_id).await?;
+    let isolation_group = find_isolation_group(ec2, &state.vpc_id).await?;
+    Ok(Inspection {
+        tags: Some(tags),
+        plan: plan(state, isolation_group.as_deref()),
+    })
+}
+
+/// Reads a live instance in a VPC: its groups, volumes and tags.
+pub(crate) async fn read_instance(
+    ec2: &aws_sdk_ec2::Client,
+    instance_id: &str,
+) -> Result<(InstanceState, Vec<(String, String)>), FixError> {
     let resource = format!("instance {instance_id}");
     let instance = describe_instance(ec2, instance_id).await?;
     if instance.state().and_then(|s| s.name()).map(|n| n.as_str()) == Some("terminated") {
@@ -239,7 +252,7 @@ async fn inspect_instance(
         .to_owned();
     let state = InstanceState {
         instance_id: instance_id.to_owned(),
-        vpc_id: vpc_id.clone(),
+        vpc_id,
         group_ids: instance
             .security_groups()
             .iter()
@@ -252,11 +265,7 @@ async fn inspect_instance(
             .collect(),
     };
     let tags = crate::remediate::ec2::security_groups::ec2_tags(instance.tags());
-    let isolation_group = find_isolation_group(ec2, &vpc_id).await?;
-    Ok(Inspection {
-        tags: Some(tags),
-        plan: plan(state, isolation_group.as_deref()),
-    })
+    Ok((state, tags))
 }
 
 /// Isolates the instance: records its groups, swaps them for the isolation group,
@@ -286,7 +295,7 @@ async fn isolate(ec2: &aws_sdk_ec2::Client, state: &InstanceState) -> Result<(),
                 e,
             )
         })?;
-    snapshot_volumes(ec2, state).await?;
+    snapshot_volumes(ec2, &state.instance_id, &state.volume_ids).await?;
     ec2.create_tags()
         .resources(&state.instance_id)
         .tags(tag(ISOLATED_TAG, "true"))
@@ -300,21 +309,21 @@ async fn isolate(ec2: &aws_sdk_ec2::Client, state: &InstanceState) -> Result<(),
 /// returns the snapshots' ids.
 pub(crate) async fn snapshot_volumes(
     ec2: &aws_sdk_ec2::Client,
-    state: &InstanceState,
+    instance_id: &str,
+    volume_ids: &[String],
 ) -> Result<Vec<String>, FixError> {
     let mut snapshots = Vec::new();
-    for volume in &state.volume_ids {
+    for volume in volume_ids {
         let out = ec2
             .create_snapshot()
             .volume_id(volume)
             .description(format!(
-                "hubfix forensic snapshot of {volume} from {}",
-                state.instance_id
+                "hubfix forensic snapshot of {volume} from {instance_id}"
             ))
             .tag_specifications(
                 TagSpecification::builder()
                     .resource_type(ResourceType::Snapshot)
-                    .tags(tag(SNAPSHOT_SOURCE_TAG, &state.instance_id))
+                    .tags(tag(SNAPSHOT_SOURCE_TAG, instance_id))
                     .build(),
             )
             .send()
