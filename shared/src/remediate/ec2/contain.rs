@@ -577,24 +577,8 @@ async fn apply_change(fix: Fix<'_>, id: &str, step: &Step) -> Result<(), FixErro
             Ok(())
         }
         Step::Isolate { vpc_id } => {
-            let group = match isolate::find_isolation_group(ec2, vpc_id).await? {
-                Some(g) => g,
-                None => isolate::create_isolation_group(ec2, vpc_id).await?,
-            };
-            ec2.modify_instance_attribute()
-                .instance_id(id)
-                .groups(group)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|e| {
-                    FixError::from_sdk(
-                        "ec2:ModifyInstanceAttribute",
-                        &resource,
-                        INSTANCE_NOT_FOUND,
-                        e,
-                    )
-                })
+            let group = isolate::isolation_group(ec2, vpc_id).await?;
+            isolate::set_groups(ec2, id, vec![group]).await
         }
         Step::RemoveProfile { association_id } => ec2
             .disassociate_iam_instance_profile()
@@ -678,19 +662,7 @@ async fn undo_step(
             )))
         }
         Step::Isolate { .. } => {
-            ec2.modify_instance_attribute()
-                .instance_id(id)
-                .set_groups(Some(was.group_ids.clone()))
-                .send()
-                .await
-                .map_err(|e| {
-                    FixError::from_sdk(
-                        "ec2:ModifyInstanceAttribute",
-                        &resource,
-                        INSTANCE_NOT_FOUND,
-                        e,
-                    )
-                })?;
+            isolate::set_groups(ec2, id, was.group_ids.clone()).await?;
             Ok(Some(format!(
                 "moved {resource} back to {}",
                 was.group_ids.join(", ")

@@ -101,19 +101,7 @@ async fn restore_groups(
     group_ids: &[String],
 ) -> Result<String, FixError> {
     let resource = format!("instance {instance_id}");
-    ec2.modify_instance_attribute()
-        .instance_id(instance_id)
-        .set_groups(Some(group_ids.to_vec()))
-        .send()
-        .await
-        .map_err(|e| {
-            FixError::from_sdk(
-                "ec2:ModifyInstanceAttribute",
-                &resource,
-                INSTANCE_NOT_FOUND,
-                e,
-            )
-        })?;
+    set_groups(ec2, instance_id, group_ids.to_vec()).await?;
     ec2.delete_tags()
         .resources(instance_id)
         .tags(Tag::builder().key(ORIGINAL_GROUPS_TAG).build())
@@ -272,29 +260,14 @@ pub(crate) async fn read_instance(
 /// snapshots its volumes, and tags it.
 async fn isolate(ec2: &aws_sdk_ec2::Client, state: &InstanceState) -> Result<(), FixError> {
     let resource = format!("instance {}", state.instance_id);
-    let isolation_group = match find_isolation_group(ec2, &state.vpc_id).await? {
-        Some(id) => id,
-        None => create_isolation_group(ec2, &state.vpc_id).await?,
-    };
+    let isolation_group = isolation_group(ec2, &state.vpc_id).await?;
     ec2.create_tags()
         .resources(&state.instance_id)
         .tags(tag(ORIGINAL_GROUPS_TAG, &state.group_ids.join(",")))
         .send()
         .await
         .map_err(|e| FixError::from_sdk("ec2:CreateTags", &resource, INSTANCE_NOT_FOUND, e))?;
-    ec2.modify_instance_attribute()
-        .instance_id(&state.instance_id)
-        .groups(&isolation_group)
-        .send()
-        .await
-        .map_err(|e| {
-            FixError::from_sdk(
-                "ec2:ModifyInstanceAttribute",
-                &resource,
-                INSTANCE_NOT_FOUND,
-                e,
-            )
-        })?;
+    set_groups(ec2, &state.instance_id, vec![isolation_group]).await?;
     snapshot_volumes(ec2, &state.instance_id, &state.volume_ids).await?;
     ec2.create_tags()
         .resources(&state.instance_id)
@@ -336,6 +309,39 @@ pub(crate) async fn snapshot_volumes(
     Ok(snapshots)
 }
 
+/// Puts an instance in exactly these security groups.
+pub(crate) async fn set_groups(
+    ec2: &aws_sdk_ec2::Client,
+    instance_id: &str,
+    group_ids: Vec<String>,
+) -> Result<(), FixError> {
+    ec2.modify_instance_attribute()
+        .instance_id(instance_id)
+        .set_groups(Some(group_ids))
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            FixError::from_sdk(
+                "ec2:ModifyInstanceAttribute",
+                &format!("instance {instance_id}"),
+                INSTANCE_NOT_FOUND,
+                e,
+            )
+        })
+}
+
+/// The VPC's isolation group, created when it does not exist yet.
+pub(crate) async fn isolation_group(
+    ec2: &aws_sdk_ec2::Client,
+    vpc_id: &str,
+) -> Result<String, FixError> {
+    match find_isolation_group(ec2, vpc_id).await? {
+        Some(id) => Ok(id),
+        None => create_isolation_group(ec2, vpc_id).await,
+    }
+}
+
 /// The VPC's isolation group, if hubfix created it.
 pub(crate) async fn find_isolation_group(
     ec2: &aws_sdk_ec2::Client,
@@ -369,7 +375,7 @@ pub(crate) async fn find_isolation_group(
 
 /// Creates the VPC's isolation group and removes the default allow-all egress rule, so
 /// the group has no rules at all.
-pub(crate) async fn create_isolation_group(
+async fn create_isolation_group(
     ec2: &aws_sdk_ec2::Client,
     vpc_id: &str,
 ) -> Result<String, FixError> {
